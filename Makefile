@@ -1,0 +1,37 @@
+# Two commands on a fresh machine:  `make run` (install and start the app)
+#                                   `make test` (install and pass the tests)
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench install install-dev chromium
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(VENV)/.app: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt -r requirements-dev.txt
+	touch $@ $(VENV)/.app
+
+install: $(VENV)/.app
+install-dev: $(VENV)/.dev
+
+# Browser tests use Debian's chromium, never a browser downloaded by Playwright.
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+
+run: install
+	$(BIN)/streamlit run app.py
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+test: install-dev chromium lint
+	$(BIN)/python -m pytest
+
+bench: install-dev
+	$(BIN)/python bench/bench_calc.py

@@ -1,0 +1,25 @@
+"""Patchwork: the router. Page config, navigation and the shared sidebar; nothing else."""
+
+import streamlit as st
+
+import calc
+
+st.set_page_config(page_title="Patchwork — what an image costs", page_icon="🧩", layout="wide")
+
+pages = [
+    st.Page("pages/explore.py", title="Explore", icon="🔍", url_path="explore", default=True),
+    st.Page("pages/plan.py", title="Plan", icon="📊", url_path="plan"),
+    st.Page("pages/verify.py", title="Verify", icon="✅", url_path="verify"),
+    st.Page("pages/metered.py", title="How it's metered", icon="📐", url_path="metered"),
+]
+page = st.navigation(pages)
+
+with st.sidebar:
+    st.markdown("### 🧩 Patchwork")
+    st.caption("What an image costs on OpenAI's vision models — with the working shown on the "
+               "picture.")
+    book = calc.catalogue()
+    st.caption(f"Prices and rules as of **{book.as_of}** · {len(book.models)} models  \n"
+               f"Source: {book.source}")
+
+page.run()

@@ -1,0 +1,116 @@
+"""`python -m calc`: what an image costs, from a size or from image files.
+
+    python -m calc 1800x2400 --model gpt-4.1-mini --detail high
+    python -m calc photo.jpg scan.png --model all --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+
+import calc
+
+SIZE = re.compile(r"^\s*(\d+)\s*[x×X]\s*(\d+)\s*$")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump
+        sys.stderr.write(f"calc: {message} (see --help)\n")
+        raise SystemExit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m calc", description="What an image input costs on OpenAI models.")
+    p.add_argument("inputs", nargs="+", metavar="WxH|FILE", help="a size like 1024x768, or files")
+    p.add_argument("--model", default="gpt-4o", help="a model name, or 'all' (default gpt-4o)")
+    p.add_argument("--detail", default="auto", choices=calc.DETAILS)
+    p.add_argument("--fidelity", default="low", choices=calc.FIDELITIES)
+    p.add_argument("--rules", default="billing", choices=calc.RULE_SETS)
+    p.add_argument("--json", action="store_true", help="print the estimates as JSON")
+    return p
+
+
+def _size_of(item: str) -> tuple[str, int, int]:
+    match = SIZE.match(item)
+    if match:
+        return item, int(match[1]), int(match[2])
+    from calc.images import probe  # Pillow is imported only when a file is given
+
+    try:
+        info = probe(item)
+    except FileNotFoundError:
+        raise calc.CalcError(f"{item}: not a size like 1024x768 and no such file") from None
+    except IsADirectoryError:
+        raise calc.CalcError(f"{item}: is a directory, not an image") from None
+    except calc.CalcError as error:
+        raise calc.CalcError(f"{item}: {error}") from None
+    return item, info.width, info.height
+
+
+def _estimates(sizes, args) -> list[tuple[str, calc.Estimate]]:
+    names = [m.name for m in calc.models()] if args.model == "all" else [args.model]
+    rows = []
+    for label, w, h in sizes:
+        per_item = []
+        for name in names:
+            detail = args.detail
+            model = calc.resolve_model(name)
+            if args.model == "all" and detail not in model.details and detail != "original":
+                detail = "auto"  # e.g. 'low' on a gpt-image model: compare it at its only level
+            fidelity = args.fidelity if args.fidelity in model.fidelities else "low"
+            per_item.append((label, calc.estimate(w, h, name, detail, fidelity, args.rules)))
+        if args.model == "all":
+            per_item.sort(key=lambda row: (row[1].usd is None, row[1].usd or 0, row[1].tokens))
+        rows.extend(per_item)
+    return rows
+
+
+def _usd(value: float | None) -> str:
+    return "price unknown" if value is None else f"${value:.6f}".rstrip("0").rstrip(".")
+
+
+def _print_breakdown(e: calc.Estimate) -> None:
+    w, h = e.original_size
+    print(f"{e.model} · detail {e.effective_detail} · {w}×{h} · {e.rules} rules")
+    width = max(len(s.name) for s in e.steps)
+    for s in e.steps:
+        print(f"  {s.name:<{width}}  {s.size[0]:>5}×{s.size[1]:<5}  {s.explanation}")
+    print(f"  total: {e.tokens:,} tokens · {_usd(e.usd)} per image")
+    for note in e.notes:
+        print(f"  {note.kind}: {note.text}")
+
+
+def _print_rows(rows: list[tuple[str, calc.Estimate]]) -> None:
+    header = ("input", "model", "detail", "seen as", "grid", "tokens", "usd")
+    table = [header] + [
+        (label, e.model, e.effective_detail, "×".join(map(str, e.grid.image)),
+         f"{e.grid.cols}×{e.grid.rows} {e.unit_name}", f"{e.tokens:,}", _usd(e.usd))
+        for label, e in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        rows = _estimates([_size_of(item) for item in args.inputs], args)
+    except calc.CalcError as error:
+        sys.stderr.write(f"calc: {error}\n")
+        return 2
+    if args.json:
+        payload = [e.to_dict() | {"input": label} for label, e in rows]
+        print(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))
+    elif len(rows) == 1:
+        _print_breakdown(rows[0][1])
+    else:
+        _print_rows(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,5 @@
+"""explore page (to be built)."""
+
+import streamlit as st
+
+st.title("explore")

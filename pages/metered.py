@@ -1,0 +1,5 @@
+"""metered page (to be built)."""
+
+import streamlit as st
+
+st.title("metered")

@@ -1,0 +1,5 @@
+"""plan page (to be built)."""
+
+import streamlit as st
+
+st.title("plan")

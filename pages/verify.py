@@ -1,0 +1,5 @@
+"""verify page (to be built)."""
+
+import streamlit as st
+
+st.title("verify")
