@@ -19,6 +19,7 @@ from calc.errors import (
 )
 from calc.estimate import Estimate, Grid, Step, estimate, tokens
 from calc.generation import GenerationCost, generation_cost, generation_options
+from calc.pricing import TIERS, cost_usd, tier_factor
 from calc.rules import DETAILS, FIDELITIES, RULE_SETS, Note
 
 CATALOGUE_VERSION = catalogue().version
@@ -34,7 +35,8 @@ def estimate_frame(df):
 __all__ = [
     "ApiError", "CATALOGUE_VERSION", "CalcError", "DETAILS", "Estimate", "FIDELITIES",
     "FetchError", "GenerationCost", "Grid", "ImageError", "InvalidSizeError", "Model", "Note",
-    "RULE_SETS", "Step", "UnknownGenerationOptionError", "UnknownModelError", "UnknownRulesError",
-    "UnsupportedDetailError", "UnsupportedFidelityError", "catalogue", "estimate",
-    "estimate_frame", "generation_cost", "generation_options", "models", "resolve_model", "tokens",
+    "RULE_SETS", "Step", "TIERS", "UnknownGenerationOptionError", "UnknownModelError",
+    "UnknownRulesError", "UnsupportedDetailError", "UnsupportedFidelityError", "catalogue",
+    "cost_usd", "estimate", "estimate_frame", "generation_cost", "generation_options", "models",
+    "resolve_model", "tier_factor", "tokens",
 ]

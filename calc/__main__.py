@@ -92,7 +92,8 @@ def _print_rows(rows: list[tuple[str, calc.Estimate]]) -> None:
     ]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for row in table:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip())
 
 
 def main(argv: list[str] | None = None) -> int:
