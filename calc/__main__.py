@@ -56,11 +56,13 @@ def _estimates(sizes, args) -> list[tuple[str, calc.Estimate]]:
     for label, w, h in sizes:
         per_item = []
         for name in names:
-            detail = args.detail
-            model = calc.resolve_model(name)
-            if args.model == "all" and detail not in model.details and detail != "original":
-                detail = "auto"  # e.g. 'low' on a gpt-image model: compare it at its only level
-            fidelity = args.fidelity if args.fidelity in model.fidelities else "low"
+            detail, fidelity = args.detail, args.fidelity
+            if args.model == "all":  # compare every model at the nearest level it has
+                model = calc.resolve_model(name)
+                if detail not in model.details and detail != "original":
+                    detail = "auto"  # e.g. 'low' on a gpt-image model
+                if fidelity not in model.fidelities:
+                    fidelity = "low"
             per_item.append((label, calc.estimate(w, h, name, detail, fidelity, args.rules)))
         if args.model == "all":
             per_item.sort(key=lambda row: (row[1].usd is None, row[1].usd or 0, row[1].tokens))

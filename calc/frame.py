@@ -84,7 +84,7 @@ def estimate_frame(df: pd.DataFrame) -> pd.DataFrame:
     names = []
     for i, key in enumerate(present.tolist()):
         choice = []
-        for _codes, labels in reversed(parts):
+        for _, labels in reversed(parts):
             key, code = divmod(key, len(labels))
             choice.append(labels[code])
         model, detail, fidelity, rules = reversed(choice)

@@ -112,7 +112,7 @@ def load(source: Source, *, first_frame_ok: bool = False) -> LoadedImage:
     """
     data = _read_all(source)
     digest = hashlib.sha256(data).hexdigest()
-    with _open(io.BytesIO(data), "the image") as im:
+    with _open(io.BytesIO(data), _name(source)) as im:
         info = _inspect(im)
         if not first_frame_ok:
             check_still(info)
@@ -162,11 +162,15 @@ def data_url(image: Image.Image, format: str = "PNG") -> str:
 def _as_file(source: Source) -> tuple[BinaryIO | str, str]:
     """Something Image.open takes, plus a name for messages."""
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return io.BytesIO(bytes(source)), "the image"
+        return io.BytesIO(bytes(source)), "the file"
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         return path, path
-    return source, "the image"
+    return source, "the file"
+
+
+def _name(source: Source) -> str:
+    return os.fspath(source) if isinstance(source, (str, os.PathLike)) else "the file"
 
 
 def _read_all(source: Source) -> bytes:
