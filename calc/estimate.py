@@ -13,6 +13,7 @@ from calc.errors import InvalidSizeError
 from calc.rules import Note, Plan
 
 MAX_SIDE = 1_000_000  # far past anything the API accepts; keeps every product in int64
+_COUNTERS: dict[tuple, object] = {}  # (model, detail, fidelity, rules) → counting function
 
 
 @dataclass(frozen=True)
@@ -99,10 +100,16 @@ def check_size(width: object, height: object) -> tuple[int, int]:
 def tokens(width: int, height: int, model: str, detail: str = "auto", fidelity: str = "low",
            rules: str = "billing") -> int:
     """The image tokens as billed, without the breakdown: for loops."""
-    if type(width) is not int or type(height) is not int or width < 1 or height < 1 \
-            or width > MAX_SIDE or height > MAX_SIDE:
-        width, height = check_size(width, height)
-    return r.count(r.plan_for(model, detail, fidelity, rules), width, height)
+    count = _COUNTERS.get((model, detail, fidelity, rules))
+    if count is None:
+        if len(_COUNTERS) > 4096:  # many distinct (e.g. dated) names: stay bounded
+            _COUNTERS.clear()
+        count = _COUNTERS[model, detail, fidelity, rules] = r.counter(
+            r.plan_for(model, detail, fidelity, rules))
+    if type(width) is int and type(height) is int and 0 < width <= MAX_SIDE \
+            and 0 < height <= MAX_SIDE:
+        return count(width, height)
+    return count(*check_size(width, height))
 
 
 def usd_for(tokens_: int, price: Decimal | None) -> float | None:
