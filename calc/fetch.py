@@ -116,10 +116,7 @@ class AddressPolicy:
         """Why this address may not be contacted (a sentence), or None if it may."""
         ip = ipaddress.ip_address(address) if isinstance(address, str) else address
         found = self._why_not(ip)
-        if found is None:
-            return None
-        reason, inner = found
-        return f"that address is {reason} ({_describe(ip, inner)}) — {_ONLY_PUBLIC}"
+        return None if found is None else _refusal_message(None, ip, *found)
 
     def _why_not(self, ip: IPAddress) -> tuple[str, ipaddress.IPv4Address | None] | None:
         if any(ip in net for net in self.allowed):
@@ -127,11 +124,19 @@ class AddressPolicy:
         return _non_public(ip)
 
 
-_ONLY_PUBLIC = "only public addresses can be fetched"
-
-
-def _describe(ip: IPAddress, inner: ipaddress.IPv4Address | None) -> str:
-    return f"{ip} = {inner}" if inner is not None else str(ip)
+def _refusal_message(
+    host: str | None, ip: IPAddress, reason: str, inner: ipaddress.IPv4Address | None
+) -> str:
+    """The sentence a person reads; `host` is the name that resolved to `ip`, if any."""
+    shown = str(ip)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        shown = f"::ffff:{ip.ipv4_mapped}"  # Python 3.11 would print ::ffff:7f00:1
+    if inner is not None:
+        shown = f"{shown} = {inner}"
+    only = "only public addresses can be fetched"
+    if host is None:
+        return f"that address is {reason} ({shown}) — {only}"
+    return f"{host} resolves to {shown}, which is {reason} — {only}"
 
 
 def _non_public(ip: IPAddress) -> tuple[str, ipaddress.IPv4Address | None] | None:
@@ -271,13 +276,8 @@ def _resolve(
     for ip in addresses:
         found = policy._why_not(ip)
         if found is not None:
-            reason, inner = found
-            where = _describe(ip, inner)
-            if literal is not None:
-                message = f"that address is {reason} ({where}) — {_ONLY_PUBLIC}"
-            else:
-                message = f"{target.host} resolves to {where}, which is {reason} — {_ONLY_PUBLIC}"
-            raise BlockedAddressError(message)
+            name = None if literal is not None else target.host
+            raise BlockedAddressError(_refusal_message(name, ip, *found))
     return addresses
 
 
@@ -288,7 +288,7 @@ def _lookup(target: _Target, resolver: Resolver, deadline: _Deadline) -> list[IP
     def run() -> None:
         try:
             outcome["infos"] = resolver(target.host, target.port, 0, socket.SOCK_STREAM)
-        except (OSError, UnicodeError, ValueError) as e:
+        except Exception as e:  # handed to the calling thread below
             outcome["error"] = e
 
     thread = threading.Thread(target=run, name="fetch-dns", daemon=True)
@@ -296,6 +296,9 @@ def _lookup(target: _Target, resolver: Resolver, deadline: _Deadline) -> list[IP
     thread.join(deadline.remaining())
     if thread.is_alive():
         raise deadline.timeout_error()
+    error = outcome.get("error")
+    if error is not None and not isinstance(error, (OSError, UnicodeError, ValueError)):
+        raise error  # a bug in an injected resolver, not a lookup failure
     addresses: list[IPAddress] = []
     for info in outcome.get("infos") or ():
         ip = ipaddress.ip_address(info[4][0])
@@ -304,7 +307,7 @@ def _lookup(target: _Target, resolver: Resolver, deadline: _Deadline) -> list[IP
     if not addresses:
         raise UnreachableError(
             f"could not find the host {target.host} — check the address for typos"
-        )
+        ) from error
     return addresses
 
 
@@ -398,11 +401,10 @@ def _too_large(max_bytes: int) -> TooLargeError:
 
 
 def _size_text(n: int) -> str:
-    if n >= 2**20:
-        return f"{n / 2**20:g} MB"
-    if n >= 2**10:
-        return f"{n / 2**10:g} KB"
-    return f"{n} bytes"
+    for unit, size in (("MB", 2**20), ("KB", 2**10)):
+        if n >= size and n % size == 0:
+            return f"{n // size} {unit}"
+    return f"{n:,} bytes"
 
 
 @contextmanager

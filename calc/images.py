@@ -7,6 +7,7 @@ Every refusal is an `ImageError` subclass whose message says what to do.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import os
@@ -26,6 +27,8 @@ SUPPORTED_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 MAX_PIXELS = 100_000_000
 
 _ACCEPTED_TEXT = "PNG, JPEG, WEBP or non-animated GIF"
+# zlib level 1: on a 24 MP photo ~2.5x faster than Pillow's default 6, and about as small.
+_PNG_LEVEL = 1
 _ORIENTATION_TAG = 0x0112
 # Formats whose extra frames are an animation. (An MPO "JPEG" holds extra pictures,
 # e.g. a phone's depth map, but the API decodes it as one still JPEG.)
@@ -135,7 +138,7 @@ def load(source: Source, *, first_frame_ok: bool = False) -> LoadedImage:
 def to_png_bytes(image: Image.Image) -> bytes:
     """Lossless PNG of exactly these pixels (no metadata)."""
     buf = io.BytesIO()
-    image.save(buf, "PNG")
+    image.save(buf, "PNG", compress_level=_PNG_LEVEL)
     return buf.getvalue()
 
 
@@ -144,7 +147,7 @@ def data_url(image: Image.Image, format: str = "PNG") -> str:
     fmt = format.upper()
     buf = io.BytesIO()
     if fmt == "PNG":
-        image.save(buf, "PNG")
+        image.save(buf, "PNG", compress_level=_PNG_LEVEL)
     elif fmt == "WEBP":
         # exact=True keeps the colour of fully transparent pixels too.
         image.save(buf, "WEBP", lossless=True, exact=True)
@@ -182,6 +185,9 @@ def _read_all(source: Source) -> bytes:
                 return f.read()
         except OSError as e:
             raise NotAnImageError(f"could not read {os.fspath(source)}: {e.strerror or e}") from e
+    # From the start, as Image.open does (a probe before may have moved the position).
+    with contextlib.suppress(AttributeError, OSError):
+        source.seek(0)
     return source.read()
 
 

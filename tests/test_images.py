@@ -91,6 +91,14 @@ def test_probe_takes_bytes_path_and_file(tmp_path):
     assert images.probe(bytearray(data)) == expected
 
 
+def test_load_after_probe_on_the_same_open_file(tmp_path):
+    data = encode(gradient(20, 10), "PNG")
+    stream = io.BytesIO(data)
+    images.probe(stream)
+    assert stream.tell() > 0
+    assert images.load(stream).image.size == (20, 10)
+
+
 def test_sha256_is_of_the_source_bytes(tmp_path):
     import hashlib
 
@@ -104,7 +112,9 @@ def test_sha256_is_of_the_source_bytes(tmp_path):
 def test_mpo_jpeg_is_a_still_jpeg():
     # Phones write MPO (a JPEG with extra pictures); the API reads it as a JPEG.
     data = encode(
-        Image.new("RGB", (30, 20)), "MPO", save_all=True,
+        Image.new("RGB", (30, 20)),
+        "MPO",
+        save_all=True,
         append_images=[Image.new("RGB", (30, 20), "red")],
     )
     info = images.probe(data)
@@ -183,8 +193,13 @@ def test_missing_file_is_refused(tmp_path):
 
 
 def test_errors_are_calc_errors():
-    for cls in (NotAnImageError, UnsupportedFormatError, TooManyPixelsError,
-                AnimatedImageError, CorruptImageError):
+    for cls in (
+        NotAnImageError,
+        UnsupportedFormatError,
+        TooManyPixelsError,
+        AnimatedImageError,
+        CorruptImageError,
+    ):
         assert issubclass(cls, ImageError) and issubclass(cls, CalcError)
 
 
@@ -279,8 +294,8 @@ def test_exactly_max_pixels_is_accepted_by_probe():
 
 
 @pytest.mark.parametrize(
-    "mode,expected", [("RGBA", "RGBA"), ("LA", "RGBA"), ("L", "RGB"), ("1", "RGB"),
-                      ("P", "RGB"), ("CMYK", "RGB")],
+    "mode,expected",
+    [("RGBA", "RGBA"), ("LA", "RGBA"), ("L", "RGB"), ("1", "RGB"), ("P", "RGB"), ("CMYK", "RGB")],
 )
 def test_load_converts_to_rgb_or_rgba(mode, expected):
     fmt = "JPEG" if mode == "CMYK" else "PNG"
