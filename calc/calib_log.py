@@ -1,9 +1,9 @@
 """The calibration log: every measurement kept in a small SQLite file.
 
 Several Streamlit sessions (threads) and several app processes may write at once, so the
-database runs in WAL mode with a busy timeout, and each operation opens its own short-lived
-connection (sqlite3 connections must not be shared across threads). Each `add` is its own
-committed transaction: a run killed half-way keeps every row written before the kill.
+database runs in WAL mode with a busy timeout, and each thread gets its own connection (sqlite3
+connections must not be shared across threads). Each `add` is its own committed transaction:
+a run killed half-way keeps every row written before the kill.
 
 There is no column for an API key, and `add` refuses any text that looks like one.
 """
@@ -13,8 +13,11 @@ from __future__ import annotations
 import csv
 import io
 import os
+import random
 import re
 import sqlite3
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, fields, replace
@@ -128,15 +131,35 @@ def _refuse_secrets(row: LogRow) -> None:
 
 
 class CalibrationLog:
-    """The log at `path` (default: `default_path()`). Safe to share between threads."""
+    """The log at `path` (default: `default_path()`).
+
+    Safe to share between threads. Not across fork(): create it in each process.
+    """
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        # Switching to WAL does not wait on the busy timeout: when two processes open a new
+        # file at the same moment one gets "database is locked" at once, so retry for as long
+        # as the busy timeout would have waited.
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._init_file()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(random.uniform(0.005, 0.03))
+
+    def _init_file(self) -> None:
         with self._connect() as conn:
             # WAL lets readers and one writer work at once; it is a property of the file, so
-            # setting it once here holds for every later connection.
-            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            # setting it once holds for every later connection.
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if str(mode).lower() != "wal":
                 raise CalcError(f"could not switch {self.path} to WAL mode (got {mode})")
             conn.execute(_SCHEMA)
@@ -144,13 +167,31 @@ class CalibrationLog:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        # isolation_level=None: autocommit, so each statement is its own committed transaction.
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        try:
+        """This thread's connection, opened on first use and kept.
+
+        sqlite3 connections must not cross threads, hence one per thread. They are kept
+        rather than opened per call because closing the last connection to a WAL database
+        checkpoints and removes the WAL file, which would cost a sync on every add.
+        """
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            # isolation_level=None: autocommit, each statement its own committed transaction.
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
+                                   isolation_level=None)
             conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            yield conn
-        finally:
+            # In WAL mode NORMAL skips the fsync per commit, but a committed row is already in
+            # the WAL file, so it survives the process being killed; only a power cut can lose
+            # the last few rows (and never corrupts the file).
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        yield conn
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when their threads end)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
             conn.close()
+            self._local.conn = None
 
     def journal_mode(self) -> str:
         with self._connect() as conn:

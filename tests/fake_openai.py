@@ -16,6 +16,9 @@ Use it from pytest:
 or standalone, so a browser test can point the app at it:
 
     python -m tests.fake_openai --port 8765 --multiplier 1.2 --key sk-fake-key
+
+and steer it while the app runs: POST /_fake/fail_next {"mode": "rate_limit", "times": 1},
+POST /_fake/fail_always {"mode": null}, POST /_fake/reset (control requests are not recorded).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
+import contextlib
 import io
 import json
 import math
@@ -114,7 +118,7 @@ def _fit_long_side(w: int, h: int, limit: int) -> tuple[int, int]:
     if long_side <= limit:
         return w, h
     # Integer round-half-up of short * limit / long.
-    scaled = (2 * short_side * limit + long_side) // (2 * long_side)
+    scaled = max(1, (2 * short_side * limit + long_side) // (2 * long_side))
     return (limit, scaled) if w >= h else (scaled, limit)
 
 
@@ -213,7 +217,7 @@ def _decode_data_url(url: str) -> tuple[int, int]:
 class RecordedRequest:
     method: str
     path: str
-    headers: dict[str, str]
+    headers: dict[str, str]  # names lower-cased
     raw_body: bytes
     body: Any  # parsed JSON, or None when it did not parse
 
@@ -264,6 +268,7 @@ class FakeOpenAI:
         self._stopping = threading.Event()
         self.requests: list[RecordedRequest] = []
         self.images: list[SeenImage] = []
+        self._connections: set[socket.socket] = set()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -275,7 +280,10 @@ class FakeOpenAI:
         self._server.daemon_threads = True
         self._port = self._server.server_address[1]
         self._stopping.clear()
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval keeps stop() (and so each test's teardown) quick.
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -286,6 +294,13 @@ class FakeOpenAI:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+        # Close kept-alive connections too, or a client's pooled connection would still be
+        # served by its handler thread after "stop".
+        with self._lock:
+            open_connections, self._connections = list(self._connections), set()
+        for conn in open_connections:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
@@ -318,6 +333,14 @@ class FakeOpenAI:
             _check_mode(mode)
         with self._lock:
             self._settings.fail_always = mode
+
+    def reset(self) -> None:
+        """Forget recorded requests and pending failures (to share one server across tests)."""
+        with self._lock:
+            self.requests.clear()
+            self.images.clear()
+            self._settings.failures.clear()
+            self._settings.fail_always = None
 
     def set_model(self, name: str, rule: Rule) -> None:
         with self._lock:
@@ -374,6 +397,18 @@ def _make_handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # TCP_NODELAY: without it, Nagle plus delayed ACKs add ~40 ms to every small reply.
+        disable_nagle_algorithm = True
+
+        def setup(self) -> None:
+            super().setup()
+            with fake._lock:
+                fake._connections.add(self.connection)
+
+        def finish(self) -> None:
+            with fake._lock:
+                fake._connections.discard(self.connection)
+            super().finish()
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass  # keep test output quiet
@@ -408,9 +443,11 @@ def _make_handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 body = json.loads(raw) if raw else None
             except ValueError:
                 body = None
-            fake._record(
-                RecordedRequest(self.command, self.path, dict(self.headers.items()), raw, body)
-            )
+            if self.path.startswith("/_fake/"):
+                self._control(body if isinstance(body, dict) else {})
+                return
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            fake._record(RecordedRequest(self.command, self.path, headers, raw, body))
             try:
                 self._check_auth()
                 failure = fake._take_failure()
@@ -423,6 +460,24 @@ def _make_handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 return
             self._json(200, obj)
 
+        def _control(self, body: dict) -> None:
+            """Steer a standalone fake from a browser test: POST /_fake/fail_next
+            {"mode", "times"}, /_fake/fail_always {"mode": null or a mode}, /_fake/reset."""
+            action = self.path.split("?")[0].removeprefix("/_fake/")
+            try:
+                if action == "fail_next":
+                    fake.fail_next(str(body.get("mode")), int(body.get("times", 1)))
+                elif action == "fail_always":
+                    fake.fail_always(body.get("mode"))
+                elif action == "reset":
+                    fake.reset()
+                else:
+                    raise ValueError(f"unknown control {action!r}")
+            except ValueError as exc:
+                self._json(400, {"error": str(exc)})
+                return
+            self._json(200, {"ok": True})
+
         def _check_auth(self) -> None:
             auth = self.headers.get("authorization", "")
             if not auth.startswith("Bearer ") or not auth[7:].strip():
@@ -433,13 +488,17 @@ def _make_handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 )
             key = auth[7:].strip()
             if key not in settings.keys:
-                shown = key if settings.echo_key else key[:3] + "*" * 8 + key[-4:]
-                raise _ApiFailure(
-                    401,
-                    f"Incorrect API key provided: {shown}. You can find your API key at "
-                    "https://platform.openai.com/account/api-keys.",
-                    code="invalid_api_key",
-                )
+                raise self._bad_key(key)
+
+        def _bad_key(self, key: str) -> _ApiFailure:
+            # The real API shows the key masked; echo_key shows it whole, the worst case.
+            shown = key if settings.echo_key else key[:3] + "*" * 8 + key[-4:]
+            return _ApiFailure(
+                401,
+                f"Incorrect API key provided: {shown}. You can find your API key at "
+                "https://platform.openai.com/account/api-keys.",
+                code="invalid_api_key",
+            )
 
         def _fail(self, mode: str, body: Any) -> None:
             model = body.get("model") if isinstance(body, dict) else None
@@ -460,11 +519,7 @@ def _make_handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 self._json(200, {"object": "list", "data": []})
                 return
             failures = {
-                "auth": _ApiFailure(
-                    401,
-                    f"Incorrect API key provided: {self.headers.get('authorization', '')[7:]}.",
-                    code="invalid_api_key",
-                ),
+                "auth": self._bad_key(self.headers.get("authorization", "")[7:].strip()),
                 "permission": _ApiFailure(
                     403,
                     "You have insufficient permissions for this operation. Missing scopes: "
@@ -486,7 +541,8 @@ def _make_handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     headers={"retry-after": str(settings.retry_after)},
                 ),
                 "server_error": _ApiFailure(
-                    500, "The server had an error while processing your request.", type_="server_error"
+                    500, "The server had an error while processing your request.",
+                    type_="server_error",
                 ),
                 "unavailable": _ApiFailure(
                     503, "The engine is currently overloaded, please try again later.",
@@ -526,7 +582,9 @@ def _make_handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             if isinstance(items, str):
                 items = [{"role": "user", "content": items}]
             if not isinstance(items, list):
-                raise _ApiFailure(400, "Invalid 'input': expected a string or a list.", param="input")
+                raise _ApiFailure(
+                    400, "Invalid 'input': expected a string or a list.", param="input"
+                )
             total = 0
             instructions = body.get("instructions")
             if isinstance(instructions, str):
