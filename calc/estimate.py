@@ -237,7 +237,8 @@ def _rule_differences(plan: Plan, w: int, h: int, total: int) -> tuple[Note, ...
     if other_total == total:
         return ()
     why = list(plan.model.differs)
-    if plan.budget is not None and plan.fit_side != other_plan.fit_side:
+    if plan.budget is not None and plan.fit_side != other_plan.fit_side \
+            and max(w, h) > min(filter(None, (plan.fit_side, other_plan.fit_side))):
         why.append(f"billing fits the long side to {plan.model.max_side} before counting "
                    "patches; the guide's text does not")
     return (Note("differs", f"{other} rules: {other_total:,} tokens ({plan.rules}: {total:,}) — "

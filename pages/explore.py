@@ -1,5 +1,374 @@
-"""explore page (to be built)."""
+"""Explore: bring one image, choose a model, see the grid the model sees and what it costs.
 
+A thin page: it collects input, calls calc, and renders. Every number shown comes from calc.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+import pandas as pd
 import streamlit as st
 
-st.title("explore")
+import calc
+from calc import images, urlstate
+from calc.compare import compare
+from calc.estimate import MAX_SIDE
+from calc.fetch import AddressPolicy, fetch_image
+from calc.overlay import caption, format_usd, overlay
+from calc.samples import sample, samples
+from pages._overlay_figure import build_figure, compare_figure, overlay_png, preview_data_url
+from pages._router import ensure_router
+
+ensure_router()
+
+SOURCES = ("Upload", "Image URL", "Sample", "Width × height")
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif"]
+RULE_LABELS = {"billing": "Billing (measured)", "documented": "Documented (guide)"}
+TIER_LABELS = {"standard": "Standard", "batch": "Batch"}
+FAMILY_LABELS = {"tile": "512 px tiles", "patch": "32 px patches", "image": "gpt-image input"}
+# Widget keys and their first values. Streamlit drops a widget's state while another page is
+# shown, so the page keeps a copy ("explore_memory") and puts it back on return.
+DEFAULTS = {
+    "explore_source": "Sample", "explore_url": "", "explore_sample": samples()[0].name,
+    "explore_w": 1024, "explore_h": 1024, "explore_model": urlstate.DEFAULT_MODEL,
+    "explore_detail": urlstate.DEFAULT_DETAIL, "explore_fidelity": urlstate.DEFAULT_FIDELITY,
+    "explore_rules": urlstate.DEFAULT_RULES, "explore_tier": urlstate.DEFAULT_TIER,
+    "explore_mapped": False,
+}
+
+
+# --- cached work ---------------------------------------------------------------------------------
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _decode(sha256: str, _data: bytes, first_frame_ok: bool) -> images.LoadedImage:
+    """Decode once per file (keyed by its hash). cache_resource, not cache_data: cache_data
+    would pickle a 24-megapixel image on every rerun."""
+    return images.load(_data, first_frame_ok=first_frame_ok)
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def _preview(sha256: str, size: tuple[int, int], _image) -> str:
+    return preview_data_url(_image, size)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _compare(width: int, height: int, detail: str, fidelity: str, rules: str, tier: str):
+    return compare(width, height, detail, fidelity, rules, tier)
+
+
+# --- state ---------------------------------------------------------------------------------------
+
+def _restore_state() -> None:
+    """First visit: read the link. Every run: put back widget values Streamlit dropped."""
+    state = st.session_state
+    if "explore_memory" not in state:
+        view, notices = urlstate.decode(st.query_params.to_dict())
+        memory = dict(DEFAULTS)
+        memory.update(explore_model=view.model, explore_detail=view.detail,
+                      explore_fidelity=view.fidelity, explore_rules=view.rules,
+                      explore_tier=view.tier)
+        if view.size is not None:
+            memory.update(explore_source="Width × height", explore_w=view.size[0],
+                          explore_h=view.size[1])
+        elif view.url is not None:
+            memory.update(explore_source="Image URL", explore_url=view.url)
+        elif view.sample is not None:
+            memory.update(explore_source="Sample", explore_sample=view.sample)
+        state["explore_memory"] = memory
+        state["explore_notices"] = notices
+    for key, value in state["explore_memory"].items():
+        state.setdefault(key, value)
+    state.setdefault("explore_current", None)  # the image on screen (survives failed inputs)
+    state.setdefault("explore_processed", None)  # the last input tried, so it runs once
+    state.setdefault("explore_messages", [])  # what that input said: [(level, text)]
+
+
+def _remember() -> None:
+    memory = st.session_state["explore_memory"]
+    for key in memory:
+        memory[key] = st.session_state[key]
+
+
+def _set_current(kind: str, label: str, size: tuple[int, int], loaded=None, url=None,
+                 sample_name=None) -> None:
+    st.session_state["explore_current"] = dict(kind=kind, label=label, size=size, loaded=loaded,
+                                               url=url, sample=sample_name)
+
+
+# --- bringing an image ---------------------------------------------------------------------------
+
+def _use_bytes(data: bytes, kind: str, label: str, url=None, sample_name=None) -> list:
+    """Decode and make current; a refused file leaves the current image as it was."""
+    sha = hashlib.sha256(data).hexdigest()
+    messages = []
+    try:
+        with st.spinner("Reading the image …"):
+            try:
+                loaded = _decode(sha, data, False)
+            except images.AnimatedImageError as e:
+                messages.append(("warning", f"{e} The estimate below is for the first frame."))
+                loaded = _decode(sha, data, True)
+                label = f"{label} (first frame)"
+    except images.ImageError as e:
+        return [("error", f"{label}: {e}")]
+    _set_current(kind, label, loaded.info.size, loaded, url, sample_name)
+    return messages
+
+
+def _use_sample(name: str) -> list:
+    chosen = sample(name)
+    try:
+        data = chosen.path.read_bytes()
+    except OSError as e:  # a damaged checkout: say so rather than fail
+        return [("error", f"The sample {chosen.title!r} cannot be read ({e.strerror or e}).")]
+    return _use_bytes(data, "sample", chosen.title, sample_name=name)
+
+
+def _use_size(w: int, h: int) -> list:
+    _set_current("size", f"{w}×{h} (size only)", (w, h))
+    return []
+
+
+def _fetch(url: str) -> list:
+    try:
+        with st.spinner(f"Fetching {url} …"):
+            fetched = fetch_image(url, policy=AddressPolicy.public())  # never loosened here
+    except calc.FetchError as e:
+        return [("error", f"Could not use that URL: {e}")]
+    return _use_bytes(fetched.data, "url", url, url=url)
+
+
+def _bring_image() -> None:
+    """The four ways in. Each new input is tried once; its messages stay until the next one."""
+    source = st.segmented_control("Bring an image", SOURCES, key="explore_source", required=True)
+    key, run = None, None
+    if source == "Upload":
+        upload = st.file_uploader("An image file (PNG, JPEG, WEBP or GIF)", type=UPLOAD_TYPES,
+                                  key="explore_upload")
+        if upload is not None:
+            key = ("upload", upload.file_id)
+            run = functools.partial(_use_bytes, upload.getvalue(), "upload", upload.name)
+    elif source == "Image URL":
+        with st.form("explore_url_form", border=False):
+            url = st.text_input("Image URL (http or https)", key="explore_url",
+                                placeholder="https://example.com/photo.jpg")
+            fetch_now = st.form_submit_button("Fetch")
+        if url.strip():
+            key = ("url", url.strip())
+            run = functools.partial(_fetch, url.strip())
+            if fetch_now:  # the same URL again: fetch again
+                st.session_state["explore_processed"] = None
+    elif source == "Sample":
+        names = [s.name for s in samples()]
+        name = st.selectbox("Sample image", names, key="explore_sample",
+                            format_func=lambda n: sample(n).title)
+        st.caption(sample(name).description)
+        key = ("sample", name)
+        run = functools.partial(_use_sample, name)
+    else:
+        c1, c2 = st.columns(2)
+        w = c1.number_input("Width (px)", min_value=1, max_value=MAX_SIDE, step=1,
+                            key="explore_w")
+        h = c2.number_input("Height (px)", min_value=1, max_value=MAX_SIDE, step=1,
+                            key="explore_h")
+        key = ("size", int(w), int(h))
+        run = functools.partial(_use_size, int(w), int(h))
+    if key is not None and key != st.session_state["explore_processed"]:
+        st.session_state["explore_processed"] = key
+        st.session_state["explore_messages"] = run()
+    for level, text in st.session_state["explore_messages"]:
+        (st.error if level == "error" else st.warning)(text)
+
+
+# --- choosing ------------------------------------------------------------------------------------
+
+def _choose() -> dict:
+    state = st.session_state
+    names = [m.name for m in calc.models()]  # catalogue order: grouped by family
+    c_model, c_detail, c_fid = st.columns([4, 3, 2])
+    model = c_model.selectbox(
+        "Model", names, key="explore_model",
+        format_func=lambda n: f"{n}  ·  {FAMILY_LABELS[calc.resolve_model(n).family]}")
+    m = calc.resolve_model(model)
+    if state["explore_detail"] not in m.details:  # the new model lacks the old level
+        state["explore_detail"] = urlstate.DEFAULT_DETAIL
+    detail = c_detail.segmented_control("Detail", m.details, key="explore_detail", required=True)
+    fidelity = urlstate.DEFAULT_FIDELITY
+    if m.family == "image":
+        if state["explore_fidelity"] not in m.fidelities:
+            state["explore_fidelity"] = urlstate.DEFAULT_FIDELITY
+        fidelity = c_fid.segmented_control("Input fidelity", m.fidelities,
+                                           key="explore_fidelity", required=True)
+    else:
+        c_fid.caption("Input fidelity applies to gpt-image models only.")
+    c_rules, c_tier, _ = st.columns([4, 3, 2])
+    rules = c_rules.segmented_control("Rules", calc.RULE_SETS, key="explore_rules",
+                                      format_func=RULE_LABELS.get, required=True)
+    tier = c_tier.segmented_control("Price tier", calc.TIERS, key="explore_tier",
+                                    format_func=TIER_LABELS.get, required=True)
+    return dict(model=model, detail=detail, fidelity=fidelity, rules=rules, tier=tier)
+
+
+def _share(choice: dict, current: dict | None) -> None:
+    """Keep the link in step with the view (an upload is shared as its size)."""
+    source: dict = {}
+    if current is not None:
+        if current["kind"] == "url":
+            source = {"url": current["url"]}
+        elif current["kind"] == "sample":
+            source = {"sample": current["sample"]}
+        else:
+            source = {"size": current["size"]}
+    params = urlstate.encode(urlstate.ViewState(**choice, **source))
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+
+
+def _publish(choice: dict, current: dict | None) -> None:
+    """What Verify reads: the image and the choice made here."""
+    st.session_state["shared_choice"] = dict(choice)
+    if current is None or current["loaded"] is None:
+        st.session_state["shared_image"] = None
+    else:
+        st.session_state["shared_image"] = dict(image=current["loaded"], label=current["label"],
+                                                url=current["url"])
+
+
+# --- seeing --------------------------------------------------------------------------------------
+
+def _image_facts(current: dict) -> str:
+    loaded = current["loaded"]
+    w, h = current["size"]
+    if loaded is None:
+        return f"{w}×{h} px, size only (no picture)"
+    info = loaded.info
+    text = f"{current['label']} · {info.format} · {w}×{h} px"
+    if info.orientation != 1:
+        sw, sh = info.stored_size
+        text += f" · stored {sw}×{sh}, EXIF orientation {info.orientation} applied"
+    return text
+
+
+def _notes(est: calc.Estimate, choice: dict) -> None:
+    for note in est.notes:
+        if note.kind == "inferred":
+            st.markdown(f":orange-badge[inferred] {note.text}")
+        elif note.kind == "differs":
+            st.markdown(f":violet-badge[guide ≠ billing] {note.text}")
+            _both_rule_sets(est, choice)
+        else:
+            st.caption(f"ℹ️ {note.text}")
+
+
+def _both_rule_sets(est: calc.Estimate, choice: dict) -> None:
+    """Where the guide and billing disagree: both numbers side by side."""
+    w, h = est.original_size
+    cols = st.columns(2)
+    for col, rules in zip(cols, calc.RULE_SETS, strict=True):
+        e = calc.estimate(w, h, est.model, est.detail, est.fidelity, rules)
+        usd = calc.cost_usd(e.tokens, e.model, choice["tier"])
+        col.metric(f"{rules.capitalize()} rules", f"{e.tokens:,}", border=True,
+                   help=f"{RULE_LABELS[rules]}: tokens, and dollars at the chosen tier",
+                   delta=format_usd(usd), delta_color="off", delta_arrow="off")
+
+
+def _steps_table(est: calc.Estimate) -> None:
+    st.dataframe(
+        pd.DataFrame({"Step": [s.name for s in est.steps],
+                      "Working": [s.explanation for s in est.steps],
+                      "Size": [f"{s.size[0]}×{s.size[1]}" for s in est.steps]}),
+        hide_index=True, width="stretch")
+
+
+def _downloads(est: calc.Estimate, ov, loaded) -> None:
+    c1, c2 = st.columns(2)
+    image = None if loaded is None else loaded.image
+    stem = f"patchwork-{est.model}-{est.grid.image[0]}x{est.grid.image[1]}"
+    c1.download_button("Overlay PNG", data=functools.partial(overlay_png, image, ov),
+                       file_name=f"{stem}.png", mime="image/png", on_click="ignore",
+                       icon=":material/download:", width="stretch")
+    c2.download_button("Estimate JSON", data=est.to_json(indent=2, ensure_ascii=False),
+                       file_name=f"{stem}.json", mime="application/json", on_click="ignore",
+                       icon=":material/download:", width="stretch")
+
+
+def _all_models(est: calc.Estimate, choice: dict) -> None:
+    st.subheader("All models for this image")
+    w, h = est.original_size
+    rows = _compare(w, h, choice["detail"], choice["fidelity"], choice["rules"], choice["tier"])
+    table = pd.DataFrame({
+        "Model": [("▶ " if r.model == est.model else "") + r.model for r in rows],
+        "Family": [r.family for r in rows],
+        "Detail used": [r.detail for r in rows],
+        "Tokens": [r.tokens for r in rows],
+        "$ / image": [format_usd(r.usd) for r in rows],
+        "$ / 1,000 images": [format_usd(r.usd_per_1000) for r in rows],
+        "Note": [r.note for r in rows],
+    })
+    left, right = st.columns([3, 2])
+    left.dataframe(table, hide_index=True, width="stretch", height=35 * len(rows) + 38)
+    right.plotly_chart(compare_figure(rows, est.model), width="stretch",
+                       config={"displayModeBar": False})
+    unpriced = [r.model for r in rows if r.usd is None]
+    if unpriced:
+        right.caption(f"No price known for {', '.join(unpriced)}: listed last, not charted.")
+
+
+def _show(current: dict, choice: dict) -> None:
+    w, h = current["size"]
+    try:
+        est = calc.estimate(w, h, choice["model"], choice["detail"], choice["fidelity"],
+                            choice["rules"])
+    except calc.CalcError as e:
+        st.error(str(e))
+        return
+    loaded = current["loaded"]
+    usd = calc.cost_usd(est.tokens, est.model, choice["tier"])
+    tier = TIER_LABELS[choice["tier"]]
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("Tokens", f"{est.tokens:,}", border=True)
+    m2.metric("$ per image", format_usd(usd), border=True, help=f"{tier} tier")
+    m3.metric("$ per 1,000 images", format_usd(None if usd is None else usd * 1000),
+              border=True, help=f"{tier} tier")
+    m4.metric(est.unit_name.capitalize(), f"{est.grid.cols}×{est.grid.rows}", border=True,
+              help=f"{est.units:,} counted" if est.units else "low detail: the base only")
+    left, right = st.columns([3, 2], gap="large")
+    with right:
+        st.caption(_image_facts(current))
+        st.code(caption(est, choice["tier"]), language=None, wrap_lines=True)
+        _notes(est, choice)
+        mapped = st.toggle("Map the grid onto the original image", key="explore_mapped",
+                           help="The same cells stretched over the image as you gave it.")
+        ov = overlay(est, mapped=mapped)
+        _downloads(est, ov, loaded)
+    with left:
+        src = None if loaded is None else _preview(loaded.sha256, ov.preview_size, loaded.image)
+        where = "mapped onto the original" if mapped else "as the model sees it"
+        st.markdown(f"**{ov.cols}×{ov.rows} {est.unit_name}**, {where} "
+                    f"({ov.image[0]}×{ov.image[1]} px; black: padding)")
+        st.plotly_chart(build_figure(ov, src), width="stretch", key="explore_overlay",
+                        config={"displayModeBar": False}, alt=caption(est, choice["tier"]))
+    st.subheader("How it is counted")
+    _steps_table(est)
+    _all_models(est, choice)
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+_restore_state()
+st.title("Explore")
+st.caption("One image, the grid the model sees, and its price.")
+for notice in st.session_state.pop("explore_notices", []):
+    st.warning(f"From the link: {notice}")
+_bring_image()
+choice = _choose()
+current = st.session_state["explore_current"]
+_remember()
+_publish(choice, current)
+_share(choice, current)
+if current is None:
+    st.info("Bring an image above — or type a width and height — to see its grid and price.")
+else:
+    _show(current, choice)

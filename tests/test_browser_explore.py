@@ -1,0 +1,93 @@
+"""Explore in a real browser: upload, switch from a tile model to a patch model, count the cells.
+
+Drives Debian's chromium against `streamlit run app.py` on 127.0.0.1 (fixtures in conftest.py).
+The cells are counted from the SVG path the grid trace actually draws, not from the caption.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+import pytest
+from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+pytestmark = pytest.mark.browser
+
+# Counts the vertical and horizontal lines the grid trace drew. Plotly splits one trace's line
+# at every gap into its own <path> ("M x,y L x,y"); all of them belong to the one grid trace.
+COUNT_LINES = """() => {
+  const plot = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+  if (!plot) return null;
+  const traces = plot.querySelectorAll('.scatterlayer .trace');
+  if (traces.length !== 1) return null;
+  let vertical = 0, horizontal = 0;
+  for (const path of traces[0].querySelectorAll('path.js-line')) {
+    for (const seg of path.getAttribute('d').split('M').filter(Boolean)) {
+      const [a, b] = seg.split('L').map(p => p.split(',').map(Number));
+      if (Math.abs(a[0] - b[0]) < 0.01) vertical++; else horizontal++;
+    }
+  }
+  return [vertical, horizontal];
+}"""
+
+
+def caption_text(page) -> str:
+    return page.locator('[data-testid="stCode"] code').first.inner_text()
+
+
+def wait_for_caption(page, text: str) -> str:
+    page.wait_for_function(
+        "t => [...document.querySelectorAll('[data-testid=\"stCode\"] code')]"
+        ".some(c => c.innerText.replace(/\\s+/g, ' ').includes(t))", arg=text, timeout=30_000)
+    return re.sub(r"\s+", " ", caption_text(page))
+
+
+def drawn_cells(page, expected: tuple[int, int]) -> tuple[int, int]:
+    """(columns, rows) drawn, once the figure shows the expected grid (or the time runs out)."""
+    lines = expected[0] + 1, expected[1] + 1
+    with contextlib.suppress(PlaywrightTimeout):  # the assertion below reports what was drawn
+        page.wait_for_function(f"() => JSON.stringify(({COUNT_LINES})()) === "
+                               f"JSON.stringify([{lines[0]}, {lines[1]}])", timeout=20_000)
+    drawn = page.evaluate(COUNT_LINES)
+    assert drawn is not None, "no single grid trace drawn"
+    return drawn[0] - 1, drawn[1] - 1
+
+
+def test_upload_then_patch_model(page, app_url, artifacts, tmp_path):
+    image = tmp_path / "square.png"
+    Image.new("RGB", (1024, 1024), (90, 140, 200)).save(image)
+    page.set_viewport_size({"width": 1440, "height": 1400})
+    page.goto(app_url)
+    wait_for_caption(page, "gpt-4o")  # the first visit shows a sample
+
+    page.locator('[data-testid="stButtonGroup"] button', has_text="Upload").first.click()
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(image)
+    # gpt-4o, 1024×1024: short side 768 → 768×768 → 2 × 2 tiles → 85 + 4 × 170 = 765
+    text = wait_for_caption(page, "1024×1024 → 768×768")
+    assert "2×2 tiles · 765 tokens" in text
+    assert drawn_cells(page, (2, 2)) == (2, 2)
+
+    model = page.get_by_role("combobox", name="Model")
+    model.click()
+    model.fill("gpt-5-mini")
+    page.get_by_role("option", name=re.compile(r"^gpt-5-mini\b")).first.click()
+    # gpt-5-mini, 1024×1024: 32 × 32 = 1,024 patches ≤ 1,536; × 1.2 = 1,228.8 → 1,229
+    text = wait_for_caption(page, "gpt-5-mini")
+    assert "1024×1024 → 1024×1024 · 32×32 patches · 1,229 tokens" in text
+    cols, rows = drawn_cells(page, (32, 32))
+    assert (cols, rows) == (32, 32) and cols * rows == 1024
+    assert page.get_by_text("1,229", exact=True).first.is_visible()  # the tokens metric
+
+    # hovering a cell names its row and column
+    plot = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first
+    box = plot.locator(".nsewdrag").first.bounding_box()
+    page.mouse.move(box["x"] + 5, box["y"] + 5)
+    page.wait_for_selector(".hoverlayer .hovertext", timeout=10_000)
+    hover = plot.locator(".hoverlayer .hovertext").first.text_content()
+    assert "row 1 of 32 · column 1 of 32" in hover
+
+    page.set_viewport_size({"width": 1440, "height": 2600})  # the whole page in one picture
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifacts / "explore_patch_model.png"), full_page=True)
