@@ -58,7 +58,8 @@ CREATE TABLE IF NOT EXISTS calibration (
 _KEY_PATTERNS = (
     re.compile(r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_\-]{8,}"),
     re.compile(r"(?i)\bbearer\s"),
-    re.compile(r"(?=[A-Za-z0-9_\-]*[0-9])(?=[A-Za-z0-9_\-]*[A-Za-z])[A-Za-z0-9_\-]{40,}"),
+    # A long run of letters and digits with no dash or dot: a token, not a host name label.
+    re.compile(r"(?=[A-Za-z0-9_]*[0-9])(?=[A-Za-z0-9_]*[A-Za-z])[A-Za-z0-9_]{40,}"),
 )
 
 

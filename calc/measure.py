@@ -400,6 +400,8 @@ def run_image(client: Any, *, model: str, image_url: str, detail: str,
     only the run with the image is paid for. max_output_tokens 16 is the API's minimum; a
     reasoning model may spend it all thinking and reply with no text, which is fine here.
     """
+    # The free baseline first: if it fails (a 429, say), nothing has been paid for yet.
+    baseline = _count(client, model, _responses_input(prompt, None, detail))
     reply = _call(
         client, client.responses.create, model=model,
         input=_responses_input(prompt, image_url, detail), max_output_tokens=max_output_tokens,
@@ -410,7 +412,6 @@ def run_image(client: Any, *, model: str, image_url: str, detail: str,
     output = _int_attr(reply, "usage", "output_tokens") or 0
     returned = getattr(reply, "model", None)
     returned = returned if isinstance(returned, str) and returned else model
-    baseline = _count(client, model, _responses_input(prompt, None, detail))
     text = getattr(reply, "output_text", "")
     return Measurement(
         method="run", model_requested=model, model_returned=returned, detail=detail,

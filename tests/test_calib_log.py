@@ -238,3 +238,9 @@ def test_a_process_killed_mid_run_keeps_every_committed_row(tmp_path):
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         conn.close()
+
+
+def test_a_long_host_name_is_not_mistaken_for_a_key(log):
+    host = "my-company-openai-proxy-eastus2-production01.example.com"
+    log.add(LogRow(**{**_row().__dict__, "endpoint_host": host}))
+    assert log.rows()[-1].endpoint_host == host

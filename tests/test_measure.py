@@ -102,8 +102,8 @@ def test_run_reads_usage_model_and_reply(fake, client):
     assert m.cost_usd == pytest.approx(expected)
     paths = [r.path for r in fake.requests]
     # One billed run with the image, the baseline from the free count endpoint.
-    assert paths == ["/v1/responses", "/v1/responses/input_tokens"]
-    assert fake.requests[0].body["max_output_tokens"] == 16
+    assert paths == ["/v1/responses/input_tokens", "/v1/responses"]
+    assert fake.requests[1].body["max_output_tokens"] == 16
 
 
 def test_run_truncates_reply_at_max_output_tokens(client):
@@ -156,7 +156,8 @@ def test_measurement_matches_calc_estimate(client, model, size, detail, expected
 def test_request_carries_the_data_url_and_detail(fake, client, method):
     url = solid_png_data_url(100, 60)
     _measure(method, client, image_url=url, detail="low")
-    body = fake.requests[0].body
+    # The one request that carries an image (run and chat also send an image-free baseline).
+    [body] = [r.body for r in fake.requests if "data:image" in json.dumps(r.body)]
     if method == "chat":
         part = body["messages"][0]["content"][1]
         assert part == {"type": "image_url", "image_url": {"url": url, "detail": "low"}}
