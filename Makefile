@@ -34,4 +34,4 @@ test: install-dev chromium lint
 	$(BIN)/python -m pytest
 
 bench: install-dev
-	$(BIN)/python bench/bench_calc.py
+	for b in bench/bench_calc.py bench/bench_images.py bench/bench_explore.py bench/bench_plan.py; do $(BIN)/python $$b; done

@@ -58,6 +58,21 @@ def _plan_row(plan: r.Plan) -> tuple:
             plan.fidelity_other, plan.square_num, plan.square_den, plan.cell)
 
 
+def fit_long(w: np.ndarray, h: np.ndarray, fit) -> tuple[np.ndarray, np.ndarray]:
+    """calc.rules.fit_long over columns: new arrays; `fit` a scalar or a column (0: no fit).
+
+    Works on the rows it changes only: integer division is the costly part.
+    """
+    w, h = np.array(w, dtype=np.int64), np.array(h, dtype=np.int64)
+    fit = np.broadcast_to(np.asarray(fit, dtype=np.int64), w.shape)
+    rows = np.flatnonzero((fit > 0) & (np.maximum(w, h) > fit))
+    rw, rh, f = w[rows], h[rows], fit[rows]
+    wide = rw >= rh
+    w[rows] = np.where(wide, f, np.maximum(1, (2 * rw * f + rh) // (2 * rh)))
+    h[rows] = np.where(wide, np.maximum(1, (2 * rh * f + rw) // (2 * rw)), f)
+    return w, h
+
+
 def _isqrt(x: np.ndarray) -> np.ndarray:
     s = np.floor(np.sqrt(x.astype(np.float64))).astype(np.int64)
     s -= s * s > x  # float sqrt can be one off either way near perfect squares
@@ -98,8 +113,11 @@ def estimate_frame(df: pd.DataFrame) -> pd.DataFrame:
         if plan.model.price_input is not None:
             prices[i] = float(plan.model.price_input)
     idx = np.searchsorted(present, combo)
-    p = {name: np.take(np.ascontiguousarray(table[:, j]), idx)
-         for j, name in enumerate(_PLAN_FIELDS)}
+    if len(present) == 1:  # one choice for every row: broadcast its numbers, no per-row lookup
+        p = {name: np.broadcast_to(table[0, j], idx.shape) for j, name in enumerate(_PLAN_FIELDS)}
+    else:
+        p = {name: np.take(np.ascontiguousarray(table[:, j]), idx)
+             for j, name in enumerate(_PLAN_FIELDS)}
     out = _compute(w, h, p)
     result = df.copy()
     categories = sorted(set(names))
@@ -114,15 +132,8 @@ def estimate_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def _compute(w: np.ndarray, h: np.ndarray, p: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     extra = _fidelity(p, w, h)  # by the aspect ratio of the image as given
-    w, h = w.copy(), h.copy()
-    # Fit the long side (rounded half up); rows with fit == 0 have no such step. Each step works
-    # on the rows it changes only: integer division is the costly part.
-    fit = p["fit"]
-    rows = np.flatnonzero((fit > 0) & (np.maximum(w, h) > fit))
-    rw, rh, f = w[rows], h[rows], fit[rows]
-    wide = rw >= rh
-    w[rows] = np.where(wide, f, np.maximum(1, (2 * rw * f + rh) // (2 * rh)))
-    h[rows] = np.where(wide, np.maximum(1, (2 * rh * f + rw) // (2 * rw)), f)
+    # Fit the long side (rounded half up); rows with fit == 0 have no such step.
+    w, h = fit_long(w, h, p["fit"])
     # Short side down (rounded down), tile and image families only.
     short = p["short"]
     rows = np.flatnonzero((short > 0) & (np.minimum(w, h) > short))
