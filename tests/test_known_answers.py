@@ -235,3 +235,21 @@ def test_unknown_price_is_none():
 def test_gpt_4o_1024_costs_guide_price():
     # 765 tokens at $2.50 / 1M
     assert calc.estimate(1024, 1024, "gpt-4o").usd == pytest.approx(0.0019125)
+
+
+CACHED = [  # spec §7: gpt-5 family 10 % of input, gpt-4.1 family 25 %, gpt-4o 50 %
+    ("gpt-5", "0.125"), ("gpt-5-mini", "0.025"), ("gpt-5-nano", "0.005"), ("gpt-5.2", "0.175"),
+    ("gpt-5.4", "0.25"), ("gpt-5.5", "0.50"), ("gpt-4.1", "0.50"), ("gpt-4.1-mini", "0.10"),
+    ("gpt-4.1-nano", "0.025"), ("gpt-4o", "1.25"),
+]
+
+
+@pytest.mark.parametrize(("model", "cached"), CACHED)
+def test_cached_input_prices(model, cached):
+    assert calc.resolve_model(model).price_cached_input == Decimal(cached)
+
+
+def test_batch_tier_is_half_of_standard():
+    assert calc.tier_factor("batch") == 0.5 and calc.tier_factor("standard") == 1.0
+    with pytest.raises(calc.CalcError, match="standard"):
+        calc.tier_factor("priority")
