@@ -1,7 +1,7 @@
 """The resizing and counting rules of spec §1–§3, in integer arithmetic only.
 
-Every function here is shared by the fast path (`tokens`), the breakdown (`estimate`) and, in
-NumPy form, the frame (`frame.py`), so the three can never disagree.
+The breakdown (`estimate`) and the fast path (`counter`, behind `tokens`) use these functions;
+`frame.py` writes the same formulas over NumPy columns. Property tests hold the three equal.
 """
 
 from __future__ import annotations
