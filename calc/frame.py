@@ -93,7 +93,8 @@ def estimate_frame(df: pd.DataFrame) -> pd.DataFrame:
     combo = np.zeros(len(df), dtype=np.int64)
     for codes, labels in parts:
         combo = combo * len(labels) + codes
-    present = np.unique(combo)  # the few distinct choices in the frame
+    seen = np.bincount(combo)  # combo codes are small: counting beats sorting a million rows
+    present = np.flatnonzero(seen)  # the few distinct choices in the frame
     table = np.zeros((len(present), len(_PLAN_FIELDS)), dtype=np.int64)
     prices = np.full(len(present), np.nan)
     names = []
@@ -112,7 +113,9 @@ def estimate_frame(df: pd.DataFrame) -> pd.DataFrame:
         names.append(plan.model.name)
         if plan.model.price_input is not None:
             prices[i] = float(plan.model.price_input)
-    idx = np.searchsorted(present, combo)
+    position = np.zeros(len(seen), dtype=np.int64)
+    position[present] = np.arange(len(present))
+    idx = position[combo]
     if len(present) == 1:  # one choice for every row: broadcast its numbers, no per-row lookup
         p = {name: np.broadcast_to(table[0, j], idx.shape) for j, name in enumerate(_PLAN_FIELDS)}
     else:
@@ -144,29 +147,39 @@ def _compute(w: np.ndarray, h: np.ndarray, p: dict[str, np.ndarray]) -> dict[str
     # Patch family: shrink to the budget exactly (see rules.shrink_to_budget).
     budget = p["budget"]
     patch = budget > 0
-    units = ((w + 31) >> 5) * ((h + 31) >> 5)
-    rows = np.flatnonzero(patch & (units > budget))
-    if len(rows):
-        ow, oh, ob = w[rows], h[rows], budget[rows]
-        a, b = _isqrt(ob * ow // oh), _isqrt(ob * oh // ow)
-        by_width = a * oh <= b * ow
-        nw = np.maximum(1, np.where(by_width, 32 * a, 32 * b * ow // oh))
-        nh = np.maximum(1, np.where(by_width, 32 * a * oh // ow, 32 * b))
-        w[rows], h[rows] = nw, nh
-        units[rows] = np.minimum(((nw + 31) >> 5) * ((nh + 31) >> 5), ob)
-    cols512, rows512 = (w + 511) >> 9, (h + 511) >> 9
-    tiles = cols512 * rows512
-    base_only = p["base_only"] > 0
-    tokens = np.where(base_only, p["base"], p["base"] + p["per_unit"] * tiles)
-    rows = np.flatnonzero(patch)
-    tokens[rows] = -(-(units[rows] * p["mult_num"][rows]) // p["mult_den"][rows])
+    any_patch, all_patch = bool(patch.any()), bool(patch.all())
+    units = tiles = cols512 = rows512 = None
+    if any_patch:
+        units = ((w + 31) >> 5) * ((h + 31) >> 5)
+        rows = np.flatnonzero(patch & (units > budget))
+        if len(rows):
+            ow, oh, ob = w[rows], h[rows], budget[rows]
+            a, b = _isqrt(ob * ow // oh), _isqrt(ob * oh // ow)
+            by_width = a * oh <= b * ow
+            nw = np.maximum(1, np.where(by_width, 32 * a, 32 * b * ow // oh))
+            nh = np.maximum(1, np.where(by_width, 32 * a * oh // ow, 32 * b))
+            w[rows], h[rows] = nw, nh
+            units[rows] = np.minimum(((nw + 31) >> 5) * ((nh + 31) >> 5), ob)
+    if not all_patch:  # tile and image families: 512 px tiles
+        cols512, rows512 = (w + 511) >> 9, (h + 511) >> 9
+        tiles = cols512 * rows512
+    if all_patch:  # one family only: skip the other's arithmetic
+        tokens = -(-(units * p["mult_num"]) // p["mult_den"])
+        cols, rows_, counted = (w + 31) >> 5, (h + 31) >> 5, units
+    else:
+        base_only = p["base_only"] > 0
+        tokens = np.where(base_only, p["base"], p["base"] + p["per_unit"] * tiles)
+        counted = np.where(base_only, 0, tiles)
+        cols, rows_ = cols512, rows512
+        if any_patch:
+            rows = np.flatnonzero(patch)
+            tokens[rows] = -(-(units[rows] * p["mult_num"][rows]) // p["mult_den"][rows])
+            counted = np.where(patch, units, counted)
+            cols, rows_ = np.where(patch, (w + 31) >> 5, cols), np.where(patch, (h + 31) >> 5,
+                                                                          rows_)
     return {
-        "tokens": tokens + extra,
-        "units": np.where(patch, units, np.where(base_only, 0, tiles)),
-        "cell": p["cell"],
-        "cols": np.where(patch, (w + 31) >> 5, cols512),
-        "rows": np.where(patch, (h + 31) >> 5, rows512),
-        "resized_width": w, "resized_height": h,
+        "tokens": tokens + extra, "units": counted, "cell": p["cell"], "cols": cols,
+        "rows": rows_, "resized_width": w, "resized_height": h,
     }
 
 
