@@ -51,22 +51,17 @@ def _size_of(item: str) -> tuple[str, int, int]:
 
 
 def _estimates(sizes, args) -> list[tuple[str, calc.Estimate]]:
-    names = [m.name for m in calc.models()] if args.model == "all" else [args.model]
+    if args.model != "all":
+        return [(label, calc.estimate(w, h, args.model, args.detail, args.fidelity, args.rules))
+                for label, w, h in sizes]
+    from calc.compare import cheapest_first, detail_for, fidelity_for
+
     rows = []
-    for label, w, h in sizes:
-        per_item = []
-        for name in names:
-            detail, fidelity = args.detail, args.fidelity
-            if args.model == "all":  # compare every model at the nearest level it has
-                model = calc.resolve_model(name)
-                if detail not in model.details and detail != "original":
-                    detail = "auto"  # e.g. 'low' on a gpt-image model
-                if fidelity not in model.fidelities:
-                    fidelity = "low"
-            per_item.append((label, calc.estimate(w, h, name, detail, fidelity, args.rules)))
-        if args.model == "all":
-            per_item.sort(key=lambda row: (row[1].usd is None, row[1].usd or 0, row[1].tokens))
-        rows.extend(per_item)
+    for label, w, h in sizes:  # every model at the nearest level it has, as Explore compares
+        per_item = [calc.estimate(w, h, m.name, detail_for(m, args.detail)[0],
+                                  fidelity_for(m, args.fidelity)[0], args.rules)
+                    for m in calc.models()]
+        rows.extend((label, e) for e in sorted(per_item, key=cheapest_first))
     return rows
 
 

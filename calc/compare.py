@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from calc.catalogue import Model, models
 from calc.errors import CalcError, UnknownRulesError
-from calc.estimate import check_size, tokens
+from calc.estimate import Estimate, check_size, tokens
 from calc.pricing import cost_usd, tier_factor
 from calc.rules import RULE_SETS
 
@@ -55,8 +55,8 @@ def _row(model: Model, width: int, height: int, detail: str, fidelity: str, rule
                None if usd is None else usd * 1000, note)
 
 
-def _order(row: Row) -> tuple:
-    """Known prices first, cheapest first; then unknown prices by tokens; then by name."""
+def cheapest_first(row: Row | Estimate) -> tuple:
+    """Sort key: known prices first, cheapest first; then unknown prices by tokens; then name."""
     return (row.usd is None, row.usd if row.usd is not None else 0.0,
             row.tokens if row.tokens is not None else float("inf"), row.model)
 
@@ -69,4 +69,4 @@ def compare(width: int, height: int, detail: str = "auto", fidelity: str = "low"
     if rules not in RULE_SETS:
         raise UnknownRulesError(f"unknown rules {rules!r}: use 'billing' or 'documented'")
     return tuple(sorted((_row(m, width, height, detail, fidelity, rules, tier) for m in models()),
-                        key=_order))
+                        key=cheapest_first))

@@ -12,10 +12,9 @@ Two frames of reference:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from math import floor, log10
 
 from calc.estimate import Estimate, Grid
-from calc.pricing import cost_usd
+from calc.pricing import cost_usd, format_usd
 
 # Previews are drawn at most this many pixels on their long side; coordinates never change.
 PREVIEW_MAX_SIDE = 1280
@@ -122,16 +121,6 @@ def overlay(est: Estimate, mapped: bool = False, max_side: int = PREVIEW_MAX_SID
         padding=padding_rects(grid, sx, sy), preview_scale=s,
         preview_size=(max(1, round(image[0] * s)), max(1, round(image[1] * s))), mapped=mapped,
     )
-
-
-def format_usd(usd: float | None) -> str:
-    """Dollars readably: cents from $1; below, 4 decimals or more, for 2 significant digits."""
-    if usd is None:
-        return "price unknown"
-    if usd >= 1:
-        return f"${usd:,.2f}"
-    decimals = 4 if usd == 0 else max(4, 1 - floor(log10(usd)))  # 0.000218 → $0.00022
-    return f"${usd:.{decimals}f}"
 
 
 def _detail_text(est: Estimate) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from math import floor, log10
+
 from calc.catalogue import catalogue, resolve_model
 from calc.errors import CalcError
 
@@ -23,3 +25,13 @@ def cost_usd(tokens: int, model: str, tier: str = "standard") -> float | None:
     if price is None:
         return None
     return tokens * float(price) / 1_000_000 * tier_factor(tier)
+
+
+def format_usd(usd: float | None) -> str:
+    """Dollars readably: cents from $1; below, 4 decimals or more, for 2 significant digits."""
+    if usd is None:
+        return "price unknown"
+    if usd >= 1:
+        return f"${usd:,.2f}"
+    decimals = 4 if usd == 0 else max(4, 1 - floor(log10(usd)))  # 0.000218 → $0.00022
+    return f"${usd:.{decimals}f}"

@@ -20,7 +20,7 @@ from calc.catalogue import resolve_model
 from calc.errors import ImageError
 from calc.images import data_url
 from calc.measure import DEFAULT_PROMPT, METHODS, Comparison, Measurement, compare, endpoint_host
-from calc.overlay import format_usd
+from calc.pricing import format_usd
 
 if TYPE_CHECKING:
     from PIL import Image

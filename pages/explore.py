@@ -6,7 +6,6 @@ A thin page: it collects input, calls calc, and renders. Every number shown come
 from __future__ import annotations
 
 import functools
-import hashlib
 
 import pandas as pd
 import streamlit as st
@@ -16,8 +15,10 @@ from calc import images, urlstate
 from calc.compare import compare
 from calc.estimate import MAX_SIDE
 from calc.fetch import AddressPolicy, fetch_image
-from calc.overlay import caption, format_usd, overlay
+from calc.overlay import caption, overlay
+from calc.pricing import format_usd
 from calc.samples import sample, samples
+from pages._images import decode
 from pages._overlay_figure import build_figure, compare_figure, overlay_png, preview_data_url
 from pages._router import ensure_router
 
@@ -40,13 +41,6 @@ DEFAULTS = {
 
 
 # --- cached work ---------------------------------------------------------------------------------
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _decode(sha256: str, _data: bytes, first_frame_ok: bool) -> images.LoadedImage:
-    """Decode once per file (keyed by its hash). cache_resource, not cache_data: cache_data
-    would pickle a 24-megapixel image on every rerun."""
-    return images.load(_data, first_frame_ok=first_frame_ok)
-
 
 @st.cache_data(max_entries=24, show_spinner=False)
 def _preview(sha256: str, size: tuple[int, int], _image) -> str:
@@ -101,18 +95,15 @@ def _set_current(kind: str, label: str, size: tuple[int, int], loaded=None, url=
 
 def _use_bytes(data: bytes, kind: str, label: str, url=None, sample_name=None) -> list:
     """Decode and make current; a refused file leaves the current image as it was."""
-    sha = hashlib.sha256(data).hexdigest()
     messages = []
     try:
         with st.spinner("Reading the image …"):
-            try:
-                loaded = _decode(sha, data, False)
-            except images.AnimatedImageError as e:
-                messages.append(("warning", f"{e} The estimate below is for the first frame."))
-                loaded = _decode(sha, data, True)
-                label = f"{label} (first frame)"
+            loaded, animated = decode(data)
     except images.ImageError as e:
         return [("error", f"{label}: {e}")]
+    if animated is not None:
+        messages.append(("warning", f"{animated} The estimate below is for the first frame."))
+        label = f"{label} (first frame)"
     _set_current(kind, label, loaded.info.size, loaded, url, sample_name)
     return messages
 

@@ -8,7 +8,6 @@ client and dropped: it is never rendered, logged, stored in the calibration log 
 
 from __future__ import annotations
 
-import hashlib
 import os
 
 import pandas as pd
@@ -22,7 +21,8 @@ from calc.calib_log import CalibrationLog, default_path, row_from_measurement
 from calc.calibration import calibration_sizes, measurer, run_calibration
 from calc.compare import detail_for, fidelity_for
 from calc.measure import make_client, scrub
-from calc.overlay import format_usd
+from calc.pricing import format_usd
+from pages._images import decode
 from pages._router import ensure_router
 
 ensure_router()  # a link straight to /verify still runs app.py (page config, menu, sidebar)
@@ -47,11 +47,6 @@ def _md(text: str) -> str:
 def _open_log(path: str) -> CalibrationLog:
     """One log object per file, shared by every session (it is thread-safe, WAL mode)."""
     return CalibrationLog(path)
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _decode(sha256: str, _data: bytes, first_frame_ok: bool) -> images.LoadedImage:
-    return images.load(_data, first_frame_ok=first_frame_ok)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -181,17 +176,15 @@ def _uploaded() -> tuple[images.LoadedImage | None, str]:
                               key="verify_upload")
     if upload is None:
         return None, ""
-    data = upload.getvalue()
-    sha = hashlib.sha256(data).hexdigest()
     try:
-        try:
-            return _decode(sha, data, False), upload.name
-        except images.AnimatedImageError as e:
-            st.warning(f"{e} The first frame is what is measured.")
-            return _decode(sha, data, True), f"{upload.name} (first frame)"
+        loaded, animated = decode(upload.getvalue())
     except calc.ImageError as e:
         st.error(f"{upload.name}: {e}")
         return None, ""
+    if animated is not None:
+        st.warning(f"{animated} The first frame is what is measured.")
+        return loaded, f"{upload.name} (first frame)"
+    return loaded, upload.name
 
 
 def _image_section(shared: dict | None, choice: dict) -> tuple[images.LoadedImage | None, str]:

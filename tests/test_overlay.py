@@ -14,12 +14,12 @@ from calc.overlay import (
     PREVIEW_MAX_SIDE,
     Rect,
     caption,
-    format_usd,
     grid_lines,
     overlay,
     padding_rects,
     preview_scale,
 )
+from calc.pricing import format_usd
 
 
 def segments(xs, ys):
