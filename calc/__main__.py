@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 
@@ -100,13 +101,17 @@ def main(argv: list[str] | None = None) -> int:
     except calc.CalcError as error:
         sys.stderr.write(f"calc: {error}\n")
         return 2
-    if args.json:
-        payload = [e.to_dict() | {"input": label} for label, e in rows]
-        print(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))
-    elif len(rows) == 1:
-        _print_breakdown(rows[0][1])
-    else:
-        _print_rows(rows)
+    try:
+        if args.json:
+            payload = [e.to_dict() | {"input": label} for label, e in rows]
+            print(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))
+        elif len(rows) == 1:
+            _print_breakdown(rows[0][1])
+        else:
+            _print_rows(rows)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `python -m calc … | head`: the reader left; no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

@@ -91,3 +91,13 @@ def test_a_text_file_is_refused_clearly(tmp_path):
     out = run(str(text))
     assert out.returncode != 0 and "Traceback" not in out.stderr
     assert "notes.txt" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_closed_pipe_is_not_a_traceback():
+    # `python -m calc … --model all | head -1`: the reader goes away early.
+    proc = subprocess.Popen([sys.executable, "-m", "calc", "1024x1024", "--model", "all"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err
