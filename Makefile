@@ -29,6 +29,7 @@ run: install
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: install-dev chromium lint
 	$(BIN)/python -m pytest

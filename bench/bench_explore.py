@@ -30,8 +30,8 @@ import plotly.io  # noqa: E402
 from PIL import Image  # noqa: E402
 
 import calc  # noqa: E402
-from calc.overlay import overlay  # noqa: E402
-from pages._overlay_figure import build_figure  # noqa: E402
+from calc.views.explore import overlay  # noqa: E402
+from pages.helpers.overlay_figure import build_figure  # noqa: E402
 
 RERUN_TARGET_MS = 150
 FIGURE_TARGET_MS = 50
@@ -125,7 +125,7 @@ def _set(at, key: str, value) -> None:
 def bench_page_work(repeat: int = 30) -> tuple[float, float]:
     """The page's own calc + figure work for one view (no Streamlit): estimate, overlay,
     figure, its JSON, the all-models table."""
-    from calc.compare import compare
+    from calc.engine.compare import compare
 
     def once():
         est = calc.estimate(6000, 4000, "gpt-5.4", "original")

@@ -1,4 +1,4 @@
-"""Timings for calc.images: probe and load of a 24-megapixel JPEG, and probing 1,000 small files.
+"""Timings for calc.adapters.images: probe and load of a 24 MP JPEG; probing 1,000 small files.
 
 Run from the repo root: .venv/bin/python bench/bench_images.py
 Targets: probe reads the header only (milliseconds even at 24 MP); 1,000 headers in under 2 s.
@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from calc import images  # noqa: E402
+from calc.adapters import images  # noqa: E402
 
 SMALL_FILES = 1_000
 TARGET_SMALL_SECONDS = 2.0

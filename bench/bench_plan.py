@@ -23,8 +23,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from calc import plan as cp  # noqa: E402
-from calc import workload as wl  # noqa: E402
+from calc.views import plan as cp  # noqa: E402
+from calc.views import plan_inputs as wl  # noqa: E402
 
 # Sizes cameras, phones, screens and scanners produce (both orientations).
 COMMON = [(4032, 3024), (4000, 3000), (3264, 2448), (5472, 3648), (4624, 3468), (1920, 1080),

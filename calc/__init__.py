@@ -1,11 +1,15 @@
 """Patchwork's metering engine: what an image input costs on OpenAI's vision models.
 
-Pure and exact: integer arithmetic for every rule of shared/spec/metering.md, the model table as
-data in catalogue.toml. pandas and NumPy are imported only when a frame is asked for.
+Three layers, each in its own sub-package (docs/architecture.md):
+- calc.engine   — the pure metering engine: rules, catalogue loader, estimates, prices (no I/O);
+- calc.adapters — I/O: image files, URL fetching, the OpenAI client, the calibration store;
+- calc.views    — what each page shows, worked out so the page only renders.
+The model catalogue is data (calc/data/catalogue.toml). This module is the public API: the engine's
+names only, so `import calc` loads neither pandas, NumPy nor Pillow.
 """
 
-from calc.catalogue import Model, catalogue, models, resolve_model
-from calc.errors import (
+from calc.engine.catalogue import Model, catalogue, models, resolve_model
+from calc.engine.errors import (
     ApiError,
     CalcError,
     FetchError,
@@ -17,17 +21,17 @@ from calc.errors import (
     UnsupportedDetailError,
     UnsupportedFidelityError,
 )
-from calc.estimate import Estimate, Grid, Step, estimate, tokens
-from calc.generation import GenerationCost, generation_cost, generation_options
-from calc.pricing import TIERS, cost_usd, tier_factor
-from calc.rules import DETAILS, FIDELITIES, RULE_SETS, Note
+from calc.engine.estimate import Estimate, Grid, Step, estimate, tokens
+from calc.engine.generation import GenerationCost, generation_cost, generation_options
+from calc.engine.pricing import TIERS, cost_usd, tier_factor
+from calc.engine.rules import DETAILS, FIDELITIES, RULE_SETS, Note
 
 CATALOGUE_VERSION = catalogue().version
 
 
 def estimate_frame(df):
     """Vectorised `estimate` over a DataFrame; see calc.frame.estimate_frame."""
-    from calc.frame import estimate_frame as _estimate_frame
+    from calc.engine.frame import estimate_frame as _estimate_frame
 
     return _estimate_frame(df)
 

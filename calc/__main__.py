@@ -38,7 +38,7 @@ def _size_of(item: str) -> tuple[str, int, int]:
     match = SIZE.match(item)
     if match:
         return item, int(match[1]), int(match[2])
-    from calc.images import probe  # Pillow is imported only when a file is given
+    from calc.adapters.images import probe  # Pillow is imported only when a file is given
 
     try:
         info = probe(item)
@@ -55,7 +55,7 @@ def _estimates(sizes, args) -> list[tuple[str, calc.Estimate]]:
     if args.model != "all":
         return [(label, calc.estimate(w, h, args.model, args.detail, args.fidelity, args.rules))
                 for label, w, h in sizes]
-    from calc.compare import cheapest_first, detail_for, fidelity_for
+    from calc.engine.compare import cheapest_first, detail_for, fidelity_for
 
     rows = []
     for label, w, h in sizes:  # every model at the nearest level it has, as Explore compares

@@ -11,16 +11,16 @@ import pandas as pd
 import streamlit as st
 
 import calc
-from calc import images, urlstate
-from calc.compare import compare
-from calc.estimate import MAX_SIDE
-from calc.fetch import AddressPolicy, fetch_image
-from calc.overlay import caption, overlay
-from calc.pricing import format_usd
-from calc.samples import sample, samples
-from pages._images import decode
-from pages._overlay_figure import build_figure, compare_figure, overlay_png, preview_data_url
-from pages._router import ensure_router
+from calc.engine.compare import compare
+from calc.engine.estimate import MAX_SIDE
+from calc.engine.pricing import format_usd
+from calc.views import explore_link as urlstate
+from calc.views.explore import caption, overlay
+from calc.views.image_input import fetch_public
+from calc.views.samples import sample, samples
+from pages.helpers.image_cache import decode
+from pages.helpers.overlay_figure import build_figure, compare_figure, overlay_png, preview_data_url
+from pages.helpers.router import ensure_router
 
 ensure_router()
 
@@ -99,7 +99,7 @@ def _use_bytes(data: bytes, kind: str, label: str, url=None, sample_name=None) -
     try:
         with st.spinner("Reading the image …"):
             loaded, animated = decode(data)
-    except images.ImageError as e:
+    except calc.ImageError as e:
         return [("error", f"{label}: {e}")]
     if animated is not None:
         messages.append(("warning", f"{animated} The estimate below is for the first frame."))
@@ -125,7 +125,7 @@ def _use_size(w: int, h: int) -> list:
 def _fetch(url: str) -> list:
     try:
         with st.spinner(f"Fetching {url} …"):
-            fetched = fetch_image(url, policy=AddressPolicy.public())  # never loosened here
+            fetched = fetch_public(url)
     except calc.FetchError as e:
         return [("error", f"Could not use that URL: {e}")]
     return _use_bytes(fetched.data, "url", url, url=url)

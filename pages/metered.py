@@ -1,6 +1,6 @@
 """How it's metered: the spec's rules in plain words, checked live against the guide and the API.
 
-Every number on this page comes from calc (calc.explain and the catalogue); this file only
+Every number on this page comes from calc (calc.views.metered and the catalogue); this file only
 arranges and formats them.
 """
 
@@ -12,8 +12,8 @@ import pandas as pd
 import streamlit as st
 
 import calc
-from calc import explain
-from pages._router import ensure_router
+from calc.views import metered as explain
+from pages.helpers.router import ensure_router
 
 ensure_router()
 

@@ -1,5 +1,5 @@
 """Plan: what a whole workload costs on each model, what resizing would save, and what generated
-images cost. Collects input, calls calc.plan and calc.workload, renders their results."""
+images cost. Collects input, calls calc.views.plan and .plan_inputs, renders them."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import plotly.express as px
 import streamlit as st
 
 import calc
-from calc import plan as cp
-from calc import workload as wl
-from pages._router import ensure_router
+from calc.views import plan as cp
+from calc.views import plan_inputs as wl
+from pages.helpers.router import ensure_router
 
 ensure_router()  # a shared /plan link still runs app.py (page config, menu, sidebar)
 

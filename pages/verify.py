@@ -1,9 +1,9 @@
 """Verify: the estimate next to what the API reports, and a calibration log.
 
-A thin page: it collects input, calls calc (calc.verify_view, calc.measure, calc.calibration,
-calc.calib_log) and renders. A call that costs money is made only in the run that follows a
-click on a button labelled with its cost, never on a rerun. The API key is read, used to build a
-client and dropped: it is never rendered, logged, stored in the calibration log or put in the URL.
+A thin page: it collects input, calls calc (views.verify, views.calibration) and renders. A call
+that costs money is made only in the run that follows a click on a button labelled with its cost,
+never on a rerun. The API key is read, used to build a client and dropped: it is never rendered,
+logged, stored in the calibration log or put in the URL.
 """
 
 from __future__ import annotations
@@ -15,15 +15,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import calc
-from calc import images
-from calc import verify_view as vv
-from calc.calib_log import CalibrationLog, default_path, row_from_measurement
-from calc.calibration import calibration_sizes, measurer, run_calibration
-from calc.compare import detail_for, fidelity_for
-from calc.measure import make_client, scrub
-from calc.pricing import format_usd
-from pages._images import decode
-from pages._router import ensure_router
+from calc.engine.compare import detail_for, fidelity_for
+from calc.engine.pricing import format_usd
+from calc.views import verify as vv
+from calc.views.calibration import calibration_sizes, measurer, run_calibration
+from pages.helpers.image_cache import decode
+from pages.helpers.router import ensure_router
 
 ensure_router()  # a link straight to /verify still runs app.py (page config, menu, sidebar)
 
@@ -44,9 +41,9 @@ def _md(text: str) -> str:
 # --- cached resources ---------------------------------------------------------------------
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _open_log(path: str) -> CalibrationLog:
+def _open_log(path: str) -> vv.CalibrationLog:
     """One log object per file, shared by every session (it is thread-safe, WAL mode)."""
-    return CalibrationLog(path)
+    return vv.CalibrationLog(path)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -171,7 +168,7 @@ def _shared() -> tuple[dict | None, dict]:
     return shared, choice
 
 
-def _uploaded() -> tuple[images.LoadedImage | None, str]:
+def _uploaded() -> tuple[vv.LoadedImage | None, str]:
     upload = st.file_uploader("An image file (PNG, JPEG, WEBP or GIF)", type=UPLOAD_TYPES,
                               key="verify_upload")
     if upload is None:
@@ -187,7 +184,7 @@ def _uploaded() -> tuple[images.LoadedImage | None, str]:
     return loaded, upload.name
 
 
-def _image_section(shared: dict | None, choice: dict) -> tuple[images.LoadedImage | None, str]:
+def _image_section(shared: dict | None, choice: dict) -> tuple[vv.LoadedImage | None, str]:
     st.subheader("The image")
     if shared is not None:
         source = st.segmented_control("Image", SOURCES, key="verify_source", required=True,
@@ -248,19 +245,19 @@ def _request(kind: str, key: tuple, force: bool = False) -> None:
 
 
 def _client(key: vv.Setting, base: vv.Setting):
-    return make_client(key.value, base.value, timeout=TIMEOUT_S)
+    return vv.make_client(key.value, base.value, timeout=TIMEOUT_S)
 
 
 def _log_row(row) -> str | None:
     """Append to the calibration log; the reason when it could not be written."""
     try:
-        _open_log(str(default_path())).add(row)
+        _open_log(str(vv.default_path())).add(row)
     except Exception as exc:  # the measurement is still shown; only the log entry is missing
         return f"the calibration log could not be written ({type(exc).__name__}: {exc})"
     return None
 
 
-def _measure(method: str, ckey: tuple, loaded: images.LoadedImage, est: calc.Estimate,
+def _measure(method: str, ckey: tuple, loaded: vv.LoadedImage, est: calc.Estimate,
              settings: dict, key: vv.Setting, base: vv.Setting) -> bool:
     """Measure once; True when a result came back (a failure's message is kept by cache key)."""
     s = st.session_state
@@ -271,18 +268,18 @@ def _measure(method: str, ckey: tuple, loaded: images.LoadedImage, est: calc.Est
             result = vv.measure(_client(key, base), method, estimate=est, image_url=url,
                                 detail=settings["detail"])
     except calc.CalcError as exc:  # MeasureError, PayloadTooLargeError: key-free, actionable
-        s["verify_errors"][ckey] = scrub(str(exc), key.value)
+        s["verify_errors"][ckey] = vv.scrub(str(exc), key.value)
         return False
     except Exception as exc:  # anything else: still a message, never a traceback
-        s["verify_errors"][ckey] = scrub(f"the check failed unexpectedly ({type(exc).__name__}: "
+        s["verify_errors"][ckey] = vv.scrub(f"the check failed unexpectedly ({type(exc).__name__}: "
                                          f"{exc})", key.value)
         return False
     vv.remember(s["verify_results"], ckey, result)
     w, h = loaded.info.size
-    problem = _log_row(row_from_measurement(result.measurement, width=w, height=h,
+    problem = _log_row(vv.row_from_measurement(result.measurement, width=w, height=h,
                                             estimate=est.tokens, fidelity=settings["fidelity"]))
     if problem:
-        st.warning(scrub(problem, key.value))
+        st.warning(vv.scrub(problem, key.value))
     return True
 
 
@@ -371,7 +368,7 @@ def _calibrate(model: str, settings: dict, key: vv.Setting, base: vv.Setting):
 
     def record(m, w, h) -> None:  # each point is logged as soon as it is measured
         est = calc.tokens(w, h, model, CALIBRATION_DETAIL, "low", settings["rules"])
-        problem = _log_row(row_from_measurement(m, width=w, height=h, estimate=est))
+        problem = _log_row(vv.row_from_measurement(m, width=w, height=h, estimate=est))
         if problem and not problems:
             problems.append(problem)
 
@@ -384,16 +381,16 @@ def _calibrate(model: str, settings: dict, key: vv.Setting, base: vv.Setting):
         result = run_calibration(fn, model, sizes, detail=CALIBRATION_DETAIL,
                                  on_progress=progress)
     except Exception as exc:  # run_calibration keeps API errors itself; this is anything else
-        st.error(scrub(f"the calibration run failed ({type(exc).__name__}: {exc})", key.value))
+        st.error(vv.scrub(f"the calibration run failed ({type(exc).__name__}: {exc})", key.value))
         return None
     finally:
         bar.empty()
     if result.error:
-        st.session_state["verify_calib_error"] = scrub(result.error, key.value)
+        st.session_state["verify_calib_error"] = vv.scrub(result.error, key.value)
     else:
         st.session_state.pop("verify_calib_error", None)
     for problem in problems:
-        st.warning(scrub(problem, key.value))
+        st.warning(vv.scrub(problem, key.value))
     return result
 
 
@@ -450,7 +447,7 @@ def _scatter(rows) -> go.Figure:
 def _log_section() -> None:
     s = st.session_state
     st.subheader("Calibration log")
-    path = str(default_path())
+    path = str(vv.default_path())
     try:
         log = _open_log(path)
         rows = log.rows()

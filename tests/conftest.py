@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from tests.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.fakes.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
 
 settings.register_profile("ci", deadline=None, max_examples=200)
 settings.load_profile("ci")

@@ -1,0 +1,247 @@
+"""The calibration log: every measurement kept in a small SQLite file.
+
+Several Streamlit sessions (threads) and several app processes may write at once, so the
+database runs in WAL mode with a busy timeout, and each thread gets its own connection (sqlite3
+connections must not be shared across threads). Each `add` is its own committed transaction:
+a run killed half-way keeps every row written before the kill.
+
+There is no column for an API key, and `add` refuses any text that looks like one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import random
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import astuple, dataclass, fields, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from calc.engine.errors import CalcError
+
+if TYPE_CHECKING:
+    from calc.adapters.openai_usage import Measurement
+
+ENV_VAR = "PATCHWORK_CALIBRATION_DB"
+BUSY_TIMEOUT_MS = 10_000
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS calibration (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time TEXT NOT NULL,
+    endpoint_host TEXT NOT NULL,
+    model_requested TEXT NOT NULL,
+    model_returned TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    detail TEXT NOT NULL,
+    fidelity TEXT NOT NULL,
+    method TEXT NOT NULL,
+    estimate INTEGER NOT NULL,
+    reported INTEGER NOT NULL,
+    baseline INTEGER NOT NULL,
+    rules_version TEXT NOT NULL
+)
+"""
+
+# What an API key looks like: OpenAI's sk-… family, a bearer header, or any long unbroken run
+# of token characters mixing letters and digits (no model name or host is that long).
+_KEY_PATTERNS = (
+    re.compile(r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_\-]{8,}"),
+    re.compile(r"(?i)\bbearer\s"),
+    # A long run of letters and digits with no dash or dot: a token, not a host name label.
+    re.compile(r"(?=[A-Za-z0-9_]*[0-9])(?=[A-Za-z0-9_]*[A-Za-z])[A-Za-z0-9_]{40,}"),
+)
+
+
+class SecretInLogError(CalcError):
+    """A field given to the calibration log looks like an API key; nothing was written."""
+
+
+def default_path() -> Path:
+    """$PATCHWORK_CALIBRATION_DB, else <user data dir>/patchwork/calibration.sqlite3."""
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("patchwork")) / "calibration.sqlite3"
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One logged measurement. `reported` is the image tokens the API reported, i.e.
+    (input tokens with the image) − `baseline`. `id` and `time` (UTC, ISO 8601) are set by
+    `add`; leave them None when building a row."""
+
+    endpoint_host: str
+    model_requested: str
+    model_returned: str
+    width: int
+    height: int
+    detail: str
+    fidelity: str
+    method: str
+    estimate: int
+    reported: int
+    baseline: int
+    rules_version: str
+    id: int | None = None
+    time: str | None = None
+
+
+_COLUMNS = ("id", "time") + tuple(f.name for f in fields(LogRow) if f.name not in ("id", "time"))
+_TEXT = tuple(f.name for f in fields(LogRow) if f.type == "str")
+
+
+def row_from_measurement(m: Measurement, *, width: int, height: int, estimate: int,
+                         fidelity: str = "low", rules_version: str | None = None) -> LogRow:
+    """The log row for a measurement; rules_version defaults to calc.CATALOGUE_VERSION."""
+    if rules_version is None:
+        from calc.engine.catalogue import catalogue
+
+        rules_version = catalogue().version
+    return LogRow(
+        endpoint_host=m.endpoint_host, model_requested=m.model_requested,
+        model_returned=m.model_returned, width=width, height=height, detail=m.detail,
+        fidelity=fidelity, method=m.method, estimate=estimate, reported=m.image_tokens,
+        baseline=m.baseline, rules_version=rules_version,
+    )
+
+
+def _refuse_secrets(row: LogRow) -> None:
+    for name in _TEXT:
+        value = getattr(row, name)
+        if not isinstance(value, str):
+            raise SecretInLogError(f"{name} must be text, not {type(value).__name__}")
+        if any(p.search(value) for p in _KEY_PATTERNS):
+            # Do not echo the value: it may be the key.
+            raise SecretInLogError(
+                f"{name} looks like an API key; the calibration log never stores keys — "
+                "nothing was written"
+            )
+
+
+class CalibrationLog:
+    """The log at `path` (default: `default_path()`).
+
+    Safe to share between threads. Not across fork(): create it in each process.
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        # Switching to WAL does not wait on the busy timeout: when two processes open a new
+        # file at the same moment one gets "database is locked" at once, so retry for as long
+        # as the busy timeout would have waited.
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._init_file()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(random.uniform(0.005, 0.03))
+
+    def _init_file(self) -> None:
+        with self._connect() as conn:
+            # WAL lets readers and one writer work at once; it is a property of the file, so
+            # setting it once holds for every later connection.
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise CalcError(f"could not switch {self.path} to WAL mode (got {mode})")
+            conn.execute(_SCHEMA)
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """This thread's connection, opened on first use and kept.
+
+        sqlite3 connections must not cross threads, hence one per thread. They are kept
+        rather than opened per call because closing the last connection to a WAL database
+        checkpoints and removes the WAL file, which would cost a sync on every add.
+        """
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            # isolation_level=None: autocommit, each statement its own committed transaction.
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
+                                   isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            # In WAL mode NORMAL skips the fsync per commit, but a committed row is already in
+            # the WAL file, so it survives the process being killed; only a power cut can lose
+            # the last few rows (and never corrupts the file).
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        yield conn
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when their threads end)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def journal_mode(self) -> str:
+        with self._connect() as conn:
+            return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+
+    def add(self, row: LogRow) -> int:
+        """Write one row, committed before returning; its new id."""
+        _refuse_secrets(row)
+        stamped = replace(row, id=None,
+                          time=datetime.now(UTC).isoformat(timespec="milliseconds"))
+        values = dict(zip(_COLUMNS, _ordered(stamped), strict=True))
+        del values["id"]
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        with self._connect() as conn:
+            cur = conn.execute(f"INSERT INTO calibration ({cols}) VALUES ({marks})",
+                               tuple(values.values()))
+            return int(cur.lastrowid)
+
+    def rows(self) -> list[LogRow]:
+        """Every row, oldest first."""
+        with self._connect() as conn:
+            found = conn.execute(
+                f"SELECT {', '.join(_COLUMNS)} FROM calibration ORDER BY id"
+            ).fetchall()
+        return [LogRow(**dict(zip(_COLUMNS, r, strict=True))) for r in found]
+
+    def delete(self, ids: Iterable[int]) -> int:
+        """Delete the rows with these ids; how many were deleted."""
+        ids = [int(i) for i in ids]
+        if not ids:
+            return 0
+        with self._connect() as conn:
+            cur = conn.execute(
+                f"DELETE FROM calibration WHERE id IN ({', '.join('?' for _ in ids)})", ids
+            )
+            return cur.rowcount
+
+    def to_csv(self) -> str:
+        """Every row as CSV with a header line, oldest first."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(_COLUMNS)
+        for row in self.rows():
+            writer.writerow(_ordered(row))
+        return out.getvalue()
+
+
+def _ordered(row: LogRow) -> tuple:
+    """Row values in column order (id, time first, as in the table and the CSV)."""
+    d = dict(zip((f.name for f in fields(LogRow)), astuple(row), strict=True))
+    return tuple(d[c] for c in _COLUMNS)

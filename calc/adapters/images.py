@@ -1,0 +1,273 @@
+"""Reading images the way the vision API sees them: accepted format, size after EXIF orientation.
+
+`probe` reads only the header (fast, safe on huge files); `load` decodes the pixels.
+Every refusal is an `ImageError` subclass whose message says what to do.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import io
+import os
+import re
+import warnings
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from calc.engine.errors import ImageError
+
+# Spec §6: PNG, JPEG, WEBP and non-animated GIF.
+SUPPORTED_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
+# Our own ceiling, checked from the header before any pixel is decoded.
+MAX_PIXELS = 100_000_000
+
+_ACCEPTED_TEXT = "PNG, JPEG, WEBP or non-animated GIF"
+# zlib level 1: on a 24 MP photo ~2.5x faster than Pillow's default 6, and about as small.
+_PNG_LEVEL = 1
+_ORIENTATION_TAG = 0x0112
+# Formats whose extra frames are an animation. (An MPO "JPEG" holds extra pictures,
+# e.g. a phone's depth map, but the API decodes it as one still JPEG.)
+_ANIMATABLE = ("GIF", "WEBP", "PNG")
+# The same table ImageOps.exif_transpose uses.
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+Source = bytes | bytearray | memoryview | str | os.PathLike[str] | BinaryIO
+
+
+class NotAnImageError(ImageError):
+    """Data that is not an image, or a file that cannot be read."""
+
+
+class UnsupportedFormatError(ImageError):
+    """An image in a format the API does not accept (BMP, TIFF, …)."""
+
+
+class TooManyPixelsError(ImageError):
+    """An image whose header claims more than MAX_PIXELS pixels."""
+
+
+class AnimatedImageError(ImageError):
+    """An animated GIF, WEBP or PNG: the API takes still images only."""
+
+
+class CorruptImageError(ImageError):
+    """An image whose header reads but whose pixel data is truncated or damaged."""
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """What the header says. `width`/`height` are as the model sees them (EXIF applied)."""
+
+    width: int
+    height: int
+    stored_size: tuple[int, int]  # (width, height) as stored, before orientation
+    format: str  # Pillow's format name; an MPO file is reported as "JPEG"
+    orientation: int  # EXIF orientation 1–8 (1 when absent or invalid)
+    frames: int
+    animated: bool
+    mode: str
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return (self.width, self.height)
+
+
+@dataclass(frozen=True)
+class LoadedImage:
+    image: Image.Image  # decoded, oriented, RGB or RGBA
+    info: ImageInfo
+    sha256: str  # hex digest of the source bytes
+
+
+def probe(source: Source) -> ImageInfo:
+    """Read the header only: format, oriented size, animation. Refuses what the API won't take."""
+    fp, name = _as_file(source)
+    with _open(fp, name) as im:
+        return _inspect(im)
+
+
+def check_still(info: ImageInfo) -> None:
+    """Raise AnimatedImageError if the image is animated."""
+    if info.animated:
+        raise AnimatedImageError(
+            f"this {info.format} is animated ({info.frames} frames); the API takes only still "
+            "images. The first frame can still be estimated."
+        )
+
+
+def load(source: Source, *, first_frame_ok: bool = False) -> LoadedImage:
+    """Decode the image as the model sees it (oriented, RGB/RGBA).
+
+    Animated images are refused unless `first_frame_ok`, in which case frame 0 is used.
+    """
+    data = _read_all(source)
+    digest = hashlib.sha256(data).hexdigest()
+    with _open(io.BytesIO(data), _name(source)) as im:
+        info = _inspect(im)
+        if not first_frame_ok:
+            check_still(info)
+        try:
+            im.load()  # frame 0: Image.open leaves an animated image on its first frame
+            pixels = _to_rgb_or_rgba(im)
+        except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError) as e:
+            raise CorruptImageError(
+                f"the file is truncated or corrupt ({info.format}, {e}); "
+                "re-export or re-download it"
+            ) from e
+    # Transpose from the orientation probe read, so load always agrees with probe
+    # (Pillow's exif_transpose would re-read EXIF, which for PNG can differ after decoding).
+    method = _TRANSPOSE.get(info.orientation)
+    if method is not None:
+        pixels = pixels.transpose(method)
+    return LoadedImage(image=pixels, info=info, sha256=digest)
+
+
+def to_png_bytes(image: Image.Image) -> bytes:
+    """Lossless PNG of exactly these pixels (no metadata)."""
+    buf = io.BytesIO()
+    image.save(buf, "PNG", compress_level=_PNG_LEVEL)
+    return buf.getvalue()
+
+
+def data_url(image: Image.Image, format: str = "PNG") -> str:
+    """A base64 data URL of exactly these pixels. Lossless formats only: PNG or WEBP."""
+    fmt = format.upper()
+    buf = io.BytesIO()
+    if fmt == "PNG":
+        image.save(buf, "PNG", compress_level=_PNG_LEVEL)
+    elif fmt == "WEBP":
+        # exact=True keeps the colour of fully transparent pixels too.
+        image.save(buf, "WEBP", lossless=True, exact=True)
+    else:
+        raise UnsupportedFormatError(
+            f"data URLs are made as PNG or WEBP (lossless), not {format!r}"
+        )
+    encoded = base64.b64encode(buf.getvalue()).decode("ascii")
+    return f"data:image/{fmt.lower()};base64,{encoded}"
+
+
+# ---------------------------------------------------------------------------
+
+
+def _as_file(source: Source) -> tuple[BinaryIO | str, str]:
+    """Something Image.open takes, plus a name for messages."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return io.BytesIO(bytes(source)), "the file"
+    if isinstance(source, (str, os.PathLike)):
+        path = os.fspath(source)
+        return path, path
+    return source, "the file"
+
+
+def _name(source: Source) -> str:
+    return os.fspath(source) if isinstance(source, (str, os.PathLike)) else "the file"
+
+
+def _read_all(source: Source) -> bytes:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source)
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            with open(source, "rb") as f:
+                return f.read()
+        except OSError as e:
+            raise NotAnImageError(f"could not read {os.fspath(source)}: {e.strerror or e}") from e
+    # From the start, as Image.open does (a probe before may have moved the position).
+    with contextlib.suppress(AttributeError, OSError):
+        source.seek(0)
+    return source.read()
+
+
+def _open(fp: BinaryIO | str, name: str) -> Image.Image:
+    """Image.open with Pillow's errors and bomb guard turned into our messages."""
+    try:
+        # Our MAX_PIXELS check replaces Pillow's warning; its hard error (> ~179 MP) is
+        # translated below. catch_warnings is process-wide, but only silences this warning.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return Image.open(fp)
+    except Image.DecompressionBombError as e:
+        m = re.search(r"\((\d+) pixels\)", str(e))
+        count = f"{int(m.group(1)):,} pixels" if m else "too many pixels"
+        raise TooManyPixelsError(
+            f"{name} has {count}; images over {MAX_PIXELS // 1_000_000} megapixels are "
+            "refused. Resize it and try again."
+        ) from e
+    except UnidentifiedImageError as e:
+        raise NotAnImageError(
+            f"{name} is not an image that can be read; use {_ACCEPTED_TEXT}"
+        ) from e
+    except OSError as e:
+        raise NotAnImageError(f"could not read {name}: {e.strerror or e}") from e
+
+
+def _inspect(im: Image.Image) -> ImageInfo:
+    """Check format and pixel count from the header, without decoding."""
+    fmt = "JPEG" if im.format == "MPO" else (im.format or "unknown")
+    if fmt not in SUPPORTED_FORMATS:
+        raise UnsupportedFormatError(
+            f"{fmt} images are not accepted by the API; use {_ACCEPTED_TEXT}"
+        )
+    w, h = im.size
+    if w * h > MAX_PIXELS:
+        raise TooManyPixelsError(
+            f"the image is {w}×{h} ({w * h / 1e6:.1f} megapixels); images over "
+            f"{MAX_PIXELS // 1_000_000} megapixels are refused. Resize it and try again."
+        )
+    orientation = _orientation(im)
+    if fmt in _ANIMATABLE:
+        frames = int(getattr(im, "n_frames", 1))
+        animated = bool(getattr(im, "is_animated", False))
+    else:
+        frames, animated = 1, False
+    ow, oh = (h, w) if orientation >= 5 else (w, h)
+    return ImageInfo(
+        width=ow,
+        height=oh,
+        stored_size=(w, h),
+        format=fmt,
+        orientation=orientation,
+        frames=frames,
+        animated=animated,
+        mode=im.mode,
+    )
+
+
+def _orientation(im: Image.Image) -> int:
+    """EXIF orientation from the header's EXIF block; 1 if absent or unreadable.
+
+    Not im.getexif(): for PNG that decodes the whole image when no eXIf chunk precedes
+    the pixel data.
+    """
+    raw = im.info.get("exif")
+    if not raw:
+        return 1
+    exif = Image.Exif()
+    try:
+        exif.load(raw)
+        value = int(exif.get(_ORIENTATION_TAG, 1))
+    except Exception:  # malformed EXIF is common and harmless: the picture is unrotated
+        return 1
+    return value if value in range(1, 9) else 1
+
+
+def _to_rgb_or_rgba(im: Image.Image) -> Image.Image:
+    if im.mode.startswith("I;16"):
+        # 16-bit grey: scale to 8 bits (convert() would clip everything above 255 to white).
+        grey = np.asarray(im).astype(np.uint16) >> 8
+        im = Image.fromarray(grey.astype(np.uint8))
+    has_alpha = im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
+    return im.convert("RGBA" if has_alpha else "RGB")

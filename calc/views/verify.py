@@ -1,0 +1,394 @@
+"""What the Verify page shows, worked out here so the page only collects input and renders.
+
+Where the API key and base URL come from (the key itself never enters a label), what a billed
+check will cost before it is made, the key a measurement is cached under, the image as it is
+sent, one measurement with its comparison, and the rows of the result, log and calibration
+tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from calc.adapters import calibration_store, openai_usage
+from calc.adapters.images import LoadedImage, data_url
+from calc.adapters.openai_usage import (
+    DEFAULT_PROMPT,
+    METHODS,
+    Comparison,
+    Measurement,
+    compare,
+    endpoint_host,
+)
+from calc.engine.catalogue import resolve_model
+from calc.engine.errors import ImageError
+from calc.engine.pricing import format_usd
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from calc.adapters.calibration_store import LogRow
+    from calc.engine.estimate import Estimate
+    from calc.views.calibration import CalibrationResult
+
+# The adapters the Verify page drives, reached through its view: pages never import adapters.
+CalibrationLog = calibration_store.CalibrationLog
+default_path = calibration_store.default_path
+row_from_measurement = calibration_store.row_from_measurement
+scrub = openai_usage.scrub
+__all__ = ["CalibrationLog", "LoadedImage", "default_path", "make_client", "row_from_measurement",
+           "scrub"]
+
+
+def make_client(api_key: str, base_url: str | None = None, timeout: float = 30.0):
+    """The OpenAI client for Verify (looked up at call time, so tests can point it elsewhere)."""
+    return openai_usage.make_client(api_key, base_url, timeout=timeout)
+
+
+KEY_NAME = "OPENAI_API_KEY"
+BASE_URL_NAME = "OPENAI_BASE_URL"
+DEFAULT_HOST = "api.openai.com"
+
+# Where a setting came from. Fixed strings: a label is never built from the value it labels.
+FROM_SECRETS = "Streamlit secrets (.streamlit/secrets.toml)"
+FROM_ENV = "environment variable"
+FROM_FIELD = "typed on this page (kept for this browser session only)"
+NOWHERE = "not set"
+
+METHOD_LABELS = {"count": "Count (free)", "run": "Run (billed)",
+                 "chat": "Chat Completions (billed)"}
+# What measure.run_image and chat_image ask for (their default max_output_tokens).
+MAX_OUTPUT_TOKENS = 16
+# Prompt and message framing per request, generously: spec §5 puts framing at 8–13 tokens for
+# one short message, and the prompt is a handful of words. Only used to bound a cost.
+TEXT_ALLOWANCE = 30
+# Spec §6: up to 50 MB of payload per request. The data URL is most of it.
+MAX_PAYLOAD_BYTES = 50 * 1_000_000
+
+
+class PayloadTooLargeError(ImageError):
+    """The image, losslessly encoded, is more than the API accepts in one request."""
+
+
+# --- the key and the endpoint -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A resolved setting. `value` is left out of repr so a printed Setting shows no key."""
+
+    value: str | None = field(repr=False)
+    source: str  # FROM_SECRETS, FROM_ENV, FROM_FIELD or NOWHERE
+    problem: str | None = None  # why the value cannot be used (base URL only)
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def resolve_setting(name: str, secrets: Mapping[str, Any], environ: Mapping[str, str],
+                    typed: str | None) -> Setting:
+    """Streamlit secrets first, then the environment, then what was typed on the page."""
+    for source, value in ((FROM_SECRETS, secrets.get(name)), (FROM_ENV, environ.get(name)),
+                          (FROM_FIELD, typed)):
+        text = _text(value)
+        if text is not None:
+            return Setting(text, source)
+    return Setting(None, NOWHERE)
+
+
+def resolve_key(secrets: Mapping[str, Any], environ: Mapping[str, str],
+                typed: str | None) -> Setting:
+    return resolve_setting(KEY_NAME, secrets, environ, typed)
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why `url` cannot be an API base URL, or None when it can."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return ("the base URL must start with http:// or https:// and name a host, e.g. "
+                "https://api.openai.com/v1")
+    if parts.username or parts.password:
+        return "put no user name or password in the base URL; the API key is sent separately"
+    return None
+
+
+def resolve_base_url(secrets: Mapping[str, Any], environ: Mapping[str, str],
+                     typed: str | None) -> Setting:
+    """Like `resolve_setting`; a value that is not an http(s) URL comes back with a problem."""
+    found = resolve_setting(BASE_URL_NAME, secrets, environ, typed)
+    if found.value is None:
+        return found
+    problem = base_url_problem(found.value)
+    return Setting(found.value, found.source, problem)
+
+
+def where(setting: Setting, name: str) -> str:
+    """Where a setting came from, in words, e.g. 'the environment variable OPENAI_API_KEY'.
+    Built from the source and the variable's name only, never from the value."""
+    return {
+        FROM_SECRETS: f"{name} in Streamlit secrets (.streamlit/secrets.toml)",
+        FROM_ENV: f"the environment variable {name}",
+        FROM_FIELD: FROM_FIELD,
+        NOWHERE: NOWHERE,
+    }[setting.source]
+
+
+def endpoint_label(base_url: str | None) -> str:
+    """host[:port] the calls go to, as the log records it: never a path, query or user info."""
+    if base_url is None:
+        return DEFAULT_HOST
+    return endpoint_host(SimpleNamespace(base_url=base_url))
+
+
+# --- what a check costs -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CostPreview:
+    """What pressing the button for `method` will cost, at most, before it is pressed."""
+
+    method: str
+    billed: bool
+    billed_calls: int
+    input_tokens: int  # billed input tokens, image and text allowance together
+    output_tokens: int  # the most output tokens the calls may be billed
+    usd: float | None  # None: the catalogue has no price for the model
+    text: str  # where the number comes from, in one line
+    button: str  # the button's label, with the cost on it
+
+
+def cost_preview(image_tokens: int, model: str, method: str,
+                 max_output_tokens: int = MAX_OUTPUT_TOKENS) -> CostPreview:
+    """The most a measurement should cost: estimated image tokens plus a text allowance at the
+    input price, plus the output cap at the output price, for every billed call (standard tier).
+
+    Count is free. Run is one billed call (its baseline is counted free). Chat Completions is
+    two billed calls: with the image, and the baseline without it.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
+    if method == "count":
+        return CostPreview(method, False, 0, 0, 0, 0.0,
+                           "free: the count endpoint runs no model — two count calls, with and "
+                           "without the image", "Count image tokens (free)")
+    calls = 1 if method == "run" else 2
+    input_tokens = image_tokens + calls * TEXT_ALLOWANCE
+    output_tokens = calls * max_output_tokens
+    m = resolve_model(model)
+    name = "Run" if method == "run" else "Chat Completions"
+    what = (f"{image_tokens:,} image tokens + ~{calls * TEXT_ALLOWANCE} prompt tokens"
+            f"{' (two calls: with and without the image)' if calls == 2 else ''}")
+    if m.price_input is None or m.price_output is None:
+        return CostPreview(method, True, calls, input_tokens, output_tokens, None,
+                           f"{what}; the catalogue has no price for {m.name}, but OpenAI "
+                           "still bills the call", f"{name} — billed, price unknown")
+    usd = float((Decimal(input_tokens) * m.price_input
+                 + Decimal(output_tokens) * m.price_output) / 1_000_000)
+    text = (f"at most about {format_usd(usd)}: {what} at ${m.price_input}/1M input, plus up to "
+            f"{output_tokens} output tokens at ${m.price_output}/1M ({m.name}, standard tier)")
+    return CostPreview(method, True, calls, input_tokens, output_tokens, usd, text,
+                       f"{name} — pay about {format_usd(usd)}")
+
+
+def again_label(preview: CostPreview) -> str:
+    """The label of the button that measures a cached case once more."""
+    if not preview.billed:
+        return "Measure again (free)"
+    if preview.usd is None:
+        return "Measure again — billed, price unknown"
+    return f"Measure again — pay about {format_usd(preview.usd)}"
+
+
+# --- caching and sending --------------------------------------------------------------------
+
+
+def cache_key(image_sha256: str, model: str, detail: str, fidelity: str, method: str,
+              endpoint: str) -> tuple[str, str, str, str, str, str]:
+    """What makes two measurements the same one. The endpoint is part of it: the same image
+    measured on another API is another measurement."""
+    return (image_sha256, model, detail, fidelity, method, endpoint)
+
+
+def remember(store: dict, key: Any, value: Any, limit: int = 32) -> None:
+    """store[key] = value, dropping the oldest entries beyond `limit` (the session stays small)."""
+    store.pop(key, None)
+    store[key] = value
+    while len(store) > limit:
+        store.pop(next(iter(store)))
+
+
+def image_payload(image: Image.Image) -> str:
+    """Exactly these pixels as a data URL: PNG, or lossless WEBP when the PNG is over the API's
+    payload limit. PayloadTooLargeError when neither fits."""
+    url = data_url(image, "PNG")
+    if len(url) <= MAX_PAYLOAD_BYTES:
+        return url
+    png_mb = len(url) / 1e6
+    url = data_url(image, "WEBP")
+    if len(url) <= MAX_PAYLOAD_BYTES:
+        return url
+    w, h = image.size
+    raise PayloadTooLargeError(
+        f"this {w}×{h} image is {png_mb:.0f} MB as a lossless PNG and {len(url) / 1e6:.0f} MB "
+        f"as lossless WEBP; the API accepts up to {MAX_PAYLOAD_BYTES // 1_000_000} MB per "
+        "request. Resize or crop it and try again (the estimate above still holds)."
+    )
+
+
+# --- one measurement ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    measurement: Measurement
+    estimate: Estimate
+    comparison: Comparison
+    measured_at: str  # UTC, ISO 8601, seconds
+
+
+def measure(client: Any, method: str, *, estimate: Estimate, image_url: str, detail: str,
+            prompt: str = DEFAULT_PROMPT) -> VerifyResult:
+    """Measure through the API (raises the measure module's MeasureError) and compare."""
+    m = METHODS[method](client, model=estimate.requested_model, image_url=image_url,
+                        detail=detail, prompt=prompt)
+    return VerifyResult(m, estimate, compare(estimate, m),
+                        datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+_VERDICT_LEVEL = {"exact": "success", "within framing overhead": "info", "off": "warning"}
+
+
+def verdict_line(c: Comparison) -> tuple[str, str]:
+    """(level, text): level is success, info or warning; text is one line of Markdown."""
+    text = f"**{c.verdict.capitalize()}** — {c.explanation}."
+    if c.verdict == "off":
+        text += " A calibration run below fits this model's constants from a few sizes."
+    return _VERDICT_LEVEL[c.verdict], text
+
+
+_BASELINE_HOW = {
+    "count": "counted free",
+    "run": "counted free with the count endpoint",
+    "chat": "a second, billed chat call without the image",
+}
+
+
+def result_rows(r: VerifyResult) -> list[tuple[str, str]]:
+    """(what, value) rows for a result, in the order they are read."""
+    m, c, est = r.measurement, r.comparison, r.estimate
+    pct = "" if c.percent is None else f" ({c.percent:+.1f} %)"
+    if m.method == "count":
+        returned = f"{m.model_returned} (the count endpoint names no model: this is the one asked)"
+    else:
+        returned = m.model_returned
+    if m.cost_usd == 0.0 and m.method == "count":
+        cost = "free"
+    elif m.cost_usd is None:
+        cost = "price unknown"
+    else:
+        cost = format_usd(m.cost_usd)
+    rows = [
+        ("Estimate", f"{c.estimate:,} image tokens ({est.model}, detail {est.detail}, "
+                     f"{est.rules} rules)"),
+        ("Reported by the API", f"{c.reported:,} image tokens = {m.with_image:,} with the image "
+                                f"− {m.baseline:,} without"),
+        ("Difference", f"{c.difference:+,} tokens{pct}"),
+        ("Baseline", f"{m.baseline:,} tokens of prompt and framing ({_BASELINE_HOW[m.method]})"),
+        ("Model returned", returned),
+        ("Method", METHOD_LABELS[m.method]),
+        ("Cost of this measurement", cost),
+        ("Endpoint", m.endpoint_host),
+        ("Measured at", r.measured_at.replace("T", " ").replace("+00:00", " UTC")),
+    ]
+    if m.method != "count":
+        rows.insert(7, ("Output tokens", f"{m.output_tokens:,}"))
+    return rows
+
+
+# --- the log and the calibration run --------------------------------------------------------
+
+
+def log_records(rows: list[LogRow]) -> list[dict[str, Any]]:
+    """The calibration log as table rows, newest first, with the difference worked out."""
+    return [
+        {
+            "id": r.id,
+            "time (UTC)": (r.time or "")[:19].replace("T", " "),
+            "endpoint": r.endpoint_host,
+            "model asked": r.model_requested,
+            "model returned": r.model_returned,
+            "size": f"{r.width}×{r.height}",
+            "detail": r.detail,
+            "fidelity": r.fidelity,
+            "method": r.method,
+            "estimate": r.estimate,
+            "reported": r.reported,
+            "difference": r.reported - r.estimate,
+            "baseline": r.baseline,
+            "rules version": r.rules_version,
+        }
+        for r in reversed(rows)
+    ]
+
+
+def row_label(r: LogRow) -> str:
+    """How a log row is named where rows are picked for deletion."""
+    return (f"#{r.id} · {r.model_requested} · {r.width}×{r.height} · {r.method} · "
+            f"{r.estimate:,} → {r.reported:,}")
+
+
+def scatter_extent(rows: list[LogRow]) -> tuple[int, int]:
+    """The range the y = x line spans: 0 to a little past the largest number plotted."""
+    top = max([r.estimate for r in rows] + [r.reported for r in rows] + [1])
+    return 0, int(top * 1.05) + 1
+
+
+def recording(measure_fn: Callable[[int, int], Measurement],
+              record: Callable[[Measurement, int, int], None]
+              ) -> Callable[[int, int], Measurement]:
+    """measure_fn that hands every measurement to `record` as soon as it is made, so a run that
+    stops part-way has already recorded each point it measured."""
+
+    def measure_and_record(width: int, height: int) -> Measurement:
+        m = measure_fn(width, height)
+        record(m, width, height)
+        return m
+
+    return measure_and_record
+
+
+def calibration_records(result: CalibrationResult) -> list[dict[str, Any]]:
+    """One table row per size measured in a calibration run."""
+    unit = "patches" if result.family == "patch" else "tiles"
+    return [
+        {
+            "size": f"{p.width}×{p.height}",
+            unit: p.units,
+            "with image": p.with_image,
+            "baseline": p.baseline,
+            "image tokens": p.image_tokens,
+            "billing rules": p.billing,
+            "documented rules": p.documented,
+            "matches": ", ".join(r for r, v in (("billing", p.billing),
+                                                ("documented", p.documented))
+                                 if v == p.image_tokens) or "neither",
+        }
+        for p in result.points
+    ]
+
+
+def calibration_fit(result: CalibrationResult) -> str:
+    """The fitted constants in words, e.g. '×1.2' or '85 + 170 × tiles'."""
+    if result.family == "patch":
+        return "—" if result.multiplier is None else f"×{result.multiplier}"
+    if result.base is None:
+        return "—"
+    return f"{result.base} + {result.tile} × tiles" if result.tile is not None \
+        else f"{result.base} (base only)"

@@ -1,0 +1,56 @@
+"""The Verify page in a real browser: upload a PNG, count it against FakeOpenAI, see the numbers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from PIL import Image
+
+from tests.fakes.app_server import running_app
+from tests.fakes.fake_openai import FakeOpenAI
+
+KEY = "sk-proj-BrowserVerify0123456789abcdef"
+
+
+def metric(page, label: str):
+    """The st.metric whose label is exactly `label`."""
+    name = page.locator("[data-testid=stMetricLabel]", has_text=re.compile(rf"^\s*{label}\s*$"))
+    return page.locator("[data-testid=stMetric]").filter(has=name)
+
+
+@pytest.mark.browser
+def test_count_flow_in_the_browser(page, artifacts, tmp_path):
+    image = tmp_path / "square.png"
+    Image.new("RGB", (512, 512), (30, 110, 160)).save(image)
+    empty_secrets = tmp_path / "secrets.toml"  # keeps a developer's real secrets.toml out
+    empty_secrets.write_text("")
+    db = tmp_path / "calibration.sqlite3"
+    with FakeOpenAI(keys=(KEY,)) as fake, running_app({
+        "OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": fake.base_url,
+        "PATCHWORK_CALIBRATION_DB": str(db), "STREAMLIT_SECRETS_FILES": str(empty_secrets),
+    }) as url:
+        page.set_viewport_size({"width": 1400, "height": 2400})  # the whole page in one shot
+        page.goto(f"{url}/verify")
+        page.get_by_role("heading", name="Verify").wait_for(timeout=30_000)
+        assert page.locator("p", has_text="API key: from the environment variable").is_visible()
+        page.locator("input[type=file]").set_input_files(str(image))
+        # No choice made on Explore: gpt-4o, detail auto (= high): 512×512 is one tile,
+        # 85 + 170 = 255 tokens (spec §1).
+        page.get_by_text("255 image tokens").wait_for(timeout=20_000)
+        assert len(fake.requests) == 0  # uploading sends nothing
+        page.get_by_role("button", name="Count image tokens (free)").click()
+        reported = metric(page, "Reported by the API")
+        reported.wait_for(timeout=20_000)
+        expected = fake.image_tokens_for(512, 512, "gpt-4o", "auto")
+        assert expected == 255
+        assert reported.locator("[data-testid=stMetricValue]").inner_text() == str(expected)
+        assert metric(page, "Estimate").locator("[data-testid=stMetricValue]").inner_text() \
+            == "255"
+        assert page.get_by_text("Exact", exact=False).first.is_visible()
+        assert [r.path for r in fake.requests] == ["/v1/responses/input_tokens"] * 2
+        page.get_by_role("heading", name="Verify").scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)  # tables and the chart draw after the elements arrive
+        page.screenshot(path=str(artifacts / "verify_count.png"))
+        assert KEY not in page.content()
+        assert KEY not in page.url

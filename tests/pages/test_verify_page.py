@@ -1,0 +1,466 @@
+"""The Verify page under AppTest, against FakeOpenAI over real HTTP on 127.0.0.1.
+
+Every test isolates itself from a real `.streamlit/secrets.toml` (AppTest's own secrets replace
+the file's), so no real key can ever be picked up and sent anywhere.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+import calc.adapters.openai_usage
+from calc.adapters import images
+from calc.adapters.calibration_store import CalibrationLog, LogRow
+from tests.fakes.fake_openai import FakeOpenAI, PatchRule, closed_port_url
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = ROOT / "pages" / "verify.py"
+KEY = "sk-proj-VerifyPageSecret0123456789abcdef"
+CHOICE = {"model": "gpt-5-mini", "detail": "high", "fidelity": "low", "rules": "billing",
+          "tier": "standard"}
+
+
+def png(w: int, h: int, rgb=(40, 90, 140)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (w, h), rgb).save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def server():
+    # Every patch model at ×1.2 (gpt-5-mini's billed multiplier; its guide says ×1.62). Echoing
+    # the rejected key in 401 messages (the worst case) proves the page scrubs it.
+    with FakeOpenAI(keys=(KEY,), multiplier=1.2, echo_key=True, timeout_sleep=3) as f:
+        yield f
+
+
+@pytest.fixture
+def fake(server):
+    server.reset()
+    return server
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    return tmp_path / "log" / "calibration.sqlite3"
+
+
+@pytest.fixture
+def env(monkeypatch, fake, db):
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+    monkeypatch.setenv("PATCHWORK_CALIBRATION_DB", str(db))
+    # A short client timeout so the timeout case takes a second, not a minute.
+    real = calc.adapters.openai_usage.make_client
+
+    def quick_client(api_key, base_url=None, timeout=30.0):
+        return real(api_key, base_url, timeout=min(timeout, 1.0))
+
+    monkeypatch.setattr(calc.adapters.openai_usage, "make_client", quick_client)
+    return monkeypatch
+
+
+def new_app(shared: tuple[int, int] | None = (512, 512), choice: dict | None = CHOICE,
+            secrets: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(PAGE), default_timeout=30)
+    at.secrets["_isolated_from_real_secrets"] = "yes"
+    for k, v in (secrets or {}).items():
+        at.secrets[k] = v
+    if shared is not None:
+        loaded = images.load(png(*shared))
+        at.session_state["shared_image"] = {"image": loaded, "label": "test image", "url": None}
+    if choice is not None:
+        at.session_state["shared_choice"] = dict(choice)
+    return at
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    return [e.value for e in getattr(at, kind)]
+
+
+def everything(at: AppTest) -> str:
+    parts = []
+    for kind in ("markdown", "caption", "info", "success", "warning", "error", "title",
+                 "subheader"):
+        parts += texts(at, kind)
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [b.label for b in at.button]
+    for df in at.dataframe:
+        parts.append(df.value.to_csv())
+    return "\n".join(parts)
+
+
+def metric(at: AppTest, label: str) -> str:
+    found = [m.value for m in at.metric if m.label == label]
+    assert len(found) == 1, [m.label for m in at.metric]
+    return found[0]
+
+
+def log_rows(db: Path) -> list[LogRow]:
+    return CalibrationLog(db).rows()
+
+
+def walk(node):
+    yield node
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield from walk(child)
+
+
+def rendered_bytes(at: AppTest) -> bytes:
+    """Every element's protobuf as sent to the browser: labels, values, tables (Arrow), charts."""
+    return b"\n".join(n.proto.SerializeToString() for n in walk(at._tree)
+                      if getattr(n, "proto", None) is not None)
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    return at.button(key=key).click().run()
+
+
+# --- without a key ---------------------------------------------------------------------------
+
+
+def test_without_a_key_the_page_explains_and_calls_nothing(env, fake):
+    env.delenv("OPENAI_API_KEY")
+    at = new_app().run()
+    assert not at.exception
+    help_text = "\n".join(texts(at, "info"))
+    assert "secrets.toml.example" in help_text and "OPENAI_API_KEY" in help_text
+    assert "Count** is free" in help_text
+    # Run on gpt-5-mini, 308 image tokens: (308 + 30) × $0.25/1M + 16 × $2.00/1M ≈ $0.00012.
+    assert "\\$0.00012" in help_text
+    assert at.button(key="verify_go").disabled and at.button(key="verify_calib_go").disabled
+    assert at.text_input(key="verify_key_field").value == ""
+    assert metric(at, "Estimate · billing (measured) rules") == "308 image tokens"
+    assert len(fake.requests) == 0
+    assert not at.error
+
+
+def test_a_typed_key_works_and_leaves_the_field(env, fake, db):
+    env.delenv("OPENAI_API_KEY")
+    at = new_app().run()
+    at.text_input(key="verify_key_field").input(KEY).run()
+    assert not at.exception
+    assert "typed on this page" in everything(at)
+    shown = rendered_bytes(at)
+    assert b"typed on this page" in shown  # the walk sees the page's text…
+    assert KEY.encode() not in shown  # …but not the key: the field was emptied once read
+    click(at, "verify_go")
+    assert metric(at, "Reported by the API") == "308"
+    assert len(fake.requests) == 2
+    click(at, "verify_forget")
+    assert at.button(key="verify_go").disabled
+
+
+def test_a_key_from_streamlit_secrets_is_used(env, fake):
+    env.delenv("OPENAI_API_KEY")
+    env.delenv("OPENAI_BASE_URL")
+    at = new_app(secrets={"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": fake.base_url}).run()
+    assert "API key:** from OPENAI_API_KEY in Streamlit secrets" in everything(at)
+    assert "Base URL: from OPENAI_BASE_URL in Streamlit secrets" in everything(at)
+    click(at, "verify_go")
+    assert metric(at, "Reported by the API") == "308"
+    assert fake.requests[0].headers["authorization"] == f"Bearer {KEY}"
+
+
+# --- count, run, chat -----------------------------------------------------------------------
+
+
+def test_count_shows_the_fakes_number_and_logs_a_row(env, fake, db):
+    at = new_app().run()
+    assert at.button(key="verify_go").label == "Count image tokens (free)"
+    assert len(fake.requests) == 0  # opening the page sends nothing
+    click(at, "verify_go")
+    assert not at.exception and not at.error
+    reported = fake.image_tokens_for(512, 512, "gpt-5-mini", "high")
+    assert reported == 308  # spec §9
+    assert metric(at, "Reported by the API") == "308"
+    assert metric(at, "Estimate") == "308"
+    assert metric(at, "Difference").startswith("+0")
+    assert any(s.startswith("**Exact**") for s in texts(at, "success"))
+    [row] = log_rows(db)
+    assert (row.method, row.width, row.height, row.estimate, row.reported) == (
+        "count", 512, 512, 308, 308)
+    assert row.baseline == 5 + fake.framing and row.endpoint_host == f"127.0.0.1:{fake.port}"
+
+
+def test_pressing_again_shows_the_cached_result_and_measure_again_measures(env, fake, db):
+    at = click(new_app().run(), "verify_go")
+    assert len(fake.requests) == 2
+    at.run()  # a plain rerun
+    assert len(fake.requests) == 2
+    click(at, "verify_go")  # pressed again: cached
+    assert len(fake.requests) == 2
+    assert any("cached result" in c for c in texts(at, "caption"))
+    assert at.button(key="verify_again").label == "Measure again (free)"
+    click(at, "verify_again")
+    assert len(fake.requests) == 4
+    assert not any("cached result" in c for c in texts(at, "caption"))
+    assert len(log_rows(db)) == 2
+
+
+def test_run_shows_its_cost_first_and_calls_only_on_the_click(env, fake, db):
+    at = new_app().run()
+    at.segmented_control(key="verify_method").set_value("run").run()
+    assert len(fake.requests) == 0
+    button = at.button(key="verify_go")
+    assert button.label == "Run — pay about $0.00012"  # (308 + 30) × 0.25 + 16 × 2.00, per 1M
+    assert any("Billed" in c and "16 output tokens" in c for c in texts(at, "caption"))
+    click(at, "verify_go")
+    paths = [r.path for r in fake.requests]
+    assert paths == ["/v1/responses/input_tokens", "/v1/responses"]  # billed once, baseline free
+    assert metric(at, "Reported by the API") == "308"
+    shown = everything(at)
+    assert "gpt-5-mini-2025-08-07" in shown  # the dated name the API returned
+    assert "The model's reply" in shown
+    at.run()
+    at.run()
+    assert len(fake.requests) == 2  # reruns never pay again
+    click(at, "verify_go")
+    assert len(fake.requests) == 2 and "cached result" in everything(at)
+    assert at.button(key="verify_again").label == "Measure again — pay about $0.00012"
+    assert [r.method for r in log_rows(db)] == ["run"]
+
+
+def test_chat_completions_path(env, fake, db):
+    at = new_app().run()
+    at.segmented_control(key="verify_method").set_value("chat").run()
+    assert at.button(key="verify_go").label.startswith("Chat Completions — pay about $")
+    click(at, "verify_go")
+    assert [r.path for r in fake.requests] == ["/v1/chat/completions"] * 2
+    assert metric(at, "Reported by the API") == "308"
+    assert "gpt-5-mini-2025-08-07" in everything(at)
+    assert [r.method for r in log_rows(db)] == ["chat"]
+
+
+def test_an_off_measurement_suggests_the_multiplier(env, fake):
+    fake.set_model("gpt-5-mini", PatchRule(1.5, "gpt-5-mini-2025-08-07"))
+    try:
+        at = click(new_app().run(), "verify_go")
+    finally:
+        fake.set_model("gpt-5-mini", PatchRule(1.2, "gpt-5-mini-2025-08-07"))
+    assert metric(at, "Reported by the API") == str(math.ceil(256 * 1.5))
+    [warning] = [w for w in texts(at, "warning") if w.startswith("**Off**")]
+    assert "×1.50" in warning and "×1.2" in warning
+
+
+def test_overriding_the_model_measures_that_model(env, fake):
+    at = new_app().run()
+    at.selectbox(key="verify_model").set_value("gpt-4o").run()
+    # gpt-4o 512×512 high: one tile, 85 + 170 = 255 (spec §1).
+    assert metric(at, "Estimate · billing (measured) rules") == "255 image tokens"
+    click(at, "verify_go")
+    assert metric(at, "Reported by the API") == "255"
+    assert fake.requests[0].body["model"] == "gpt-4o"
+
+
+def test_an_uploaded_image_is_measured_and_a_bad_file_is_explained(env, fake):
+    at = new_app(shared=None).run()
+    assert any("upload the image here" in c for c in texts(at, "caption"))
+    at.file_uploader(key="verify_upload").set_value(("wide.png", png(1024, 256), "image/png"))
+    at.run()
+    # gpt-5-mini high: 32 × 8 = 256 patches, ⌈256 × 1.2⌉ = 308.
+    assert metric(at, "Estimate · billing (measured) rules") == "308 image tokens"
+    click(at, "verify_go")
+    assert metric(at, "Reported by the API") == "308"
+    at.file_uploader(key="verify_upload").set_value(("notes.png", b"not an image", "image/png"))
+    at.run()
+    assert not at.exception
+    assert any(e.startswith("notes.png:") and "not an image" in e for e in texts(at, "error"))
+
+
+# --- failures ---------------------------------------------------------------------------------
+
+FAILURES = {
+    "auth": "rejected (401)",
+    "permission": "not allowed to do this (403)",
+    "model_not_found": "does not know this model",
+    "invalid_image": "refused the request (400)",
+    "rate_limit": "wait 7 s",
+    "server_error": "failed on its side (500)",
+    "unavailable": "failed on its side (503)",
+    "timeout": "did not answer within the timeout",
+    "garbage": "not valid JSON",
+    "garbage_html": "reply has no input token count",  # an HTML page: a proxy's login
+    "wrong_shape": "reply has no input token count",
+}
+
+
+def _seed_log(db: Path) -> None:
+    CalibrationLog(db).add(LogRow(endpoint_host="earlier.example", model_requested="gpt-4o",
+                                  model_returned="gpt-4o", width=1, height=1, detail="high",
+                                  fidelity="low", method="count", estimate=255, reported=255,
+                                  baseline=14, rules_version="v"))
+
+
+@pytest.mark.parametrize("mode", list(FAILURES))
+def test_each_failure_is_a_clear_message_and_keeps_the_log(env, fake, db, mode):
+    _seed_log(db)
+    at = new_app().run()
+    fake.fail_next(mode)
+    click(at, "verify_go")
+    assert not at.exception
+    errors = texts(at, "error")
+    assert len(errors) == 1 and FAILURES[mode] in errors[0], errors
+    assert KEY not in errors[0]
+    assert [r.endpoint_host for r in log_rows(db)] == ["earlier.example"]
+    assert not at.metric or "Reported by the API" not in [m.label for m in at.metric]
+    # The page keeps working: the next press measures.
+    click(at, "verify_go")
+    assert not at.error and metric(at, "Reported by the API") == "308"
+    assert len(log_rows(db)) == 2
+
+
+def test_a_refused_connection_is_explained(env, db):
+    env.setenv("OPENAI_BASE_URL", closed_port_url())
+    _seed_log(db)
+    at = click(new_app().run(), "verify_go")
+    assert not at.exception
+    [error] = texts(at, "error")
+    assert "could not connect to 127.0.0.1" in error
+    assert len(log_rows(db)) == 1
+
+
+def test_a_failed_measure_again_keeps_the_earlier_result(env, fake):
+    at = click(new_app().run(), "verify_go")
+    fake.fail_next("server_error")
+    click(at, "verify_again")
+    assert "failed on its side (500)" in texts(at, "error")[0]
+    assert metric(at, "Reported by the API") == "308"  # the earlier result is still there
+
+
+def test_an_unusable_log_does_not_stop_measuring(env, fake, tmp_path):
+    blocked = tmp_path / "a-directory"
+    blocked.mkdir()
+    env.setenv("PATCHWORK_CALIBRATION_DB", str(blocked))
+    at = new_app().run()
+    assert any("could not be opened" in e for e in texts(at, "error"))
+    click(at, "verify_go")
+    assert not at.exception
+    assert metric(at, "Reported by the API") == "308"
+    assert any("could not be written" in w for w in texts(at, "warning"))
+
+
+def test_a_bad_base_url_is_explained_and_blocks_calls(env, fake):
+    env.delenv("OPENAI_BASE_URL")
+    at = new_app().run()
+    at.text_input(key="verify_base_field").input("localhost:8080/v1").run()
+    assert any("must start with http" in e for e in texts(at, "error"))
+    assert at.button(key="verify_go").disabled
+    assert len(fake.requests) == 0
+
+
+# --- the key never shows ------------------------------------------------------------------------
+
+
+def test_the_key_is_nowhere_on_the_page_in_the_log_or_the_url(env, fake, db):
+    at = new_app().run()
+    click(at, "verify_go")
+    for method in ("run", "chat"):
+        at.segmented_control(key="verify_method").set_value(method).run()
+        click(at, "verify_go")
+    click(at, "verify_calib_go")
+    fake.fail_next("auth")  # the fake echoes the rejected key in full
+    at.segmented_control(key="verify_method").set_value("count").run()
+    click(at, "verify_again")
+    assert "rejected (401)" in texts(at, "error")[0]
+    assert not at.exception
+    shown = rendered_bytes(at)
+    assert b"gpt-5-mini-2025-08-07" in shown and b"Calibration log" in shown  # the walk works
+    assert KEY.encode() not in shown
+    assert KEY not in everything(at)
+    assert KEY not in repr(at.query_params)
+    files = list(db.parent.iterdir())  # the database and its WAL and shared-memory files
+    stored = b"".join(f.read_bytes() for f in files)
+    assert f"127.0.0.1:{fake.port}".encode() in stored  # rows are there, in plain bytes…
+    assert KEY.encode() not in stored  # …and the key is not
+    assert len(log_rows(db)) >= 3 + 7
+
+
+# --- calibration and the log -------------------------------------------------------------------
+
+
+def test_calibration_run_finds_the_multiplier_and_logs_each_point(env, fake, db):
+    at = new_app().run()
+    assert at.selectbox(key="verify_calib_model").value == "gpt-5-mini"
+    click(at, "verify_calib_go")
+    assert not at.exception and not at.error
+    [verdict] = [s for s in texts(at, "success") if s.startswith("**gpt-5-mini:**")]
+    assert "×1.2" in verdict and "matches the billing rules" in verdict
+    assert metric(at, "Measured") in ("×1.2", "×1.20")
+    assert metric(at, "Catalogue, documented rules") == "×1.62"
+    table = next(df.value for df in at.dataframe if "documented rules" in df.value.columns)
+    row = table.set_index("size").loc["512×512"]
+    assert (row["patches"], row["image tokens"], row["matches"]) == (256, 308, "billing")
+    rows = log_rows(db)
+    assert len(rows) == len(table) == 7
+    assert {r.method for r in rows} == {"count"}
+    assert len(fake.requests) == 14  # with and without the image, per size
+    at.run()
+    assert len(fake.requests) == 14  # a rerun does not calibrate again
+
+
+def test_calibration_stopped_by_a_failure_keeps_its_points(env, fake, db, monkeypatch):
+    at = new_app().run()
+    answered = []
+
+    def rate_limit_after_three_sizes():  # 2 requests per size; then every request is refused
+        answered.append(1)
+        return "rate_limit" if len(answered) > 6 else None
+
+    monkeypatch.setattr(fake, "_take_failure", rate_limit_after_three_sizes)
+    click(at, "verify_calib_go")
+    assert not at.exception
+    assert any("wait 7 s" in e for e in texts(at, "error"))
+    table = next(df.value for df in at.dataframe if "documented rules" in df.value.columns)
+    assert list(table["size"]) == ["64×64", "320×320", "512×512"]
+    assert any("stopped after 3 of 7 sizes" in c for c in texts(at, "caption"))
+    assert [(r.width, r.reported) for r in log_rows(db)] == [
+        (64, math.ceil(4 * 1.2)), (320, math.ceil(100 * 1.2)), (512, math.ceil(256 * 1.2))]
+
+
+def test_log_table_scatter_csv_and_delete(env, fake, db):
+    at = new_app().run()
+    assert any("No measurements yet" in i for i in texts(at, "info"))
+    click(at, "verify_go")
+    at.selectbox(key="verify_model").set_value("gpt-4o").run()
+    click(at, "verify_go")
+    log = next(df.value for df in at.dataframe if "model returned" in df.value.columns)
+    assert list(log["model asked"]) == ["gpt-4o", "gpt-5-mini"]  # newest first
+    assert list(log["reported"]) == [255, 308] and list(log["difference"]) == [0, 0]
+    chart = at.get("plotly_chart")
+    assert len(chart) == 1
+    assert "estimate = reported" in chart[0].proto.spec  # the y = x line
+    assert [d.proto.label for d in at.get("download_button")] == ["Download CSV"]
+    ids = [r.id for r in log_rows(db)]
+    at.multiselect(key="verify_delete_ids").set_value([ids[0]]).run()
+    assert at.button(key="verify_delete").label == "Delete 1 row"
+    click(at, "verify_delete")
+    assert not at.exception
+    assert [r.id for r in log_rows(db)] == ids[1:]
+    assert "Deleted 1 row." in texts(at, "success")
+    assert at.multiselect(key="verify_delete_ids").value == []
+
+
+# --- through the app: the image Explore chose --------------------------------------------------
+
+
+def test_verify_takes_the_image_explore_chose(env, fake):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.secrets["_isolated_from_real_secrets"] = "yes"
+    at.run()  # Explore: the default sample (a phone photo seen upright as 3024×4032) on gpt-4o
+    at.switch_page("pages/verify.py").run()
+    assert not at.exception
+    assert any("From Explore" in c and "3024×4032" in c for c in texts(at, "caption"))
+    # gpt-4o high: fit 2048 → 1536×2048, short side 768 → 768×1024, 2 × 2 tiles: 85 + 4 × 170.
+    click(at, "verify_go")
+    assert metric(at, "Reported by the API") == "765"
+    assert fake.images[0].width == 3024 and fake.images[0].height == 4032
+    assert KEY not in repr(at.query_params)

@@ -1,0 +1,93 @@
+"""The design's layering, enforced: calc's contracts (import-linter, .importlinter) and the pages.
+
+calc: views above adapters above the engine; nothing in calc imports Streamlit; the engine does no
+I/O. Pages: `pages/*.py` are the four pages; they use calc's engine and views, never the adapters.
+Each rule is also shown failing once on a deliberately broken import.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+PAGES = {"explore.py", "plan.py", "verify.py", "metered.py"}
+
+
+def lint_imports(cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_calc_contracts_are_kept():
+    out = lint_imports(ROOT)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "3 kept, 0 broken" in out.stdout
+
+
+@pytest.mark.parametrize("module, line, contract", [
+    ("engine/pricing.py", "from calc.views import plan", "views above adapters above the engine"),
+    ("engine/rules.py", "from calc.adapters import images", "views above adapters"),
+    ("adapters/url_fetch.py", "from calc.views import samples", "views above adapters"),
+    ("views/plan.py", "import streamlit", "calc never imports Streamlit"),
+    ("engine/estimate.py", "import sqlite3", "the engine does no I/O"),
+])
+def test_a_broken_import_breaks_the_build(tmp_path, module, line, contract):
+    shutil.copytree(ROOT / "calc", tmp_path / "calc",
+                    ignore=shutil.ignore_patterns("__pycache__", "samples"))
+    shutil.copy(ROOT / ".importlinter", tmp_path)
+    target = tmp_path / "calc" / module
+    target.write_text(target.read_text() + f"\n{line}  # deliberately broken\n")
+    out = lint_imports(tmp_path)
+    assert out.returncode != 0
+    broken = [ln for ln in out.stdout.splitlines() if ln.rstrip().endswith("BROKEN")]
+    assert any(contract in ln for ln in broken), out.stdout
+
+
+def adapter_imports(source: str) -> list[str]:
+    """calc.adapters modules a page's source imports (directly, in any form)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.startswith("calc.adapters")]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if node.module.startswith("calc.adapters"):
+                found.append(node.module)
+            elif node.module == "calc":
+                found += [f"calc.{a.name}" for a in node.names if a.name == "adapters"]
+    return found
+
+
+def page_sources() -> list[Path]:
+    return sorted((ROOT / "pages").rglob("*.py"))
+
+
+def test_pages_folder_holds_the_four_pages_and_nothing_else():
+    assert {p.name for p in (ROOT / "pages").glob("*.py")} == PAGES
+
+
+@pytest.mark.parametrize("path", page_sources(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_pages_never_import_adapters(path):
+    assert adapter_imports(path.read_text()) == []
+
+
+@pytest.mark.parametrize("source", [
+    "from calc.adapters import images",
+    "from calc.adapters.url_fetch import fetch_image",
+    "import calc.adapters.openai_usage",
+    "from calc import adapters",
+    "def f():\n    from calc.adapters.calibration_store import CalibrationLog",
+])
+def test_the_page_rule_catches_a_deliberately_broken_import(source):
+    assert adapter_imports(source)
+
+
+def test_the_page_rule_lets_views_and_engine_through():
+    assert adapter_imports("import calc\nfrom calc.views import plan\nfrom calc.engine import rules"
+                           ) == []

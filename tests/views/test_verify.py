@@ -1,0 +1,318 @@
+"""calc.views.verify: key resolution, cost before a billed call, cache keys, result and log rows."""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import random
+from decimal import Decimal
+
+import pytest
+from PIL import Image
+
+from calc.adapters.calibration_store import LogRow
+from calc.adapters.openai_usage import Measurement, RateLimitedError, compare, make_client
+from calc.engine.estimate import estimate
+from calc.views import verify as vv
+from calc.views.calibration import calibration_sizes, measurer, run_calibration
+from tests.fakes.fake_openai import FakeOpenAI, PatchRule
+
+KEY = "sk-proj-ViewTestKey0123456789abcdef"
+OTHER = "sk-env-Zyx9876543210fedcba"
+
+# --- where the key comes from --------------------------------------------------------------
+
+
+def test_secrets_beat_the_environment_which_beats_the_field():
+    secrets, env = {"OPENAI_API_KEY": KEY}, {"OPENAI_API_KEY": OTHER}
+    assert vv.resolve_key(secrets, env, "typed") == vv.Setting(KEY, vv.FROM_SECRETS)
+    assert vv.resolve_key({}, env, "typed") == vv.Setting(OTHER, vv.FROM_ENV)
+    assert vv.resolve_key({}, {}, " typed ") == vv.Setting("typed", vv.FROM_FIELD)
+    assert vv.resolve_key({}, {}, None) == vv.Setting(None, vv.NOWHERE)
+
+
+def test_blank_or_non_text_values_are_skipped():
+    secrets = {"OPENAI_API_KEY": "   "}
+    assert vv.resolve_key(secrets, {"OPENAI_API_KEY": ""}, KEY).source == vv.FROM_FIELD
+    assert vv.resolve_key({"OPENAI_API_KEY": 12345}, {"OPENAI_API_KEY": OTHER}, None).value \
+        == OTHER
+    assert vv.resolve_key({}, {}, "  ").value is None
+
+
+@pytest.mark.parametrize("where", ["secrets", "env", "typed"])
+def test_no_label_or_repr_shows_the_key(where):
+    args = {"secrets": ({"OPENAI_API_KEY": KEY}, {}, None), "env": ({}, {"OPENAI_API_KEY": KEY},
+            None), "typed": ({}, {}, KEY)}[where]
+    found = vv.resolve_key(*args)
+    assert found.value == KEY
+    for text in (found.source, repr(found), str(found)):
+        assert KEY not in text and "sk-" not in text
+
+
+def test_where_names_the_variable_never_the_value():
+    assert vv.where(vv.resolve_key({}, {"OPENAI_API_KEY": KEY}, None), vv.KEY_NAME) == \
+        "the environment variable OPENAI_API_KEY"
+    assert vv.where(vv.resolve_key({"OPENAI_API_KEY": KEY}, {}, None), vv.KEY_NAME) == \
+        "OPENAI_API_KEY in Streamlit secrets (.streamlit/secrets.toml)"
+    assert KEY not in vv.where(vv.resolve_key({}, {}, KEY), vv.KEY_NAME)
+
+
+def test_base_url_follows_the_same_order_and_is_checked():
+    env = {"OPENAI_BASE_URL": "http://127.0.0.1:8765/v1"}
+    found = vv.resolve_base_url({}, env, "https://typed.example/v1")
+    assert (found.value, found.source, found.problem) == (env["OPENAI_BASE_URL"], vv.FROM_ENV, None)
+    assert vv.resolve_base_url({}, {}, None) == vv.Setting(None, vv.NOWHERE)
+    assert "http://" in vv.resolve_base_url({}, {}, "localhost:8080/v1").problem
+    assert vv.resolve_base_url({}, {}, "ftp://x.example/v1").problem is not None
+    assert "user name" in vv.resolve_base_url({}, {}, "https://me:pw@x.example/v1").problem
+
+
+def test_endpoint_label_is_the_host_only():
+    assert vv.endpoint_label(None) == "api.openai.com"
+    assert vv.endpoint_label("http://127.0.0.1:8765/v1") == "127.0.0.1:8765"
+    assert vv.endpoint_label("https://proxy.example/openai/v1?token=abc") == "proxy.example"
+
+
+# --- what a check costs, before it is made -----------------------------------------------------
+
+
+def test_count_is_free():
+    p = vv.cost_preview(308, "gpt-5-mini", "count")
+    assert (p.billed, p.usd, p.billed_calls) == (False, 0.0, 0)
+    assert "free" in p.button.lower()
+
+
+def test_run_cost_is_image_plus_allowance_at_input_price_plus_output_cap():
+    # gpt-5-mini: $0.25 per 1M input (spec §7), $2.00 per 1M output (catalogue).
+    p = vv.cost_preview(308, "gpt-5-mini", "run")
+    expected = ((308 + 30) * 0.25 + 16 * 2.00) / 1e6  # 0.0001165
+    assert p.billed and p.billed_calls == 1
+    assert (p.input_tokens, p.output_tokens) == (338, 16)
+    assert p.usd == pytest.approx(expected)
+    assert p.button == "Run — pay about $0.00012"
+    assert "$0.25/1M" in p.text and "16 output tokens" in p.text
+
+
+def test_chat_costs_two_calls():
+    p = vv.cost_preview(765, "gpt-4o", "chat")
+    # gpt-4o: $2.50 in, $10.00 out; two calls, each with the allowance and the output cap.
+    expected = ((765 + 60) * 2.50 + 32 * 10.00) / 1e6  # 0.0023825
+    assert p.billed_calls == 2 and p.usd == pytest.approx(expected)
+    assert p.button == "Chat Completions — pay about $0.0024"
+
+
+def test_a_model_without_a_price_says_so_and_still_warns_it_is_billed():
+    p = vv.cost_preview(100, "gpt-5.4-nano", "run")  # no price known (spec §7)
+    assert p.usd is None and p.billed
+    assert "price unknown" in p.button and "still bills" in p.text
+    assert vv.again_label(p) == "Measure again — billed, price unknown"
+
+
+def test_again_label_carries_the_cost():
+    assert vv.again_label(vv.cost_preview(308, "gpt-5-mini", "count")) == "Measure again (free)"
+    assert vv.again_label(vv.cost_preview(308, "gpt-5-mini", "run")) == \
+        "Measure again — pay about $0.00012"
+
+
+def test_unknown_method_is_refused():
+    with pytest.raises(ValueError):
+        vv.cost_preview(1, "gpt-4o", "batch")
+
+
+# --- caching ------------------------------------------------------------------------------------
+
+
+def test_cache_key_tells_every_part_apart():
+    base = ("abc", "gpt-5-mini", "high", "low", "count", "api.openai.com")
+    assert vv.cache_key(*base) == vv.cache_key(*base)
+    for i, other in enumerate(("abd", "gpt-5-nano", "low", "high", "run", "127.0.0.1:1")):
+        changed = list(base)
+        changed[i] = other
+        assert vv.cache_key(*changed) != vv.cache_key(*base)
+
+
+def test_remember_keeps_the_newest_entries():
+    store: dict = {}
+    for i in range(5):
+        vv.remember(store, i, str(i), limit=3)
+    assert list(store) == [2, 3, 4]
+    vv.remember(store, 2, "again", limit=3)  # refreshed: now the newest
+    vv.remember(store, 5, "5", limit=3)
+    assert list(store) == [4, 2, 5]
+
+
+# --- the image as sent ---------------------------------------------------------------------------
+
+
+def _noise(w: int, h: int) -> Image.Image:
+    rng = random.Random(7)
+    return Image.frombytes("RGB", (w, h), bytes(rng.randrange(256) for _ in range(w * h * 3)))
+
+
+def _decode(url: str) -> Image.Image:
+    return Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1])))
+
+
+def test_payload_is_a_png_of_exactly_the_pixels():
+    img = _noise(40, 30)
+    url = vv.image_payload(img)
+    assert url.startswith("data:image/png;base64,")
+    back = _decode(url).convert("RGB")
+    assert back.size == (40, 30) and back.tobytes() == img.tobytes()
+
+
+def test_payload_falls_back_to_lossless_webp_then_refuses(monkeypatch):
+    img = Image.new("RGB", (300, 200), (200, 30, 30))
+    png = vv.image_payload(img)
+    from calc.adapters.images import data_url
+
+    webp = data_url(img, "WEBP")
+    assert len(webp) < len(png)  # a flat colour: WEBP is the smaller of the two
+    monkeypatch.setattr(vv, "MAX_PAYLOAD_BYTES", len(webp))
+    url = vv.image_payload(img)
+    assert url.startswith("data:image/webp;base64,")
+    assert _decode(url).convert("RGB").tobytes() == img.tobytes()
+    monkeypatch.setattr(vv, "MAX_PAYLOAD_BYTES", len(webp) - 1)
+    with pytest.raises(vv.PayloadTooLargeError, match="300×200.*Resize"):
+        vv.image_payload(img)
+
+
+# --- one measurement against the fake -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fake():
+    with FakeOpenAI(keys=(KEY,)) as f:
+        yield f
+
+
+def _png_url(w: int, h: int) -> str:
+    return vv.image_payload(Image.new("RGB", (w, h), (90, 90, 90)))
+
+
+def test_measure_compares_with_the_estimate(fake):
+    fake.reset()
+    client = make_client(KEY, fake.base_url, timeout=5)
+    est = estimate(512, 512, "gpt-5-mini", "high")
+    r = vv.measure(client, "count", estimate=est, image_url=_png_url(512, 512), detail="high")
+    # spec §9: gpt-5-mini 512×512 high bills 308 image tokens.
+    assert (r.comparison.estimate, r.comparison.reported, r.comparison.verdict) == (
+        308, 308, "exact")
+    assert r.measurement.baseline == 5 + fake.framing  # "What is in this image?" + framing
+    assert len(fake.requests) == 2
+    level, text = vv.verdict_line(r.comparison)
+    assert level == "success" and text.startswith("**Exact**")
+
+
+def test_measure_reports_an_off_multiplier():
+    with FakeOpenAI(keys=(KEY,)) as other:
+        other.set_model("gpt-5-mini", PatchRule(1.5, "gpt-5-mini-2025-08-07"))
+        client = make_client(KEY, other.base_url, timeout=5)
+        est = estimate(512, 512, "gpt-5-mini", "high")
+        r = vv.measure(client, "run", estimate=est, image_url=_png_url(512, 512), detail="high")
+    assert r.comparison.reported == math.ceil(256 * 1.5) == 384
+    assert r.comparison.verdict == "off" and r.comparison.implied_multiplier == Decimal("1.5")
+    level, text = vv.verdict_line(r.comparison)
+    assert level == "warning" and "×1.50" in text and "calibration run" in text
+    rows = dict(vv.result_rows(r))
+    assert rows["Model returned"] == "gpt-5-mini-2025-08-07"
+    assert rows["Difference"] == "+76 tokens (+24.7 %)"
+    assert rows["Output tokens"] == str(r.measurement.output_tokens)
+
+
+def test_measure_lets_api_errors_through(fake):
+    fake.reset()
+    fake.fail_next("rate_limit")
+    client = make_client(KEY, fake.base_url, timeout=5)
+    with pytest.raises(RateLimitedError):
+        vv.measure(client, "count", estimate=estimate(64, 64, "gpt-5-mini", "high"),
+                   image_url=_png_url(64, 64), detail="high")
+
+
+# --- rows shown ---------------------------------------------------------------------------------
+
+
+def _measurement(method="count", with_image=322, baseline=14, cost=0.0) -> Measurement:
+    return Measurement(method=method, model_requested="gpt-5-mini",
+                       model_returned="gpt-5-mini" if method == "count" else "gpt-5-mini-2025",
+                       detail="high", with_image=with_image, baseline=baseline,
+                       output_tokens=0 if method == "count" else 7, cost_usd=cost,
+                       endpoint_host="127.0.0.1:9")
+
+
+def test_result_rows_for_a_count_within_framing():
+    est = estimate(512, 512, "gpt-5-mini", "high")
+    m = _measurement(with_image=14 + 318)  # 10 more than the 308 estimated
+    r = vv.VerifyResult(m, est, compare(est, m), "2026-02-07T10:00:00+00:00")
+    rows = dict(vv.result_rows(r))
+    assert rows["Estimate"].startswith("308 image tokens (gpt-5-mini, detail high, billing rules")
+    assert rows["Reported by the API"] == "318 image tokens = 332 with the image − 14 without"
+    assert rows["Difference"] == "+10 tokens (+3.2 %)"
+    assert rows["Baseline"].startswith("14 tokens")
+    assert "names no model" in rows["Model returned"]
+    assert rows["Cost of this measurement"] == "free"
+    assert rows["Measured at"] == "2026-02-07 10:00:00 UTC"
+    assert "Output tokens" not in rows
+    assert vv.verdict_line(r.comparison)[0] == "info"
+
+
+def test_result_rows_price_unknown():
+    est = estimate(512, 512, "gpt-5-mini", "high")
+    m = _measurement("chat", cost=None)
+    rows = dict(vv.result_rows(vv.VerifyResult(m, est, compare(est, m), "x")))
+    assert rows["Cost of this measurement"] == "price unknown"
+    assert "billed chat call" in rows["Baseline"]
+
+
+def _row(i: int, est: int, rep: int, method="count") -> LogRow:
+    return LogRow(endpoint_host="h", model_requested="gpt-4o", model_returned="gpt-4o",
+                  width=100 + i, height=50, detail="high", fidelity="low", method=method,
+                  estimate=est, reported=rep, baseline=14, rules_version="v", id=i,
+                  time=f"2026-02-07T10:00:0{i}.123+00:00")
+
+
+def test_log_records_newest_first_with_the_difference():
+    recs = vv.log_records([_row(1, 255, 255), _row(2, 765, 780)])
+    assert [r["id"] for r in recs] == [2, 1]
+    assert recs[0]["difference"] == 15 and recs[1]["difference"] == 0
+    assert recs[0]["size"] == "102×50" and recs[0]["time (UTC)"] == "2026-02-07 10:00:02"
+    assert vv.row_label(_row(2, 765, 780)) == "#2 · gpt-4o · 102×50 · count · 765 → 780"
+
+
+def test_scatter_extent_covers_every_point():
+    assert vv.scatter_extent([]) == (0, 2)
+    lo, hi = vv.scatter_extent([_row(1, 255, 300), _row(2, 1000, 990)])
+    assert lo == 0 and hi > 1000
+
+
+def test_recording_keeps_every_point_measured_before_a_failure():
+    seen = []
+
+    def measure_fn(w, h):
+        if w == 3:
+            raise RateLimitedError("rate limited (429) — wait 7 s")
+        return _measurement(with_image=14 + w)
+
+    fn = vv.recording(measure_fn, lambda m, w, h: seen.append((w, h, m.image_tokens)))
+    fn(1, 1)
+    fn(2, 2)
+    with pytest.raises(RateLimitedError):
+        fn(3, 3)
+    assert seen == [(1, 1, 1), (2, 2, 2)]
+
+
+def test_calibration_records_and_fit(fake):
+    fake.reset()
+    client = make_client(KEY, fake.base_url, timeout=5)
+    sizes = calibration_sizes("gpt-5-mini")
+    result = run_calibration(measurer(client, model="gpt-5-mini"), "gpt-5-mini", sizes)
+    recs = vv.calibration_records(result)
+    assert len(recs) == len(sizes)
+    by_size = {r["size"]: r for r in recs}
+    # spec §9: 512×512 → 256 patches → 308; 2048×768 → 1536 patches → 1844 (×1.2, billing).
+    assert by_size["512×512"]["patches"] == 256 and by_size["512×512"]["image tokens"] == 308
+    assert by_size["2048×768"]["image tokens"] == 1844
+    assert by_size["512×512"]["documented rules"] == math.ceil(256 * 1.62) == 415
+    assert {r["matches"] for r in recs} == {"billing"}
+    assert vv.calibration_fit(result) in ("×1.2", "×1.20")
