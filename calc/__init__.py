@@ -14,6 +14,7 @@ from calc.engine.errors import (
     CalcError,
     FetchError,
     ImageError,
+    ImageRejectedError,
     InvalidSizeError,
     UnknownGenerationOptionError,
     UnknownModelError,
@@ -23,7 +24,7 @@ from calc.engine.errors import (
 )
 from calc.engine.estimate import Estimate, Grid, Step, estimate, tokens
 from calc.engine.generation import GenerationCost, generation_cost, generation_options
-from calc.engine.pricing import TIERS, cost_usd, tier_factor
+from calc.engine.pricing import TIERS, cost_usd, format_usd, tier_factor, tier_label
 from calc.engine.rules import DETAILS, FIDELITIES, RULE_SETS, Note
 
 CATALOGUE_VERSION = catalogue().version
@@ -38,9 +39,9 @@ def estimate_frame(df):
 
 __all__ = [
     "ApiError", "CATALOGUE_VERSION", "CalcError", "DETAILS", "Estimate", "FIDELITIES",
-    "FetchError", "GenerationCost", "Grid", "ImageError", "InvalidSizeError", "Model", "Note",
-    "RULE_SETS", "Step", "TIERS", "UnknownGenerationOptionError", "UnknownModelError",
-    "UnknownRulesError", "UnsupportedDetailError", "UnsupportedFidelityError", "catalogue",
-    "cost_usd", "estimate", "estimate_frame", "generation_cost", "generation_options", "models",
-    "resolve_model", "tier_factor", "tokens",
+    "FetchError", "GenerationCost", "Grid", "ImageError", "ImageRejectedError", "InvalidSizeError",
+    "Model", "Note", "RULE_SETS", "Step", "TIERS", "UnknownGenerationOptionError",
+    "UnknownModelError", "UnknownRulesError", "UnsupportedDetailError", "UnsupportedFidelityError",
+    "catalogue", "cost_usd", "estimate", "estimate_frame", "format_usd", "generation_cost",
+    "generation_options", "models", "resolve_model", "tier_factor", "tier_label", "tokens",
 ]

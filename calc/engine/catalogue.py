@@ -1,18 +1,29 @@
-"""The model catalogue: loads `catalogue.toml` and resolves model names against it."""
+"""The model catalogue: loads `calc/data/catalogue.toml` and resolves model names against it.
+
+A registry with exact lookup (tiktoken's way): a name or alias, optionally followed by a
+`-YYYY-MM-DD` snapshot date, and nothing else. `gpt-5-pro` is not gpt-5: it is unknown.
+"""
 
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from calc.engine.errors import UnknownModelError
 
 CATALOGUE_PATH = Path(__file__).resolve().parents[1] / "data" / "catalogue.toml"
-FAMILIES = ("tile", "patch", "image")
+FAMILIES = ("tile", "patch", "image", "image2")
+LEVELS = ("low", "high", "original")  # the detail levels a profile sizes; auto points at one
+CONFIDENCES = ("documented", "measured", "inferred", "derived")
+STATUSES = ("active", "deprecated", "shut down")
+_DATED = re.compile(r"^(?P<name>.+)-(?P<date>\d{4}-\d{2}-\d{2})$")
+_MAX_NAME = 200  # longer strings are no model name; never echoed whole
 
 
 @dataclass(frozen=True)
@@ -24,15 +35,73 @@ class Family:
     details: tuple[str, ...]
     fit_side: int | None = None
     short_side: int | None = None
-    low_fit_side: int | None = None
     fidelity_high_square: int | None = None
     fidelity_high_other: int | None = None
     square_ratio_squared: Decimal | None = None
+    enlarge_to: int | None = None
+    aspect_cap: int | None = None
+    budget: int | None = None
+    multiplier: Decimal | None = None
+    confidence: str = "documented"
+    source: str = ""
 
 
 @dataclass(frozen=True)
+class Level:
+    """One detail level of a patch profile: a pixel limit and a patch budget (None: no limit)."""
+
+    max_side: int | None
+    budget: int | None
+
+
+@dataclass(frozen=True, eq=False)
+class Profile:
+    """How a patch model sizes an image at each level, under each rule set (spec §2.2, §6)."""
+
+    name: str
+    auto: str
+    levels: dict[str, dict[str, Level]]  # rules → level → Level; a missing level bills as high
+    confidence: str
+    source: str
+    differs: str = ""  # why the documented levels differ from billing, where they do
+    same_as: tuple[tuple[str, str], ...] = ()  # ("low", "high"): low has no effect, it is high
+    note: str = ""  # e.g. "documented, not measured"
+
+    def level(self, rules: str, detail: str) -> Level:
+        return self.levels[rules].get(detail) or self.levels[rules]["high"]
+
+    def has(self, detail: str) -> bool:
+        return detail in self.levels["billing"]
+
+
+@dataclass(frozen=True)
+class LongContext:
+    above: int  # input tokens of one request
+    input_factor: Decimal  # × input and cached input, for the whole request
+    output_factor: Decimal
+
+
+@dataclass(frozen=True, eq=False)
+class Price:
+    """USD per 1M tokens at the standard tier; None where unknown. Image tokens pay `input`."""
+
+    input: Decimal | None
+    cached_input: Decimal | None
+    cache_write: Decimal | None
+    output: Decimal | None
+    text_input: Decimal | None  # gpt-image models: text has its own rate
+    text_cached_input: Decimal | None
+    long_context: LongContext | None
+    tiers: tuple[str, ...]  # tiers beyond standard that this model's page confirms
+    regional: bool  # the regional-processing uplift is confirmed for this model
+    as_of: str
+    source: str
+    confidence: str
+
+
+@dataclass(frozen=True, eq=False)
 class Model:
-    """One catalogue entry. Prices are USD per 1M tokens (standard tier), None where unknown."""
+    """One catalogue entry: sizing, lifecycle and price, each fact with its confidence."""
 
     name: str
     family: str
@@ -40,35 +109,124 @@ class Model:
     aliases: tuple[str, ...] = ()
     base_tokens: int | None = None
     tile_tokens: int | None = None
-    patch_budget: int | None = None
-    max_side: int | None = None
-    original_budget: int | None = None
-    original_max_side: int | None = None
-    auto_detail: str = "high"
-    multiplier_billing: Decimal | None = None
-    multiplier_documented: Decimal | None = None
+    profile: Profile | None = None
+    multiplier_value: Decimal | None = None
     fidelities: tuple[str, ...] = ("low",)
-    price_input: Decimal | None = None
-    price_cached_input: Decimal | None = None
-    price_output: Decimal | None = None
-    price_text_input: Decimal | None = None
-    inferred: tuple[str, ...] = ()
-    differs: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
+    original_as_high: str | None = None  # tile models that accept "original" (bill it as high)
+    shutdown: str | None = None  # ISO date, or None
+    shutdown_confidence: str = "documented"
+    replacement: str | None = None
+    price: Price | None = None
+    notes: tuple[str, ...] = field(default=())
 
-    def multiplier(self, rules: str) -> Decimal | None:
-        return self.multiplier_billing if rules == "billing" else self.multiplier_documented
+    # --- lifecycle ---------------------------------------------------------------------------
+    def status(self, on: date | str | None = None) -> str:
+        """'active', 'deprecated' (a shutdown date ahead) or 'shut down' (on or past it)."""
+        if self.shutdown is None:
+            return "active"
+        day = _day(on)
+        return "shut down" if day >= date.fromisoformat(self.shutdown) else "deprecated"
+
+    def is_current(self, on: date | str | None = None) -> bool:
+        return self.status(on) != "shut down"
+
+    # --- sizing --------------------------------------------------------------------------------
+    def multiplier(self, rules: str = "billing") -> Decimal | None:
+        return self.multiplier_value
+
+    @property
+    def auto_detail(self) -> str:
+        return self.profile.auto if self.profile else "high"
+
+    def level(self, rules: str, detail: str) -> Level | None:
+        return self.profile.level(rules, detail) if self.profile else None
+
+    @property
+    def patch_budget(self) -> int | None:
+        lv = self.level("billing", "high")
+        return lv.budget if lv else None
+
+    @property
+    def max_side(self) -> int | None:
+        lv = self.level("billing", "high")
+        return lv.max_side if lv else None
+
+    @property
+    def original_budget(self) -> int | None:
+        return self.level("billing", "original").budget if "original" in self.details \
+            and self.profile else None
+
+    @property
+    def original_max_side(self) -> int | None:
+        return self.level("billing", "original").max_side if "original" in self.details \
+            and self.profile else None
+
+    @property
+    def inferred(self) -> tuple[str, ...]:
+        """What this model's numbers rest on that no source states outright."""
+        out = []
+        if self.profile and self.profile.confidence == "inferred":
+            out.append(f"sizing of {self.name}: {self.profile.source}")
+        if self.family == "image2":
+            fam = catalogue().families["image2"]
+            out.append(f"input-image tokens of {self.name}: {fam.source} (low confidence)")
+        if self.shutdown_confidence == "inferred":
+            out.append(f"shutdown date {self.shutdown} of {self.name} is inferred")
+        return tuple(out)
+
+    @property
+    def differs(self) -> tuple[str, ...]:
+        return (self.profile.differs,) if self.profile and self.profile.differs else ()
+
+    # --- prices (compatibility names) -------------------------------------------------------
+    @property
+    def price_input(self) -> Decimal | None:
+        return self.price.input if self.price else None
+
+    @property
+    def price_cached_input(self) -> Decimal | None:
+        return self.price.cached_input if self.price else None
+
+    @property
+    def price_output(self) -> Decimal | None:
+        return self.price.output if self.price else None
+
+    @property
+    def price_text_input(self) -> Decimal | None:
+        return self.price.text_input if self.price else None
 
 
 @dataclass(frozen=True)
+class Tier:
+    name: str
+    factor: Decimal
+    label: str
+
+
+@dataclass(frozen=True, eq=False)
 class Catalogue:
     as_of: str
     source: str
     version: str
-    batch_discount: Decimal
     families: dict[str, Family]
+    profiles: dict[str, Profile]
     models: dict[str, Model]
+    tiers: dict[str, Tier]
+    regional_uplift: Decimal
+    regional_source: str
+    cache_write_factor: Decimal
+    limits: dict
     generation: dict
+
+    @property
+    def batch_discount(self) -> Decimal:
+        return self.tiers["batch"].factor
+
+
+def _day(on: date | str | None) -> date:
+    if on is None:
+        return date.today()
+    return date.fromisoformat(on) if isinstance(on, str) else on
 
 
 def _decimal(value: object) -> Decimal | None:
@@ -77,41 +235,69 @@ def _decimal(value: object) -> Decimal | None:
 
 def _family(name: str, raw: dict) -> Family:
     return Family(
-        name=name,
-        cell=raw["cell"],
-        details=tuple(raw["details"]),
-        fit_side=raw.get("fit_side"),
-        short_side=raw.get("short_side"),
-        low_fit_side=raw.get("low_fit_side"),
+        name=name, cell=raw["cell"], details=tuple(raw["details"]),
+        fit_side=raw.get("fit_side"), short_side=raw.get("short_side"),
         fidelity_high_square=raw.get("fidelity_high_square"),
         fidelity_high_other=raw.get("fidelity_high_other"),
         square_ratio_squared=_decimal(raw.get("square_ratio_squared")),
+        enlarge_to=raw.get("enlarge_to"), aspect_cap=raw.get("aspect_cap"),
+        budget=raw.get("budget"), multiplier=_decimal(raw.get("multiplier")),
+        confidence=raw.get("confidence", "documented"), source=raw.get("source", ""),
     )
 
 
-def _model(name: str, raw: dict, family: Family) -> Model:
-    details = family.details + (("original",) if "original_budget" in raw else ())
+def _levels(raw: dict, base: dict[str, Level] | None = None) -> dict[str, Level]:
+    levels = dict(base or {})
+    for name in LEVELS:
+        spec = raw.get(name)
+        if isinstance(spec, dict):
+            levels[name] = Level(spec.get("max_side"), spec.get("budget"))
+    for name in LEVELS:  # "low = 'high'": the same as that level
+        if isinstance(raw.get(name), str):
+            levels[name] = levels[raw[name]]
+    return levels
+
+
+def _profile(name: str, raw: dict) -> Profile:
+    billing = _levels(raw)
+    documented = _levels(raw.get("documented", {}), billing)
+    if raw.get("confidence") not in CONFIDENCES:
+        raise ValueError(f"profile {name}: confidence must be one of {CONFIDENCES}")
+    same_as = tuple((lv, raw[lv]) for lv in LEVELS if isinstance(raw.get(lv), str))
+    return Profile(name, raw["auto"], {"billing": billing, "documented": documented},
+                   raw["confidence"], raw["source"], raw.get("documented", {}).get("differs", ""),
+                   same_as, raw.get("note", ""))
+
+
+def _price(raw: dict | None) -> Price | None:
+    if raw is None:
+        return None
+    lc = raw.get("long_context")
+    return Price(
+        input=_decimal(raw.get("input")), cached_input=_decimal(raw.get("cached_input")),
+        cache_write=_decimal(raw.get("cache_write")), output=_decimal(raw.get("output")),
+        text_input=_decimal(raw.get("text_input")),
+        text_cached_input=_decimal(raw.get("text_cached_input")),
+        long_context=None if lc is None else LongContext(lc["above"], Decimal(lc["input"]),
+                                                         Decimal(lc["output"])),
+        tiers=tuple(raw.get("tiers", ())), regional=bool(raw.get("regional", False)),
+        as_of=raw["as_of"], source=raw["source"], confidence=raw["confidence"],
+    )
+
+
+def _model(name: str, raw: dict, family: Family, profiles: dict[str, Profile]) -> Model:
+    profile = profiles[raw["profile"]] if "profile" in raw else None
+    details = family.details
+    if (profile and profile.has("original")) or raw.get("original_as_high"):
+        details = details + ("original",)
+    multiplier = _decimal(raw.get("multiplier")) or family.multiplier
     return Model(
-        name=name,
-        family=raw["family"],
-        details=details,
-        aliases=tuple(raw.get("aliases", ())),
-        base_tokens=raw.get("base_tokens"),
-        tile_tokens=raw.get("tile_tokens"),
-        patch_budget=raw.get("patch_budget"),
-        max_side=raw.get("max_side"),
-        original_budget=raw.get("original_budget"),
-        original_max_side=raw.get("original_max_side"),
-        auto_detail=raw.get("auto_detail", "high"),
-        multiplier_billing=_decimal(raw.get("multiplier_billing")),
-        multiplier_documented=_decimal(raw.get("multiplier_documented")),
-        fidelities=tuple(raw.get("fidelities", ("low",))),
-        price_input=_decimal(raw.get("price_input")),
-        price_cached_input=_decimal(raw.get("price_cached_input")),
-        price_output=_decimal(raw.get("price_output")),
-        price_text_input=_decimal(raw.get("price_text_input")),
-        inferred=tuple(raw.get("inferred", ())),
-        differs=tuple(raw.get("differs", ())),
+        name=name, family=raw["family"], details=details, aliases=tuple(raw.get("aliases", ())),
+        base_tokens=raw.get("base_tokens"), tile_tokens=raw.get("tile_tokens"), profile=profile,
+        multiplier_value=multiplier, fidelities=tuple(raw.get("fidelities", ("low",))),
+        original_as_high=raw.get("original_as_high"), shutdown=raw.get("shutdown"),
+        shutdown_confidence=raw.get("shutdown_confidence", "documented"),
+        replacement=raw.get("replacement"), price=_price(raw.get("price")),
         notes=tuple(raw.get("notes", ())),
     )
 
@@ -121,23 +307,24 @@ def catalogue() -> Catalogue:
     with CATALOGUE_PATH.open("rb") as f:
         raw = tomllib.load(f)
     families = {name: _family(name, spec) for name, spec in raw["families"].items()}
-    models = {
-        name: _model(name, spec, families[spec["family"]]) for name, spec in raw["models"].items()
-    }
+    profiles = {name: _profile(name, spec) for name, spec in raw["profiles"].items()}
+    models = {name: _model(name, spec, families[spec["family"]], profiles)
+              for name, spec in raw["models"].items()}
+    tiers = {name: Tier(name, Decimal(t["factor"]), t["label"]) for name, t in raw["tiers"].items()}
     return Catalogue(
-        as_of=raw["as_of"],
-        source=raw["source"],
-        version=raw["version"],
-        batch_discount=Decimal(raw["batch_discount"]),
-        families=families,
-        models=models,
+        as_of=raw["as_of"], source=raw["source"], version=raw["version"], families=families,
+        profiles=profiles, models=models, tiers=tiers,
+        regional_uplift=Decimal(raw["regional"]["uplift"]),
+        regional_source=raw["regional"]["source"],
+        cache_write_factor=Decimal(raw["cache_write"]["factor"]), limits=raw["limits"],
         generation=raw["generation"],
     )
 
 
-def models() -> tuple[Model, ...]:
-    """Every catalogue model, in catalogue order (grouped by family)."""
-    return tuple(catalogue().models.values())
+def models(include_shut_down: bool = True, on: date | str | None = None) -> tuple[Model, ...]:
+    """Catalogue models in catalogue order; without the shut-down ones if asked."""
+    every = tuple(catalogue().models.values())
+    return every if include_shut_down else tuple(m for m in every if m.is_current(on))
 
 
 @cache
@@ -151,24 +338,36 @@ def _names() -> dict[str, str]:
     return names
 
 
-@cache
-def resolve_model(name: str) -> Model:
-    """Exact name or alias first, then the longest known name the given one extends.
+def shorten(text: str, limit: int = 60) -> str:
+    """A user-given string cut for an error message: never echoed whole."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
-    `gpt-4.1-mini-2025-04-14` → gpt-4.1-mini; `gpt-4.1-mini` never resolves to gpt-4.1. A prefix
-    must end at a dash, so `gpt-5.3` is not taken for gpt-5.
-    """
+
+@lru_cache(maxsize=512)  # names arrive from links and CSV files: bounded
+def resolve_model(name: str) -> Model:
+    """A name or alias, optionally followed by a `-YYYY-MM-DD` snapshot date; nothing else."""
     if not isinstance(name, str) or not name.strip():
         raise UnknownModelError("no model given: choose one of " + ", ".join(_names()))
     key = name.strip().lower()
     names = _names()
-    if key in names:
-        return catalogue().models[names[key]]
-    prefixes = [known for known in names if key.startswith(known + "-")]
-    if prefixes:
-        return catalogue().models[names[max(prefixes, key=len)]]
-    close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.5)
+    if len(key) <= _MAX_NAME:
+        if key in names:
+            return catalogue().models[names[key]]
+        dated = _DATED.match(key)
+        if dated and dated["name"] in names and _is_date(dated["date"]):
+            return catalogue().models[names[dated["name"]]]
+    close = difflib.get_close_matches(key[:_MAX_NAME], list(names), n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(close)}?" if close else ""
     raise UnknownModelError(
-        f"unknown model {name!r}{hint} (known: {', '.join(m.name for m in models())})"
+        f"unknown model {shorten(name.strip())!r}{hint} (known: "
+        f"{', '.join(m.name for m in models(include_shut_down=False))}; and the shut-down "
+        f"{', '.join(m.name for m in models() if not m.is_current())})"
     )
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

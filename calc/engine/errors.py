@@ -39,3 +39,15 @@ class FetchError(CalcError):
 
 class ApiError(CalcError):
     """A call to an OpenAI-compatible API that failed; the message never holds the key."""
+
+
+class ImageRejectedError(CalcError):
+    """An image the API refuses with HTTP 400: more patches than its per-image limit (spec §2.4)."""
+
+    def __init__(self, patches: int, limit: int, largest_accepted: tuple[int, int] | None = None):
+        self.patches, self.limit, self.largest_accepted = patches, limit, largest_accepted
+        way_out = ""
+        if largest_accepted:
+            way_out = f"; the largest size of this shape it accepts is {largest_accepted[0]}×" \
+                      f"{largest_accepted[1]}"
+        super().__init__(f"rejected by the API: {patches:,} patches > {limit:,}{way_out}")

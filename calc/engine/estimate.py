@@ -53,9 +53,14 @@ class Estimate:
     tile_tokens: int | None
     multiplier: Decimal | None
     fidelity_tokens: int
-    tokens: int
-    usd: float | None
+    tokens: int | None  # None: rejected
+    usd: Decimal | None  # exact, standard tier; None: rejected or no known price
     notes: tuple[Note, ...]
+    accepted: bool = True
+    reason: str | None = None  # why the API rejects it (one line), when it does
+    largest_accepted: tuple[int, int] | None = None  # the biggest same-shape size it accepts
+    status: str = "active"  # the model's lifecycle status on the day of the estimate
+    shutdown: str | None = None
 
     @property
     def unit_name(self) -> str:
@@ -65,6 +70,7 @@ class Estimate:
         """Plain JSON-ready values; the multiplier as its exact decimal string."""
         d = asdict(self)
         d["multiplier"] = None if self.multiplier is None else str(self.multiplier)
+        d["usd"] = None if self.usd is None else str(self.usd)
         return d
 
     def to_json(self, **kwargs) -> str:
@@ -82,8 +88,16 @@ class Estimate:
         values["grid"] = Grid(g["cell"], g["cols"], g["rows"], tuple(g["covered"]),
                               tuple(g["image"]))
         values["multiplier"] = None if d["multiplier"] is None else Decimal(d["multiplier"])
+        values["usd"] = None if d["usd"] is None else Decimal(str(d["usd"]))
+        la = d.get("largest_accepted")
+        values["largest_accepted"] = None if la is None else tuple(la)
+        for name in ("accepted", "reason", "status", "shutdown"):
+            values.setdefault(name, _DEFAULTS[name])
         values["notes"] = tuple(Note(n["kind"], n["text"]) for n in d["notes"])
         return cls(**{f.name: values[f.name] for f in fields(cls)})
+
+
+_DEFAULTS = {"accepted": True, "reason": None, "status": "active", "shutdown": None}
 
 
 def check_size(width: object, height: object) -> tuple[int, int]:
@@ -112,9 +126,9 @@ def tokens(width: int, height: int, model: str, detail: str = "auto", fidelity: 
     return count(*check_size(width, height))
 
 
-def usd_for(tokens_: int, price: Decimal | None) -> float | None:
-    """Dollars for image tokens at a price per 1M tokens; the same float formula as the frame."""
-    return None if price is None else tokens_ * float(price) / 1_000_000
+def usd_for(tokens_: int | None, price: Decimal | None) -> Decimal | None:
+    """Exact dollars for tokens at a price per 1M tokens (no rounding: that is for display)."""
+    return None if price is None or tokens_ is None else Decimal(tokens_) * price / 1_000_000
 
 
 def _size(w: int, h: int) -> str:
@@ -153,6 +167,36 @@ def _shrink_step(w: int, h: int, budget: int) -> Step:
     return Step("shrink to budget", text, (nw, nh))
 
 
+def _enlarge_step(w: int, h: int, side: int) -> Step:
+    nw, nh = r.enlarge(w, h, side)
+    long = max(w, h)
+    if (nw, nh) == (w, h):
+        text = f"long side {long} ≥ {side}: not enlarged"
+    else:
+        text = (f"long side {long} < {side} → min({side}, 2 × {long}) = {max(nw, nh)}; short "
+                f"side scaled → {min(nw, nh)} (rounded half up)")
+    return Step("enlarge", text, (nw, nh))
+
+
+def _aspect_step(w: int, h: int, cap: int) -> Step:
+    nw, nh = r.cap_aspect(w, h, cap)
+    if (nw, nh) == (w, h):
+        return Step("aspect cap", f"long side ≤ {cap} × short side: unchanged", (w, h))
+    return Step("aspect cap", f"long side {max(w, h)} > {cap} × short side {min(w, h)}: the "
+                              f"short side counts as ⌈{max(w, h)}/{cap}⌉ = {min(nw, nh)} "
+                              "(padded, not cropped)", (nw, nh))
+
+
+def _boundary_note(w: int, h: int, plan: Plan) -> Note | None:
+    cols, rows = r.cells(*r.shrink_to_budget(w, h, plan.budget), 32)
+    exact = min(cols * rows, plan.budget)
+    fewer = exact - r.float_patches(w, h, plan.budget)
+    if fewer <= 0:  # the floats happen to land on the whole number: nothing to say
+        return None
+    return Note("boundary", f"on a patch boundary: a floating-point implementation counts "
+                            f"{fewer:,} fewer patches; a Verify count settles it")
+
+
 def _grid(w: int, h: int, cell: int) -> Grid:
     cols, rows = r.cells(w, h, cell)
     return Grid(cell, cols, rows, (cols * cell, rows * cell), (w, h))
@@ -165,25 +209,43 @@ def estimate(width: int, height: int, model: str, detail: str = "auto", fidelity
     plan = r.plan_for(model, detail, fidelity, rules)
     steps = [Step("original", f"{_size(w0, h0)} as the model receives it (EXIF applied)",
                   (w0, h0))]
-    if plan.budget is None:
+    notes = list(plan.notes)
+    if plan.kind in ("tile", "image"):
         total, grid, units = _tile_steps(plan, w0, h0, steps)
     else:
-        total, grid, units = _patch_steps(plan, w0, h0, steps)
-    extra = r.fidelity_tokens(plan, w0, h0)
+        total, grid, units = _patch_steps(plan, w0, h0, steps, notes)
+    rejected = total is None
+    extra = 0 if rejected else r.fidelity_tokens(plan, w0, h0)
     if extra:
         shape = "square" if r.is_square(w0, h0, plan) else "not square"
         steps.append(Step("high fidelity", f"{_size(w0, h0)} is {shape}: + {extra:,} tokens → "
                                            f"{total + extra:,}", grid.image))
-    total += extra
+        total += extra
     m = plan.model
+    status = m.status()
+    if status != "active":
+        notes.append(_lifecycle_note(m, status))
+    largest = r.largest_accepted(*grid.image, plan.reject_above) if rejected else None
+    reason = (f"rejected by the API: {units:,} patches > {plan.reject_above:,}" if rejected
+              else None)
     return Estimate(
         model=m.name, requested_model=model, family=m.family, detail=detail,
         effective_detail=plan.effective_detail, fidelity=fidelity, rules=rules,
         original_size=(w0, h0), steps=tuple(steps), grid=grid, units=units,
         base_tokens=m.base_tokens, tile_tokens=m.tile_tokens, multiplier=m.multiplier(rules),
         fidelity_tokens=extra, tokens=total, usd=usd_for(total, m.price_input),
-        notes=plan.notes + _rule_differences(plan, w0, h0, total),
+        notes=tuple(notes) + (() if rejected else _rule_differences(plan, w0, h0, total)),
+        accepted=not rejected, reason=reason, largest_accepted=largest, status=status,
+        shutdown=m.shutdown,
     )
+
+
+def _lifecycle_note(m, status: str) -> Note:
+    if status == "shut down":
+        return Note("lifecycle", f"{m.name} was shut down on {m.shutdown}: the API no longer "
+                                 "serves it; this estimate is for old bills and comparisons")
+    instead = f"; OpenAI recommends {m.replacement}" if m.replacement else ""
+    return Note("lifecycle", f"{m.name} is deprecated: it shuts down on {m.shutdown}{instead}")
 
 
 def _tile_steps(plan: Plan, w: int, h: int, steps: list[Step]) -> tuple[int, Grid, int]:
@@ -204,17 +266,30 @@ def _tile_steps(plan: Plan, w: int, h: int, steps: list[Step]) -> tuple[int, Gri
     return total, _grid(w, h, 512), cols * rows
 
 
-def _patch_steps(plan: Plan, w: int, h: int, steps: list[Step]) -> tuple[int, Grid, int]:
+def _patch_steps(plan: Plan, w: int, h: int, steps: list[Step],
+                 notes: list[Note]) -> tuple[int | None, Grid, int]:
+    """Patch and gpt-image-2 steps; tokens None when the image is rejected (§2.4)."""
     if plan.fit_side is not None:
-        label = "fit 512 (low detail)" if plan.effective_detail == "low" else f"fit {plan.fit_side}"
-        steps.append(_fit_step(w, h, plan.fit_side, label))
+        steps.append(_fit_step(w, h, plan.fit_side, f"fit {plan.fit_side}"))
+        w, h = steps[-1].size
+    if plan.enlarge_to is not None:
+        steps.append(_enlarge_step(w, h, plan.enlarge_to))
+        w, h = steps[-1].size
+        steps.append(_aspect_step(w, h, plan.aspect_cap))
         w, h = steps[-1].size
     cols, rows = r.cells(w, h, 32)
     patches = cols * rows
-    over = f" > budget {plan.budget}" if patches > plan.budget else f" ≤ budget {plan.budget}"
+    if plan.budget is None:
+        over = ", no patch budget at this detail"
+    else:
+        over = f" > budget {plan.budget:,}" if patches > plan.budget else \
+            f" ≤ budget {plan.budget:,}"
     steps.append(Step("patches", f"⌈{w}/32⌉ × ⌈{h}/32⌉ = {cols} × {rows} = {patches:,}{over}",
                       (w, h)))
-    if patches > plan.budget:
+    if plan.budget is not None and patches > plan.budget:
+        boundary = r.on_boundary(w, h, plan.budget) and _boundary_note(w, h, plan)
+        if boundary:
+            notes.append(boundary)
         steps.append(_shrink_step(w, h, plan.budget))
         w, h = steps[-1].size
         cols, rows = r.cells(w, h, 32)
@@ -222,6 +297,10 @@ def _patch_steps(plan: Plan, w: int, h: int, steps: list[Step]) -> tuple[int, Gr
         capped = f", capped at {plan.budget}" if cols * rows > plan.budget else ""
         steps.append(Step("patches", f"⌈{w}/32⌉ × ⌈{h}/32⌉ = {cols} × {rows} = "
                                      f"{cols * rows:,}{capped}", (w, h)))
+    if plan.reject_above is not None and patches > plan.reject_above:
+        steps.append(Step("rejected", f"{patches:,} patches > {plan.reject_above:,}, the API's "
+                                      "limit per image: HTTP 400, no tokens billed", (w, h)))
+        return None, _grid(w, h, 32), patches
     mult = Decimal(plan.mult_num) / Decimal(plan.mult_den)
     total = -(-patches * plan.mult_num // plan.mult_den)
     steps.append(Step("tokens", f"⌈{patches:,} × {mult}⌉ = ⌈{patches * mult}⌉ = {total:,}",

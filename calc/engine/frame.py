@@ -14,10 +14,11 @@ from calc.engine.errors import CalcError, InvalidSizeError
 from calc.engine.estimate import MAX_SIDE
 
 DEFAULTS = {"detail": "auto", "fidelity": "low", "rules": "billing"}
-OUTPUT_COLUMNS = ("tokens", "usd", "units", "cell", "cols", "rows", "resized_width",
+OUTPUT_COLUMNS = ("tokens", "usd", "accepted", "units", "cell", "cols", "rows", "resized_width",
                   "resized_height")
-_PLAN_FIELDS = ("fit", "short", "budget", "base", "per_unit", "base_only", "mult_num", "mult_den",
-                "fid_square", "fid_other", "square_num", "square_den", "cell")
+_PLAN_FIELDS = ("patch", "fit", "short", "budget", "reject", "enlarge", "aspect", "base",
+                "per_unit", "base_only", "mult_num", "mult_den", "fid_square", "fid_other",
+                "square_num", "square_den", "cell")
 
 
 def _sizes(df: pd.DataFrame, name: str) -> np.ndarray:
@@ -53,9 +54,10 @@ def _codes(df: pd.DataFrame, name: str) -> tuple[np.ndarray, list]:
 def _plan_row(plan: r.Plan) -> tuple:
     # At low detail a tile model bills only its base; the grid shows the ≤512 px version.
     fit = 512 if plan.base_only else (plan.fit_side or 0)
-    return (fit, 0 if plan.base_only else plan.short_side or 0, plan.budget or 0, plan.base,
-            plan.per_unit, plan.base_only, plan.mult_num, plan.mult_den, plan.fidelity_square,
-            plan.fidelity_other, plan.square_num, plan.square_den, plan.cell)
+    return (plan.kind in ("patch", "image2"), fit, 0 if plan.base_only else plan.short_side or 0,
+            plan.budget or 0, plan.reject_above or 0, plan.enlarge_to or 0, plan.aspect_cap or 0,
+            plan.base, plan.per_unit, plan.base_only, plan.mult_num, plan.mult_den,
+            plan.fidelity_square, plan.fidelity_other, plan.square_num, plan.square_den, plan.cell)
 
 
 def fit_long(w: np.ndarray, h: np.ndarray, fit) -> tuple[np.ndarray, np.ndarray]:
@@ -85,7 +87,12 @@ def _ceil_div(a: np.ndarray, b) -> np.ndarray:
 
 
 def estimate_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """The frame plus tokens, usd (NaN where no price is known) and the grid columns."""
+    """The frame plus tokens, usd, accepted and the grid columns.
+
+    A rejected image (§2.4) is a row with accepted False, its patch count in `units`, and no
+    tokens (<NA>) or usd (NaN); usd is also NaN where no price is known. `usd` is a float column
+    for display and sorting; exact totals come from tokens × the catalogue's Decimal prices.
+    """
     w, h = _sizes(df, "width"), _sizes(df, "height")
     if "model" not in df.columns:
         raise CalcError("the frame has no 'model' column")
@@ -126,9 +133,13 @@ def estimate_frame(df: pd.DataFrame) -> pd.DataFrame:
     categories = sorted(set(names))
     model_code = np.array([categories.index(name) for name in names], dtype=np.int64)
     result["resolved_model"] = pd.Categorical.from_codes(model_code[idx], categories=categories)
-    result["tokens"] = out["tokens"]
-    result["usd"] = out["tokens"] * prices[idx] / 1_000_000
-    for name in OUTPUT_COLUMNS[2:]:
+    rejected = out["rejected"]
+    result["tokens"] = pd.arrays.IntegerArray(out["tokens"], rejected)
+    usd = out["tokens"] * prices[idx] / 1_000_000
+    usd[rejected] = np.nan
+    result["usd"] = usd
+    result["accepted"] = ~rejected
+    for name in OUTPUT_COLUMNS[3:]:
         result[name] = out[name]
     return result
 
@@ -144,14 +155,20 @@ def _compute(w: np.ndarray, h: np.ndarray, p: dict[str, np.ndarray]) -> dict[str
     tall = rw <= rh
     w[rows] = np.where(tall, s, rw * s // rh)
     h[rows] = np.where(tall, rh * s // rw, s)
+    # gpt-image-2: enlarge a small image, then cap the aspect ratio (the canvas is padded).
+    rows = np.flatnonzero(p["enlarge"])
+    if len(rows):
+        w[rows], h[rows] = _enlarge_and_cap(w[rows], h[rows], p["enlarge"][rows],
+                                            p["aspect"][rows])
     # Patch family: shrink to the budget exactly (see rules.shrink_to_budget).
     budget = p["budget"]
-    patch = budget > 0
+    patch = p["patch"] > 0
     any_patch, all_patch = bool(patch.any()), bool(patch.all())
     units = tiles = cols512 = rows512 = None
+    rejected = np.zeros(len(w), dtype=bool)
     if any_patch:
         units = ((w + 31) >> 5) * ((h + 31) >> 5)
-        rows = np.flatnonzero(patch & (units > budget))
+        rows = np.flatnonzero(patch & (budget > 0) & (units > budget))
         if len(rows):
             ow, oh, ob = w[rows], h[rows], budget[rows]
             a, b = _isqrt(ob * ow // oh), _isqrt(ob * oh // ow)
@@ -160,6 +177,8 @@ def _compute(w: np.ndarray, h: np.ndarray, p: dict[str, np.ndarray]) -> dict[str
             nh = np.maximum(1, np.where(by_width, 32 * a * oh // ow, 32 * b))
             w[rows], h[rows] = nw, nh
             units[rows] = np.minimum(((nw + 31) >> 5) * ((nh + 31) >> 5), ob)
+        reject = p["reject"]
+        rejected = patch & (reject > 0) & (units > reject)
     if not all_patch:  # tile and image families: 512 px tiles
         cols512, rows512 = (w + 511) >> 9, (h + 511) >> 9
         tiles = cols512 * rows512
@@ -177,10 +196,25 @@ def _compute(w: np.ndarray, h: np.ndarray, p: dict[str, np.ndarray]) -> dict[str
             counted = np.where(patch, units, counted)
             cols, rows_ = np.where(patch, (w + 31) >> 5, cols), np.where(patch, (h + 31) >> 5,
                                                                           rows_)
+    tokens = tokens + extra
+    tokens[rejected] = 0  # masked: the API bills nothing for a rejected image
     return {
-        "tokens": tokens + extra, "units": counted, "cell": p["cell"], "cols": cols,
+        "tokens": tokens, "rejected": rejected, "units": counted, "cell": p["cell"], "cols": cols,
         "rows": rows_, "resized_width": w, "resized_height": h,
     }
+
+
+def _enlarge_and_cap(w, h, side, cap) -> tuple[np.ndarray, np.ndarray]:
+    """rules.enlarge then rules.cap_aspect, over columns."""
+    long = np.maximum(w, h)
+    grow = long < side
+    new = np.minimum(side, 2 * long)
+    wide = w >= h
+    ew = np.where(grow, np.where(wide, new, np.maximum(1, (2 * w * new + h) // (2 * h))), w)
+    eh = np.where(grow, np.where(wide, np.maximum(1, (2 * h * new + w) // (2 * w)), new), h)
+    cw = np.where(eh > cap * ew, -(-eh // cap), ew)
+    ch = np.where(ew > cap * eh, -(-ew // cap), eh)
+    return cw, ch
 
 
 def _fidelity(p: dict[str, np.ndarray], w: np.ndarray, h: np.ndarray) -> np.ndarray:
