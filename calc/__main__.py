@@ -13,6 +13,8 @@ import re
 import sys
 
 import calc
+from calc.engine.compare import applied
+from calc.views.model_choice import DEFAULT_MODEL
 
 SIZE = re.compile(r"^\s*(\d+)\s*[x×X]\s*(\d+)\s*$")
 
@@ -26,7 +28,10 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m calc", description="What an image input costs on OpenAI models.")
     p.add_argument("inputs", nargs="+", metavar="WxH|FILE", help="a size like 1024x768, or files")
-    p.add_argument("--model", default="gpt-4o", help="a model name, or 'all' (default gpt-4o)")
+    p.add_argument("--model", default=DEFAULT_MODEL,
+                   help=f"a model name, or 'all': the current models (default {DEFAULT_MODEL})")
+    p.add_argument("--include-shut-down", action="store_true",
+                   help="with --model all: the shut-down models too")
     p.add_argument("--detail", default="auto", choices=calc.DETAILS)
     p.add_argument("--fidelity", default="low", choices=calc.FIDELITIES)
     p.add_argument("--rules", default="billing", choices=calc.RULE_SETS)
@@ -61,22 +66,42 @@ def _estimates(sizes, args) -> list[tuple[str, calc.Estimate]]:
     for label, w, h in sizes:  # every model at the nearest level it has, as Explore compares
         per_item = [calc.estimate(w, h, m.name, detail_for(m, args.detail)[0],
                                   fidelity_for(m, args.fidelity)[0], args.rules)
-                    for m in calc.models()]
+                    for m in calc.models(include_shut_down=args.include_shut_down)]
         rows.extend((label, e) for e in sorted(per_item, key=cheapest_first))
     return rows
 
 
-def _usd(value: float | None) -> str:
-    return "price unknown" if value is None else f"${value:.6f}".rstrip("0").rstrip(".")
+def _usd(e: calc.Estimate) -> str:
+    return "rejected" if not e.accepted else calc.format_usd(e.usd)
+
+
+def _tokens(e: calc.Estimate) -> str:
+    return f"{e.tokens:,}" if e.accepted else f"rejected ({e.units:,} patches)"
+
+
+def _way_out(e: calc.Estimate) -> str:
+    """A rejected image's two ways out: the same image at high, and the largest accepted size."""
+    w, h = e.original_size
+    high = calc.estimate(w, h, e.model, "high", e.fidelity, e.rules)
+    lw, lh = e.largest_accepted
+    return (f"  instead: send it at detail high ({high.tokens:,} tokens, "
+            f"{calc.format_usd(high.usd)}), or resize it to {lw}×{lh} (the largest size of this "
+            "shape the API accepts)")
 
 
 def _print_breakdown(e: calc.Estimate) -> None:
     w, h = e.original_size
-    print(f"{e.model} · detail {e.effective_detail} · {w}×{h} · {e.rules} rules")
+    print(f"{e.model} · detail {e.detail} → {e.effective_detail} · {w}×{h} · {e.rules} rules"
+          if e.detail != e.effective_detail else
+          f"{e.model} · detail {e.detail} · {w}×{h} · {e.rules} rules")
     width = max(len(s.name) for s in e.steps)
     for s in e.steps:
         print(f"  {s.name:<{width}}  {s.size[0]:>5}×{s.size[1]:<5}  {s.explanation}")
-    print(f"  total: {e.tokens:,} tokens · {_usd(e.usd)} per image")
+    if e.accepted:
+        print(f"  total: {e.tokens:,} tokens · {_usd(e)} per image")
+    else:
+        print(f"  {e.reason}")
+        print(_way_out(e))
     for note in e.notes:
         print(f"  {note.kind}: {note.text}")
 
@@ -84,8 +109,8 @@ def _print_breakdown(e: calc.Estimate) -> None:
 def _print_rows(rows: list[tuple[str, calc.Estimate]]) -> None:
     header = ("input", "model", "detail", "seen as", "grid", "tokens", "usd")
     table = [header] + [
-        (label, e.model, e.effective_detail, "×".join(map(str, e.grid.image)),
-         f"{e.grid.cols}×{e.grid.rows} {e.unit_name}", f"{e.tokens:,}", _usd(e.usd))
+        (label, e.model, applied(e.detail, e.effective_detail), "×".join(map(str, e.grid.image)),
+         f"{e.grid.cols}×{e.grid.rows} {e.unit_name}", _tokens(e), _usd(e))
         for label, e in rows
     ]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]

@@ -64,7 +64,7 @@ class Estimate:
 
     @property
     def unit_name(self) -> str:
-        return "patches" if self.family == "patch" else "tiles"
+        return "patches" if self.grid.cell == 32 else "tiles"
 
     def to_dict(self) -> dict:
         """Plain JSON-ready values; the multiplier as its exact decimal string."""
