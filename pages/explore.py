@@ -15,8 +15,9 @@ from calc.engine.compare import compare
 from calc.engine.estimate import MAX_SIDE
 from calc.engine.pricing import format_usd
 from calc.views import explore_link as urlstate
-from calc.views.explore import caption, overlay
+from calc.views.explore import caption, overlay, rejection
 from calc.views.image_input import fetch_public
+from calc.views.model_choice import badge, model_label, model_names
 from calc.views.samples import sample, samples
 from pages.helpers.image_cache import decode
 from pages.helpers.overlay_figure import build_figure, compare_figure, overlay_png, preview_data_url
@@ -27,8 +28,8 @@ ensure_router()
 SOURCES = ("Upload", "Image URL", "Sample", "Width × height")
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif"]
 RULE_LABELS = {"billing": "Billing (measured)", "documented": "Documented (guide)"}
-TIER_LABELS = {"standard": "Standard", "batch": "Batch"}
-FAMILY_LABELS = {"tile": "512 px tiles", "patch": "32 px patches", "image": "gpt-image input"}
+FAMILY_LABELS = {"tile": "512 px tiles", "patch": "32 px patches", "image": "gpt-image-1 input",
+                 "image2": "gpt-image-2 input"}
 # Widget keys and their first values. Streamlit drops a widget's state while another page is
 # shown, so the page keeps a copy ("explore_memory") and puts it back on return.
 DEFAULTS = {
@@ -36,7 +37,7 @@ DEFAULTS = {
     "explore_w": 1024, "explore_h": 1024, "explore_model": urlstate.DEFAULT_MODEL,
     "explore_detail": urlstate.DEFAULT_DETAIL, "explore_fidelity": urlstate.DEFAULT_FIDELITY,
     "explore_rules": urlstate.DEFAULT_RULES, "explore_tier": urlstate.DEFAULT_TIER,
-    "explore_mapped": False,
+    "explore_mapped": False, "explore_shut_down": False,
 }
 
 
@@ -48,8 +49,9 @@ def _preview(sha256: str, size: tuple[int, int], _image) -> str:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _compare(width: int, height: int, detail: str, fidelity: str, rules: str, tier: str):
-    return compare(width, height, detail, fidelity, rules, tier)
+def _compare(width: int, height: int, detail: str, fidelity: str, rules: str, tier: str,
+             include_shut_down: bool):
+    return compare(width, height, detail, fidelity, rules, tier, include_shut_down)
 
 
 # --- state ---------------------------------------------------------------------------------------
@@ -177,11 +179,15 @@ def _bring_image() -> None:
 
 def _choose() -> dict:
     state = st.session_state
-    names = [m.name for m in calc.models()]  # catalogue order: grouped by family
+    names = model_names(include_shut_down=state["explore_shut_down"])
+    if state["explore_model"] not in names:  # a shut-down model from a link stays selectable
+        names.append(state["explore_model"])
     c_model, c_detail, c_fid = st.columns([4, 3, 2])
     model = c_model.selectbox(
         "Model", names, key="explore_model",
-        format_func=lambda n: f"{n}  ·  {FAMILY_LABELS[calc.resolve_model(n).family]}")
+        format_func=lambda n: f"{model_label(n)}  ·  {FAMILY_LABELS[calc.resolve_model(n).family]}")
+    c_model.toggle("Show shut-down models", key="explore_shut_down",
+                   help="Shut-down models stay estimable, for old bills and comparisons.")
     m = calc.resolve_model(model)
     if state["explore_detail"] not in m.details:  # the new model lacks the old level
         state["explore_detail"] = urlstate.DEFAULT_DETAIL
@@ -193,12 +199,14 @@ def _choose() -> dict:
         fidelity = c_fid.segmented_control("Input fidelity", m.fidelities,
                                            key="explore_fidelity", required=True)
     else:
-        c_fid.caption("Input fidelity applies to gpt-image models only.")
+        c_fid.caption("Input fidelity is fixed (high) on gpt-image-2 models."
+                      if m.family == "image2" else
+                      "Input fidelity applies to gpt-image-1 models only.")
     c_rules, c_tier, _ = st.columns([4, 3, 2])
     rules = c_rules.segmented_control("Rules", calc.RULE_SETS, key="explore_rules",
                                       format_func=RULE_LABELS.get, required=True)
     tier = c_tier.segmented_control("Price tier", calc.TIERS, key="explore_tier",
-                                    format_func=TIER_LABELS.get, required=True)
+                                    format_func=calc.tier_label, required=True)
     return dict(model=model, detail=detail, fidelity=fidelity, rules=rules, tier=tier)
 
 
@@ -249,6 +257,11 @@ def _notes(est: calc.Estimate, choice: dict) -> None:
         elif note.kind == "differs":
             st.markdown(f":violet-badge[guide ≠ billing] {note.text}")
             _both_rule_sets(est, choice)
+        elif note.kind == "lifecycle":
+            shut = est.status == "shut down"
+            st.markdown(f":{'red' if shut else 'orange'}-badge[{est.status}] {note.text}")
+        elif note.kind == "boundary":
+            st.markdown(f":blue-badge[knife edge] {note.text}")
         else:
             st.caption(f"ℹ️ {note.text}")
 
@@ -259,6 +272,9 @@ def _both_rule_sets(est: calc.Estimate, choice: dict) -> None:
     cols = st.columns(2)
     for col, rules in zip(cols, calc.RULE_SETS, strict=True):
         e = calc.estimate(w, h, est.model, est.detail, est.fidelity, rules)
+        if not e.accepted:
+            col.metric(f"{rules.capitalize()} rules", "rejected", border=True, help=e.reason)
+            continue
         usd = calc.cost_usd(e.tokens, e.model, choice["tier"])
         col.metric(f"{rules.capitalize()} rules", f"{e.tokens:,}", border=True,
                    help=f"{RULE_LABELS[rules]}: tokens, and dollars at the chosen tier",
@@ -288,12 +304,14 @@ def _downloads(est: calc.Estimate, ov, loaded) -> None:
 def _all_models(est: calc.Estimate, choice: dict) -> None:
     st.subheader("All models for this image")
     w, h = est.original_size
-    rows = _compare(w, h, choice["detail"], choice["fidelity"], choice["rules"], choice["tier"])
+    rows = _compare(w, h, choice["detail"], choice["fidelity"], choice["rules"], choice["tier"],
+                    st.session_state["explore_shut_down"])
     table = pd.DataFrame({
         "Model": [("▶ " if r.model == est.model else "") + r.model for r in rows],
-        "Family": [r.family for r in rows],
+        "Status": [badge(r.model) or "current" for r in rows],
         "Detail used": [r.detail for r in rows],
-        "Tokens": [r.tokens for r in rows],
+        "Tokens": [f"{r.tokens:,}" if r.tokens is not None else
+                   f"rejected ({r.patches:,} patches)" if not r.accepted else "—" for r in rows],
         "$ / image": [format_usd(r.usd) for r in rows],
         "$ / 1,000 images": [format_usd(r.usd_per_1000) for r in rows],
         "Note": [r.note for r in rows],
@@ -302,9 +320,37 @@ def _all_models(est: calc.Estimate, choice: dict) -> None:
     left.dataframe(table, hide_index=True, width="stretch", height=35 * len(rows) + 38)
     right.plotly_chart(compare_figure(rows, est.model), width="stretch",
                        config={"displayModeBar": False})
-    unpriced = [r.model for r in rows if r.usd is None]
+    unpriced = [r.model for r in rows if r.usd is None and r.accepted]
     if unpriced:
         right.caption(f"No price known for {', '.join(unpriced)}: listed last, not charted.")
+    refused = [r.model for r in rows if not r.accepted]
+    if refused:
+        right.caption(f"Rejected by the API at this detail: {', '.join(refused)} — not charted.")
+
+
+def _use_detail_high() -> None:
+    st.session_state["explore_detail"] = "high"
+
+
+def _use_size_of(w: int, h: int) -> None:
+    st.session_state.update(explore_source="Width × height", explore_w=w, explore_h=h)
+
+
+def _rejected(est: calc.Estimate, choice: dict) -> None:
+    """A rejection as a rejection: the count against the limit, no price, two ways out."""
+    r = rejection(est, choice["tier"])
+    st.error(f"**Rejected by the API** (HTTP 400): this image needs {r.patches:,} patches at "
+             f"detail {est.detail} on {est.model}; the limit is {r.limit:,} per image. "
+             "It would not be billed — and not answered.", icon=":material/block:")
+    c1, c2 = st.columns(2)
+    high = (f"{r.high_tokens:,} tokens, {format_usd(r.high_usd)}" if r.high_tokens is not None
+            else "rejected too")
+    c1.button(f"Send it at detail high ({high})", on_click=_use_detail_high,
+              icon=":material/tune:", width="stretch", disabled=r.high_tokens is None)
+    lw, lh = r.largest
+    c2.button(f"Resize to {lw}×{lh}, the largest accepted ({r.largest_tokens:,} tokens, "
+              f"{format_usd(r.largest_usd)})", on_click=_use_size_of, args=(lw, lh),
+              icon=":material/photo_size_select_large:", width="stretch")
 
 
 def _show(current: dict, choice: dict) -> None:
@@ -316,15 +362,21 @@ def _show(current: dict, choice: dict) -> None:
         st.error(str(e))
         return
     loaded = current["loaded"]
-    usd = calc.cost_usd(est.tokens, est.model, choice["tier"])
-    tier = TIER_LABELS[choice["tier"]]
+    tier = calc.tier_label(choice["tier"])
     m1, m2, m3, m4 = st.columns(4)
-    m1.metric("Tokens", f"{est.tokens:,}", border=True)
-    m2.metric("$ per image", format_usd(usd), border=True, help=f"{tier} tier")
-    m3.metric("$ per 1,000 images", format_usd(None if usd is None else usd * 1000),
-              border=True, help=f"{tier} tier")
+    if est.accepted:
+        usd = calc.cost_usd(est.tokens, est.model, choice["tier"])
+        m1.metric("Tokens", f"{est.tokens:,}", border=True)
+        m2.metric("$ per image", format_usd(usd), border=True, help=f"{tier} tier")
+        m3.metric("$ per 1,000 images", format_usd(None if usd is None else usd * 1000),
+                  border=True, help=f"{tier} tier")
+    else:
+        _rejected(est, choice)
+        m1.metric("Tokens", "rejected", border=True, help=est.reason)
+        m2.metric("Patches needed", f"{est.units:,}", border=True, help="after the profile's fit")
+        m3.metric("Limit per image", f"{rejection(est).limit:,}", border=True)
     m4.metric(est.unit_name.capitalize(), f"{est.grid.cols}×{est.grid.rows}", border=True,
-              help=f"{est.units:,} counted" if est.units else "low detail: the base only")
+              help=f"{est.units:,} counted" if est.units else "low detail: base tokens only")
     left, right = st.columns([3, 2], gap="large")
     with right:
         st.caption(_image_facts(current))

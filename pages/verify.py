@@ -394,6 +394,36 @@ def _calibrate(model: str, settings: dict, key: vv.Setting, base: vv.Setting):
     return result
 
 
+def _key_models_section(key: vv.Setting, base: vv.Setting, request: dict | None) -> None:
+    """GET /v1/models (free), held against the catalogue: dated ids resolved, new ids listed."""
+    st.subheader("Models your key can use")
+    st.button("List them (free)", key="verify_list_models", icon=":material/list:",
+              disabled=key.value is None, on_click=_request, args=("models", ("models",)),
+              help=None if key.value else "Needs an API key (see above).")
+    if request is not None and request["kind"] == "models":
+        try:
+            with st.spinner("Asking the API which models this key can use …"):
+                ids = vv.list_model_ids(_client(key, base))
+            st.session_state["verify_key_models"] = vv.key_models(ids)
+            st.session_state.pop("verify_key_models_error", None)
+        except calc.ApiError as exc:
+            st.session_state["verify_key_models_error"] = vv.scrub(str(exc), key.value)
+    error = st.session_state.get("verify_key_models_error")
+    if error:
+        st.error(error)
+    rows = st.session_state.get("verify_key_models")
+    if not rows:
+        return
+    known = [r for r in rows if r.catalogue_name]
+    new = [r.id for r in rows if not r.catalogue_name]
+    st.dataframe(pd.DataFrame({
+        "id": [r.id for r in known], "catalogue model": [r.catalogue_name for r in known],
+        "status": [r.status for r in known]}), hide_index=True, width="stretch")
+    if new:
+        st.warning(f"{len(new)} id(s) the catalogue does not know yet (not estimable until "
+                   "added): " + ", ".join(new), icon=":material/new_releases:")
+
+
 def _show_calibration(result) -> None:
     error = st.session_state.get("verify_calib_error")
     if error:
@@ -503,6 +533,10 @@ if loaded_image is not None:
                                      settings_now["fidelity"], settings_now["rules"])
     except calc.CalcError as e:
         st.error(str(e))
+if estimate_now is not None and not estimate_now.accepted:
+    st.error(f"{estimate_now.reason}: the API would answer HTTP 400. Choose detail high or a "
+             "smaller image (Explore shows the largest accepted size).")
+    estimate_now = None
 previews_now = None
 if estimate_now is not None:
     previews_now = {m: vv.cost_preview(estimate_now.tokens, settings_now["model"], m)
@@ -517,5 +551,6 @@ if estimate_now is not None:
 elif loaded_image is None:
     st.info("Bring an image — on Explore, or upload it above — to compare its estimate with "
             "what the API reports.")
+_key_models_section(key_setting, base_setting, request_now)
 _calibration_section(settings_now, key_setting, base_setting, request_now)
 _log_section()

@@ -355,6 +355,18 @@ def _count(client: Any, model: str, input_: list[dict]) -> int:
     return n
 
 
+def list_model_ids(client: Any) -> tuple[str, ...]:
+    """GET /v1/models: the ids this key can use (free), in the API's order, each once."""
+    page = _call(client, client.models.list)
+    try:
+        ids = [m.id for m in page]
+    except (AttributeError, TypeError):
+        raise _bad_reply(client, "model list") from None
+    if not all(isinstance(i, str) for i in ids):
+        raise _bad_reply(client, "model list")
+    return tuple(dict.fromkeys(ids))
+
+
 def _cost(model_names: tuple[str, ...], input_tokens: int, output_tokens: int) -> float | None:
     """USD at the catalogue's input and output prices; None for a model it cannot price."""
     from calc.engine.catalogue import resolve_model  # late: keeps this module importable on its own

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from calc.engine.estimate import Estimate, Grid
-from calc.engine.pricing import cost_usd, format_usd
+from calc.engine.pricing import cost_usd, format_usd, tier_label
 
 # Previews are drawn at most this many pixels on their long side; coordinates never change.
 PREVIEW_MAX_SIDE = 1280
@@ -134,7 +134,7 @@ def _detail_text(est: Estimate) -> str:
 def _cells_text(est: Estimate) -> str:
     g = est.grid
     if est.family == "tile" and est.units == 0:
-        return "low detail: base only"
+        return "low detail: base tokens only"
     text = f"{g.cols}×{g.rows} {est.unit_name}"
     if est.units != g.cols * g.rows:  # a patch count capped at the budget
         text += f" (counted {est.units:,})"
@@ -147,7 +147,39 @@ def caption(est: Estimate, tier: str = "standard") -> str:
     `gpt-4o · high · 2048×4096 → 768×1536 · 2×3 tiles · 1,105 tokens · $0.0028`
     """
     (w0, h0), (w, h) = est.original_size, est.grid.image
+    head = (est.model, _detail_text(est), f"{w0}×{h0} → {w}×{h}", _cells_text(est))
+    if not est.accepted:
+        return " · ".join(head + (est.reason,))
     usd = cost_usd(est.tokens, est.model, tier)
-    price = format_usd(usd) + (" batch" if tier == "batch" and usd is not None else "")
-    return " · ".join((est.model, _detail_text(est), f"{w0}×{h0} → {w}×{h}", _cells_text(est),
-                       f"{est.tokens:,} tokens", price))
+    price = format_usd(usd) + (f" {tier_label(tier).lower()}" if tier != "standard"
+                               and usd is not None else "")
+    return " · ".join(head + (f"{est.tokens:,} tokens", price))
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """What Explore shows for an image the API refuses: the count, the limit, two ways out."""
+
+    patches: int
+    limit: int
+    high_tokens: int | None  # the same image at detail high (None if that is rejected too)
+    high_usd: object  # Decimal | None
+    largest: tuple[int, int]
+    largest_tokens: int
+    largest_usd: object
+
+
+def rejection(est: Estimate, tier: str = "standard") -> Rejection | None:
+    """None for an accepted estimate; else the two ways out, each priced at the tier."""
+    if est.accepted:
+        return None
+    from calc.engine.catalogue import catalogue
+    from calc.engine.estimate import estimate
+
+    w, h = est.original_size
+    high = estimate(w, h, est.model, "high", est.fidelity, est.rules)
+    big = estimate(*est.largest_accepted, est.model, est.detail, est.fidelity, est.rules)
+    return Rejection(
+        est.units, catalogue().limits["patches_per_image"], high.tokens,
+        None if not high.accepted else cost_usd(high.tokens, est.model, tier),
+        est.largest_accepted, big.tokens, cost_usd(big.tokens, est.model, tier))

@@ -16,9 +16,10 @@ from calc.engine.errors import CalcError
 from calc.engine.estimate import MAX_SIDE
 from calc.engine.pricing import TIERS
 from calc.engine.rules import FIDELITIES, RULE_SETS
+from calc.views import model_choice
 from calc.views.samples import samples
 
-DEFAULT_MODEL = "gpt-4o"
+DEFAULT_MODEL = model_choice.DEFAULT_MODEL
 DEFAULT_DETAIL = "auto"
 DEFAULT_FIDELITY = "low"
 DEFAULT_RULES = "billing"

@@ -27,7 +27,7 @@ from calc.adapters.openai_usage import (
     endpoint_host,
 )
 from calc.engine.catalogue import resolve_model
-from calc.engine.errors import ImageError
+from calc.engine.errors import CalcError, ImageError
 from calc.engine.pricing import format_usd
 
 if TYPE_CHECKING:
@@ -42,8 +42,9 @@ CalibrationLog = calibration_store.CalibrationLog
 default_path = calibration_store.default_path
 row_from_measurement = calibration_store.row_from_measurement
 scrub = openai_usage.scrub
-__all__ = ["CalibrationLog", "LoadedImage", "default_path", "make_client", "row_from_measurement",
-           "scrub"]
+list_model_ids = openai_usage.list_model_ids
+__all__ = ["CalibrationLog", "LoadedImage", "default_path", "list_model_ids", "make_client",
+           "row_from_measurement", "scrub"]
 
 
 def make_client(api_key: str, base_url: str | None = None, timeout: float = 30.0):
@@ -392,3 +393,32 @@ def calibration_fit(result: CalibrationResult) -> str:
         return "—"
     return f"{result.base} + {result.tile} × tiles" if result.tile is not None \
         else f"{result.base} (base only)"
+
+
+# ---- the models a key can use, held against the catalogue (spec §9) -----------------------------
+
+@dataclass(frozen=True)
+class KeyModel:
+    id: str  # as the API lists it, e.g. gpt-5.4-mini-2026-03-17
+    catalogue_name: str | None  # what it resolves to; None: the catalogue does not know it yet
+    status: str | None  # the catalogue model's lifecycle status today
+
+
+def key_models(ids: tuple[str, ...]) -> tuple[KeyModel, ...]:
+    """Each listed id resolved like a name in a link: dated ids to their model, others unknown.
+
+    Known models first (catalogue order), then the unknown ids: new models to add.
+    """
+    from calc.engine.catalogue import models
+
+    order = {m.name: i for i, m in enumerate(models())}
+    rows = []
+    for model_id in ids:
+        try:
+            m = resolve_model(model_id)
+        except CalcError:
+            rows.append(KeyModel(model_id, None, None))
+            continue
+        rows.append(KeyModel(model_id, m.name, m.status()))
+    return tuple(sorted(rows, key=lambda r: (r.catalogue_name is None,
+                                             order.get(r.catalogue_name, 0), r.id)))

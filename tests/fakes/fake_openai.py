@@ -233,6 +233,8 @@ class _Settings:
     reply_text: str = "A single flat colour fills the whole image."
     failures: list[str] = field(default_factory=list)
     fail_always: str | None = None
+    # GET /v1/models also lists ids the fake does not meter: a model newer than any catalogue.
+    extra_model_ids: tuple[str, ...] = ("gpt-7-preview", "text-embedding-3-small")
 
 
 class FakeOpenAI:
@@ -554,6 +556,8 @@ def _make_handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
 
         def _route(self, body: Any) -> dict:
             path = self.path.split("?")[0]
+            if self.command == "GET" and path == "/v1/models":
+                return self._models()
             if self.command != "POST":
                 raise _ApiFailure(404, f"Invalid URL ({self.command} {path})")
             if not isinstance(body, dict):
@@ -568,6 +572,14 @@ def _make_handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             return routes[path](body)
 
         # --- endpoints ---
+
+        def _models(self) -> dict:
+            """GET /v1/models: every model the key can use, as the real API lists them."""
+            ids = [i for name, rule in settings.models.items() for i in (name, rule.dated)]
+            ids += list(settings.extra_model_ids)
+            return {"object": "list", "data": [
+                {"id": i, "object": "model", "created": 1_700_000_000, "owned_by": "openai"}
+                for i in dict.fromkeys(ids)]}
 
         def _rule(self, body: dict) -> tuple[str, Rule]:
             model = body.get("model")

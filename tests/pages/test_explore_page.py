@@ -68,10 +68,14 @@ def png_header_only(w: int, h: int) -> bytes:
 
 # --- driving the app -------------------------------------------------------------------------
 
-def start(query: dict | None = None) -> AppTest:
+# Most tests below pin gpt-4o (tile arithmetic is easy to check by hand); the tests of the
+# default view, lifecycle badges and rejections name their models.
+PINNED = {"model": "gpt-4o"}
+
+
+def start(query: dict | None = None, pinned: dict | None = PINNED) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
-    if query:
-        at.query_params.update(query)
+    at.query_params.update({**(pinned or {}), **(query or {})})
     at.run()
     assert not at.exception, at.exception
     return at
@@ -111,7 +115,8 @@ def upload(at: AppTest, name: str, data: bytes, mime: str = "image/png") -> AppT
 def choose(at: AppTest, **values) -> AppTest:
     for name, value in values.items():
         widget = (at.selectbox if name == "model" else
-                  at.toggle if name == "mapped" else at.button_group)(key=f"explore_{name}")
+                  at.toggle if name in ("mapped", "shut_down") else
+                  at.button_group)(key=f"explore_{name}")
         widget.set_value(value)
         rerun(at)
     return at
@@ -292,19 +297,27 @@ def test_width_and_height_only():
 
 # --- every control ---------------------------------------------------------------------------
 
-def test_model_list_is_the_whole_catalogue_grouped_by_family():
+def test_model_list_is_the_current_catalogue_with_badges():
     import calc
 
     at = start()
     options = at.selectbox(key="explore_model").options
-    names = [m.name for m in calc.models()]
-    assert len(options) == len(names)
-    assert [o.split("  ·  ")[0] for o in options] == names
-    families = [calc.resolve_model(n).family for n in names]
-    # grouped: each family's models are contiguous, and each option names its family
-    assert len([f for i, f in enumerate(families) if i == 0 or families[i - 1] != f]) == 3
-    words = {"tile": "512 px tiles", "patch": "32 px patches", "image": "gpt-image"}
-    assert all(words[f] in o for f, o in zip(families, options, strict=True))
+    names = [o.split("  ·  ")[0].split(" · ")[0] for o in options]
+    current = {m.name for m in calc.models() if m.status() != "shut down"}
+    assert set(names) == current  # shut-down models are not offered by default
+    for m in map(calc.resolve_model, names):
+        label = next(o for o in options if o.startswith(m.name + " ") or o == m.name)
+        if m.status() == "deprecated":  # e.g. gpt-4o: "gpt-4o · shuts down 2027-01-14"
+            assert f"shuts down {m.shutdown}" in label
+        else:
+            assert "shut" not in label
+    words = {"tile": "512 px tiles", "patch": "32 px patches", "image2": "gpt-image-2 input"}
+    assert all(words[calc.resolve_model(n).family] in o for n, o in zip(names, options,
+                                                                        strict=True))
+    rerun(at.toggle(key="explore_shut_down").set_value(True))
+    options = at.selectbox(key="explore_model").options
+    assert any(o.startswith("o4-mini · shut down 2026-10-23") for o in options)
+    assert any(o.startswith("gpt-image-1 · shut down 2026-10-23") for o in options)
 
 
 def test_detail_offers_only_the_models_levels():
@@ -324,10 +337,12 @@ def test_detail_offers_only_the_models_levels():
     assert errors(at) == []
 
 
-def test_fidelity_only_for_gpt_image_models():
+def test_fidelity_only_for_gpt_image_1_models():
     at = start()
     assert not [b for b in at.button_group if b.key == "explore_fidelity"]
-    choose(at, model="gpt-image-1")
+    choose(at, model="gpt-image-2")  # fidelity is fixed there: no control
+    assert not [b for b in at.button_group if b.key == "explore_fidelity"]
+    choose(at, shut_down=True, model="gpt-image-1")
     assert at.button_group(key="explore_fidelity").options == ["low", "high"]
     # 3024×4032 → short side 512 → 512×682 → 1×2 tiles → 65 + 2 × 129 = 323
     assert "323 tokens" in shown_caption(at)
@@ -336,27 +351,30 @@ def test_fidelity_only_for_gpt_image_models():
     choose(at, model="gpt-image-1-mini")  # low only
     assert at.button_group(key="explore_fidelity").options == ["low"]
     assert "323 tokens" in shown_caption(at)
+    assert any("shut down" in m.value for m in at.markdown)  # its estimate says so
 
 
 def test_rules_switch_and_both_numbers_side_by_side():
     at = start()
-    choose(at, model="gpt-5-mini", detail="high")
-    # 3024×4032 → fit 2048 → 1536×2048 → 48 × 64 = 3,072 > 1,536 → shrink:
-    # isqrt(1536·1536//2048) = 33 across → 1056 × 1408 → 33 × 44 = 1,452 patches
-    # billing ×1.2 → 1,742.4 → 1,743; documented ×1.62 on the unfitted 3024×4032 (the guide
-    # does not fit first): same 1,452 patches → 2,352.24 → 2,353
-    assert metrics(at)["Tokens"] == "1,743"
-    assert metrics(at)["Billing rules"] == "1,743"
-    assert metrics(at)["Documented rules"] == "2,353"
+    choose(at, model="gpt-4.1-mini", detail="high")
+    # 3024×4032 → fit 2048 → 1536×2048 → 48 × 64 = 3,072 patches.
+    # billing (budget 1,536, measured): shrink: isqrt(1536·1536//2048) = 33 across → 1056×1408
+    # → 33 × 44 = 1,452 patches × 1.62 = 2,352.24 → 2,353
+    # documented (the current guide's 6,144 budget): 3,072 × 1.62 = 4,976.64 → 4,977
+    assert metrics(at)["Tokens"] == "2,353"
+    assert metrics(at)["Billing rules"] == "2,353"
+    assert metrics(at)["Documented rules"] == "4,977"
     assert any("guide ≠ billing" in m.value for m in at.markdown)
     choose(at, rules="documented")
-    assert metrics(at)["Tokens"] == "2,353"
+    assert metrics(at)["Tokens"] == "4,977"
 
 
 def test_inferred_rule_is_marked():
     at = start()
-    choose(at, model="gpt-4.1-mini", detail="low")
-    assert any("inferred" in m.value and "512×512" in m.value for m in at.markdown)
+    choose(at, model="gpt-6-sol")  # its profile: the guide has no row (spec §2.2)
+    assert any("inferred" in m.value and "guide has no row" in m.value for m in at.markdown)
+    choose(at, model="gpt-6-astra")  # documented: nothing inferred
+    assert not any("inferred" in m.value for m in at.markdown)
 
 
 def test_tier_halves_the_price():
@@ -385,14 +403,20 @@ def test_steps_table_and_all_models():
     assert list(steps["Size"]) == ["3024×4032", "1536×2048", "768×1024", "768×1024",
                                    "768×1024"]
     table = at.dataframe[1].value
-    assert len(table) == len(calc.models())
-    assert table["Model"].iloc[0] == "gpt-5-nano"  # $0.05/1M: the cheapest here
-    assert table["Model"].iloc[-1] == "gpt-5.4-nano"  # no price: last
+    current = [m.name for m in calc.models() if m.status() != "shut down"]
+    assert sorted(m.removeprefix("▶ ") for m in table["Model"]) == sorted(current)
+    row = {m.removeprefix("▶ "): i for i, m in enumerate(table["Model"])}
+    # auto on 3024×4032: gpt-6-luna means original → 95 × 126 = 11,970 patches × 1.2 = 14,364
+    # tokens × $0.10/1M = $0.0014364; gpt-6-astra the same tokens × $10/1M = $0.14364
+    assert table["Detail used"].iloc[row["gpt-6-luna"]] == "auto → original"
+    assert table["Tokens"].iloc[row["gpt-6-luna"]] == "14,364"
+    assert table["$ / image"].iloc[row["gpt-6-luna"]] == "$0.0014"
+    assert table["$ / image"].iloc[row["gpt-6-astra"]] == "$0.1436"
+    assert row["gpt-6-luna"] < row["gpt-6-astra"]  # cheapest first
+    assert table["Detail used"].iloc[row["gpt-4o"]] == "auto → high"
     assert "▶ gpt-4o" in list(table["Model"])
     assert [b.label for b in at.get("download_button")] == ["Overlay PNG", "Estimate JSON"]
 
-
-# --- links -------------------------------------------------------------------------------------
 
 def test_a_link_restores_the_view():
     at = start({"model": "gpt-image-1", "detail": "high", "fidelity": "high",
@@ -430,17 +454,56 @@ def test_a_link_with_the_largest_size():
 
 
 def test_bad_link_values_fall_back_with_notices():
-    at = start({"model": "gpt-99", "detail": "ultra", "rules": "folklore", "tier": "flex",
+    at = start({"model": "gpt-99", "detail": "ultra", "rules": "folklore", "tier": "cheapest",
                 "w": "0", "h": "abc"})
     notices = warnings_(at)
     assert len(notices) == 5
     assert all(n.startswith("From the link:") for n in notices)
-    assert at.selectbox(key="explore_model").value == "gpt-4o"
+    assert at.selectbox(key="explore_model").value == "gpt-5.6-sol"  # the default model
     assert at.button_group(key="explore_rules").value == "billing"
-    assert shown_caption(at) == PHONE_CAPTION  # the default view
+    # the default view: gpt-5.6-sol, auto = original (65535 fit: kept) on the phone photo:
+    # ⌈3024/32⌉ × ⌈4032/32⌉ = 95 × 126 = 11,970 patches × 1.2 = 14,364 × $4/1M = $0.057456
+    assert shown_caption(at) == ("gpt-5.6-sol · auto → original · 3024×4032 → 3024×4032 · "
+                                 "95×126 patches · 14,364 tokens · $0.0575")
     assert errors(at) == []
     rerun(at)  # notices are said once
     assert warnings_(at) == []
+
+
+def test_first_visit_opens_on_a_current_mainstream_model():
+    at = start(pinned=None)
+    assert at.selectbox(key="explore_model").value == "gpt-5.6-sol"
+    assert metrics(at)["Tokens"] == "14,364"  # as above
+    assert metrics(at)["$ per image"] == "$0.0575"
+    assert metrics(at)["$ per 1,000 images"] == "$57.46"  # $57.456 rounded half up
+
+
+def test_a_deprecated_model_says_when_it_shuts_down():
+    at = start({"model": "gpt-5-mini", "w": "1024", "h": "1024"})
+    # 1024×1024 → 32 × 32 = 1,024 patches × 1.2 = 1,228.8 → 1,229
+    assert metrics(at)["Tokens"] == "1,229"
+    assert any("deprecated" in m.value and "2026-12-11" in m.value for m in at.markdown)
+
+
+def test_a_rejected_image_is_shown_as_a_rejection_with_two_ways_out():
+    at = start({"model": "gpt-6-sol", "w": "7952", "h": "5304"})
+    # auto = original: no budget; ⌈7952/32⌉ × ⌈5304/32⌉ = 249 × 166 = 41,334 > 30,000 (§2.4)
+    assert metrics(at)["Tokens"] == "rejected"
+    assert metrics(at)["Patches needed"] == "41,334"
+    assert metrics(at)["Limit per image"] == "30,000"
+    assert "$ per image" not in metrics(at)
+    assert any("Rejected by the API" in e for e in errors(at))
+    labels = [b.label for b in at.button]
+    # high: none/2500, no fit → shrink(7952×5304, 2500): 60 × 40 = 2,400 patches → 2,880 tokens
+    # × $2/1M = $0.00576
+    assert any(lb.startswith("Send it at detail high (2,880 tokens, $0.0058)") for lb in labels)
+    # the largest accepted: shrink(7952×5304, 30000) = 6764×4512 (spec §2.4), 212 × 141 = 29,892
+    # patches × 1.2 = 35,870.4 → 35,871 tokens
+    resize = next(b for b in at.button if b.label.startswith("Resize to 6764×4512"))
+    assert "35,871 tokens" in resize.label
+    rerun(resize.click())
+    assert metrics(at)["Tokens"] == "35,871"
+    assert metrics(at)["Patches"] == "212×141"
 
 
 def test_image_survives_a_visit_to_another_page():
