@@ -257,11 +257,13 @@ def _tile_plan(m, fam, detail, notes, common) -> Plan:
 
 
 def _image_plan(m, fam, fidelity, detail, notes, common) -> Plan:
-    if detail == "low" or detail == "original":
+    if detail == "low":
         fix = ("choose the input fidelity instead" if m.family == "image"
                else "its input fidelity is fixed at high")
         raise UnsupportedDetailError(
-            f"{m.name} has no '{detail}' detail: its input images are always read in full ({fix})")
+            f"{m.name} has no 'low' detail: its input images are always read in full ({fix})")
+    if detail == "original":
+        notes.append(Note("info", f"{m.name} has no 'original' detail; read as 'high'"))
     if m.family == "image2":
         if fidelity == "high":
             notes.append(Note("info", f"{m.name} reads every input at high fidelity; "

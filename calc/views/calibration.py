@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from math import isqrt
 from typing import Any
 
@@ -76,7 +77,38 @@ def calibration_sizes(model_name: str) -> tuple[tuple[int, int], ...]:
     # (2048 × 768 = 1536 patches: 1844 on gpt-5-mini).
     if budget % (max_side // 32) == 0:
         sizes.append((max_side, 32 * (budget // (max_side // 32))))
-    return tuple(sizes)
+    edge = knife_edge_size(budget, max_side)
+    if edge is not None and edge not in sizes:
+        sizes.append(edge)  # §2.5: exact and floating-point shrinks part here; a count settles it
+    return tuple(sizes[:8])
+
+
+@lru_cache(maxsize=16)
+def knife_edge_size(budget: int, max_side: int) -> tuple[int, int] | None:
+    """A size over the budget where B·w/h is a perfect square (spec §2.5), within max_side.
+
+    w/h = k²/B reduced to p/q, between 1:3 and 3:1, scaled by t until it needs more patches
+    than the budget. Preferred: one where a floating-point shrink really counts fewer patches.
+    """
+    from math import gcd
+
+    from calc.engine.rules import float_patches, shrink_to_budget
+
+    found = []
+    for k in range(isqrt(budget), 3 * isqrt(budget)):
+        g = gcd(k * k, budget)
+        p, q = k * k // g, budget // g
+        if not (q <= 3 * p and p <= 3 * q):
+            continue
+        for t in range(1, max_side // max(p, q) + 1):
+            w, h = p * t, q * t
+            if -(-w // 32) * -(-h // 32) > budget:
+                sw, sh = shrink_to_budget(w, h, budget)
+                exact = min(-(-sw // 32) * -(-sh // 32), budget)
+                if float_patches(w, h, budget) < exact:
+                    return w, h
+                found.append((w, h))
+    return found[0] if found else None
 
 
 def measurer(client: Any, *, model: str, detail: str = "high", method: str = "count"
@@ -102,6 +134,22 @@ class CalibrationPoint:
     billing: int  # estimate under the billing rules
     documented: int  # estimate under the documented rules
     model_returned: str
+    float_tokens: int | None = None  # a knife-edge size (§2.5): what a float shrink counts
+    documented_units: int | None = None  # what the documented rules count, where it differs
+
+
+def _float_tokens(est) -> int | None:
+    """On a knife-edge size, the tokens a floating-point shrink gives; None elsewhere."""
+    if not any(n.kind == "boundary" for n in est.notes):
+        return None
+    from calc.engine.rules import fit_long, float_patches, plan_for
+
+    plan = plan_for(est.model, est.detail, est.fidelity, est.rules)
+    w, h = est.original_size
+    if plan.fit_side is not None:
+        w, h = fit_long(w, h, plan.fit_side)
+    patches = float_patches(w, h, plan.budget)
+    return -(-patches * plan.mult_num // plan.mult_den)
 
 
 @dataclass(frozen=True)
@@ -155,7 +203,8 @@ def run_calibration(measure_fn: MeasureFn, model: str, sizes: tuple[tuple[int, i
             width=w, height=h, units=est["billing"].units, with_image=m.with_image,
             baseline=m.baseline, image_tokens=m.with_image - m.baseline,
             billing=est["billing"].tokens, documented=est["documented"].tokens,
-            model_returned=m.model_returned,
+            model_returned=m.model_returned, float_tokens=_float_tokens(est["billing"]),
+            documented_units=est["documented"].units,
         ))
         if on_progress is not None:
             on_progress(i, len(sizes))
@@ -168,12 +217,16 @@ def run_calibration(measure_fn: MeasureFn, model: str, sizes: tuple[tuple[int, i
 def _fit(model: str, family: str, detail: str, points: tuple[CalibrationPoint, ...],
          estimates: list[dict], error: str | None) -> CalibrationResult:
     notes = [_baseline_note(points)] if points else []
-    exact = {r: sum(getattr(p, r) == p.image_tokens for p in points) for r in RULE_SETS}
+    notes += [_knife_edge_note(p) for p in points if p.float_tokens is not None]
+    fitted = tuple(p for p in points if p.float_tokens is None)  # knife edges: settled apart
+    exact = {r: sum(getattr(p, r) == p.image_tokens for p in fitted) for r in RULE_SETS}
+    # Fit on the units of a rule set that reproduces every point (their budgets may differ).
+    by = next((r for r in RULE_SETS if fitted and exact[r] == len(fitted)), "billing")
     some = estimates[0] if estimates else None
     multiplier = base = tile = None
-    if family == "patch":
-        catalogue = {r: _times(some[r].multiplier) if some else "?" for r in RULE_SETS}
-        multiplier, note = _fit_multiplier(points)
+    if family in ("patch", "image2"):
+        catalogue = {r: _patch_constants(some[r]) if some else "?" for r in RULE_SETS}
+        multiplier, note = _fit_multiplier(fitted, by)
         notes += [note] if note else []
         measured = "no points" if multiplier is None else f"×{multiplier}"
         near = {r for r in RULE_SETS
@@ -182,20 +235,20 @@ def _fit(model: str, family: str, detail: str, points: tuple[CalibrationPoint, .
     else:
         catalogue = {r: f"{some[r].base_tokens} + {some[r].tile_tokens} × tiles" if some else "?"
                      for r in RULE_SETS}
-        base, tile, note = _fit_line(points)
+        base, tile, note = _fit_line(fitted)
         notes += [note] if note else []
         measured = ("no points" if base is None
                     else f"{base} + {tile} × tiles" if tile is not None else f"{base} (base only)")
         near = {r for r in RULE_SETS
                 if some and base == some[r].base_tokens
                 and (tile is None or tile == some[r].tile_tokens)}
-    fits = tuple(r for r in RULE_SETS if points and exact[r] == len(points))
-    if points and not fits:
+    fits = tuple(r for r in RULE_SETS if fitted and exact[r] == len(fitted))
+    if fitted and not fits:
         fits = tuple(r for r in RULE_SETS if r in near)
         if fits:
             notes.append("no rule set reproduces every point exactly; the fit matches the "
                          "constants of " + " and ".join(fits))
-    verdict = _verdict(measured, catalogue, fits, bool(points))
+    verdict = _verdict(measured, catalogue, fits, bool(fitted))
     if error:
         notes.append(f"stopped after {len(points)} of {len(estimates)} sizes: {error}")
     return CalibrationResult(
@@ -205,8 +258,13 @@ def _fit(model: str, family: str, detail: str, points: tuple[CalibrationPoint, .
     )
 
 
-def _times(m: Decimal | None) -> str:
-    return "none listed" if m is None else f"×{m}"
+def _patch_constants(est) -> str:
+    """The multiplier and the budget the estimate used, e.g. "×1.62, budget 1,536"."""
+    from calc.engine.rules import plan_for
+
+    times = "none listed" if est.multiplier is None else f"×{est.multiplier}"
+    budget = plan_for(est.model, est.detail, est.fidelity, est.rules).budget
+    return times if budget is None else f"{times}, budget {budget:,}"
 
 
 def _verdict(measured: str, catalogue: dict[str, str], fits: tuple[str, ...],
@@ -226,6 +284,17 @@ def _verdict(measured: str, catalogue: dict[str, str], fits: tuple[str, ...],
             f"{catalogue['billing']}, documented {catalogue['documented']}")
 
 
+def _knife_edge_note(p: CalibrationPoint) -> str:
+    """What the knife-edge size settles (§2.5): exact arithmetic or a float shrink."""
+    said = (f"knife edge {p.width}×{p.height}: the API counted {p.image_tokens:,} image tokens "
+            f"— exact arithmetic gives {p.billing:,}, a floating-point shrink {p.float_tokens:,}")
+    if p.image_tokens == p.billing:
+        return said + ": billing is exact here"
+    if p.image_tokens == p.float_tokens:
+        return said + ": billing counts in floating point here (re-measure to be sure)"
+    return said + ": it matches neither"
+
+
 def _baseline_note(points: tuple[CalibrationPoint, ...]) -> str:
     baselines = sorted({p.baseline for p in points})
     shown = str(baselines[0]) if len(baselines) == 1 else f"{baselines[0]}–{baselines[-1]}"
@@ -238,7 +307,12 @@ def _quantize(x: Fraction, places: int) -> Decimal:
     return (Decimal(x.numerator) / Decimal(x.denominator)).quantize(q, rounding=ROUND_HALF_UP)
 
 
-def _fit_multiplier(points: tuple[CalibrationPoint, ...]) -> tuple[Decimal | None, str | None]:
+def _units(p: CalibrationPoint, rules: str) -> int:
+    return p.documented_units if rules == "documented" and p.documented_units else p.units
+
+
+def _fit_multiplier(points: tuple[CalibrationPoint, ...], rules: str = "billing"
+                    ) -> tuple[Decimal | None, str | None]:
     """The multiplier m with image tokens = ceil(patches × m) at every point.
 
     Each point allows m in ((t − 1)/p, t/p]; the intersection of those intervals is what the
@@ -246,13 +320,12 @@ def _fit_multiplier(points: tuple[CalibrationPoint, ...]) -> tuple[Decimal | Non
     least-squares slope; if the intervals do not overlap (leftover framing, or not a patch
     model at all), report the least-squares slope through the origin to 2 places.
     """
-    usable = [p for p in points if p.units > 0]
+    usable = [(p.image_tokens, _units(p, rules)) for p in points if _units(p, rules) > 0]
     if not usable:
         return None, None
-    slope = Fraction(sum(p.image_tokens * p.units for p in usable),
-                     sum(p.units * p.units for p in usable))
-    lo = max(Fraction(p.image_tokens - 1, p.units) for p in usable)
-    hi = min(Fraction(p.image_tokens, p.units) for p in usable)
+    slope = Fraction(sum(t * u for t, u in usable), sum(u * u for _, u in usable))
+    lo = max(Fraction(t - 1, u) for t, u in usable)
+    hi = min(Fraction(t, u) for t, u in usable)
     if lo < hi:
         for places in (2, 3, 4):
             step = Fraction(1, 10 ** places)

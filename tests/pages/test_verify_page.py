@@ -393,12 +393,13 @@ def test_calibration_run_finds_the_multiplier_and_logs_each_point(env, fake, db)
     click(at, "verify_calib_go")
     assert not at.exception and not at.error
     [verdict] = [s for s in texts(at, "success") if s.startswith("**gpt-5-mini:**")]
-    assert "×1.2" in verdict and "matches the billing rules" in verdict
+    # spec §6: the current guide agrees with billing on gpt-5-mini (×1.2, 1,536 patches)
+    assert "×1.2" in verdict and "matches both rule sets" in verdict
     assert metric(at, "Measured") in ("×1.2", "×1.20")
-    assert metric(at, "Catalogue, documented rules") == "×1.62"
+    assert metric(at, "Catalogue, documented rules") == "×1.2, budget 1,536"
     table = next(df.value for df in at.dataframe if "documented rules" in df.value.columns)
     row = table.set_index("size").loc["512×512"]
-    assert (row["patches"], row["image tokens"], row["matches"]) == (256, 308, "billing")
+    assert (row["patches"], row["image tokens"], row["matches"]) == (256, 308, "billing, documented")
     rows = log_rows(db)
     assert len(rows) == len(table) == 7
     assert {r.method for r in rows} == {"count"}
@@ -421,7 +422,7 @@ def test_calibration_stopped_by_a_failure_keeps_its_points(env, fake, db, monkey
     assert any("wait 7 s" in e for e in texts(at, "error"))
     table = next(df.value for df in at.dataframe if "documented rules" in df.value.columns)
     assert list(table["size"]) == ["64×64", "320×320", "512×512"]
-    assert any("stopped after 3 of 7 sizes" in c for c in texts(at, "caption"))
+    assert any("stopped after 3 of 8 sizes" in c for c in texts(at, "caption"))
     assert [(r.width, r.reported) for r in log_rows(db)] == [
         (64, math.ceil(4 * 1.2)), (320, math.ceil(100 * 1.2)), (512, math.ceil(256 * 1.2))]
 
@@ -455,6 +456,7 @@ def test_log_table_scatter_csv_and_delete(env, fake, db):
 def test_verify_takes_the_image_explore_chose(env, fake):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.secrets["_isolated_from_real_secrets"] = "yes"
+    at.query_params["model"] = "gpt-4o"  # a model the fake server meters
     at.run()  # Explore: the default sample (a phone photo seen upright as 3024×4032) on gpt-4o
     at.switch_page("pages/verify.py").run()
     assert not at.exception

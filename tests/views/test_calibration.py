@@ -82,22 +82,30 @@ def test_gpt5_mini_at_1_2_matches_the_billing_rules():
         n = len(result.points)
         assert len(fake.requests) == 2 * n
     assert result.multiplier == Decimal("1.20")
-    assert result.fits == ("billing",)
-    assert result.verdict == ("measured ×1.20 — matches the billing rules (×1.2); "
-                              "the documented rules say ×1.62")
-    assert result.exact["billing"] == n and result.exact["documented"] == 0
+    # The current guide agrees with billing on gpt-5-mini (spec §6 history: ×1.62 until 2026)
+    assert result.fits == ("billing", "documented")
+    assert result.verdict == "measured ×1.20 — matches both rule sets (×1.2, budget 1,536)"
+    # the knife-edge size (1560×1040, spec §2.5) is settled apart, not fitted: this fake shrinks
+    # in floats, so it bills 47 × 31 = 1,457 patches → 1,749 tokens where exact gives 1,844
+    assert result.exact["billing"] == n - 1 and result.exact["documented"] == n - 1
+    edge = next(p for p in result.points if (p.width, p.height) == (1560, 1040))
+    assert (edge.image_tokens, edge.billing, edge.float_tokens) == (1749, 1844, 1749)
+    assert any(note.startswith("knife edge 1560×1040") and "floating point" in note
+               for note in result.notes)
     assert progress == [(i, n) for i in range(1, n + 1)]
     assert result.error is None
     assert result.points[0].model_returned == "gpt-5-mini"
 
 
-def test_gpt5_mini_at_1_62_matches_the_documented_rules():
-    with FakeOpenAI(keys=(KEY,), multiplier=1.62) as fake:
-        result = _calibrate(fake, "gpt-5-mini")
+def test_gpt41_mini_with_the_guides_budget_matches_the_documented_rules():
+    # spec §6: the current guide gives gpt-4.1-mini a 6,144-patch budget; billing keeps 1,536.
+    with FakeOpenAI(keys=(KEY,)) as fake:
+        fake.set_model("gpt-4.1-mini", PatchRule(1.62, "gpt-4.1-mini-2025-04-14", budget=6144))
+        result = _calibrate(fake, "gpt-4.1-mini")
     assert result.multiplier == Decimal("1.62")
     assert result.fits == ("documented",)
-    assert "matches the documented rules (×1.62)" in result.verdict
-    assert "billing rules say ×1.2" in result.verdict
+    assert result.verdict == ("measured ×1.62 — matches the documented rules (×1.62, budget "
+                              "6,144); the billing rules say ×1.62, budget 1,536")
 
 
 def test_a_multiplier_neither_rule_set_has():
@@ -108,11 +116,20 @@ def test_a_multiplier_neither_rule_set_has():
     assert "matches neither" in result.verdict
 
 
-def test_a_model_both_rule_sets_agree_on():
-    with FakeOpenAI(keys=(KEY,)) as fake:  # gpt-4.1-mini is ×1.62 in the fake's table
+def test_gpt41_mini_as_measured_matches_the_billing_rules_only():
+    with FakeOpenAI(keys=(KEY,)) as fake:  # the fake bills gpt-4.1-mini ×1.62 at 1,536
         result = _calibrate(fake, "gpt-4.1-mini")
-    assert result.fits == ("billing", "documented")
-    assert result.verdict == "measured ×1.62 — matches both rule sets (×1.62)"
+    assert result.fits == ("billing",)
+    assert result.verdict == ("measured ×1.62 — matches the billing rules (×1.62, budget "
+                              "1,536); the documented rules say ×1.62, budget 6,144")
+
+
+def test_every_patch_model_is_calibrated_on_a_knife_edge_size():
+    # spec §2.5: 1560×1040 at a 1,536 budget (1536·1560/1040 = 2304 = 48²) and 1659×1659 at
+    # 2,500 (2500 = 50²): exact 48×32 and 50×50 patches, floats one row and column fewer.
+    assert (1560, 1040) in calibration_sizes("gpt-5-mini")
+    assert (1659, 1659) in calibration_sizes("gpt-5.4")
+    assert (1659, 1659) in calibration_sizes("gpt-6-sol")
 
 
 def test_tile_model_fits_base_and_tile():
@@ -144,7 +161,8 @@ def test_baseline_is_subtracted_explicitly():
         result = _calibrate(fake, "gpt-5-mini")
     for p in result.points:
         assert p.baseline == 11 + 5  # framing + "What is in this image?"
-        assert p.image_tokens == p.with_image - p.baseline == p.billing
+        expected = p.billing if p.float_tokens is None else p.float_tokens  # the fake's floats
+        assert p.image_tokens == p.with_image - p.baseline == expected
     assert "baseline 16 tokens" in result.notes[0]
 
 
@@ -163,7 +181,7 @@ def test_an_api_failure_mid_run_keeps_the_points_measured():
     assert len(result.points) == 3
     assert result.error is not None and "rate limited" in result.error
     assert result.multiplier == Decimal("1.20")  # fitted on what was measured
-    assert any("stopped after 3 of 7" in n for n in result.notes)
+    assert any("stopped after 3 of 8" in n for n in result.notes)  # 8 sizes, the knife edge last
 
 
 def test_non_api_errors_are_not_swallowed():
@@ -217,8 +235,8 @@ def test_leftover_framing_falls_back_to_least_squares():
                              calibration_sizes("gpt-5-mini"))
     assert result.multiplier == Decimal("1.20")
     assert any("no single multiplier" in n for n in result.notes)
-    # Not exact under either rule set, but the constants say billing.
-    assert result.fits == ("billing",)
+    # Not exact under either rule set, but the constants say ×1.2 (both rule sets, spec §6).
+    assert result.fits == ("billing", "documented")
 
 
 def test_points_are_frozen_records():

@@ -187,7 +187,7 @@ def test_caption_auto_low_unknown_price_and_fidelity():
     assert caption(calc.estimate(1, 1, "gpt-4o", "auto")) == (
         "gpt-4o · auto → high · 1×1 → 1×1 · 1×1 tiles · 255 tokens · $0.00064")
     assert caption(calc.estimate(4096, 8192, "gpt-4o", "low")) == (
-        "gpt-4o · low · 4096×8192 → 256×512 · low detail: base only · 85 tokens · $0.00021")
+        "gpt-4o · low · 4096×8192 → 256×512 · low detail: base tokens only · 85 tokens · $0.00021")
     assert caption(calc.estimate(512, 512, "gpt-5.4-nano", "high")).endswith(
         "16×16 patches · 630 tokens · price unknown")  # ⌈256 × 2.46⌉ = 630
     # gpt-image-1 1024×1024, fidelity high: 512×512, 1 tile: 65 + 129 = 194, + 4,160 (square)

@@ -15,7 +15,7 @@ DEFAULT = ViewState()
 def test_an_empty_link_is_the_default_view():
     assert decode({}) == (DEFAULT, [])
     assert (DEFAULT.model, DEFAULT.detail, DEFAULT.fidelity, DEFAULT.rules, DEFAULT.tier) == (
-        "gpt-4o", "auto", "low", "billing", "standard")
+        "gpt-5.6-sol", "auto", "low", "billing", "standard")  # a current mainstream model
 
 
 def test_a_full_link():
@@ -79,13 +79,13 @@ def test_model_names_resolve_like_the_api():
 @pytest.mark.parametrize(("params", "expected", "word"), [
     ({"model": "gpt-99"}, DEFAULT, "gpt-99"),
     ({"model": ""}, DEFAULT, "model"),
-    ({"model": "gpt-4o", "detail": "original"}, DEFAULT, "original"),
+    ({"model": "gpt-4o", "detail": "original"}, ViewState("gpt-4o"), "original"),
     ({"detail": "ultra"}, DEFAULT, "ultra"),
     ({"model": "gpt-image-1", "detail": "low"}, ViewState("gpt-image-1"), "low"),
     ({"model": "gpt-image-1-mini", "fidelity": "high"}, ViewState("gpt-image-1-mini"), "high"),
     ({"fidelity": "medium"}, DEFAULT, "medium"),
     ({"rules": "folklore"}, DEFAULT, "folklore"),
-    ({"tier": "flex"}, DEFAULT, "flex"),
+    ({"tier": "cheapest"}, DEFAULT, "cheapest"),
     ({"w": "0", "h": "10"}, DEFAULT, "size"),
     ({"w": "-5", "h": "10"}, DEFAULT, "size"),
     ({"w": "abc", "h": "10"}, DEFAULT, "size"),
