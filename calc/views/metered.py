@@ -512,9 +512,11 @@ class LifecycleRow:
     inferred: bool  # the shutdown date is inferred
 
 
-@cache
 def lifecycle(on: date | str | None = None) -> tuple[LifecycleRow, ...]:
-    """Every model with its status on a day (default today): shutdown dates first, by date."""
+    """Every model with its status on a day (default today): shutdown dates first, by date.
+
+    Not cached: a running server crosses midnight.
+    """
     rows = [LifecycleRow(m.name, m.family, m.status(on), m.shutdown, m.replacement,
                          m.shutdown is not None and m.shutdown_confidence == "inferred")
             for m in models()]
@@ -669,8 +671,8 @@ def _price_row(m: Model) -> PriceRow:
         p.confidence)
 
 
-@cache
 def price_table() -> tuple[PriceRow, ...]:
+    """Every priced model (not cached: statuses change with the day)."""
     return tuple(_price_row(m) for m in models() if m.price is not None)
 
 
