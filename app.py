@@ -21,5 +21,9 @@ with st.sidebar:
     book = calc.catalogue()
     st.caption(f"Prices and rules as of **{book.as_of}** · {len(book.models)} models  \n"
                f"Source: {book.source}")
+    # Streamlit serves no repository file, so a link to docs/metering.md would break: link the
+    # page that shows it (its first tab) and name the file.
+    st.page_link(next(p for p in pages if p.url_path == "metered"),
+                 label="The rules: docs/metering.md", icon=":material/menu_book:")
 
 page.run()

@@ -1,12 +1,10 @@
-"""How it's metered: the spec's rules in plain words, checked live against the guide and the API.
+"""How it's metered: the rules in plain words, checked live against the guide and the API.
 
 Every number on this page comes from calc (calc.views.metered and the catalogue); this file only
-arranges and formats them.
+arranges and formats them. The rules are written out in docs/metering.md, shown in the first tab.
 """
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
@@ -18,8 +16,9 @@ from pages.helpers.router import ensure_router
 ensure_router()
 
 MATCH, MISMATCH = "✓", "✗"
-SECTIONS = ("The rules", "Worked examples", "Measured evidence", "Model catalogue",
-            "Guide vs billing")
+INFERRED = "inferred"
+SECTIONS = ("The rules", "Profiles", "Worked examples", "Measured evidence", "Generated images",
+            "Prices", "Lifecycle", "Guide vs billing", "History")
 
 
 def names(items) -> str:
@@ -30,242 +29,297 @@ def num(n: int | None) -> str:
     return "—" if n is None else f"{n:,}"
 
 
-def usd(price: Decimal | None) -> str:
-    return "—" if price is None else f"${price}"
-
-
-def times(m: Decimal | None) -> str:
-    return "—" if m is None else f"×{m}"
-
-
-def size(w: int, h: int) -> str:
-    return f"{w}×{h}"
-
-
 def tick(ok: bool) -> str:
     return MATCH if ok else MISMATCH
+
+
+def confidence(level: str) -> str:
+    """A confidence as the page shows it: an inferred one stands out."""
+    return f"{INFERRED} (no source states it)" if level == INFERRED else level
+
+
+def table(rows: list[dict], **kwargs) -> None:
+    st.dataframe(pd.DataFrame(rows), hide_index=True, **kwargs)
+
+
+def dollars(text: str) -> str:
+    """Markdown reads `$…$` as maths: escape the dollar signs of prose."""
+    return text.replace("$", r"\$")
 
 
 # ---- the rules in plain words --------------------------------------------------------------
 
 def rules_section() -> None:
-    book = calc.catalogue()
-    tile, patch, image = (book.families[f] for f in ("tile", "patch", "image"))
-    tile_models = [n for g in explain.tile_groups() for n in g.names]
-    patch_models = [n for g in explain.patch_groups() for n in g.names]
-    image_models = [n for g in explain.image_groups() for n in g.names]
-
+    f = explain.family_facts()
     st.markdown(
         "An image sent to a vision model is billed as input tokens. How many depends on the "
-        "model's **family**, the image's size *as the model receives it* (after EXIF rotation), "
-        "and the **detail** you ask for. Two rule sets exist: **billing** — what the API is "
-        "measured to charge, the default and the one to plan with — and **documented**, what "
-        "OpenAI's guide says. Where they part ways, this page and the Explore page show both."
+        "model's **family**, the image's size *as the model receives it* (after EXIF rotation) "
+        "and the **detail** asked for. Two rule sets: **billing** — what the API is measured to "
+        "charge, the default — and **documented**, what OpenAI's current guide says. A patch "
+        "image can also be **rejected** by the API: then it has no price at all."
     )
-
-    st.subheader(f"Tile models: {tile.cell} px tiles")
+    st.subheader(f"Tile models: {f.tile_cell} px tiles")
     st.markdown(
-        f"{names(tile_models)}.\n\n"
-        f"At `low` detail an image costs the model's **base** tokens, whatever its size.  \n"
-        f"At `high` detail the image is resized in two steps, then cut into tiles:\n"
-        f"1. **Fit in {tile.fit_side:,}×{tile.fit_side:,}.** A long side over "
-        f"{tile.fit_side:,} px becomes {tile.fit_side:,}; the short side is scaled with it and "
-        f"rounded half up.\n"
-        f"2. **Short side to {tile.short_side:,}.** A short side over {tile.short_side:,} px "
-        f"becomes {tile.short_side:,}; the long side is scaled and rounded down. A smaller image "
-        f"keeps its size: images are never scaled up.\n"
-        f"3. **Count the tiles** of {tile.cell} px that cover it. "
-        f"Tokens = base + tile tokens × tiles."
-    )
-    st.dataframe(pd.DataFrame(
-        [{"models": ", ".join(g.names), "base tokens": g.values[0], "tokens per tile": g.values[1]}
-         for g in explain.tile_groups()]), hide_index=True)
-
-    st.subheader(f"Patch models: {patch.cell} px patches")
+        "`low` costs the model's **base** tokens, whatever the size. `high` and `auto`:\n"
+        f"1. **Fit in {f.tile_fit:,}×{f.tile_fit:,}**: the short side scaled, rounded half up.\n"
+        f"2. **Short side to {f.tile_short}**, never up: the long side rounded down.\n"
+        f"3. **Tiles** of {f.tile_cell} px; tokens = base + per tile × tiles.\n\n"
+        f"`original` is billed as `high` ({names(f.original_as_high)} accepts it, measured).")
+    table([{"models": ", ".join(m), "base tokens": b, "tokens per tile": t}
+           for m, b, t in f.tile_groups])
+    st.subheader(f"Patch models: {f.patch_cell} px patches, by profile")
     st.markdown(
-        f"{names(patch_models)}.\n\n"
-        f"At `high` detail:\n"
-        f"1. **Fit the max side** (billing rules only — the guide's text has no such step): a long "
-        f"side over the model's max side is brought down to it, as for tile models.\n"
-        f"2. **Count the patches** of {patch.cell} px that cover the image. The part of a patch "
-        f"past the image's edge is black, and is paid for.\n"
-        f"3. **Over the budget?** Then the image is shrunk, keeping its shape, until it fits in "
-        f"whole patches within the model's patch budget.\n"
-        f"4. **Tokens = patches × the model's multiplier**, rounded up — computed exactly, never "
-        f"in floating point."
-    )
-    st.dataframe(pd.DataFrame(
-        [{"models": ", ".join(g.names), "patch budget": num(g.values[0]),
-          "max side (px)": num(g.values[1]), "original: budget": num(g.values[2]),
-          "original: max side (px)": num(g.values[3])}
-         for g in explain.patch_groups()]), hide_index=True)
-    st.dataframe(pd.DataFrame(
-        [{"models": ", ".join(g.names), "multiplier, billing": times(g.values[0]),
-          "multiplier, documented": times(g.values[1]),
-          "differs": "⚠ yes" if g.values[0] != g.values[1] else ""}
-         for g in explain.multiplier_groups()]), hide_index=True)
-
+        "Each model and detail level has a **profile**: a pixel limit (max side) and a patch "
+        "budget, either of which may be *none* (tab **Profiles**).\n"
+        "1. **Fit** the long side to the max side, as for tiles.\n"
+        f"2. **Count** the {f.patch_cell} px patches that cover the image; past its edge a patch "
+        "is black, and is paid for.\n"
+        "3. **Over the budget?** Shrink, keeping the shape, to whole patches within it.\n"
+        f"4. **Over {explain.catalogue_info().limits['patches_per_image']:,} patches?** The API "
+        "rejects the image (HTTP 400).\n"
+        "5. **Tokens = patches × the model's multiplier**, rounded up — in exact arithmetic.\n\n"
+        f"`auto` means `original` on {names(f.auto_original)}; `high` elsewhere.")
     st.subheader("gpt-image models reading an image")
-    groups = explain.image_groups()
-    base, per_tile = groups[0].values
-    low_only = [m.name for m in calc.models() if m.family == "image" and m.fidelities == ("low",)]
-    ratio = image.square_ratio_squared
     st.markdown(
-        f"{names(image_models)} read an input image like a tile model, with the short side "
-        f"brought to **{image.short_side:,}** px instead of {tile.short_side:,}, a base of "
-        f"**{base}** tokens and **{per_tile}** per {image.cell} px tile. `detail` does not apply "
-        f"to them; **input fidelity** does: `high` adds a fixed "
-        f"**{image.fidelity_high_square:,}** tokens for a square image and "
-        f"**{image.fidelity_high_other:,}** for any other shape. An image counts as square when "
-        f"its width ÷ height lies strictly between 1/√{ratio} and √{ratio} *(inferred)*. "
-        + (f"{names(low_only)} accepts only `low` fidelity." if low_only else "")
-    )
+        f"{names(f.image_models)}: like a tile model with the short side brought to "
+        f"**{f.image_short}** px, a base of **{f.image_base}** and **{f.image_tile}** per tile. "
+        f"`detail` does not apply; input fidelity `high` adds **{f.fidelity_square:,}** for a "
+        f"square image and **{f.fidelity_other:,}** otherwise. “Square” means w/h strictly "
+        f"between 1/√{f.square_ratio_squared} and √{f.square_ratio_squared} — **{INFERRED}**. "
+        f"{names(f.low_fidelity_only)} takes only `low` fidelity.\n\n"
+        f"{names(f.image2_models)} read every input at high fidelity. **{INFERRED}, low "
+        f"confidence** ({f.image2_source}): a long side under {f.image2_enlarge:,} is enlarged "
+        f"(to at most twice), the short side counts as at least a third of the long "
+        f"(aspect cap {f.image2_aspect_cap}), then {f.patch_cell} px patches within a "
+        f"{f.image2_budget:,} budget, one token each.")
+    st.subheader("Names")
+    st.markdown(
+        "A model is named by its catalogue name or alias, optionally followed by a snapshot date "
+        "(`gpt-5.4-mini-2026-03-17`). Nothing else matches: `gpt-5-pro`, `gpt-5.4-pro` and "
+        "`o3-pro` are unknown models, not gpt-5, gpt-5.4 or o3.")
+    text = explain.doc_text()
+    if text is not None:
+        with st.expander(f"{explain.DOC} — the rules with their evidence, edition "
+                         f"{explain.EDITION}", icon=":material/description:"):
+            st.markdown(dollars(text))
 
-    st.subheader("Images they generate")
-    qualities_sizes = calc.generation_options()[1]
-    st.markdown(
-        f"A generated image costs output tokens by quality and size, the same table for "
-        f"{names(explain.generation_models())}, priced at the model's output rate. Each streamed "
-        f"partial image adds {explain.partial_image_tokens():,} output tokens."
-    )
-    st.dataframe(pd.DataFrame(
-        [{"quality": q, **{s.replace("x", "×"): t for s, t in zip(qualities_sizes, row,
-                                                                    strict=True)}}
-         for q, row in explain.generation_table()]), hide_index=True)
 
-    st.subheader("Detail levels")
-    original = explain.models_with_detail("original")
-    auto = "; ".join(f"on `{m}` it means `{d}`" for m, d in explain.auto_exceptions())
-    orig_model = calc.resolve_model(original[0]) if original else None
-    st.markdown(
-        "- `high` — the full rules above.\n"
-        f"- `low` — tile models: the base tokens only. Patch models: the image is first fitted "
-        f"in {patch.low_fit_side}×{patch.low_fit_side}, then counted as `high` *(inferred)*. "
-        f"gpt-image models have no `low`.\n"
-        f"- `auto`, or no detail at all — billed as `high` (measured)"
-        + (f", except {auto}" if auto else "") + ".\n"
-        + (f"- `original` — only on {names(original)}: the same steps with a budget of "
-           f"{orig_model.original_budget:,} patches and a max side of "
-           f"{orig_model.original_max_side:,} px, applied under both rule sets. Elsewhere it is "
-           f"billed as `high`, and the app says so." if orig_model else "")
-    )
+# ---- profiles and the rejection ------------------------------------------------------------
 
-    st.subheader("What “inferred” means")
+def profiles_section() -> None:
     st.markdown(
-        "No source states these rules outright; they are Patchwork's best reading of the "
-        "evidence, kept as data so they are easy to change. Wherever one of them decides a "
-        "number, the app marks that number *inferred*."
-    )
-    st.markdown("\n".join(f"- {rule.text} — {names(rule.models)}"
-                          for rule in explain.inferred_rules()))
-
-    st.subheader("Prices")
-    table = explain.catalogue_table()
+        "How each patch model sizes an image, per detail level, as **max side / patch budget** "
+        "(*none*: no limit of that kind; *= high*: the level has no effect). Billing rules; "
+        "where the guide says otherwise, the last columns say so.")
+    table([{
+        "profile": p.name, "models": ", ".join(p.models), "low": p.low, "high": p.high,
+        "original": p.original, "auto =": p.auto, "multiplier": p.multiplier_text,
+        "confidence": confidence(p.confidence), "source": p.source,
+        "guide says": p.documented, "note": "; ".join(filter(None, (p.differs, p.note))),
+    } for p in explain.profile_table()], height="content",
+        column_config={"profile": st.column_config.TextColumn(pinned=True)})
+    rej = explain.rejection()
+    e = rej.estimate
+    lw, lh = e.largest_accepted
+    st.subheader("The patch limit: rejected, not shrunk")
     st.markdown(
-        f"Image tokens are billed at the model's input rate (USD per 1M tokens, standard tier). "
-        f"The batch tier pays {table.batch_discount * 100:.0f}% of that. Prices change: these are "
-        f"as of **{table.as_of}** ({table.source})."
-    )
+        f"The API takes at most **{rej.limit:,} patches per image**, after the profile's fit and "
+        f"budget, at every detail level. An image that needs more is rejected with HTTP 400 — "
+        f"no tokens, no price. Only levels without a budget reach it (profiles "
+        f"{names(rej.reaches)}).\n\n"
+        f"Measured: `{rej.model}` · {explain.size(*rej.size)} · `{rej.detail}` → "
+        f"**{e.reason}**. The API says: “{rej.message}”\n\n"
+        f"Two ways out:\n"
+        f"- the same image at `high`: **{rej.at_high.tokens:,} tokens** "
+        f"({rej.at_high.units:,} patches), {dollars(calc.format_usd(rej.at_high.usd))};\n"
+        f"- the largest size of the same shape it accepts: **{lw}×{lh}**, "
+        f"{rej.largest.units:,} patches → **{rej.largest.tokens:,} tokens**, "
+        f"{dollars(calc.format_usd(rej.largest.usd))}.")
 
 
 # ---- the guide's worked examples -----------------------------------------------------------
 
 def worked_section() -> None:
     st.markdown(
-        f"The examples of {explain.GUIDE}, recomputed by calc under the guide's own (documented) "
-        f"rules. {MATCH} means calc gets the guide's number."
-    )
+        f"The guide's worked examples, recomputed by calc under the guide's own (documented) "
+        f"rules. {MATCH} means calc gets the guide's number (and size, where it gives one).")
     worked = explain.worked_examples()
-    st.dataframe(pd.DataFrame([{
+    table([{
         "example": w.example.label, "model": w.example.model,
-        "size": size(w.example.width, w.example.height), "detail": w.example.detail,
+        "size": explain.size(w.example.width, w.example.height), "detail": w.example.detail,
         "counts": w.example.quantity, "guide": num(w.example.expected), "calc": num(w.actual),
-        "match": tick(w.matches), "tokens (billing)": num(w.billing_tokens),
-    } for w in worked]), hide_index=True)
+        "size after": explain.size(*w.final_size), "match": tick(w.matches),
+        "tokens (billing)": num(w.billing_tokens),
+    } for w in worked])
     for w in worked:
-        ex, est = w.example, w.estimate
-        title = (f"{tick(w.matches)} {ex.label} — {ex.model} · {size(ex.width, ex.height)} · "
-                 f"{ex.detail}: guide {ex.expected:,} {ex.quantity}, calc {w.actual:,}")
-        with st.expander(title):
-            st.dataframe(pd.DataFrame([
-                {"step": s.name, "working": s.explanation, "size after": size(*s.size)}
-                for s in est.steps]), hide_index=True)
-            st.caption(f"{est.tokens:,} tokens under the {est.rules} rules; "
-                       f"{w.billing_tokens:,} under billing.")
+        ex = w.example
+        with st.expander(f"{tick(w.matches)} {ex.label} — {ex.model} · "
+                         f"{explain.size(ex.width, ex.height)} · {ex.detail}: guide "
+                         f"{ex.expected:,} {ex.quantity}, calc {w.actual:,}"):
+            table([{"step": s.name, "working": s.explanation, "size after": explain.size(*s.size)}
+                   for s in w.estimate.steps])
 
 
 # ---- measured evidence ---------------------------------------------------------------------
 
 def evidence_section() -> None:
     st.markdown(
-        f"What the API actually billed, and what calc says for the same image under the billing "
-        f"rules. {MATCH} means calc gets the measured number. The last columns show where the "
-        f"guide's text alone would have been wrong."
-    )
-    st.dataframe(pd.DataFrame([{
-        "model": c.measurement.model, "size": size(c.measurement.width, c.measurement.height),
-        "detail / fidelity": _detail_label(c.measurement), "measured": num(c.measurement.measured),
-        "calc (billing)": " / ".join(f"{t:,}" for t in sorted(set(c.billing))),
-        "match": tick(c.matches),
-        "guide's text": " / ".join(f"{t:,}" for t in sorted(set(c.documented))),
-        "guide right": tick(c.guide_agrees), "what it shows": c.measurement.shows,
-    } for c in explain.evidence()]), hide_index=True, height="content")
-    st.caption(f"Source: {explain.EVIDENCE_SOURCE}.")
+        f"What the API actually billed, and calc's answer for the same image under the billing "
+        f"rules. {MATCH} means calc gets the measured number. “guide right” says whether the "
+        f"current guide's text alone gets it too.")
+    table([{
+        "model": ", ".join(c.measurement.models),
+        "size": explain.size(c.measurement.width, c.measurement.height),
+        "detail / fidelity": _detail_label(c.measurement),
+        "measured": (f"{c.measurement.measured:,}" if c.measurement.measured is not None
+                     else f"rejected, {c.measurement.patches:,} patches"),
+        "calc (billing)": explain.outcome_text(c.billing), "match": tick(c.matches),
+        "guide's text": explain.outcome_text(c.documented), "guide right": tick(c.guide_agrees),
+        "what it shows": c.measurement.shows, "when": c.measurement.when,
+        "rests on": INFERRED if c.inferred else "",
+    } for c in explain.evidence()], height="content")
+    st.caption(f"How they were measured: {explain.EVIDENCE_SOURCE}.")
 
 
 def _detail_label(m: explain.Measurement) -> str:
-    if calc.resolve_model(m.model).family == "image":
+    if m.output:
+        return f"output, quality {m.details[0]}"
+    if m.models[0].startswith("gpt-image"):
         return f"fidelity {m.fidelity}"
     return " and ".join(m.details)
 
 
-# ---- the catalogue -------------------------------------------------------------------------
+# ---- the rounding notes --------------------------------------------------------------------
 
-def catalogue_section() -> None:
-    table = explain.catalogue_table()
-    st.dataframe(pd.DataFrame([{
-        "model": r.name, "family": r.family, "high detail": r.constants,
-        "original detail": r.original or "—",
-        "× billing": times(r.multiplier_billing), "× documented": times(r.multiplier_documented),
-        "details": ", ".join(r.details), "fidelity": ", ".join(r.fidelities) or "—",
-        "input $/1M": usd(r.price_input), "cached $/1M": usd(r.price_cached_input),
-        "output $/1M": usd(r.price_output), "text input $/1M": usd(r.price_text_input),
-        "inferred": "⚠ " + "; ".join(r.inferred) if r.is_inferred else "",
-        "notes": "; ".join(r.notes + r.differs),
-    } for r in table.rows]), hide_index=True, height="content",
-        column_config={"model": st.column_config.TextColumn(pinned=True),
-                       "high detail": st.column_config.TextColumn(width="large")})
-    st.caption(
-        f"{len(table.rows)} models · prices as of **{table.as_of}** · source: {table.source} · "
-        f"batch tier: {table.batch_discount * 100:.0f}% of standard. Image inputs are billed at "
-        f"the input rate; “text input” is the gpt-image models' separate rate for text."
-    )
+def rounding_notes() -> None:
+    st.subheader("One token, and knife edges")
+    st.info(explain.ONE_TOKEN_CAVEAT, icon=":material/info:")
+    st.markdown(
+        "On a **knife-edge** size the budget shrink lands exactly on a whole number of patches "
+        "across or down; floating point lands just below it and counts a whole row or column "
+        "fewer. Nobody has measured which one billing does: Patchwork gives the exact figure "
+        "and a note, and a Verify count settles it.")
+    table([{
+        "model": k.edge.model, "size": explain.size(k.edge.width, k.edge.height),
+        "exact": f"{k.exact_patches:,} patches → {k.exact_tokens:,}",
+        "floats": f"{k.float_patches:,} patches → {k.float_tokens:,}",
+        "notes say": f"{k.edge.exact:,} / {k.edge.floats:,}", "match": tick(k.matches),
+        "calc's note": k.note,
+    } for k in explain.knife_edges()])
+
+
+# ---- generated images ----------------------------------------------------------------------
+
+def generation_section() -> None:
+    g = explain.generation_table()
+    st.subheader("Before gpt-image-2: a table")
+    st.markdown(f"Output tokens per image for {names(g.models)} ({g.confidence}; all now shut "
+                "down).")
+    table([{"quality": q, **{s.replace("x", "×"): n for s, n in zip(g.sizes, row, strict=True)}}
+           for q, row in g.rows])
+    f = explain.formula()
+    model, quality, size, expected = f.example
+    st.subheader("gpt-image-2 family: a formula")
+    st.markdown(
+        f"{names(f.models)}. **{f.confidence.capitalize()}, not documented**: {f.source}. With "
+        "q = " + ", ".join(f"{v} ({k})" for k, v in f.quality_factor.items())
+        + " and short / long the sides of the requested size:")
+    st.code(f.text, language=None)
+    st.markdown(
+        f"{tick(f.matches)} `{model}` · {size.replace('x', '×')} · `{quality}` → saf {f.saf} → "
+        f"**{f.tokens:,} tokens** (the notes: {expected:,}) = {dollars(f.usd)} at "
+        f"{dollars(f.price)} per 1M output tokens.\n\n"
+        "Size rules (documented): " + "; ".join(f.rules) + ". A size outside them is an error "
+        "that names the rule:")
+    table([{"size": s.replace("x", "×"), "calc says": err} for s, err in f.errors])
+    st.markdown(
+        f"- quality `auto` is chosen by the model: estimated as `{f.auto}` — **{INFERRED}**.\n"
+        f"- {' and '.join(f'`{q}`' for q in f.unpublished)} on {names(f.unpublished_models)}: "
+        f"no published count, no number (“{f.unpublished_error}”).\n"
+        f"- each streamed partial image adds {f.partial_image_tokens} output tokens (documented "
+        f"for gpt-image-1; **{INFERRED}** after).")
+    st.markdown("The guide's per-image prices, against the formula:")
+    table([{"size": p.size.replace("x", "×"), "quality": p.quality, "tokens": num(p.tokens),
+            "calc": calc.format_usd(p.usd), "guide": f"${p.guide}", "match": tick(p.matches)}
+           for p in f.prices])
+
+
+# ---- prices, tiers and modifiers -----------------------------------------------------------
+
+def prices_section() -> None:
+    st.markdown("USD per 1M tokens, standard tier. Image tokens are billed at the model's input "
+                "rate (cached image tokens at the cached rate); each row has its own date and "
+                "source.")
+    table([{
+        "model": p.model, "status": p.status, "input": p.input, "cached input": p.cached_input,
+        "cache write": p.cache_write, "output": p.output, "text input (gpt-image)": p.text_input,
+        "long context": p.long_context, "tiers confirmed": p.tiers,
+        "regional": "+" if p.regional else "", "as of": p.as_of, "source": p.source,
+        "confidence": confidence(p.confidence),
+    } for p in explain.price_table()], height="content",
+        column_config={"model": st.column_config.TextColumn(pinned=True)})
+    mods = explain.modifiers()
+    st.subheader("Tiers and modifiers")
+    st.markdown(f"Each multiplies the image cost too. Example: {mods.example} = "
+                f"{mods.example_tokens:,} tokens. A tier a model's page does not list is shown "
+                "“not confirmed for this model”.")
+    table([{"tier": t.label, "× standard": f"×{t.factor}", "example": t.example,
+            "confirmed for": ", ".join(t.confirmed_for) if t.tier != "standard"
+            else "every model"} for t in mods.tiers])
+    st.markdown(
+        f"- **Long context**: a request with more than {mods.long_context_above:,} input tokens "
+        f"pays the raised rates for the whole request, on {names(mods.long_context_models)}. "
+        "Many images in one request reach it.\n"
+        f"- **Regional processing**: +{mods.regional_uplift * 100:.0f}% "
+        f"({mods.regional_source}); the example: {dollars(mods.regional_example)}.\n"
+        f"- **Cache writes** (explicit caching): ×{mods.cache_write_factor} input, where a row "
+        "gives it.")
+
+
+# ---- lifecycle -----------------------------------------------------------------------------
+
+def lifecycle_section() -> None:
+    rows = explain.lifecycle()
+    shut = sum(r.status == "shut down" for r in rows)
+    st.markdown(f"Every model's status today, by shutdown date: {shut} of {len(rows)} are shut "
+                "down. A shut-down model stays estimable (for old bills), shown apart and never "
+                "offered by default.")
+    table([{"model": r.model, "family": r.family, "status": r.status,
+            "shutdown": (r.shutdown or "none announced") + (f" ({INFERRED})" if r.inferred
+                                                            else ""),
+            "replacement": r.replacement or "—"} for r in rows], height="content")
 
 
 # ---- where the guide and billing differ ----------------------------------------------------
 
 def differences_section() -> None:
-    st.markdown(
-        "Patchwork follows **billing** by default. These are the places where that gives a "
-        "different number from the guide's text:"
-    )
+    st.markdown("Patchwork follows **billing** by default. Where that differs from the guide, "
+                "or rests on less than a measurement:")
     for d in explain.differences():
-        line = f"- **{d.subject}** — {d.text}."
+        line = f"- **{d.subject}** ({confidence(d.evidence)}) — {d.text}."
         if d.example is not None:
             line += (f"  \n  *{d.example}:* billing **{d.billing:,}** tokens, the guide "
                      f"**{d.documented:,}**.")
         st.markdown(line)
+    rounding_notes()
+
+
+def history_section() -> None:
+    st.markdown("What earlier guides said, and why older calculators disagree with this one.")
+    table([{"guide": h.when, "said": h.said, "billing showed": h.billed, "now": h.now}
+           for h in explain.HISTORY])
 
 
 st.title("How it's metered")
+info = explain.catalogue_info()
 st.caption(
-    f"The rules Patchwork implements ({explain.SPEC}), in plain words — and every example and "
-    f"measurement recomputed live, so you can check them. Catalogue as of "
-    f"{explain.catalogue_table().as_of}."
-)
+    f"The rules Patchwork implements, in plain words — written out with their evidence in "
+    f"`{explain.DOC}` (edition {explain.EDITION}) — and every example and measurement "
+    f"recomputed live. Catalogue {info.version}, as of {info.as_of}, {info.models} models.")
 for tab, render in zip(
     st.tabs(SECTIONS, key="section", bind="query-params"),
-    (rules_section, worked_section, evidence_section, catalogue_section, differences_section),
+    (rules_section, profiles_section, worked_section, evidence_section, generation_section,
+     prices_section, lifecycle_section, differences_section, history_section),
     strict=True,
 ):
     with tab:

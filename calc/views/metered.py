@@ -1,39 +1,53 @@
 """What the "How it's metered" page shows, as data: every number computed live from calc.
 
-The guide's worked examples and the spec's measured evidence are the only literal numbers here:
-they are what calc is checked against, so they must not come from calc itself.
+The only literal numbers here are the worked examples of the metering notes and the measurements
+of real API usage (docs/metering.md): they are what calc is checked against, so they must not come
+from calc itself. Everything else (profiles, limits, lifecycle, prices, tiers) is the catalogue's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
+from pathlib import Path
 
-from calc.engine.catalogue import Family, Model, catalogue, models, resolve_model
+from calc.engine.catalogue import Level, Model, Profile, catalogue, models, resolve_model
+from calc.engine.errors import CalcError
 from calc.engine.estimate import Estimate, estimate, tokens
-from calc.engine.generation import generation_cost, generation_options
+from calc.engine.generation import check_generation_size, formula_tokens, generation_cost
+from calc.engine.pricing import format_usd, tier_label
+from calc.engine.rules import float_patches
 
-SPEC = "shared/spec/metering.md"
-GUIDE = "OpenAI's “Images and vision” guide, “Calculating costs” (the copy the spec starts from)"
-EVIDENCE_SOURCE = (f"{SPEC} §9: image tokens isolated from real API usage, as (input tokens with "
-                   "the image) − (input tokens of the same request without it)")
+DOC = "docs/metering.md"  # the project's own account of the rules; nothing shown points elsewhere
+DOC_PATH = Path(__file__).resolve().parents[2] / DOC
+EDITION = "2026-12-01"
+EVIDENCE_SOURCE = ("image tokens isolated from real API usage: (input tokens with the image) − "
+                   "(input tokens of the same request without it)")
 
-# Spec §5: a request's input total also counts text and message framing (one short user message
-# on Chat Completions). Measured, not documented; shown so nobody mistakes it for image tokens.
-FRAMING_OVERHEAD = (8, 13)
+# Measured (2026-03, gpt-5.x, one short user message): what a request's input total adds besides
+# the image. Shown so nobody mistakes it for image tokens.
+FRAMING_OVERHEAD = (("Responses", 7), ("Chat Completions", 8))
+CHAT_COMPLETIONS_GAP = 190  # measured 2026-03: Chat Completions billed about this many fewer
 
-# The size the per-model differences are illustrated with: the guide's own patch example, small
-# enough that no fitting step applies, so only the multiplier differs.
-DIFFERENCE_EXAMPLE_SIZE = (1024, 1024)
+
+def doc_text() -> str | None:
+    """docs/metering.md as written, where the repository is at hand (None when installed)."""
+    return DOC_PATH.read_text(encoding="utf-8") if DOC_PATH.exists() else None
+
+
+def size(w: int, h: int) -> str:
+    return f"{w}×{h}"
 
 
 # ---- the guide's worked examples ----------------------------------------------------------
 
 @dataclass(frozen=True)
 class WorkedExample:
-    """One example of the guide, with the number the guide prints for it."""
+    """One worked example, with the number it prints (and the size it reaches, where it says)."""
 
+    section: str  # where in docs/metering.md it is explained
     label: str
     width: int
     height: int
@@ -41,18 +55,24 @@ class WorkedExample:
     detail: str
     expected: int
     quantity: str = "tokens"  # what `expected` counts: "tokens", or "patches" before multiplying
+    expected_size: tuple[int, int] | None = None  # the size the steps end on, where given
     rules: str = "documented"  # the guide's examples follow the guide's own text
 
 
 GUIDE_EXAMPLES: tuple[WorkedExample, ...] = (
-    WorkedExample("A square photo, high detail", 1024, 1024, "gpt-4o", "high", 765),
-    WorkedExample("A tall image, high detail", 2048, 4096, "gpt-4o", "high", 1105),
-    WorkedExample("A huge image, low detail", 4096, 8192, "gpt-4o", "low", 85),
-    # The guide's patch examples name no model and count patches: any budget-1536 model will do.
-    WorkedExample("Patches under the budget", 1024, 1024, "gpt-4.1-mini", "high", 1024,
-                  quantity="patches"),
-    WorkedExample("Patches over the budget: shrink", 1800, 2400, "gpt-4.1-mini", "high", 1452,
-                  quantity="patches"),
+    WorkedExample("tiles", "A square photo, high detail", 1024, 1024, "gpt-4o", "high", 765,
+                  expected_size=(768, 768)),
+    WorkedExample("tiles", "A tall image, high detail", 2048, 4096, "gpt-4o", "high", 1105,
+                  expected_size=(768, 1536)),
+    WorkedExample("tiles", "A huge image, low detail", 4096, 8192, "gpt-4o", "low", 85),
+    WorkedExample("patches", "Under the budget", 1024, 1024, "gpt-5.4", "high", 1229),
+    WorkedExample("patches", "Over the budget: shrink", 2048, 2048, "gpt-5.4", "high", 3000,
+                  expected_size=(1600, 1600)),
+    WorkedExample("patches", "No 2048 fit at high, same budget", 2048, 2048, "gpt-6-astra",
+                  "high", 3000, expected_size=(1600, 1600)),
+    # The 2025 guide's example names no model: any 1,536-patch model will do.
+    WorkedExample("patches", "The 2025 guide's example (1,536 patches)", 1800, 2400,
+                  "gpt-5-mini", "high", 1452, quantity="patches", expected_size=(1056, 1408)),
 )
 
 
@@ -60,290 +80,655 @@ GUIDE_EXAMPLES: tuple[WorkedExample, ...] = (
 class Worked:
     example: WorkedExample
     estimate: Estimate  # under the example's rules, with every step
-    billing_tokens: int  # the same image under the billing rules, for comparison
+    billing_tokens: int  # the same image under the billing rules
 
     @property
     def actual(self) -> int:
-        """calc's number for the quantity the guide counts."""
+        """calc's number for the quantity the example counts."""
         return self.estimate.units if self.example.quantity == "patches" else self.estimate.tokens
 
     @property
+    def final_size(self) -> tuple[int, int]:
+        return self.estimate.grid.image
+
+    @property
     def matches(self) -> bool:
-        return self.actual == self.example.expected
+        want = self.example.expected_size
+        return self.actual == self.example.expected and (want is None or want == self.final_size)
 
 
 @cache
 def worked_examples() -> tuple[Worked, ...]:
-    out = []
-    for ex in GUIDE_EXAMPLES:
-        est = estimate(ex.width, ex.height, ex.model, ex.detail, rules=ex.rules)
-        out.append(Worked(ex, est, tokens(ex.width, ex.height, ex.model, ex.detail)))
-    return tuple(out)
+    return tuple(Worked(ex, estimate(ex.width, ex.height, ex.model, ex.detail, rules=ex.rules),
+                        tokens(ex.width, ex.height, ex.model, ex.detail))
+                 for ex in GUIDE_EXAMPLES)
 
 
-# ---- measured evidence (spec §9) ----------------------------------------------------------
+# ---- measured evidence --------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Measurement:
-    """Image tokens measured on the real API for one image; every listed detail billed the same."""
+    """What the real API billed for one image on one or more models, at each listed detail."""
 
-    model: str
+    models: tuple[str, ...]
     width: int
     height: int
-    details: tuple[str, ...]
-    fidelity: str
-    measured: int
+    details: tuple[str, ...]  # detail levels of an input image; for an output: its quality
+    measured: int | None  # image tokens; None: the API rejected the image
     shows: str
+    fidelity: str = "low"
+    patches: int | None = None  # a rejection: the patch count in the API's message
+    output: bool = False  # a generated image's output tokens, not an input image
+    when: str = ""
 
 
 EVIDENCE: tuple[Measurement, ...] = (
-    Measurement("gpt-4o", 1, 1, ("high", "auto"), "low", 255, "no upscaling; auto = high"),
-    Measurement("gpt-4o", 1, 1, ("low",), "low", 85, "low = base"),
-    Measurement("gpt-4.1", 2049, 513, ("high",), "low", 1445,
-                "fit-2048 rounds half up (512.75 → 513: 8 tiles)"),
-    Measurement("gpt-4.1", 2050, 513, ("high",), "low", 765,
-                "fit-2048 rounds half up (512.4995 → 512: 4 tiles)"),
-    Measurement("gpt-4.1-mini", 4000, 1474, ("high",), "low", 2489,
+    Measurement(("gpt-4o",), 1, 1, ("high", "auto"), 255, "no upscaling; auto = high"),
+    Measurement(("gpt-4o",), 1, 1, ("low",), 85, "low = base"),
+    Measurement(("gpt-4.1",), 2049, 513, ("high",), 1445,
+                "fit rounds half up (512.75 → 513: 8 tiles)"),
+    Measurement(("gpt-4.1",), 2050, 513, ("high",), 765,
+                "fit rounds half up (512.4995 → 512: 4 tiles)"),
+    Measurement(("gpt-4.1-mini",), 4000, 1474, ("high",), 2489,
                 "patch models fit the long side to 2048 first"),
-    Measurement("gpt-4.1-mini", 128, 64, ("low", "high"), "low", 13, "low = high on a small image"),
-    Measurement("gpt-5-mini", 512, 512, ("high",), "low", 308, "×1.2, rounded up"),
-    Measurement("gpt-5-mini", 2048, 768, ("high",), "low", 1844, "×1.2 at the full budget"),
+    Measurement(("gpt-4.1-mini",), 2400, 1800, ("high",), 2353,
+                "a 1,536 budget on gpt-4.1-mini", when="2025"),
+    Measurement(("gpt-4.1-mini",), 128, 64, ("low", "high"), 13,
+                "low = high on a 1,536-patch model"),
+    Measurement(("gpt-5-mini",), 512, 512, ("high",), 308, "×1.2, rounded up"),
+    Measurement(("gpt-5-mini",), 2048, 768, ("high",), 1844, "×1.2 at the full budget"),
+    Measurement(("gpt-5-mini",), 1600, 1600, ("high",), 1826,
+                "shrink to 1248×1248 = 1521 patches", when="2026-03"),
+    Measurement(("gpt-5-nano",), 1600, 1600, ("high",), 2282, "1521 × 1.5", when="2026-03"),
+    Measurement(("gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano"), 1600, 1600, ("high",), 3000,
+                "2,500 patches × 1.2 on all three (Responses)", when="2026-03"),
+    Measurement(("gpt-5.6-sol", "gpt-6-sol"), 7952, 5304, ("auto",), None,
+                "the 30,000-patch limit; no budget at auto", patches=41334),
     # gpt-image models take no detail; "auto" is how a request without one is read.
-    Measurement("gpt-image-1", 1024, 1025, ("auto",), "low", 194,
+    Measurement(("gpt-image-1",), 1024, 1025, ("auto",), 194,
                 "short side to 512 rounds down: 1 tile"),
-    Measurement("gpt-image-1", 1023, 1024, ("auto",), "low", 194, "same"),
-    Measurement("gpt-image-1", 512, 513, ("auto",), "low", 323,
-                "short side ≤ 512 is kept: 2 tiles"),
+    Measurement(("gpt-image-1",), 1023, 1024, ("auto",), 194, "same"),
+    Measurement(("gpt-image-1",), 512, 513, ("auto",), 323, "short side ≤ 512 is kept: 2 tiles"),
+    Measurement(("gpt-image-2",), 1024, 1024, ("high",), 7024, "the generation formula",
+                output=True),
 )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """calc's answer for one (model, detail): tokens, or a rejection with its patch count."""
+
+    model: str
+    detail: str
+    accepted: bool
+    tokens: int | None
+    units: int
+    inferred: bool  # the number rests on an inferred fact
+
+    def agrees(self, m: Measurement) -> bool:
+        if m.measured is None:
+            return not self.accepted and self.units == m.patches
+        return self.accepted and self.tokens == m.measured
+
+    @property
+    def text(self) -> str:
+        return f"{self.tokens:,}" if self.accepted else f"rejected, {self.units:,} patches"
+
+
+def _outcome(m: Measurement, model: str, detail: str, rules: str) -> Outcome:
+    if m.output:
+        cost = generation_cost(model, detail, size(m.width, m.height).replace("×", "x"))
+        return Outcome(model, detail, True, cost.tokens_per_image, 0,
+                       any(n.kind == "inferred" for n in cost.notes))
+    e = estimate(m.width, m.height, model, detail, m.fidelity, rules)
+    return Outcome(model, detail, e.accepted, e.tokens, e.units,
+                   any(n.kind == "inferred" for n in e.notes))
 
 
 @dataclass(frozen=True)
 class EvidenceCheck:
     measurement: Measurement
-    billing: tuple[int, ...]  # calc under the billing rules, one per measured detail
-    documented: tuple[int, ...]  # what the guide's text would give, one per measured detail
+    billing: tuple[Outcome, ...]  # calc under the billing rules, per model and detail
+    documented: tuple[Outcome, ...]  # what the current guide's text gives
 
     @property
     def matches(self) -> bool:
-        return all(t == self.measurement.measured for t in self.billing)
+        return all(o.agrees(self.measurement) for o in self.billing)
 
     @property
     def guide_agrees(self) -> bool:
-        return all(t == self.measurement.measured for t in self.documented)
+        return all(o.agrees(self.measurement) for o in self.documented)
+
+    @property
+    def inferred(self) -> bool:
+        return any(o.inferred for o in self.billing)
 
 
 @cache
 def evidence() -> tuple[EvidenceCheck, ...]:
-    out = []
-    for m in EVIDENCE:
-        counts = {rules: tuple(tokens(m.width, m.height, m.model, d, m.fidelity, rules)
-                               for d in m.details) for rules in ("billing", "documented")}
-        out.append(EvidenceCheck(m, counts["billing"], counts["documented"]))
-    return tuple(out)
+    return tuple(EvidenceCheck(m, *(tuple(_outcome(m, model, d, rules) for model in m.models
+                                          for d in m.details)
+                                    for rules in ("billing", "documented")))
+                 for m in EVIDENCE)
 
 
-# ---- the catalogue as a table -------------------------------------------------------------
+def outcome_text(outcomes: tuple[Outcome, ...]) -> str:
+    """One figure where every model and detail agree, else each one named."""
+    texts = {o.text for o in outcomes}
+    if len(texts) == 1:
+        return texts.pop()
+    return "; ".join(f"{o.model} {o.detail}: {o.text}" for o in outcomes)
+
+
+# ---- sizing profiles ----------------------------------------------------------------------
+
+def level_text(level: Level | None) -> str:
+    """'2048 / 2500': max side / patch budget, 'none' where there is no limit of that kind."""
+    if level is None:
+        return "— (billed as high)"
+    side = "none" if level.max_side is None else f"{level.max_side}"
+    budget = "none" if level.budget is None else f"{level.budget:,}"
+    return f"{side} / {budget}"
+
 
 @dataclass(frozen=True)
-class CatalogueRow:
+class ProfileRow:
     name: str
-    family: str
-    constants: str  # the numbers that size a high-detail image, in words
-    original: str | None  # budget and max side at detail "original", where the model has it
-    base_tokens: int | None
-    tile_tokens: int | None
-    patch_budget: int | None
-    max_side: int | None
-    multiplier_billing: Decimal | None
-    multiplier_documented: Decimal | None
-    details: tuple[str, ...]
-    fidelities: tuple[str, ...]
-    price_input: Decimal | None  # USD per 1M tokens; image inputs are billed at this rate
-    price_cached_input: Decimal | None
-    price_output: Decimal | None
-    price_text_input: Decimal | None  # gpt-image only: their text input has its own rate
-    notes: tuple[str, ...]
-    inferred: tuple[str, ...]
-    differs: tuple[str, ...]
+    models: tuple[str, ...]
+    low: str
+    high: str
+    original: str
+    auto: str
+    multipliers: tuple[tuple[str, Decimal], ...]  # (model, multiplier)
+    confidence: str
+    source: str
+    documented: str  # the guide's levels where they differ from billing ('' where they agree)
+    differs: str
+    note: str
 
     @property
-    def is_inferred(self) -> bool:
-        return bool(self.inferred)
+    def multiplier_text(self) -> str:
+        values = {m for _, m in self.multipliers}
+        if len(values) == 1:
+            return f"×{values.pop()}"
+        return ", ".join(f"{name} ×{m}" for name, m in self.multipliers)
+
+    @property
+    def inferred(self) -> bool:
+        return self.confidence == "inferred"
 
 
-def _constants(m: Model, fam: Family) -> str:
-    if m.family == "patch":
-        return f"{m.patch_budget:,} patches of {fam.cell} px, long side ≤ {m.max_side:,} px"
-    return f"{m.base_tokens:,} + {m.tile_tokens:,} per {fam.cell} px tile"
+def _cell(profile: Profile, rules: str, level: str) -> str:
+    same = dict(profile.same_as).get(level)
+    if same and rules == "billing":
+        return f"= {same}"
+    return level_text(profile.levels[rules].get(level))
 
 
-def _row(m: Model) -> CatalogueRow:
-    fam = catalogue().families[m.family]
-    original = None
-    if m.original_budget is not None:
-        original = f"{m.original_budget:,} patches, long side ≤ {m.original_max_side:,} px"
-    return CatalogueRow(
-        name=m.name, family=m.family, constants=_constants(m, fam), original=original,
-        base_tokens=m.base_tokens, tile_tokens=m.tile_tokens, patch_budget=m.patch_budget,
-        max_side=m.max_side, multiplier_billing=m.multiplier_billing,
-        multiplier_documented=m.multiplier_documented, details=m.details,
-        fidelities=m.fidelities if m.family == "image" else (), price_input=m.price_input,
-        price_cached_input=m.price_cached_input, price_output=m.price_output,
-        price_text_input=m.price_text_input, notes=m.notes, inferred=m.inferred,
-        differs=m.differs,
-    )
-
-
-@dataclass(frozen=True)
-class CatalogueTable:
-    as_of: str
-    source: str
-    batch_discount: Decimal  # batch pays this fraction of the standard price
-    rows: tuple[CatalogueRow, ...]
+def _profile_row(p: Profile) -> ProfileRow:
+    users = [m for m in models() if m.profile is p]
+    documented = "; ".join(f"{lv} {_cell(p, 'documented', lv)}" for lv in ("low", "high",
+                                                                            "original")
+                           if p.levels["documented"].get(lv) != p.levels["billing"].get(lv))
+    return ProfileRow(
+        name=p.name, models=tuple(m.name for m in users), low=_cell(p, "billing", "low"),
+        high=_cell(p, "billing", "high"), original=_cell(p, "billing", "original"), auto=p.auto,
+        multipliers=tuple((m.name, m.multiplier()) for m in users), confidence=p.confidence,
+        source=p.source, documented=documented, differs=p.differs, note=p.note)
 
 
 @cache
-def catalogue_table() -> CatalogueTable:
-    book = catalogue()
-    return CatalogueTable(book.as_of, book.source, book.batch_discount,
-                          tuple(_row(m) for m in models()))
+def profile_table() -> tuple[ProfileRow, ...]:
+    """One row per catalogue profile, with the models that use it."""
+    return tuple(_profile_row(p) for p in catalogue().profiles.values())
 
 
-# ---- where the guide and billing differ (spec §5) -----------------------------------------
+@dataclass(frozen=True)
+class FamilyFacts:
+    """The constants the plain-words rules quote, from the catalogue."""
+
+    tile_fit: int
+    tile_short: int
+    tile_cell: int
+    tile_groups: tuple[tuple[tuple[str, ...], int, int], ...]  # (models, base, per tile)
+    patch_cell: int
+    image_short: int
+    image_base: int
+    image_tile: int
+    image_models: tuple[str, ...]
+    fidelity_square: int
+    fidelity_other: int
+    square_ratio_squared: Decimal
+    low_fidelity_only: tuple[str, ...]
+    image2_models: tuple[str, ...]
+    image2_enlarge: int
+    image2_aspect_cap: int
+    image2_budget: int
+    image2_source: str
+    auto_original: tuple[str, ...]  # models where auto means original
+    original_as_high: tuple[str, ...]  # tile models that accept 'original' and bill it as high
+
+
+@cache
+def family_facts() -> FamilyFacts:
+    fam = catalogue().families
+    tile, image, image2 = fam["tile"], fam["image"], fam["image2"]
+    groups: dict[tuple[int, int], list[str]] = {}
+    for m in models():
+        if m.family == "tile":
+            groups.setdefault((m.base_tokens, m.tile_tokens), []).append(m.name)
+    images = [m for m in models() if m.family == "image"]
+    return FamilyFacts(
+        tile_fit=tile.fit_side, tile_short=tile.short_side, tile_cell=tile.cell,
+        tile_groups=tuple((tuple(n), b, t) for (b, t), n in groups.items()),
+        patch_cell=fam["patch"].cell, image_short=image.short_side,
+        image_base=images[0].base_tokens, image_tile=images[0].tile_tokens,
+        image_models=tuple(m.name for m in images),
+        fidelity_square=image.fidelity_high_square, fidelity_other=image.fidelity_high_other,
+        square_ratio_squared=image.square_ratio_squared,
+        low_fidelity_only=tuple(m.name for m in images if m.fidelities == ("low",)),
+        image2_models=tuple(m.name for m in models() if m.family == "image2"),
+        image2_enlarge=image2.enlarge_to, image2_aspect_cap=image2.aspect_cap,
+        image2_budget=image2.budget, image2_source=image2.source,
+        auto_original=tuple(m.name for m in models() if m.profile and m.auto_detail == "original"),
+        original_as_high=tuple(m.name for m in models() if m.original_as_high),
+    )
+
+
+# ---- the 30,000-patch rejection -----------------------------------------------------------
+
+REJECTION_EXAMPLE = ("gpt-5.6-sol", 7952, 5304, "auto")  # measured rejected (41,334 patches)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    limit: int
+    model: str
+    size: tuple[int, int]
+    detail: str
+    estimate: Estimate  # the rejected image
+    message: str  # what the API answers
+    at_high: Estimate  # way out 1: the same image at detail high
+    largest: Estimate  # way out 2: the largest size of the same shape it accepts
+    reaches: tuple[str, ...]  # profiles with a level without a budget: the ones that can reach it
+
+
+@cache
+def rejection() -> Rejection:
+    limit = catalogue().limits["patches_per_image"]
+    model, w, h, detail = REJECTION_EXAMPLE
+    e = estimate(w, h, model, detail)
+    lw, lh = e.largest_accepted
+    reaches = tuple(p.name for p in catalogue().profiles.values()
+                    if any(lv.budget is None for lv in p.levels["billing"].values()))
+    return Rejection(
+        limit, model, (w, h), detail, e,
+        f"The image you provided requires {e.units} patches after processing, exceeding the "
+        f"limit of {limit}.", estimate(w, h, model, "high"), estimate(lw, lh, model, detail),
+        reaches)
+
+
+# ---- billing may differ by one token; knife edges (the rounding notes) ---------------------
+
+ONE_TOKEN_CAVEAT = ("OpenAI's guide says floating-point rounding in billing can make the final "
+                    "count differ from an estimate by one token. Patchwork keeps the arithmetic "
+                    "exact (integers and fractions, never floats), so a Verify result off by "
+                    "exactly 1 is that rounding, not a wrong rule.")
+
+
+@dataclass(frozen=True)
+class KnifeEdge:
+    model: str
+    width: int
+    height: int
+    exact: int  # tokens with exact arithmetic (the notes' worked answer)
+    floats: int  # tokens a floating-point implementation gets
+
+
+KNIFE_EDGES = (KnifeEdge("gpt-5.4", 1659, 1659, 3000, 2882),
+               KnifeEdge("gpt-4.1-mini", 1560, 1040, 2489, 2361))
+
+
+@dataclass(frozen=True)
+class KnifeCheck:
+    edge: KnifeEdge
+    exact_patches: int
+    exact_tokens: int
+    float_patches: int
+    float_tokens: int
+    note: str  # the boundary note calc attaches to the estimate
+
+    @property
+    def matches(self) -> bool:
+        return (self.exact_tokens, self.float_tokens) == (self.edge.exact, self.edge.floats)
+
+
+@cache
+def knife_edges() -> tuple[KnifeCheck, ...]:
+    out = []
+    for k in KNIFE_EDGES:
+        e = estimate(k.width, k.height, k.model, "high")
+        m = resolve_model(k.model)
+        num, den = m.multiplier().as_integer_ratio()
+        fp = float_patches(*_fitted(e), m.level("billing", "high").budget)
+        note = next((n.text for n in e.notes if n.kind == "boundary"), "")
+        out.append(KnifeCheck(k, e.units, e.tokens, fp, -(-fp * num // den), note))
+    return tuple(out)
+
+
+def _fitted(e: Estimate) -> tuple[int, int]:
+    """The size just before the budget shrink: after the fit step, if any."""
+    before = [s for s in e.steps if s.name == "patches"][0]
+    return before.size
+
+
+# ---- where the guide and billing differ ---------------------------------------------------
 
 @dataclass(frozen=True)
 class Difference:
-    subject: str  # the models it concerns, or "every request"
+    subject: str
     text: str
+    evidence: str  # documented / measured / inferred
     example: str | None = None  # the case the two numbers below are for
     billing: int | None = None
     documented: int | None = None
 
 
-def _fit_difference() -> Difference:
-    """Billing fits a patch model's long side before counting; the guide's text has no such step."""
-    patch = [m for m in models() if m.family == "patch"]
-    sides = sorted({m.max_side for m in patch})
-    side_text = " / ".join(f"{s:,}" for s in sides)
-    text = (f"billing fits the long side to {side_text} px before counting patches "
-            "(as the tile models do); the guide's text counts the image as given")
-    # Illustrate with the measurement that shows it, so the billing number is a measured one.
-    case = next(c for c in evidence()
-                if resolve_model(c.measurement.model).family == "patch"
-                and max(c.measurement.width, c.measurement.height) > resolve_model(
-                    c.measurement.model).max_side and c.billing != c.documented)
-    m = case.measurement
-    return Difference("patch models", text, f"{m.model} · {m.width}×{m.height} · "
-                      f"{m.details[0]} (measured: {m.measured:,})", case.billing[0],
-                      case.documented[0])
-
-
 @cache
 def differences() -> tuple[Difference, ...]:
     out = []
-    w, h = DIFFERENCE_EXAMPLE_SIZE
-    for m in models():
-        if not m.differs:
-            continue
-        detail = "high"
-        out.append(Difference(m.name, "; ".join(m.differs), f"{m.name} · {w}×{h} · {detail}",
-                              tokens(w, h, m.name, detail, rules="billing"),
-                              tokens(w, h, m.name, detail, rules="documented")))
-    out.append(_fit_difference())
-    lo, hi = FRAMING_OVERHEAD
+    for p in catalogue().profiles.values():
+        users = tuple(m.name for m in models() if m.profile is p)
+        if p.differs:
+            case = next((c for c in evidence() if c.measurement.models[0] in users
+                         and c.billing[0].tokens != c.documented[0].tokens), None)
+            m = case.measurement if case else None
+            out.append(Difference(
+                ", ".join(users), p.differs, "measured",
+                m and f"{m.models[0]} · {size(m.width, m.height)} · {m.details[0]} "
+                      f"(measured: {m.measured:,})",
+                case and case.billing[0].tokens, case and case.documented[0].tokens))
+        if p.note:
+            out.append(Difference(", ".join(users), p.note, p.confidence))
+        if p.confidence == "inferred":
+            out.append(Difference(", ".join(users), p.source, "inferred"))
+    responses = tokens(1600, 1600, "gpt-5.4", "high")
+    out.append(Difference(
+        "Chat Completions vs Responses",
+        f"on the gpt-5.4 family a 1600×1600 image billed {responses:,} tokens on the Responses API "
+        f"and about {CHAT_COMPLETIONS_GAP} fewer on Chat Completions, not a clean patch count "
+        "(2026-03). Patchwork estimates the Responses figure; Verify names the endpoint it used",
+        "measured"))
+    framing = " and ".join(f"about {n} on {api}" for api, n in FRAMING_OVERHEAD)
     out.append(Difference(
         "every request",
-        f"a request's reported input total also counts its text and message framing (about "
-        f"{lo}–{hi} tokens for one short user message on Chat Completions), so image tokens are "
-        "measured as the input total with the image minus the same request without it"))
+        f"a request's reported input also counts its text and message framing ({framing} for "
+        "one short user message on gpt-5.x), so image tokens are measured as the input with the "
+        "image minus the same request without it", "measured"))
+    tile_original = ", ".join(family_facts().original_as_high)
+    out.append(Difference(
+        "detail 'original' where a model has none",
+        f"billed as 'high', and Patchwork says so ({tile_original} accepts it and bills it as "
+        "high, measured)", "measured"))
     return tuple(out)
 
 
-# ---- facts the plain-words rules quote ----------------------------------------------------
+# ---- what the guide used to say -----------------------------------------------------------
 
 @dataclass(frozen=True)
-class ModelGroup:
-    """Models that share the same constants, so the prose can name them together."""
-
-    names: tuple[str, ...]
-    values: tuple  # the shared constants, in the order the caller asked for
-
-
-def _groups(family: str, key) -> tuple[ModelGroup, ...]:
-    groups: dict[tuple, list[str]] = {}
-    for m in models():
-        if m.family == family:
-            groups.setdefault(key(m), []).append(m.name)
-    return tuple(ModelGroup(tuple(names), values) for values, names in groups.items())
+class HistoryEntry:
+    when: str  # the guide's edition
+    said: str  # what it said
+    billed: str  # what billing showed, with its date
+    now: str  # where it stands today
 
 
-@cache
-def tile_groups() -> tuple[ModelGroup, ...]:
-    """Tile models grouped by (base tokens, tile tokens)."""
-    return _groups("tile", lambda m: (m.base_tokens, m.tile_tokens))
+HISTORY: tuple[HistoryEntry, ...] = (
+    HistoryEntry("2025 guide", "gpt-5-mini ×1.62 and gpt-5-nano ×2.46",
+                 "billing was ×1.2 and ×1.5 (measured 2025–2026)",
+                 "the guide was corrected by July 2026"),
+    HistoryEntry("2025 guide", "no max-side fit for patch models (4000×1474 on gpt-4.1-mini: "
+                 "2348 tokens by the guide's arithmetic)", "billed 2489 (measured 2025)",
+                 "the current guide documents the fit"),
+    HistoryEntry("2025 guide", "`low` is “a 512px × 512px version … budget of 85 tokens”",
+                 "true for tile models only", "patch models have a `low` profile of their own"),
+    HistoryEntry("early 2026 guide", "gpt-5.4-mini and -nano at 1,536 patches and ×1.62 / ×2.46",
+                 "2,500 patches and ×1.2 (measured 2026-03)", "as the current guide says"),
+    HistoryEntry("current guide (2026-07 to 2026-09)", "gpt-4.1-mini at 6,144 patches at every "
+                 "level", "the one large-image measurement (2400×1800, 2025) fits 1,536",
+                 "billing keeps 1,536: re-measure with Verify"),
+)
 
 
-@cache
-def image_groups() -> tuple[ModelGroup, ...]:
-    """gpt-image models grouped by (base tokens, tile tokens)."""
-    return _groups("image", lambda m: (m.base_tokens, m.tile_tokens))
-
-
-@cache
-def patch_groups() -> tuple[ModelGroup, ...]:
-    """Patch models grouped by (budget, max side, original budget, original max side)."""
-    return _groups("patch", lambda m: (m.patch_budget, m.max_side, m.original_budget,
-                                       m.original_max_side))
-
-
-@cache
-def multiplier_groups() -> tuple[ModelGroup, ...]:
-    """Patch models grouped by (billing multiplier, documented multiplier)."""
-    return _groups("patch", lambda m: (m.multiplier_billing, m.multiplier_documented))
-
-
-def models_with_detail(detail: str) -> tuple[str, ...]:
-    return tuple(m.name for m in models() if detail in m.details)
-
-
-def auto_exceptions() -> tuple[tuple[str, str], ...]:
-    """(model, what 'auto' means there) wherever it is not 'high'."""
-    return tuple((m.name, m.auto_detail) for m in models()
-                 if m.family != "image" and m.auto_detail != "high")
-
-
-def generation_models() -> tuple[str, ...]:
-    return tuple(catalogue().generation["models"])
-
-
-@cache
-def generation_table() -> tuple[tuple[str, tuple[int, ...]], ...]:
-    """(quality, output tokens per size) for the sizes of `generation_options()`."""
-    qualities, sizes = generation_options()
-    model = generation_models()[0]  # one table serves every generation model (spec §4)
-    return tuple((q, tuple(generation_cost(model, q, s).tokens_per_image for s in sizes))
-                 for q in qualities)
-
-
-def partial_image_tokens() -> int:
-    return int(catalogue().generation["partial_image_tokens"])
-
+# ---- lifecycle ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class InferredRule:
-    text: str
+class LifecycleRow:
+    model: str
+    family: str
+    status: str
+    shutdown: str | None
+    replacement: str | None
+    inferred: bool  # the shutdown date is inferred
+
+
+def lifecycle(on: date | str | None = None) -> tuple[LifecycleRow, ...]:
+    """Every model with its status on a day (default today): shutdown dates first, by date.
+
+    Not cached: a running server crosses midnight.
+    """
+    rows = [LifecycleRow(m.name, m.family, m.status(on), m.shutdown, m.replacement,
+                         m.shutdown is not None and m.shutdown_confidence == "inferred")
+            for m in models()]
+    return tuple(sorted(rows, key=lambda r: (r.shutdown is None, r.shutdown or "", r.model)))
+
+
+# ---- generated images ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GenerationTable:
     models: tuple[str, ...]
+    sizes: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[int, ...]], ...]  # (quality, tokens per size)
+    confidence: str
 
 
 @cache
-def inferred_rules() -> tuple[InferredRule, ...]:
-    """Every 'inferred' note calc can attach, found by asking it about every model and choice."""
-    seen: dict[str, list[str]] = {}
-    for m in models():
-        for detail in m.details:
-            for fidelity in m.fidelities:
-                est = estimate(*DIFFERENCE_EXAMPLE_SIZE, m.name, detail, fidelity)
-                for note in est.notes:
-                    if note.kind == "inferred" and m.name not in seen.setdefault(note.text, []):
-                        seen[note.text].append(m.name)
-    return tuple(InferredRule(text, tuple(names)) for text, names in seen.items())
+def generation_table() -> GenerationTable:
+    """The older models' table (§4.1), read through generation_cost."""
+    table = catalogue().generation["table"]
+    sizes = tuple(next(iter(table["tokens"].values())))
+    model = table["models"][0]
+    return GenerationTable(tuple(table["models"]), sizes, tuple(
+        (q, tuple(generation_cost(model, q, s).tokens_per_image for s in sizes))
+        for q in table["tokens"]), table["confidence"])
+
+
+# The guide's per-image prices for gpt-image-2 (a worked example of the formula at $30/1M).
+GUIDE_IMAGE_PRICES = (
+    ("1024x1024", "low", "0.006"), ("1024x1024", "medium", "0.053"),
+    ("1024x1024", "high", "0.211"), ("1024x1536", "low", "0.005"),
+    ("1024x1536", "medium", "0.041"), ("1024x1536", "high", "0.165"),
+    ("1536x1024", "low", "0.005"), ("1536x1024", "medium", "0.041"),
+    ("1536x1024", "high", "0.165"),
+)
+FORMULA_EXAMPLE = ("gpt-image-2", "high", "1024x1024", 7024)  # the notes' worked example
+SIZE_RULE_EXAMPLES = ("1000x1000", "4096x1024", "3200x1024", "512x512", "3840x2176")
+
+
+@dataclass(frozen=True)
+class PriceCheck:
+    size: str
+    quality: str
+    tokens: int
+    usd: Decimal
+    guide: Decimal
+
+    @property
+    def matches(self) -> bool:
+        return self.usd.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP) == self.guide
+
+
+@dataclass(frozen=True)
+class Formula:
+    models: tuple[str, ...]
+    quality_factor: dict[str, int]
+    confidence: str
+    source: str
+    text: str
+    example: tuple[str, str, str, int]  # model, quality, size, expected tokens
+    saf: int
+    tokens: int
+    usd: str  # formatted
+    price: str  # the output price per 1M it is at
+    rules: tuple[str, ...]  # the size rules, in words
+    errors: tuple[tuple[str, str], ...]  # (size, the error calc gives for it)
+    auto: str  # quality auto is estimated as
+    unpublished: tuple[str, ...]  # qualities with no published count…
+    unpublished_models: tuple[str, ...]  # …on these models
+    unpublished_error: str
+    partial_image_tokens: int
+    prices: tuple[PriceCheck, ...]
+
+    @property
+    def matches(self) -> bool:
+        return self.tokens == self.example[3]
+
+
+@cache
+def formula() -> Formula:
+    gen = catalogue().generation
+    f = gen["formula"]
+    model, quality, size_, expected = FORMULA_EXAMPLE
+    w, h = check_generation_size(size_)
+    q = f["quality_factor"][quality]
+    cost = generation_cost(model, quality, size_)
+    errors = []
+    for bad in SIZE_RULE_EXAMPLES:
+        try:
+            check_generation_size(bad)
+        except CalcError as err:
+            errors.append((bad, str(err)))
+    try:
+        generation_cost(f["unpublished_models"][0], f["unpublished"][0], size_)
+        unpublished_error = ""
+    except CalcError as err:
+        unpublished_error = str(err)
+    price = resolve_model(model).price_output
+    prices = tuple(PriceCheck(s, qq, (c := generation_cost(model, qq, s)).tokens_per_image,
+                              c.usd, Decimal(g)) for s, qq, g in GUIDE_IMAGE_PRICES)
+    return Formula(
+        models=tuple(f["models"]), quality_factor=dict(f["quality_factor"]),
+        confidence=f["confidence"], source=f["source"],
+        text=("saf    = (2·q·short + long) // (2·long)\n"
+              "tokens = (q · saf · (2,000,000 + w·h) + 3,999,999) // 4,000,000"),
+        example=FORMULA_EXAMPLE, saf=(2 * q * min(w, h) + max(w, h)) // (2 * max(w, h)),
+        tokens=formula_tokens(q, w, h), usd=format_usd(cost.usd), price=format_usd(price),
+        rules=(f"both sides multiples of {f['side_multiple']}",
+               f"long side at most {f['max_long_side']:,}",
+               f"long side at most {f['max_ratio']}× the short side",
+               f"total pixels between {f['min_pixels']:,} and {f['max_pixels']:,}"),
+        errors=tuple(errors), auto=f["auto_as"], unpublished=tuple(f["unpublished"]),
+        unpublished_models=tuple(f["unpublished_models"]), unpublished_error=unpublished_error,
+        partial_image_tokens=gen["partial_image_tokens"], prices=prices)
+
+
+# ---- prices, tiers and modifiers ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class PriceRow:
+    model: str
+    status: str
+    input: str  # image tokens pay this (text input on vision models)
+    cached_input: str
+    cache_write: str
+    output: str
+    text_input: str  # gpt-image models: text has its own rate
+    long_context: str
+    tiers: str  # tiers beyond standard this model's page confirms
+    regional: bool
+    as_of: str
+    source: str
+    confidence: str
+
+
+def _money(amount: Decimal | None) -> str:
+    return "unknown" if amount is None else format_usd(amount)
+
+
+def _price_row(m: Model) -> PriceRow:
+    p = m.price
+    lc = p.long_context
+    long_context = "" if lc is None else (f"> {lc.above:,} input tokens: ×{lc.input_factor} "
+                                          f"input, ×{lc.output_factor} output")
+    text_input = "" if p.text_input is None else (
+        _money(p.text_input) + ("" if p.text_cached_input is None
+                                else f" (cached {_money(p.text_cached_input)})"))
+    return PriceRow(
+        m.name, m.status(), _money(p.input), _money(p.cached_input),
+        "" if p.cache_write is None else _money(p.cache_write), _money(p.output), text_input,
+        long_context, ", ".join(tier_label(t) for t in p.tiers), p.regional, p.as_of, p.source,
+        p.confidence)
+
+
+def price_table() -> tuple[PriceRow, ...]:
+    """Every priced model (not cached: statuses change with the day)."""
+    return tuple(_price_row(m) for m in models() if m.price is not None)
+
+
+@dataclass(frozen=True)
+class TierRow:
+    tier: str
+    label: str
+    factor: Decimal
+    confirmed_for: tuple[str, ...]  # models whose page confirms it (standard: every model)
+    example: str  # the tier's price of the example image
+
+
+MODIFIER_EXAMPLE = ("gpt-6.1-terra", 1024, 1024, "high")  # the model whose page lists every tier
+
+
+@dataclass(frozen=True)
+class Modifiers:
+    tiers: tuple[TierRow, ...]
+    example: str  # the image the tier prices are for
+    example_tokens: int
+    regional_uplift: Decimal
+    regional_source: str
+    regional_models: tuple[str, ...]
+    regional_example: str
+    cache_write_factor: Decimal
+    long_context_above: int
+    long_context_models: tuple[str, ...]
+
+
+@cache
+def modifiers() -> Modifiers:
+    book = catalogue()
+    model, w, h, detail = MODIFIER_EXAMPLE
+    n = tokens(w, h, model, detail)
+    base = resolve_model(model).price_input * n / 1_000_000
+    tiers = tuple(TierRow(
+        t.name, t.label, t.factor,
+        tuple(m.name for m in models() if m.price and (t.name == "standard"
+                                                      or t.name in m.price.tiers)),
+        format_usd(base * t.factor)) for t in book.tiers.values())
+    return Modifiers(
+        tiers, f"{model} · {size(w, h)} · {detail}", n, book.regional_uplift,
+        book.regional_source, tuple(m.name for m in models() if m.price and m.price.regional),
+        format_usd(base * (1 + book.regional_uplift)), book.cache_write_factor,
+        book.limits["long_context_above"],
+        tuple(m.name for m in models() if m.price and m.price.long_context))
+
+
+@dataclass(frozen=True)
+class CatalogueInfo:
+    as_of: str
+    version: str
+    models: int
+    limits: dict
+
+
+def catalogue_info() -> CatalogueInfo:
+    book = catalogue()
+    return CatalogueInfo(book.as_of, book.version, len(book.models), dict(book.limits))

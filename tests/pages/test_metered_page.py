@@ -1,4 +1,5 @@
-"""The "How it's metered" page under AppTest: it renders, and its checks show the spec's numbers."""
+"""The "How it's metered" page under AppTest: every tab renders, and its checks show the notes'
+numbers (docs/metering.md, edition 2026-12-01), written out here by hand."""
 
 from __future__ import annotations
 
@@ -10,23 +11,29 @@ from streamlit.testing.v1 import AppTest
 import calc
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = next(p for p in (ROOT / "pages" / "metered.py", ROOT / "views" / "metered.py")
-            if p.exists())  # wherever app.py's pages live
+PAGE = ROOT / "pages" / "metered.py"
+SECTIONS = ["The rules", "Profiles", "Worked examples", "Measured evidence", "Generated images",
+            "Prices", "Lifecycle", "Guide vs billing", "History"]
 
-# spec §9 and the guide, written out here: (model, size) → the number calc must reproduce
-GUIDE_EXAMPLES = {
+GUIDE_EXAMPLES = {  # (model, size, detail) → the guide's number (§1, §2.3)
     ("gpt-4o", "1024×1024", "high"): "765",
     ("gpt-4o", "2048×4096", "high"): "1,105",
     ("gpt-4o", "4096×8192", "low"): "85",
-    ("gpt-4.1-mini", "1024×1024", "high"): "1,024",  # patches
-    ("gpt-4.1-mini", "1800×2400", "high"): "1,452",  # patches
+    ("gpt-5.4", "1024×1024", "high"): "1,229",
+    ("gpt-5.4", "2048×2048", "high"): "3,000",
+    ("gpt-6-astra", "2048×2048", "high"): "3,000",
+    ("gpt-5-mini", "1800×2400", "high"): "1,452",  # patches
 }
-MEASURED = [
+MEASURED = [  # §10, in its order
     ("gpt-4o", "1×1", "255"), ("gpt-4o", "1×1", "85"), ("gpt-4.1", "2049×513", "1,445"),
     ("gpt-4.1", "2050×513", "765"), ("gpt-4.1-mini", "4000×1474", "2,489"),
-    ("gpt-4.1-mini", "128×64", "13"), ("gpt-5-mini", "512×512", "308"),
-    ("gpt-5-mini", "2048×768", "1,844"), ("gpt-image-1", "1024×1025", "194"),
-    ("gpt-image-1", "1023×1024", "194"), ("gpt-image-1", "512×513", "323"),
+    ("gpt-4.1-mini", "2400×1800", "2,353"), ("gpt-4.1-mini", "128×64", "13"),
+    ("gpt-5-mini", "512×512", "308"), ("gpt-5-mini", "2048×768", "1,844"),
+    ("gpt-5-mini", "1600×1600", "1,826"), ("gpt-5-nano", "1600×1600", "2,282"),
+    ("gpt-5.4, gpt-5.4-mini, gpt-5.4-nano", "1600×1600", "3,000"),
+    ("gpt-5.6-sol, gpt-6-sol", "7952×5304", "rejected, 41,334 patches"),
+    ("gpt-image-1", "1024×1025", "194"), ("gpt-image-1", "1023×1024", "194"),
+    ("gpt-image-1", "512×513", "323"), ("gpt-image-2", "1024×1024", "7,024"),
 ]
 
 
@@ -41,108 +48,163 @@ def metered() -> AppTest:
     return run()
 
 
-def table(at: AppTest, column: str):
-    """The one dataframe on the page that has `column`."""
-    found = [df.value for df in at.dataframe if column in df.value.columns]
-    assert len(found) == 1, f"expected one table with a {column!r} column, got {len(found)}"
+def table(at: AppTest, *columns: str):
+    """The one dataframe on the page that has all these columns."""
+    found = [df.value for df in at.dataframe if set(columns) <= set(df.value.columns)]
+    assert len(found) == 1, f"expected one table with columns {columns}, got {len(found)}"
     return found[0]
 
 
-def text(at: AppTest) -> str:
-    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption]
-                     + [e.label for e in at.expander])
+def everything(at: AppTest) -> str:
+    """Every text the page shows: prose, captions, titles, labels and every table cell."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.label for e in at.expander] + [t.value for t in at.title]
+    parts += [s.value for s in at.subheader] + [i.value for i in at.info]
+    parts += [c.value for c in at.code] + [t.label for t in at.tabs]
+    parts += [df.value.to_csv() for df in at.dataframe]
+    return "\n".join(parts)
 
 
-def test_renders_without_exception(metered):
+def test_renders_every_tab_without_exception(metered):
     assert not metered.exception
     assert [t.value for t in metered.title] == ["How it's metered"]
-    assert [t.label for t in metered.tabs] == ["The rules", "Worked examples", "Measured evidence",
-                                            "Model catalogue", "Guide vs billing"]
+    assert [t.label for t in metered.tabs] == SECTIONS
     assert not metered.error and not metered.warning
 
 
-def test_catalogue_table_lists_every_model(metered):
-    df = table(metered, "× documented")
-    assert list(df["model"]) == [m.name for m in calc.models()]
-    rows = df.set_index("model")
-    assert rows.loc["gpt-4o", "high detail"] == "85 + 170 per 512 px tile"
-    assert rows.loc["gpt-4o", "input $/1M"] == "$2.50"
-    assert (rows.loc["gpt-5-mini", "× billing"], rows.loc["gpt-5-mini", "× documented"]) == (
-        "×1.2", "×1.62")
-    assert rows.loc["gpt-5.5", "original detail"] == "10,000 patches, long side ≤ 6,000 px"
-    assert rows.loc["gpt-5.4-nano", "input $/1M"] == "—"  # price unknown (spec §7)
-    assert rows.loc["gpt-5.1", "inferred"].startswith("⚠")
-    assert rows.loc["gpt-4o", "inferred"] == ""
-    assert "2026-02-07" in text(metered) and "openai.com/api/pricing" in text(metered)
-
-
-def test_every_worked_example_matches_the_guide(metered):
-    df = table(metered, "guide")
-    got = {(r.model, r.size, r.detail): (r.calc, r.guide, r.match) for r in df.itertuples()}
-    assert got == {key: (n, n, "✓") for key, n in GUIDE_EXAMPLES.items()}
-    labels = [e.label for e in metered.expander]
-    assert len(labels) == len(GUIDE_EXAMPLES) and all(lab.startswith("✓") for lab in labels)
-
-
-def test_worked_examples_show_each_step(metered):
-    steps = [df.value for df in metered.dataframe if "working" in df.value.columns]
-    assert len(steps) == len(GUIDE_EXAMPLES)
-    tall = next(df for df in steps if (df["size after"] == "1024×2048").any())
-    assert list(tall["size after"])[-1] == "768×1536"
-    assert tall["working"].str.contains("85 + 170 × 6 = 1,105", regex=False).any()
-    shrink = next(df for df in steps if (df["size after"] == "1056×1408").any())
-    assert shrink["working"].str.contains("33 × 44 = 1,452", regex=False).any()
-
-
-def test_every_measurement_matches(metered):
-    df = table(metered, "measured")
-    got = [(r.model, r.size, r.measured) for r in df.itertuples()]
-    assert got == MEASURED
-    assert list(df["calc (billing)"]) == [m for _, _, m in MEASURED]
-    assert set(df["match"]) == {"✓"}
-    # the guide's text alone is wrong on exactly the three billing-only cases
-    wrong = df[df["guide right"] == "✗"]
-    assert list(zip(wrong["model"], wrong["guide's text"], strict=True)) == [
-        ("gpt-4.1-mini", "2,348"), ("gpt-5-mini", "415"), ("gpt-5-mini", "2,489")]
-
-
-def test_lists_where_guide_and_billing_differ(metered):
-    body = text(metered)
-    for subject in ("gpt-5-mini", "gpt-5-nano", "gpt-5.2", "patch models", "every request"):
-        assert f"**{subject}**" in body
-    assert "billing **1,229** tokens, the guide **1,659**" in body  # gpt-5-mini, 1,024 patches
-    assert "billing **2,489** tokens, the guide **2,348**" in body  # fit to 2048 first
-    assert "8–13" in body
-
-
-def test_rules_prose_quotes_the_specs_numbers(metered):
-    body = text(metered)
-    for fact in ("Fit in 2,048×2,048", "Short side to 768", "never scaled up",
-                 "brought to **512** px", "base of **65** tokens and **129** per 512 px tile",
-                 "**4,160**", "**6,240**", "√1.5", "adds 100 output tokens",
-                 "in 512×512", "pays 50% of that", "`gpt-5.5` it means `original`",
-                 "budget of 10,000 patches and a max side of 6,000 px"):
-        assert fact in body, fact
-    gen = table(metered, "quality")
-    assert gen.set_index("quality").loc["high"].tolist() == [4160, 6240, 6208]
-    tiles = table(metered, "tokens per tile").set_index("base tokens")
-    assert tiles.loc[2833, "tokens per tile"] == 5667
-
-
-def test_inferred_rules_are_listed(metered):
-    body = text(metered)
-    assert "What “inferred” means" in [s.value for s in metered.subheader]
-    assert "gpt-5.1 is assumed to meter like gpt-5" in body
-    assert "fitted in 512×512" in body
-
-
-def test_a_link_opens_a_section():
-    at = run(section="Measured evidence")
+@pytest.mark.parametrize("section", SECTIONS)
+def test_a_link_opens_each_tab(section):
+    at = run(section=section)
     assert not at.exception
-    assert at.session_state["section"] == "Measured evidence"
+    assert at.session_state["section"] == section
 
 
 def test_a_bad_section_in_a_link_falls_back_to_the_first():
     at = run(section="<script>")
     assert not at.exception and not at.error
     assert at.session_state["section"] == "The rules"
+
+
+def test_nothing_on_the_page_points_outside_the_repository(metered):
+    body = everything(metered)
+    assert "shared/" not in body and "../" not in body.replace("](../calc/", "")
+    assert "docs/metering.md" in body
+
+
+def test_the_rules_tab_shows_the_doc(metered):
+    labels = [e.label for e in metered.expander]
+    assert any(lab.startswith("docs/metering.md") and "2026-12-01" in lab for lab in labels)
+    body = everything(metered)
+    assert "How OpenAI meters images — Patchwork's account (edition 2026-12-01)" in body
+    assert r"\$0.2107" in body  # dollars escaped, not read as maths
+
+
+def test_every_worked_example_matches_the_guide(metered):
+    df = table(metered, "guide", "counts")
+    got = {(r.model, r.size, r.detail): (r.calc, r.guide, r.match) for r in df.itertuples()}
+    assert got == {key: (n, n, "✓") for key, n in GUIDE_EXAMPLES.items()}
+    sizes = {(m, s): after for m, s, after in zip(df["model"], df["size"], df["size after"],
+                                                  strict=True)}
+    assert sizes["gpt-5.4", "2048×2048"] == "1600×1600"
+    assert sizes["gpt-5-mini", "1800×2400"] == "1056×1408"
+    labels = [e.label for e in metered.expander if " — " in e.label and "guide" in e.label]
+    assert len(labels) == len(GUIDE_EXAMPLES) and all(lab.startswith("✓") for lab in labels)
+
+
+def test_every_measurement_matches(metered):
+    df = table(metered, "measured")
+    assert [(r.model, r.size, r.measured) for r in df.itertuples()] == MEASURED
+    assert list(df["calc (billing)"]) == [m for _, _, m in MEASURED]
+    assert set(df["match"]) == {"✓"}
+    wrong = df[df["guide right"] == "✗"]
+    assert list(zip(wrong["model"], wrong["guide's text"], strict=True)) == [
+        ("gpt-4.1-mini", "4,977")]
+    rests = dict(zip(df["model"], df["rests on"], strict=True))
+    assert rests["gpt-5.6-sol, gpt-6-sol"] == "inferred" and rests["gpt-4o"] == ""
+
+
+def test_the_profile_table(metered):
+    df = table(metered, "auto =").set_index("profile")
+    assert list(df.index) == list(calc.catalogue().profiles)
+    astra = df.loc["gpt-6"]
+    assert (astra["models"], astra["low"], astra["high"], astra["original"], astra["auto ="],
+            astra["multiplier"]) == ("gpt-6-astra", "512 / none", "none / 2,500",
+                                     "65535 / none", "original", "×1.2")
+    assert df.loc["gpt-6-like", "confidence"].startswith("inferred")
+    assert "gpt-6.2-sol" in df.loc["gpt-6-like", "models"]
+    assert (df.loc["gpt-5.4", "low"], df.loc["gpt-5.4", "original"]) == ("2048 / 6,144",
+                                                                         "6000 / 10,000")
+    assert df.loc["gpt-4.1-mini", "low"] == "= high"
+    assert df.loc["gpt-4.1-mini", "guide says"] == "low 2048 / 6,144; high 2048 / 6,144"
+    assert "o4-mini ×1.72" in df.loc["budget-1536", "multiplier"]
+
+
+def test_the_rejection_rule(metered):
+    body = everything(metered)
+    assert "30,000 patches per image" in body
+    assert "rejected by the API: 41,334 patches > 30,000" in body
+    assert "requires 41334 patches after processing, exceeding the limit of 30000" in body
+    assert "**6764×4512**, 29,892 patches → **35,871 tokens**" in body  # ⌈29,892 × 1.2⌉
+
+
+def test_the_lifecycle_table(metered):
+    df = table(metered, "replacement")
+    assert sorted(df["model"]) == sorted(m.name for m in calc.models())
+    rows = df.set_index("model")
+    assert (rows.loc["gpt-5", "shutdown"], rows.loc["gpt-5.1", "shutdown"]) == ("2026-12-11",
+                                                                                "2027-04-01")
+    assert rows.loc["gpt-4.5-preview", "shutdown"].endswith("(inferred)")
+    assert rows.loc["gpt-6-astra", "shutdown"] == "none announced"
+    assert rows.loc["o1", "status"] == "shut down"
+    dates = [d[:10] for d in df["shutdown"] if d[0].isdigit()]
+    assert dates == sorted(dates)
+
+
+def test_the_history(metered):
+    df = table(metered, "billing showed")
+    assert list(df["guide"][:3]) == ["2025 guide"] * 3
+    text = df.to_csv()
+    for fact in ("×1.62", "July 2026", "2348", "2489", "early 2026", "2026-03"):
+        assert fact in text, fact
+
+
+def test_guide_vs_billing_and_the_one_token_caveat(metered):
+    body = everything(metered)
+    assert "billing **2,353** tokens, the guide **4,977**" in body
+    assert "about 190 fewer on Chat Completions" in body
+    assert "about 7 on Responses and about 8 on Chat Completions" in body
+    assert "by one token" in body
+    edges = table(metered, "floats")
+    assert list(edges["exact"]) == ["2,500 patches → 3,000", "1,536 patches → 2,489"]
+    assert list(edges["floats"]) == ["2,401 patches → 2,882", "1,457 patches → 2,361"]
+    assert set(edges["match"]) == {"✓"}
+
+
+def test_generated_images(metered):
+    gen = table(metered, "1024×1536").set_index("quality")
+    assert gen.loc["high"].tolist() == [4160, 6240, 6208]
+    body = everything(metered)
+    assert "saf    = (2·q·short + long) // (2·long)" in body
+    assert "✓ `gpt-image-2` · 1024×1024 · `high` → saf 96 → **7,024 tokens**" in body
+    assert r"\$0.2107" in body
+    errors = table(metered, "calc says")
+    assert errors["calc says"].str.contains("multiples of 16").any()
+    prices = table(metered, "calc", "quality")
+    assert set(prices["match"]) == {"✓"} and "$0.211" in set(prices["guide"])
+
+
+def test_prices_with_their_dates_and_the_tiers(metered):
+    df = table(metered, "as of").set_index("model")
+    assert df.loc["gpt-6-astra", "input"] == "$10.00"
+    assert df.loc["gpt-6.2-astra", "as of"] == "2026-11-17"
+    assert df.loc["gpt-5.4-nano", "cached input"] == "unknown"
+    assert df.loc["gpt-6.1-terra", "tiers confirmed"] == "Batch, Flex, Priority"
+    tiers = table(metered, "× standard").set_index("tier")
+    assert tiers.loc["Priority", "× standard"] == "×2"
+    assert tiers.loc["Batch", "× standard"] == "×0.5"
+
+
+def test_inferred_is_shown(metered):
+    body = everything(metered)
+    assert body.count("inferred") >= 8
+    assert "**inferred, low confidence**" in body  # gpt-image-2 input rule

@@ -1,246 +1,349 @@
-"""calc.views.metered: the guide's examples, measured evidence, catalogue, differences.
-
-Every expected number is written here from the spec (shared/spec/metering.md) or the guide, or
-computed independently with exact fractions; none is read back from calc.
-"""
+"""What the "How it's metered" page shows: every known answer written here from the metering notes
+(docs/metering.md, edition 2026-12-01), never from calc's own output."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
-from fractions import Fraction
-from math import ceil
+
+import pytest
 
 import calc
 from calc.views import metered as explain
 
-
-def ceil_times(patches: int, multiplier: str) -> int:
-    return ceil(patches * Fraction(multiplier))
-
-
-# ---- the guide's worked examples ----------------------------------------------------------
-
-# (width, height, model, detail) → (the guide's number, what it counts)
+# (model, size, detail) → (number, what it counts, size the steps end on): §1 and §2.3 of the notes
 GUIDE = {
-    (1024, 1024, "gpt-4o", "high"): (765, "tokens"),  # 170 × 4 + 85
-    (2048, 4096, "gpt-4o", "high"): (1105, "tokens"),  # 170 × 6 + 85
-    (4096, 8192, "gpt-4o", "low"): (85, "tokens"),
-    (1024, 1024, "gpt-4.1-mini", "high"): (1024, "patches"),  # 32 × 32, under the cap
-    (1800, 2400, "gpt-4.1-mini", "high"): (1452, "patches"),  # 33 × 44 after the shrink
+    ("gpt-4o", 1024, 1024, "high"): (765, "tokens", (768, 768)),
+    ("gpt-4o", 2048, 4096, "high"): (1105, "tokens", (768, 1536)),
+    ("gpt-4o", 4096, 8192, "low"): (85, "tokens", None),
+    ("gpt-5.4", 1024, 1024, "high"): (1229, "tokens", None),
+    ("gpt-5.4", 2048, 2048, "high"): (3000, "tokens", (1600, 1600)),
+    ("gpt-6-astra", 2048, 2048, "high"): (3000, "tokens", (1600, 1600)),
+    ("gpt-5-mini", 1800, 2400, "high"): (1452, "patches", (1056, 1408)),
+}
+
+# §10: (models, size, details) → billed tokens, or ("rejected", patches)
+MEASURED = {
+    (("gpt-4o",), 1, 1, ("high", "auto")): 255,
+    (("gpt-4o",), 1, 1, ("low",)): 85,
+    (("gpt-4.1",), 2049, 513, ("high",)): 1445,
+    (("gpt-4.1",), 2050, 513, ("high",)): 765,
+    (("gpt-4.1-mini",), 4000, 1474, ("high",)): 2489,
+    (("gpt-4.1-mini",), 2400, 1800, ("high",)): 2353,
+    (("gpt-4.1-mini",), 128, 64, ("low", "high")): 13,
+    (("gpt-5-mini",), 512, 512, ("high",)): 308,
+    (("gpt-5-mini",), 2048, 768, ("high",)): 1844,
+    (("gpt-5-mini",), 1600, 1600, ("high",)): 1826,
+    (("gpt-5-nano",), 1600, 1600, ("high",)): 2282,
+    (("gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano"), 1600, 1600, ("high",)): 3000,
+    (("gpt-5.6-sol", "gpt-6-sol"), 7952, 5304, ("auto",)): ("rejected", 41334),
+    (("gpt-image-1",), 1024, 1025, ("auto",)): 194,
+    (("gpt-image-1",), 1023, 1024, ("auto",)): 194,
+    (("gpt-image-1",), 512, 513, ("auto",)): 323,
+    (("gpt-image-2",), 1024, 1024, ("high",)): 7024,  # output tokens, quality high
 }
 
 
-def test_the_worked_examples_are_the_guides():
-    got = {(e.width, e.height, e.model, e.detail): (e.expected, e.quantity)
-           for e in explain.GUIDE_EXAMPLES}
+# ---- worked examples -------------------------------------------------------------------------
+
+def test_the_worked_examples_are_the_notes():
+    got = {(w.model, w.width, w.height, w.detail): (w.expected, w.quantity, w.expected_size)
+           for w in explain.GUIDE_EXAMPLES}
     assert got == GUIDE
-    assert all(e.rules == "documented" for e in explain.GUIDE_EXAMPLES)
 
 
-def test_calc_reproduces_every_worked_example():
-    worked = explain.worked_examples()
-    assert len(worked) == len(GUIDE)
-    for w in worked:
-        ex = w.example
-        expected, _ = GUIDE[(ex.width, ex.height, ex.model, ex.detail)]
-        assert w.actual == expected, ex.label
-        assert w.matches, ex.label
+@pytest.mark.parametrize("worked", explain.worked_examples(), ids=lambda w: w.example.label)
+def test_calc_reproduces_every_worked_example(worked):
+    ex = worked.example
+    number, quantity, final = GUIDE[ex.model, ex.width, ex.height, ex.detail]
+    assert worked.actual == number
+    if final:
+        assert worked.final_size == final
+    assert worked.matches
 
 
-def test_worked_examples_carry_the_guides_intermediate_sizes():
-    by_size = {(w.example.width, w.example.height, w.example.model): w
-               for w in explain.worked_examples()}
-    tall = by_size[(2048, 4096, "gpt-4o")].estimate
-    assert (1024, 2048) in [s.size for s in tall.steps]  # 2048×4096 → 1024×2048 → 768×1536
-    assert tall.grid.image == (768, 1536)
-    assert (tall.grid.cols, tall.grid.rows) == (2, 3)
-    shrunk = by_size[(1800, 2400, "gpt-4.1-mini")].estimate
-    assert shrunk.grid.image == (1056, 1408)
-    assert (shrunk.grid.cols, shrunk.grid.rows) == (33, 44)
-    assert any("0.603" in s.explanation for s in shrunk.steps)  # the guide's shrink factor
-
-
-def test_worked_examples_also_give_the_billing_tokens():
-    by_size = {(w.example.width, w.example.height, w.example.model): w
-               for w in explain.worked_examples()}
-    assert by_size[(1024, 1024, "gpt-4.1-mini")].billing_tokens == ceil_times(1024, "1.62")
-    assert by_size[(1800, 2400, "gpt-4.1-mini")].billing_tokens == ceil_times(1452, "1.62")
-    assert by_size[(2048, 4096, "gpt-4o")].billing_tokens == 85 + 170 * 6
-
-
-def test_a_wrong_guide_number_is_reported_as_a_mismatch():
+def test_a_wrong_example_is_reported_as_a_mismatch():
     w = explain.worked_examples()[0]
-    wrong = replace(w, example=replace(w.example, expected=w.example.expected + 1))
-    assert not wrong.matches
+    assert not replace(w, example=replace(w.example, expected=w.example.expected + 1)).matches
+    assert not replace(w, example=replace(w.example, expected_size=(1, 1))).matches
 
 
-# ---- measured evidence ---------------------------------------------------------------------
+# ---- measured evidence -----------------------------------------------------------------------
 
-# spec §9: (model, width, height, details measured alike) → image tokens billed
-SPEC_EVIDENCE = {
-    ("gpt-4o", 1, 1, ("high", "auto")): 255,
-    ("gpt-4o", 1, 1, ("low",)): 85,
-    ("gpt-4.1", 2049, 513, ("high",)): 1445,
-    ("gpt-4.1", 2050, 513, ("high",)): 765,
-    ("gpt-4.1-mini", 4000, 1474, ("high",)): 2489,
-    ("gpt-4.1-mini", 128, 64, ("low", "high")): 13,
-    ("gpt-5-mini", 512, 512, ("high",)): 308,
-    ("gpt-5-mini", 2048, 768, ("high",)): 1844,
-    ("gpt-image-1", 1024, 1025, ("auto",)): 194,
-    ("gpt-image-1", 1023, 1024, ("auto",)): 194,
-    ("gpt-image-1", 512, 513, ("auto",)): 323,
-}
+def test_the_evidence_table_is_the_notes():
+    got = {(m.models, m.width, m.height, m.details):
+           m.measured if m.measured is not None else ("rejected", m.patches)
+           for m in explain.EVIDENCE}
+    assert got == MEASURED
+    assert all(m.shows for m in explain.EVIDENCE)
+    assert [m.models for m in explain.EVIDENCE if m.output] == [("gpt-image-2",)]
 
 
-def test_the_evidence_table_is_the_specs():
-    got = {(m.model, m.width, m.height, m.details): m.measured for m in explain.EVIDENCE}
-    assert got == SPEC_EVIDENCE
-    assert all(m.fidelity == "low" and m.shows for m in explain.EVIDENCE)
-    assert "§9" in explain.EVIDENCE_SOURCE
+@pytest.mark.parametrize("check", explain.evidence(),
+                         ids=lambda c: f"{c.measurement.models[0]}-{c.measurement.width}x"
+                                       f"{c.measurement.height}")
+def test_calc_matches_every_measurement_under_billing(check):
+    m = check.measurement
+    want = MEASURED[m.models, m.width, m.height, m.details]
+    assert len(check.billing) == len(m.models) * len(m.details)
+    for o in check.billing:
+        if isinstance(want, tuple):
+            assert (o.accepted, o.tokens, o.units) == (False, None, 41334)
+        else:
+            assert (o.accepted, o.tokens) == (True, want)
+    assert check.matches
 
 
-def test_calc_matches_every_measurement_under_billing():
-    checks = explain.evidence()
-    assert len(checks) == len(SPEC_EVIDENCE)
-    for c in checks:
-        m = c.measurement
-        assert c.billing == (SPEC_EVIDENCE[(m.model, m.width, m.height, m.details)],) * len(
-            m.details), m
-        assert c.matches, m
+def test_the_rejection_rests_on_gpt_6_sols_inferred_profile():
+    rejected = next(c for c in explain.evidence() if c.measurement.measured is None)
+    assert rejected.inferred  # gpt-6-sol has no row in the guide
+    assert explain.outcome_text(rejected.billing) == "rejected, 41,334 patches"
+    assert not next(c for c in explain.evidence() if c.measurement.models == ("gpt-4o",)).inferred
 
 
-def test_evidence_shows_where_the_guides_text_would_be_wrong():
-    wrong = {(c.measurement.model, c.measurement.width, c.measurement.height): c.documented
-             for c in explain.evidence() if not c.guide_agrees}
-    assert wrong == {
-        ("gpt-4.1-mini", 4000, 1474): (2348,),  # spec §2: "not the 2348 the older text gives"
-        ("gpt-5-mini", 512, 512): (ceil_times(256, "1.62"),),
-        ("gpt-5-mini", 2048, 768): (ceil_times(1536, "1.62"),),
-    }
+def test_the_guide_alone_is_wrong_only_on_gpt_4_1_minis_budget():
+    wrong = [(c.measurement.models, c.measurement.width, c.measurement.height,
+              explain.outcome_text(c.documented)) for c in explain.evidence()
+             if not c.guide_agrees]
+    assert wrong == [(("gpt-4.1-mini",), 2400, 1800, "4,977")]  # §6: 6,144 gives 4977
 
 
 def test_a_wrong_measurement_is_reported_as_a_mismatch():
     c = explain.evidence()[0]
-    wrong = replace(c, measurement=replace(c.measurement, measured=c.measurement.measured + 1))
-    assert not wrong.matches and not wrong.guide_agrees
+    assert not replace(c, measurement=replace(c.measurement, measured=256)).matches
 
 
-# ---- the catalogue as a table --------------------------------------------------------------
+# ---- profiles --------------------------------------------------------------------------------
 
-def test_the_catalogue_table_lists_every_model_once_in_order():
-    table = explain.catalogue_table()
-    assert [r.name for r in table.rows] == [m.name for m in calc.models()]
-    assert table.as_of == "2026-02-07"  # spec §7
-    assert "openai.com/api/pricing" in table.source
-    assert table.batch_discount == Decimal("0.5")  # batch = 50 % of standard
-
-
-def test_catalogue_rows_carry_the_specs_constants_and_prices():
-    rows = {r.name: r for r in explain.catalogue_table().rows}
-    gpt4o = rows["gpt-4o"]
-    assert (gpt4o.family, gpt4o.base_tokens, gpt4o.tile_tokens) == ("tile", 85, 170)
-    assert gpt4o.constants == "85 + 170 per 512 px tile"
-    assert gpt4o.multiplier_billing is None and gpt4o.original is None
-    assert gpt4o.price_input == Decimal("2.50") and gpt4o.price_cached_input == Decimal("1.25")
-    assert rows["gpt-4o-mini"].constants == "2,833 + 5,667 per 512 px tile"
-
-    mini = rows["gpt-5-mini"]
-    assert (mini.multiplier_billing, mini.multiplier_documented) == (Decimal("1.2"),
-                                                                     Decimal("1.62"))
-    assert mini.constants == "1,536 patches of 32 px, long side ≤ 2,048 px"
-    assert mini.differs and not mini.is_inferred
-    assert mini.price_cached_input == Decimal("0.025")  # 10 % of 0.25
-
-    big = rows["gpt-5.4"]
-    assert big.original == "10,000 patches, long side ≤ 6,000 px"
-    assert "original" in big.details and big.is_inferred
-    assert big.patch_budget == 2500
-
-    image = rows["gpt-image-1"]
-    assert (image.base_tokens, image.tile_tokens, image.fidelities) == (65, 129, ("low", "high"))
-    assert (image.price_input, image.price_output) == (Decimal("10.00"), Decimal("40.00"))
-    assert rows["gpt-image-1-mini"].fidelities == ("low",)
-    assert rows["gpt-4.1"].fidelities == ()  # fidelity is not a choice on a vision model
-    assert rows["gpt-5.1"].is_inferred and not rows["gpt-5"].is_inferred
-    assert rows["gpt-5.4-nano"].price_input is None  # spec §7: unknown
+def test_one_profile_row_per_catalogue_profile():
+    rows = explain.profile_table()
+    assert [r.name for r in rows] == list(calc.catalogue().profiles)
+    used = [m for r in rows for m in r.models]
+    patch = [m.name for m in calc.models() if m.family == "patch"]
+    assert sorted(used) == sorted(patch) and len(used) == len(set(used))
 
 
-# ---- where the guide and billing differ ----------------------------------------------------
+PROFILES = {  # §2.2: models → (low, high, original, auto, multiplier, confidence)
+    ("gpt-6-astra",): ("512 / none", "none / 2,500", "65535 / none", "original", "×1.2",
+                       "documented"),
+    ("gpt-6-sol", "gpt-6-luna", "gpt-6.1-sol", "gpt-6.1-terra", "gpt-6.2-astra", "gpt-6.2-sol"):
+        ("512 / none", "none / 2,500", "65535 / none", "original", "×1.2", "inferred"),
+    ("gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna"):
+        ("512 / none", "2048 / 2,500", "65535 / none", "original", "×1.2", "documented"),
+    ("gpt-5.5",): ("512 / none", "2048 / 2,500", "6000 / 10,000", "original", "×1.2",
+                   "documented"),
+    ("gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano"):
+        ("2048 / 6,144", "2048 / 2,500", "6000 / 10,000", "high", "×1.2", "documented"),
+    ("gpt-5.2",): ("2048 / 6,144", "2048 / 6,144", "— (billed as high)", "high", "×1.2",
+                   "documented"),
+    ("gpt-4.1-mini",): ("= high", "2048 / 1,536", "— (billed as high)", "high", "×1.62",
+                        "measured"),
+}
 
-def test_differences_cover_spec_section_5():
+
+def test_profile_rows_are_the_notes_table():
+    rows = {r.models: r for r in explain.profile_table()}
+    for key, want in PROFILES.items():
+        r = rows[key]
+        assert (r.low, r.high, r.original, r.auto, r.multiplier_text, r.confidence) == want, key
+    old = next(r for r in rows.values() if "gpt-5-mini" in r.models)
+    assert (old.low, old.high) == ("= high", "2048 / 1,536")
+    assert dict(old.multipliers) == {"gpt-5-mini": Decimal("1.2"), "gpt-5-nano": Decimal("1.5"),
+                                     "gpt-4.1-nano": Decimal("2.46"), "o4-mini": Decimal("1.72")}
+    assert "gpt-5-nano ×1.5" in old.multiplier_text
+    mini = rows[("gpt-4.1-mini",)]
+    assert mini.documented == "low 2048 / 6,144; high 2048 / 6,144" and "6,144" in mini.differs
+    assert rows[("gpt-6-astra",)].documented == ""
+    assert rows[("gpt-6-sol", "gpt-6-luna", "gpt-6.1-sol", "gpt-6.1-terra", "gpt-6.2-astra",
+                 "gpt-6.2-sol")].inferred
+
+
+def test_level_text():
+    assert explain.level_text(None) == "— (billed as high)"
+    assert explain.level_text(calc.catalogue().profiles["gpt-6"].level("billing", "high")) == \
+        "none / 2,500"
+
+
+# ---- rejection -------------------------------------------------------------------------------
+
+def test_the_rejection_rule_and_its_ways_out():
+    rej = explain.rejection()
+    assert rej.limit == 30000  # §2.4
+    assert (rej.model, rej.size, rej.detail) == ("gpt-5.6-sol", (7952, 5304), "auto")
+    assert not rej.estimate.accepted and rej.estimate.units == 41334
+    assert rej.estimate.reason == "rejected by the API: 41,334 patches > 30,000"
+    assert rej.message == ("The image you provided requires 41334 patches after processing, "
+                           "exceeding the limit of 30000.")
+    assert rej.estimate.largest_accepted == (6764, 4512)  # §2.4, measured accepted
+    assert rej.largest.accepted and rej.largest.units == 29892
+    assert rej.largest.tokens == -(-29892 * 12 // 10)  # ⌈29,892 × 1.2⌉
+    assert rej.at_high.accepted and rej.at_high.units <= 2500
+    # only levels without a budget reach it (§2.4): gpt-5.6-* and gpt-6-* and gpt-5.5's low
+    assert set(rej.reaches) == {"gpt-6", "gpt-6-like", "gpt-5.6", "gpt-5.5"}
+
+
+# ---- knife edges -----------------------------------------------------------------------------
+
+def test_knife_edges_are_the_notes_and_computed_live():
+    got = {(k.edge.model, k.edge.width, k.edge.height): k for k in explain.knife_edges()}
+    astra = got["gpt-5.4", 1659, 1659]
+    assert (astra.exact_patches, astra.exact_tokens) == (2500, 3000)  # 50 × 50
+    assert (astra.float_patches, astra.float_tokens) == (49 * 49, 2882)
+    mini = got["gpt-4.1-mini", 1560, 1040]
+    assert (mini.exact_patches, mini.exact_tokens, mini.float_tokens) == (48 * 32, 2489, 2361)
+    assert all(k.matches and k.note.startswith("on a patch boundary") for k in got.values())
+    assert "by one token" in explain.ONE_TOKEN_CAVEAT
+
+
+# ---- differences and history -----------------------------------------------------------------
+
+def test_differences_come_from_the_catalogue_and_the_notes():
     diffs = {d.subject: d for d in explain.differences()}
-    assert {"gpt-5-mini", "gpt-5-nano", "gpt-5.2", "patch models", "every request"} <= set(diffs)
-    # On 1024×1024 (1,024 patches, no fitting) only the multiplier differs.
-    assert (diffs["gpt-5-mini"].billing, diffs["gpt-5-mini"].documented) == (
-        ceil_times(1024, "1.2"), ceil_times(1024, "1.62"))
-    assert (diffs["gpt-5-nano"].billing, diffs["gpt-5-nano"].documented) == (
-        ceil_times(1024, "1.5"), ceil_times(1024, "2.46"))
-    assert (diffs["gpt-5.2"].billing, diffs["gpt-5.2"].documented) == (ceil_times(1024, "1.2"),
-                                                                       1024)
-    fit = diffs["patch models"]
-    assert "2,048" in fit.text and "4000×1474" in fit.example
-    assert (fit.billing, fit.documented) == (2489, 2348)
-    framing = diffs["every request"]
-    assert "8–13" in framing.text and framing.example is None
+    mini = diffs["gpt-4.1-mini"]
+    assert (mini.billing, mini.documented) == (2353, 4977)  # §6
+    assert "2400×1800" in mini.example and mini.evidence == "measured"
+    chat = diffs["Chat Completions vs Responses"]
+    assert "3,000" in chat.text and "190" in chat.text
+    framing = diffs["every request"].text
+    assert "about 7 on Responses" in framing and "about 8 on Chat Completions" in framing
+    assert diffs["gpt-5.2"].text == "gpt-5.2's sizing is documented, not measured"
+    assert any(d.evidence == "inferred" and "gpt-6-sol" in d.subject for d in diffs.values())
+    assert "gpt-5.1" in diffs["detail 'original' where a model has none"].text
 
 
-def test_differences_are_built_from_the_catalogue():
-    diffs = explain.differences()
-    differing = [m for m in calc.models() if m.differs]
-    assert [d.subject for d in diffs[:len(differing)]] == [m.name for m in differing]
-    for d, m in zip(diffs, differing, strict=False):
-        assert all(text in d.text for text in m.differs)
-    subjects = {d.subject for d in diffs}
-    assert "gpt-4.1-mini" not in subjects and "gpt-4o" not in subjects  # the two rule sets agree
+def test_history_has_the_four_changes_with_their_dates():
+    text = " ".join(f"{h.when} {h.said} {h.billed} {h.now}" for h in explain.HISTORY)
+    for fact in ("×1.62", "×2.46", "July 2026", "2348", "2489", "85 tokens", "early 2026",
+                 "2026-03", "6,144"):
+        assert fact in text, fact
+    assert all(h.when and h.said and h.billed and h.now for h in explain.HISTORY)
 
 
-# ---- facts the plain-words rules quote -----------------------------------------------------
+# ---- lifecycle -------------------------------------------------------------------------------
 
-def test_tile_groups_are_the_specs_table():
-    groups = {g.values: set(g.names) for g in explain.tile_groups()}
-    assert groups[(70, 140)] >= {"gpt-5", "gpt-5-chat-latest"}
-    assert groups[(85, 170)] == {"gpt-4o", "gpt-4.1", "gpt-4.5-preview"}
-    assert groups[(2833, 5667)] == {"gpt-4o-mini"}
-    assert groups[(75, 150)] == {"o1", "o1-pro", "o3"}
-    assert groups[(65, 129)] == {"computer-use-preview"}
-    assert [g.values for g in explain.image_groups()] == [(65, 129)]
-
-
-def test_patch_and_multiplier_groups_are_the_specs_table():
-    budgets = {g.values: set(g.names) for g in explain.patch_groups()}
-    assert budgets[(2500, 2048, 10000, 6000)] == {"gpt-5.4", "gpt-5.5"}
-    assert "gpt-4.1-mini" in budgets[(1536, 2048, None, None)]
-    mults = {g.values: set(g.names) for g in explain.multiplier_groups()}
-    assert mults[(Decimal("1.2"), Decimal("1.62"))] == {"gpt-5-mini"}
-    assert mults[(Decimal("1.5"), Decimal("2.46"))] == {"gpt-5-nano"}
-    assert mults[(Decimal("1.72"), Decimal("1.72"))] == {"o4-mini"}
+SHUTDOWNS = {  # §8 of the notes
+    "computer-use-preview": "2026-07-23", "gpt-5-chat-latest": "2026-07-23", "o1": "2026-10-23",
+    "o1-pro": "2026-10-23", "o4-mini": "2026-10-23", "gpt-4.1-nano": "2026-10-23",
+    "gpt-image-1": "2026-10-23", "gpt-image-1.5": "2026-12-01", "gpt-image-1-mini": "2026-12-01",
+    "gpt-5": "2026-12-11", "gpt-5-mini": "2026-12-11", "gpt-5-nano": "2026-12-11",
+    "o3": "2026-12-11", "gpt-4o": "2027-01-14", "gpt-4o-mini": "2027-01-14",
+    "gpt-4.1": "2027-01-14", "gpt-4.1-mini": "2027-01-14", "gpt-5.1": "2027-04-01",
+}
 
 
-def test_detail_facts():
-    assert set(explain.models_with_detail("original")) == {"gpt-5.4", "gpt-5.5"}
-    assert explain.auto_exceptions() == (("gpt-5.5", "original"),)
+def test_lifecycle_lists_every_model_by_shutdown_date():
+    rows = explain.lifecycle("2026-12-01")
+    assert sorted(r.model for r in rows) == sorted(m.name for m in calc.models())
+    dated = [r for r in rows if r.shutdown]
+    assert [r.shutdown for r in dated] == sorted(r.shutdown for r in dated)
+    assert rows.index(dated[-1]) == len(dated) - 1  # the undated (active) ones come last
+    assert {r.model: r.shutdown for r in dated if r.model != "gpt-4.5-preview"} == SHUTDOWNS
+    assert next(r for r in rows if r.model == "gpt-4.5-preview").inferred  # "shut down (2025)"
 
 
-def test_generation_table_is_the_specs():
-    assert explain.generation_table() == (
-        ("low", (272, 408, 400)),
-        ("medium", (1056, 1584, 1568)),
-        ("high", (4160, 6240, 6208)),
-    )
-    assert calc.generation_options()[1] == ("1024x1024", "1024x1536", "1536x1024")
-    assert explain.partial_image_tokens() == 100
-    assert set(explain.generation_models()) == {"gpt-image-1", "gpt-image-1.5",
-                                                "gpt-image-1-mini"}
+@pytest.mark.parametrize("on, model, status", [
+    ("2026-12-01", "gpt-image-1.5", "shut down"),  # on its date
+    ("2026-11-30", "gpt-image-1.5", "deprecated"),
+    ("2026-12-01", "gpt-5", "deprecated"),
+    ("2026-12-11", "gpt-5", "shut down"),
+    ("2026-12-01", "gpt-6-astra", "active"),
+])
+def test_lifecycle_status_on_a_day(on, model, status):
+    assert next(r for r in explain.lifecycle(on) if r.model == model).status == status
 
 
-def test_inferred_rules_are_collected_from_calcs_notes():
-    rules = {r.text: set(r.models) for r in explain.inferred_rules()}
-    patch_models = {m.name for m in calc.models() if m.family == "patch"}
-    low = [models for text, models in rules.items() if "'low'" in text]
-    assert low == [patch_models]  # spec §2: low on patch models is inferred
-    square = [models for text, models in rules.items() if "square" in text]
-    assert square == [{"gpt-image-1", "gpt-image-1.5"}]  # the mini has no high fidelity
-    assert any(models == {"gpt-5.1"} for models in rules.values())
-    assert any(models == {"gpt-5.4"} for models in rules.values())
-    assert not any("gpt-4o" in models for models in rules.values())
+# ---- generated images ------------------------------------------------------------------------
+
+def test_the_older_generation_table_is_the_notes():
+    g = explain.generation_table()
+    assert g.sizes == ("1024x1024", "1024x1536", "1536x1024")
+    assert g.rows == (("low", (272, 408, 400)), ("medium", (1056, 1584, 1568)),
+                      ("high", (4160, 6240, 6208)))
+    assert set(g.models) == {"gpt-image-1", "gpt-image-1.5", "gpt-image-1-mini"}
+
+
+def test_the_formula_its_example_and_the_size_rules():
+    f = explain.formula()
+    assert f.quality_factor == {"low": 16, "medium": 48, "high": 96}
+    assert (f.saf, f.tokens, f.usd, f.price) == (96, 7024, "$0.2107", "$30.00")  # §4.2
+    assert f.confidence == "derived" and f.matches
+    errors = dict(f.errors)
+    assert "multiples of 16" in errors["1000x1000"]
+    assert "3,840" in errors["4096x1024"]
+    assert "3×" in errors["3200x1024"]
+    assert "655,360" in errors["512x512"] and "8,294,400" in errors["3840x2176"]
+    assert f.auto == "medium" and set(f.unpublished) == {"xhigh", "max"}
+    assert "no published token count" in f.unpublished_error
+    assert f.partial_image_tokens == 100
+
+
+def test_the_guides_per_image_prices_come_out_of_the_formula():
+    prices = {(p.size, p.quality): p for p in explain.formula().prices}
+    assert prices["1024x1024", "high"].guide == Decimal("0.211")
+    assert prices["1536x1024", "medium"].guide == Decimal("0.041")
+    assert len(prices) == 9 and all(p.matches for p in prices.values())
+
+
+# ---- prices and modifiers --------------------------------------------------------------------
+
+def test_price_rows_carry_their_date_source_and_confidence():
+    rows = {r.model: r for r in explain.price_table()}
+    assert set(rows) == {m.name for m in calc.models()}
+    astra = rows["gpt-6-astra"]
+    assert (astra.input, astra.cached_input, astra.cache_write, astra.output) == (
+        "$10.00", "$1.00", "$12.50", "$50.00")  # §8
+    assert astra.as_of == "2026-11-21" and astra.source and astra.confidence == "documented"
+    assert rows["gpt-6.2-sol"].as_of == "2026-11-17"
+    assert rows["gpt-5.4-nano"].cached_input == "unknown"
+    assert rows["gpt-5.4"].long_context == "> 272,000 input tokens: ×2 input, ×1.5 output"
+    terra = rows["gpt-6.1-terra"]
+    assert terra.tiers == "Batch, Flex, Priority" and terra.regional
+    assert rows["gpt-image-2"].text_input == "$5.00 (cached $1.25)"
+    assert rows["gpt-image-2"].output == "$30.00"
+
+
+def test_tiers_and_modifiers():
+    mods = explain.modifiers()
+    factors = {t.tier: t.factor for t in mods.tiers}
+    assert factors == {"standard": 1, "batch": Decimal("0.5"), "flex": Decimal("0.5"),
+                       "priority": 2}  # §8
+    tiers = {t.tier: t for t in mods.tiers}
+    assert "gpt-6.1-terra" in tiers["priority"].confirmed_for
+    assert "gpt-5.4" not in tiers["priority"].confirmed_for  # not confirmed for it
+    # gpt-6.1-terra 1024×1024 high: ⌈1024 × 1.2⌉ = 1229 tokens at $1.00/1M
+    assert mods.example_tokens == 1229
+    assert tiers["standard"].example == calc.format_usd(Decimal("0.001229"))
+    assert tiers["priority"].example == calc.format_usd(Decimal("0.002458"))
+    assert mods.regional_uplift == Decimal("0.10") and mods.regional_models == ("gpt-6.1-terra",)
+    assert mods.cache_write_factor == Decimal("1.25") and mods.long_context_above == 272000
+    assert set(mods.long_context_models) == {"gpt-5.4", "gpt-6.1-sol", "gpt-6.1-terra"}
+
+
+# ---- facts and the doc -----------------------------------------------------------------------
+
+def test_family_facts_are_the_notes():
+    f = explain.family_facts()
+    assert (f.tile_fit, f.tile_short, f.tile_cell, f.patch_cell) == (2048, 768, 512, 32)
+    groups = {b: set(n) for n, b, _ in f.tile_groups}
+    assert groups[2833] == {"gpt-4o-mini"} and groups[65] == {"computer-use-preview"}
+    assert (f.image_short, f.image_base, f.image_tile) == (512, 65, 129)
+    assert (f.fidelity_square, f.fidelity_other) == (4160, 6240)
+    assert f.low_fidelity_only == ("gpt-image-1-mini",)
+    assert (f.image2_enlarge, f.image2_aspect_cap, f.image2_budget) == (1024, 3, 1536)
+    assert "gpt-5.5" in f.auto_original and "gpt-5.4" not in f.auto_original
+    assert f.original_as_high == ("gpt-5.1",)
+
+
+def test_the_doc_is_the_repositorys_own():
+    assert explain.DOC == "docs/metering.md" and explain.EDITION == "2026-12-01"
+    text = explain.doc_text()
+    assert text is not None and "edition 2026-12-01" in text
+    for heading in ("Tile models", "profiles", "30,000-patch rejection", "Detail levels",
+                    "gpt-image models reading an image", "Generated images", "Prices and "
+                    "modifiers", "Lifecycle", "Names", "Reading usage back", "Knife edges",
+                    "guide and billing differ", "History"):
+        assert heading in text, heading
+    for mark in ("documented", "measured", "inferred", "derived"):
+        assert f"*{mark}*" in text or f"**{mark}**" in text, mark
+    assert "shared/" not in text
+    assert "shared/" not in explain.__doc__ + explain.EVIDENCE_SOURCE
