@@ -367,7 +367,7 @@ def recording(measure_fn: Callable[[int, int], Measurement],
 
 def calibration_records(result: CalibrationResult) -> list[dict[str, Any]]:
     """One table row per size measured in a calibration run."""
-    unit = "patches" if result.family == "patch" else "tiles"
+    unit = "patches" if result.family in ("patch", "image2") else "tiles"
     return [
         {
             "size": f"{p.width}×{p.height}",
@@ -377,17 +377,24 @@ def calibration_records(result: CalibrationResult) -> list[dict[str, Any]]:
             "image tokens": p.image_tokens,
             "billing rules": p.billing,
             "documented rules": p.documented,
-            "matches": ", ".join(r for r, v in (("billing", p.billing),
-                                                ("documented", p.documented))
-                                 if v == p.image_tokens) or "neither",
+            "matches": _matches(p),
         }
         for p in result.points
     ]
 
 
+def _matches(p) -> str:
+    """Which rules reproduce a point; a knife-edge size (§2.5) also names the float count."""
+    said = [r for r, v in (("billing", p.billing), ("documented", p.documented))
+            if v == p.image_tokens]
+    if p.float_tokens is not None and p.float_tokens == p.image_tokens and not said:
+        return "floating point (knife edge)"
+    return ", ".join(said) or "neither"
+
+
 def calibration_fit(result: CalibrationResult) -> str:
     """The fitted constants in words, e.g. '×1.2' or '85 + 170 × tiles'."""
-    if result.family == "patch":
+    if result.family in ("patch", "image2"):
         return "—" if result.multiplier is None else f"×{result.multiplier}"
     if result.base is None:
         return "—"

@@ -401,11 +401,12 @@ def test_calibration_run_finds_the_multiplier_and_logs_each_point(env, fake, db)
     row = table.set_index("size").loc["512×512"]
     assert (row["patches"], row["image tokens"], row["matches"]) == (256, 308, "billing, documented")
     rows = log_rows(db)
-    assert len(rows) == len(table) == 7
+    assert len(rows) == len(table) == 8  # 7 sizes and the knife edge 1560×1040 (spec §2.5)
+    assert table.set_index("size").loc["1560×1040", "matches"] == "floating point (knife edge)"
     assert {r.method for r in rows} == {"count"}
-    assert len(fake.requests) == 14  # with and without the image, per size
+    assert len(fake.requests) == 16  # with and without the image, per size (8 sizes)
     at.run()
-    assert len(fake.requests) == 14  # a rerun does not calibrate again
+    assert len(fake.requests) == 16  # a rerun does not calibrate again
 
 
 def test_calibration_stopped_by_a_failure_keeps_its_points(env, fake, db, monkeypatch):

@@ -188,8 +188,12 @@ def test_caption_auto_low_unknown_price_and_fidelity():
         "gpt-4o · auto → high · 1×1 → 1×1 · 1×1 tiles · 255 tokens · $0.00064")
     assert caption(calc.estimate(4096, 8192, "gpt-4o", "low")) == (
         "gpt-4o · low · 4096×8192 → 256×512 · low detail: base tokens only · 85 tokens · $0.00021")
+    # spec §2.2, §8: gpt-5.4-nano ×1.2 → ⌈256 × 1.2⌉ = 308 tokens × $0.20/1M = $0.0000616
     assert caption(calc.estimate(512, 512, "gpt-5.4-nano", "high")).endswith(
-        "16×16 patches · 630 tokens · price unknown")  # ⌈256 × 2.46⌉ = 630
+        "16×16 patches · 308 tokens · $0.000062")
+    # a rejection has no price: gpt-6-sol auto = original, 249 × 166 = 41,334 patches (§2.4)
+    assert caption(calc.estimate(7952, 5304, "gpt-6-sol")).endswith(
+        "249×166 patches · rejected by the API: 41,334 patches > 30,000")
     # gpt-image-1 1024×1024, fidelity high: 512×512, 1 tile: 65 + 129 = 194, + 4,160 (square)
     assert caption(calc.estimate(1024, 1024, "gpt-image-1", "auto", "high")) == (
         "gpt-image-1 · fidelity high · 1024×1024 → 512×512 · 1×1 tiles · 4,354 tokens · $0.0435")
