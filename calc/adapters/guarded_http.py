@@ -42,6 +42,16 @@ def endpoint_refusal(host: str, port: int, policy: AddressPolicy) -> str | None:
         return None
 
 
+def literal_refusal(host: str, policy: AddressPolicy) -> str | None:
+    """For a host written as an IP address, why the policy refuses it; None for a host name
+    (names are resolved and checked on every connection instead)."""
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+    return _refusal(host, [ip], policy)
+
+
 def _refusal(host: str, addresses: list, policy: AddressPolicy) -> str | None:
     for ip in addresses:  # one refused address refuses the host, as for image URLs
         found = None if any(ip in net for net in policy.allowed) else _non_public(ip)

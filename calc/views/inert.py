@@ -22,9 +22,15 @@ LIMIT = 120  # characters of one value in a message
 MESSAGE_LIMIT = 2_000  # a whole message: a backstop, so no message swamps the page
 ELLIPSIS = "…"
 
-# Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all
-# also breaks Streamlit's own :colour[…] / :material/…: directives, $maths$ and autolinks.
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# The characters that make Markdown do something: links and images ([ ]), HTML and autolinks
+# (< >), emphasis and code (* _ ~ `), maths ($), tables (|), headings (#), Streamlit's
+# :colour[…] directives ([). Backslash-escaped (CommonMark allows it for any punctuation);
+# the rest of a message (. , : ( ) -) reads as written.
+_SPECIAL = re.compile(r"([\\`*_\[\]<>$~|#])")
+# GFM turns bare addresses into links: break the scheme, www. and e-mail forms.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9+.\-])(:)(?=//)|(?<=\bwww)(\.)|(@)")
+# "- x", "+ x", "1. x", "---" would be lists or rules; "127.0.0.1" and "-3" are not.
+_LIST_START = re.compile(r"^(\s*\d{0,9})([-+.)])(?=[\s\-]|$)")
 # Line breaks would start new blocks (headings, lists, tables); controls and bidirectional
 # overrides would make the text read differently from what it is.
 _BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
@@ -51,7 +57,9 @@ def plain(text: Any, limit: int = MESSAGE_LIMIT) -> str:
 
 def md(text: Any, limit: int = MESSAGE_LIMIT) -> str:
     """`text` shown exactly as typed when rendered as Markdown (st.markdown, st.error, …)."""
-    return _PUNCTUATION.sub(r"\\\1", plain(text, limit))
+    escaped = _SPECIAL.sub(r"\\\1", plain(text, limit))
+    escaped = _AUTOLINK.sub(lambda m: "\\" + m.group(0), escaped)
+    return _LIST_START.sub(r"\1\\\2", escaped, count=1)
 
 
 def cell(value: Any) -> Any:
