@@ -6,7 +6,7 @@ import difflib
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from calc.engine.errors import UnknownModelError
@@ -151,7 +151,7 @@ def _names() -> dict[str, str]:
     return names
 
 
-@cache
+@lru_cache(maxsize=512)  # bounded: links and CSV files can carry any number of names
 def resolve_model(name: str) -> Model:
     """Exact name or alias first, then the longest known name the given one extends.
 
@@ -167,8 +167,9 @@ def resolve_model(name: str) -> Model:
     prefixes = [known for known in names if key.startswith(known + "-")]
     if prefixes:
         return catalogue().models[names[max(prefixes, key=len)]]
-    close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.5)
+    close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.5) if len(key) < 100 else []
     hint = f"; did you mean {' or '.join(close)}?" if close else ""
+    shown = name if len(name) <= 120 else name[:119] + "…"  # a message, not an echo of any size
     raise UnknownModelError(
-        f"unknown model {name!r}{hint} (known: {', '.join(m.name for m in models())})"
+        f"unknown model {shown!r}{hint} (known: {', '.join(m.name for m in models())})"
     )
