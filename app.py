@@ -1,5 +1,7 @@
 """Patchwork: the router. Page config, navigation and the shared sidebar; nothing else."""
 
+import logging
+
 import streamlit as st
 
 import calc
@@ -22,4 +24,9 @@ with st.sidebar:
     st.caption(f"Prices and rules as of **{book.as_of}** · {len(book.models)} models  \n"
                f"Source: {book.source}")
 
-page.run()
+try:
+    page.run()
+except Exception:  # the page boundary: the traceback is for the operator, not the visitor
+    logging.getLogger("patchwork").exception("page %s failed", page.title)
+    st.error("Something went wrong on this page. It has been logged for the operator; try "
+             "again, or reload the page.")

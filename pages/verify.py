@@ -376,8 +376,11 @@ def _measure_section(loaded, est, settings, access: va.Access,
     result = s["verify_results"].get(ckey)
     if result is not None:
         _show_result(result, fresh)
-        st.button(vv.again_label(preview), key="verify_again", disabled=not ready,
-                  on_click=_request, args=("measure", ckey, True))
+        again_blocked = _why_disabled(access, preview)  # what was just spent counts
+        st.button(vv.again_label(preview), key="verify_again", disabled=bool(again_blocked),
+                  on_click=_request, args=("measure", ckey, True), help=again_blocked)
+        if again_blocked and again_blocked != blocked:
+            st.caption(_md(f"🚫 Disabled: {again_blocked}."))
 
 
 # --- calibration -------------------------------------------------------------------------------
@@ -423,8 +426,8 @@ def _calibration_section(settings: dict, access: va.Access) -> bool:
     if job is not None and (job.finished or not access.ready):
         s["verify_calibration"] = job.result()
         s["verify_calib_job"] = None
-        if job.error:
-            s["verify_calib_error"] = vv.scrub(job.error, access.key)
+        if s["verify_calibration"].error:  # an API error, or a stop
+            s["verify_calib_error"] = vv.scrub(s["verify_calibration"].error, access.key)
         job = None
     result = s["verify_calibration"]
     if result is not None and job is None:
