@@ -73,8 +73,9 @@ def csv_frame(frame):
     """A copy of a DataFrame with every text cell (and column name) passed through `cell`."""
     out = frame.copy()
     for name in out.columns:
-        if out[name].dtype == object or str(out[name].dtype) in ("string", "category"):
-            out[name] = out[name].map(cell)
+        dtype = out[name].dtype
+        if str(dtype) in ("object", "str", "string", "category"):  # text of any kind
+            out[name] = out[name].astype(object).map(cell)
     out.columns = [cell(c) for c in out.columns]
     return out
 

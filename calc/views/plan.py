@@ -8,6 +8,7 @@ price tier are applied afterwards (`summary`, `resize_advice`), so changing them
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -371,7 +372,8 @@ def per_size_table(priced: PricedWorkload, tier: str = "standard",
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """A download: file names and labels come from visitors, so formula cells are neutralised."""
-    return inert.csv_frame(frame).to_csv(index=False).encode()
+    # Every text cell quoted: pandas would leave a carriage return bare, splitting the row.
+    return inert.csv_frame(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode()
 
 
 # --- a size-mix plan in the URL ------------------------------------------------------------------

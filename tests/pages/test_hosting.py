@@ -266,7 +266,7 @@ def test_no_server_path_is_shown(operator, tmp_path, monkeypatch):
     assert str(tmp_path) not in shown and "sqlite3" not in shown.replace("SQLite", "")
 
 
-# --- a calibration run can be stopped --------------------------------------------------------------
+# --- a calibration run can be stopped ---------------------------------------------------------
 
 
 def _measurement(tokens: int) -> Measurement:
