@@ -1,5 +1,7 @@
 """Patchwork: the router. Page config, navigation and the shared sidebar; nothing else."""
 
+import logging
+
 import streamlit as st
 
 import calc
@@ -26,4 +28,9 @@ with st.sidebar:
     st.page_link(next(p for p in pages if p.url_path == "metered"),
                  label="The rules: docs/metering.md", icon=":material/menu_book:")
 
-page.run()
+try:
+    page.run()
+except Exception:  # the page boundary: the traceback is for the operator, not the visitor
+    logging.getLogger("patchwork").exception("page %s failed", page.title)
+    st.error("Something went wrong on this page. It has been logged for the operator; try "
+             "again, or reload the page.")

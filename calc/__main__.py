@@ -14,9 +14,11 @@ import sys
 
 import calc
 from calc.engine.compare import applied
+from calc.engine.estimate import MAX_SIDE
 from calc.views.model_choice import DEFAULT_MODEL
 
 SIZE = re.compile(r"^\s*(\d+)\s*[x×X]\s*(\d+)\s*$")
+MAX_DIGITS = 9  # a side needs at most 7 (MAX_SIDE); more is refused before int() reads it
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,20 +41,34 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _shown(item: str) -> str:
+    return item if len(item) <= 120 else item[:119] + "…"
+
+
 def _size_of(item: str) -> tuple[str, int, int]:
     match = SIZE.match(item)
     if match:
+        if max(len(match[1]), len(match[2])) > MAX_DIGITS:
+            raise calc.CalcError(f"{_shown(item)}: a side that long is not a size (at most "
+                                 f"{MAX_SIDE:,} px)")
         return item, int(match[1]), int(match[2])
     from calc.adapters.images import probe  # Pillow is imported only when a file is given
 
     try:
         info = probe(item)
     except FileNotFoundError:
-        raise calc.CalcError(f"{item}: not a size like 1024x768 and no such file") from None
+        raise calc.CalcError(f"{_shown(item)}: not a size like 1024x768 and no such file") \
+            from None
     except IsADirectoryError:
-        raise calc.CalcError(f"{item}: is a directory, not an image") from None
+        raise calc.CalcError(f"{_shown(item)}: is a directory, not an image") from None
+    except OSError as error:  # a name too long for the file system, no permission, …
+        raise calc.CalcError(f"{_shown(item)}: cannot be read ({error.strerror or error})") \
+            from None
     except calc.CalcError as error:
-        raise calc.CalcError(f"{item}: {error}") from None
+        raise calc.CalcError(f"{_shown(item)}: {error}") from None
+    if info.animated:  # the API refuses it; say what was priced instead
+        sys.stderr.write(f"calc: {_shown(item)}: animated ({info.frames} frames) — the API "
+                         "accepts still images only; priced its first frame\n")
     return item, info.width, info.height
 
 
@@ -122,7 +138,11 @@ def _print_rows(rows: list[tuple[str, calc.Estimate]]) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        rows = _estimates([_size_of(item) for item in args.inputs], args)
+        sizes = [_size_of(item) for item in args.inputs]
+        if any(not SIZE.match(label) for label, _, _ in sizes):
+            sys.stderr.write("calc: sizes are read from the file headers only (EXIF orientation "
+                             "applied); a file with damaged pixels is not detected\n")
+        rows = _estimates(sizes, args)
     except calc.CalcError as error:
         sys.stderr.write(f"calc: {error}\n")
         return 2

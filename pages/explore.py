@@ -17,11 +17,13 @@ from calc.engine.pricing import format_usd
 from calc.views import explore_link as urlstate
 from calc.views.explore import caption, overlay, rejection
 from calc.views.image_input import fetch_public
+from calc.views.inert import md, short
 from calc.views.model_choice import badge, model_label, model_names
 from calc.views.samples import sample, samples
 from pages.helpers.image_cache import decode
 from pages.helpers.overlay_figure import build_figure, compare_figure, overlay_png, preview_data_url
 from pages.helpers.router import ensure_router
+from pages.helpers.session_cache import memo
 
 ensure_router()
 
@@ -43,9 +45,10 @@ DEFAULTS = {
 
 # --- cached work ---------------------------------------------------------------------------------
 
-@st.cache_data(max_entries=24, show_spinner=False)
-def _preview(sha256: str, size: tuple[int, int], _image) -> str:
-    return preview_data_url(_image, size)
+def _preview(sha256: str, size: tuple[int, int], image) -> str:
+    """Per session (an upload's preview is its owner's), a few sizes of the last images."""
+    return memo("explore_preview", (sha256, size), lambda: preview_data_url(image, size),
+                max_entries=4)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -102,11 +105,11 @@ def _use_bytes(data: bytes, kind: str, label: str, url=None, sample_name=None) -
         with st.spinner("Reading the image …"):
             loaded, animated = decode(data)
     except calc.ImageError as e:
-        return [("error", f"{label}: {e}")]
+        return [("error", f"{short(label)}: {e}")]
     if animated is not None:
         messages.append(("warning", f"{animated} The estimate below is for the first frame."))
-        label = f"{label} (first frame)"
-    _set_current(kind, label, loaded.info.size, loaded, url, sample_name)
+        label = f"{short(label)} (first frame)"
+    _set_current(kind, short(label), loaded.info.size, loaded, url, sample_name)
     return messages
 
 
@@ -126,7 +129,7 @@ def _use_size(w: int, h: int) -> list:
 
 def _fetch(url: str) -> list:
     try:
-        with st.spinner(f"Fetching {url} …"):
+        with st.spinner(f"Fetching {md(short(url))} …"):
             fetched = fetch_public(url)
     except calc.FetchError as e:
         return [("error", f"Could not use that URL: {e}")]
@@ -172,7 +175,7 @@ def _bring_image() -> None:
         st.session_state["explore_processed"] = key
         st.session_state["explore_messages"] = run()
     for level, text in st.session_state["explore_messages"]:
-        (st.error if level == "error" else st.warning)(text)
+        (st.error if level == "error" else st.warning)(md(text))
 
 
 # --- choosing ------------------------------------------------------------------------------------
@@ -243,7 +246,7 @@ def _image_facts(current: dict) -> str:
     if loaded is None:
         return f"{w}×{h} px, size only (no picture)"
     info = loaded.info
-    text = f"{current['label']} · {info.format} · {w}×{h} px"
+    text = f"{md(current['label'])} · {info.format} · {w}×{h} px"
     if info.orientation != 1:
         sw, sh = info.stored_size
         text += f" · stored {sw}×{sh}, EXIF orientation {info.orientation} applied"
@@ -359,7 +362,7 @@ def _show(current: dict, choice: dict) -> None:
         est = calc.estimate(w, h, choice["model"], choice["detail"], choice["fidelity"],
                             choice["rules"])
     except calc.CalcError as e:
-        st.error(str(e))
+        st.error(md(e))
         return
     loaded = current["loaded"]
     tier = calc.tier_label(choice["tier"])
@@ -404,7 +407,7 @@ _restore_state()
 st.title("Explore")
 st.caption("One image, the grid the model sees, and its price.")
 for notice in st.session_state.pop("explore_notices", []):
-    st.warning(f"From the link: {notice}")
+    st.warning(md(f"From the link: {notice}"))
 _bring_image()
 choice = _choose()
 current = st.session_state["explore_current"]

@@ -12,6 +12,7 @@ import streamlit as st
 import calc
 from calc.views import plan as cp
 from calc.views import plan_inputs as wl
+from calc.views.inert import md, short
 from pages.helpers.router import ensure_router
 
 ensure_router()  # a shared /plan link still runs app.py (page config, menu, sidebar)
@@ -172,13 +173,15 @@ def images_input() -> tuple[object, wl.Workload | None]:
     key = tuple((f.file_id, f.name, f.size) for f in files)
     workload = read_images(key, [(f.name, f.getvalue()) for f in files])
     for refused in workload.refused:
-        st.error(f"**{refused.name}** refused: {refused.reason}")
+        st.error(f"**{md(short(refused.name))}** refused: {md(refused.reason)}")
     if workload.skipped:
         with st.expander(f"⚠️ {len(workload.skipped):,} files left out", expanded=True):
             st.dataframe(pd.DataFrame([(s.name, s.reason) for s in workload.skipped],
                                       columns=["file", "why"]), hide_index=True)
     if len(workload.rows):
-        st.caption(f"{len(workload.rows):,} images read.")
+        st.caption(f"{len(workload.rows):,} images read (header read only: sizes come from each "
+                   "file's header, so a file with damaged pixels is still counted — Explore "
+                   "decodes it fully).")
     return key, workload
 
 
@@ -201,8 +204,14 @@ def csv_input() -> tuple[object, wl.Workload | None]:
     key = (upload.file_id, upload.name, upload.size)
     workload, error = read_csv(key, upload.getvalue())
     if error:
-        st.error(f"This CSV cannot be used: {error}")
-        return None, None
+        st.error(f"This CSV cannot be used: {md(error)}")
+        good = st.session_state.get("plan_csv_good")
+        if good is None:
+            return None, None
+        st.caption(f"Still planning with the last good CSV, {md(short(good[0][1]))}.")
+        key, workload = good  # a bad new file does not throw away the plan on screen
+    else:
+        st.session_state["plan_csv_good"] = (key, workload)
     show_bad_rows(workload, "line")
     for notice in workload.notices:
         st.caption(notice)
@@ -281,7 +290,7 @@ def results(key: object, workload: wl.Workload, volume: cp.Volume, models: tuple
     try:
         priced, totals = price(key, workload.rows, models, detail, rules)
     except calc.CalcError as error:
-        st.error(f"This workload cannot be costed: {error}")
+        st.error(f"This workload cannot be costed: {md(error)}")
         return
     table = cp.summary(totals, priced.images, volume)
     pinned = (priced.sizes["model"] != "").any()
@@ -389,7 +398,7 @@ def clear_link() -> None:
 
 def workload_tab(defaults: dict) -> None:
     for notice in st.session_state["plan_link_notices"]:
-        st.warning(f"From the link: {notice}")
+        st.warning(md(f"From the link: {notice}"))
     source = st.segmented_control("Describe the workload", SOURCES, default=defaults["source"],
                                   key="plan_source", required=True, on_change=keep_table,
                                   args=("plan_mix",))
@@ -429,7 +438,7 @@ def edit_inputs() -> tuple[str, list[tuple[int, int]]]:
         key = tuple((f.file_id, f.name, f.size) for f in files)
         read = read_images(key, [(f.name, f.getvalue()) for f in files])
         for skipped in (*read.skipped, *read.refused):
-            st.warning(f"**{skipped.name}** left out: {skipped.reason}")
+            st.warning(f"**{md(short(skipped.name))}** left out: {md(skipped.reason)}")
         sizes += list(zip(read.rows["width"].tolist(), read.rows["height"].tolist(),
                           strict=True))
     ss = st.session_state
@@ -481,7 +490,7 @@ def generate_tab() -> None:
         plan = cp.generation_plan(model, quality, size, int(n), int(partial), inputs, fidelity,
                                   tier, int(rpd), int(days))
     except calc.CalcError as error:
-        st.error(f"This request would be refused: {error}")
+        st.error(f"This request would be refused: {md(error)}")
         return
     show_generation(plan)
 

@@ -4,28 +4,40 @@ A thin page: it collects input, calls calc (views.verify, views.calibration) and
 that costs money is made only in the run that follows a click on a button labelled with its cost,
 never on a rerun. The API key is read, used to build a client and dropped: it is never rendered,
 logged, stored in the calibration log or put in the URL.
+
+Hosted for a team (calc.views.access): the operator's key goes only to the operator's endpoint;
+a visitor's own endpoint needs a key they typed; billed checks on the operator's key are off
+unless the operator turns them on, and capped per session. Each browser session has a random
+id: its calibration rows are its own unless the operator shares the log.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import secrets
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
 import calc
 from calc.engine.compare import detail_for, fidelity_for
 from calc.engine.pricing import format_usd
+from calc.views import access as va
+from calc.views import inert
 from calc.views import verify as vv
-from calc.views.calibration import calibration_sizes, measurer, run_calibration
+from calc.views.calibration import CalibrationJob, calibration_sizes, measurer
 from pages.helpers.image_cache import decode
 from pages.helpers.router import ensure_router
+from pages.helpers.session_cache import memo
 
 ensure_router()  # a link straight to /verify still runs app.py (page config, menu, sidebar)
 
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif"]
-TIMEOUT_S = 60.0  # a large image can take a while to upload
+TIMEOUT_S = 20.0  # read timeout: a large image takes a while to upload, a page not minutes
+LOG = logging.getLogger("patchwork")
 RULE_LABELS = {"billing": "billing (measured)", "documented": "documented (guide)"}
 DEFAULT_CHOICE = {"model": "gpt-4o", "detail": "auto", "fidelity": "low", "rules": "billing",
                   "tier": "standard"}
@@ -34,7 +46,7 @@ CALIBRATION_DETAIL = "high"  # the calibration sizes isolate the high-detail rul
 
 
 def _md(text: str) -> str:
-    """Markdown-safe: a pair of dollar signs would otherwise be typeset as maths."""
+    """Our own Markdown: a pair of dollar signs would otherwise be typeset as maths."""
     return text.replace("$", "\\$")
 
 
@@ -42,14 +54,17 @@ def _md(text: str) -> str:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _open_log(path: str) -> vv.CalibrationLog:
-    """One log object per file, shared by every session (it is thread-safe, WAL mode)."""
-    return vv.CalibrationLog(path)
+    """One log object per file, shared by every session (it is thread-safe, WAL mode). The path
+    is for the operator: logged here once, never shown to visitors."""
+    log = vv.CalibrationLog(path)
+    LOG.info("Patchwork calibration log: %s", path)
+    return log
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _payload(sha256: str, _image) -> str:
-    """The data URL sent: encoding a large photo takes seconds, so once per image."""
-    return vv.image_payload(_image)
+def _payload(sha256: str, image) -> str:
+    """The data URL sent: encoding a large photo takes seconds, so once per image (this
+    session's last image only: a payload can be tens of MB)."""
+    return memo("verify_payload", sha256, lambda: vv.image_payload(image), max_entries=1)
 
 
 # --- state ----------------------------------------------------------------------------------
@@ -61,7 +76,11 @@ def _init_state() -> None:
     s.setdefault("verify_key_typed", None)  # a key typed here: this session only
     s.setdefault("verify_base_typed", None)
     s.setdefault("verify_calibration", None)  # the last CalibrationResult
+    s.setdefault("verify_calib_job", None)  # a CalibrationJob in progress
     s.setdefault("verify_log_notice", None)
+    s.setdefault("verify_spent_usd", 0.0)  # billed on the operator's key in this session
+    # This browser session's id: its calibration rows carry it. Random, never the key.
+    s.setdefault("patchwork_session", secrets.token_hex(16))
 
 
 def _take_typed_key() -> None:
@@ -85,10 +104,10 @@ def _take_base_url() -> None:
 # --- the key and the endpoint ---------------------------------------------------------------
 
 def _read_secrets() -> dict:
-    """OPENAI_API_KEY and OPENAI_BASE_URL from st.secrets, or {} when there is no secrets file."""
+    """The operator's settings (calc.views.access) from st.secrets; {} without a secrets file."""
     try:
-        return {k: st.secrets[k] for k in (vv.KEY_NAME, vv.BASE_URL_NAME) if k in st.secrets}
-    except Exception as exc:  # no secrets.toml at all, or one that does not parse
+        return {k: st.secrets[k] for k in va.SETTING_NAMES if k in st.secrets}
+    except (StreamlitSecretNotFoundError, FileNotFoundError) as exc:  # none, or bad TOML
         if getattr(exc, "error_id", None) != "no-secrets-found":
             # Not the exception's text: it could quote the file.
             st.warning("Streamlit secrets could not be read — check that .streamlit/secrets.toml "
@@ -96,41 +115,53 @@ def _read_secrets() -> dict:
         return {}
 
 
-def _credentials() -> tuple[vv.Setting, vv.Setting]:
-    secrets = _read_secrets()
+def _credentials(config: dict) -> va.Access:
     s = st.session_state
-    return (vv.resolve_key(secrets, os.environ, s["verify_key_typed"]),
-            vv.resolve_base_url(secrets, os.environ, s["verify_base_typed"]))
+    return va.resolve(config, os.environ, s["verify_key_typed"], s["verify_base_typed"])
 
 
-def _key_section(key: vv.Setting, base: vv.Setting) -> None:
-    endpoint = "(fix the base URL below)" if base.problem else vv.endpoint_label(base.value)
+def _mode_line(access: va.Access) -> str:
+    """Which mode the page is in, in one line of our own Markdown."""
+    host = inert.md(access.host)
+    if access.owner == va.VISITOR:
+        return (f"🔑 **Your own key** (typed here, this browser session only) → **{host}**. "
+                "Billed checks are charged to your key.")
+    where = vv.where(vv.Setting(access.key, access.key_source), va.KEY_NAME)
+    if access.billed_allowed:
+        billed = (f"billed checks on: this session may spend up to ${access.cap_usd} "
+                  f"(spent ${st.session_state['verify_spent_usd']:.5f})")
+    else:
+        billed = "billed checks off (Count and calibration are free)"
+    return (f"🔑 **The app's key** (from {where}) → **{host}**, the endpoint the operator "
+            f"configured; {billed}.")
+
+
+def _key_section(access: va.Access) -> None:
     with st.container(border=True):
-        if key.value is None:
+        if access.key is None:
             st.markdown("**No API key yet.** Everything else on this page works without one; "
                         "measuring needs your own OpenAI key.")
-        elif key.source == vv.FROM_FIELD:
-            c1, c2 = st.columns([4, 1])
-            c1.markdown(f"🔑 **API key:** {vv.where(key, vv.KEY_NAME)} · **endpoint:** "
-                        f"{endpoint}")
-            c2.button("Forget the key", on_click=_forget_typed_key, key="verify_forget")
         else:
-            st.markdown(f"🔑 **API key:** from {vv.where(key, vv.KEY_NAME)} · **endpoint:** "
-                        f"{endpoint}")
-        if key.value is None:
-            st.text_input("OpenAI API key", type="password", key="verify_key_field",
+            c1, c2 = st.columns([4, 1])
+            c1.markdown(_md(_mode_line(access)))
+            if access.owner == va.VISITOR:
+                c2.button("Forget the key", on_click=_forget_typed_key, key="verify_forget")
+        if access.owner != va.VISITOR:
+            label = ("OpenAI API key" if access.key is None else
+                     "Or use your own OpenAI API key (then you may also choose the endpoint)")
+            st.text_input(label, type="password", key="verify_key_field",
                           on_change=_take_typed_key, placeholder="sk-…",
                           help="Kept in this browser session only: never shown, logged or "
                                "stored.")
-        if base.source in (vv.NOWHERE, vv.FROM_FIELD):
-            st.session_state.setdefault("verify_base_field", base.value or "")
-            st.text_input("Base URL (optional: another OpenAI-compatible endpoint)",
-                          key="verify_base_field", on_change=_take_base_url,
-                          placeholder="https://api.openai.com/v1")
         else:
-            st.caption(f"Base URL: from {vv.where(base, vv.BASE_URL_NAME)}.")
-        if base.problem:
-            st.error(f"Base URL: {base.problem}.")
+            # Only with a key typed here: the app's own key never goes to a typed endpoint.
+            st.session_state.setdefault("verify_base_field",
+                                        st.session_state["verify_base_typed"] or "")
+            st.text_input("Base URL (optional: another OpenAI-compatible endpoint for your key)",
+                          key="verify_base_field", on_change=_take_base_url,
+                          placeholder=access.base_url, max_chars=va.MAX_URL_LENGTH)
+        if access.problem:
+            st.error(f"Base URL: {inert.md(access.problem)}.")
 
 
 def _no_key_help(previews: dict[str, vv.CostPreview] | None, model: str) -> None:
@@ -176,12 +207,12 @@ def _uploaded() -> tuple[vv.LoadedImage | None, str]:
     try:
         loaded, animated = decode(upload.getvalue())
     except calc.ImageError as e:
-        st.error(f"{upload.name}: {e}")
+        st.error(inert.md(f"{inert.short(upload.name)}: {e}"))
         return None, ""
     if animated is not None:
-        st.warning(f"{animated} The first frame is what is measured.")
-        return loaded, f"{upload.name} (first frame)"
-    return loaded, upload.name
+        st.warning(inert.md(f"{animated} The first frame is what is measured."))
+        return loaded, f"{inert.short(upload.name)} (first frame)"
+    return loaded, inert.short(upload.name)
 
 
 def _image_section(shared: dict | None, choice: dict) -> tuple[vv.LoadedImage | None, str]:
@@ -196,7 +227,7 @@ def _image_section(shared: dict | None, choice: dict) -> tuple[vv.LoadedImage | 
                        "upload the image here.")
     if source == SOURCES[0]:
         loaded, label = shared["image"], shared["label"]
-        st.caption(f"From Explore: **{label}** · {loaded.info.format} · "
+        st.caption(f"From Explore: **{inert.md(label)}** · {loaded.info.format} · "
                    f"{loaded.info.width}×{loaded.info.height} px · chosen there: "
                    f"{choice['model']}, detail {choice['detail']}, fidelity "
                    f"{choice['fidelity']}, {RULE_LABELS.get(choice['rules'], choice['rules'])} "
@@ -204,7 +235,7 @@ def _image_section(shared: dict | None, choice: dict) -> tuple[vv.LoadedImage | 
         return loaded, label
     loaded, label = _uploaded()
     if loaded is not None:
-        st.caption(f"**{label}** · {loaded.info.format} · {loaded.info.width}×"
+        st.caption(f"**{inert.md(label)}** · {loaded.info.format} · {loaded.info.width}×"
                    f"{loaded.info.height} px (EXIF orientation applied)")
     return loaded, label
 
@@ -244,42 +275,45 @@ def _request(kind: str, key: tuple, force: bool = False) -> None:
     st.session_state["verify_request"] = dict(kind=kind, key=key, force=force)
 
 
-def _client(key: vv.Setting, base: vv.Setting):
-    return vv.make_client(key.value, base.value, timeout=TIMEOUT_S)
+def _client(access: va.Access):
+    return vv.make_client(access.key, access.base_url, timeout=TIMEOUT_S, policy=access.policy)
 
 
 def _log_row(row) -> str | None:
     """Append to the calibration log; the reason when it could not be written."""
+    path = str(vv.default_path())
     try:
-        _open_log(str(vv.default_path())).add(row)
-    except Exception as exc:  # the measurement is still shown; only the log entry is missing
-        return f"the calibration log could not be written ({type(exc).__name__}: {exc})"
+        _open_log(path).add(row, session=st.session_state["patchwork_session"])
+    except calc.CalcError as exc:  # the measurement is still shown; only the log entry is missing
+        LOG.warning("calibration log %s: %s", path, exc)
+        return f"this measurement could not be written to the calibration log: {exc}"
     return None
 
 
 def _measure(method: str, ckey: tuple, loaded: vv.LoadedImage, est: calc.Estimate,
-             settings: dict, key: vv.Setting, base: vv.Setting) -> bool:
+             settings: dict, access: va.Access, preview: vv.CostPreview) -> bool:
     """Measure once; True when a result came back (a failure's message is kept by cache key)."""
     s = st.session_state
     s["verify_errors"].pop(ckey, None)
+    charged = preview.billed and access.cap_usd is not None
+    if charged:  # counted before the call: a call that fails half-way may still be billed
+        s["verify_spent_usd"] += preview.usd or 0.0
     try:
-        with st.spinner(f"{vv.METHOD_LABELS[method]}: asking {vv.endpoint_label(base.value)} …"):
+        with st.spinner(f"{vv.METHOD_LABELS[method]}: asking {access.host} …"):
             url = _payload(loaded.sha256, loaded.image)
-            result = vv.measure(_client(key, base), method, estimate=est, image_url=url,
+            result = vv.measure(_client(access), method, estimate=est, image_url=url,
                                 detail=settings["detail"])
     except calc.CalcError as exc:  # MeasureError, PayloadTooLargeError: key-free, actionable
-        s["verify_errors"][ckey] = vv.scrub(str(exc), key.value)
+        s["verify_errors"][ckey] = vv.scrub(str(exc), access.key)
         return False
-    except Exception as exc:  # anything else: still a message, never a traceback
-        s["verify_errors"][ckey] = vv.scrub(f"the check failed unexpectedly ({type(exc).__name__}: "
-                                         f"{exc})", key.value)
-        return False
+    if charged and result.measurement.cost_usd is not None:  # the real cost, once known
+        s["verify_spent_usd"] += result.measurement.cost_usd - (preview.usd or 0.0)
     vv.remember(s["verify_results"], ckey, result)
     w, h = loaded.info.size
     problem = _log_row(vv.row_from_measurement(result.measurement, width=w, height=h,
                                             estimate=est.tokens, fidelity=settings["fidelity"]))
     if problem:
-        st.warning(vv.scrub(problem, key.value))
+        st.warning(inert.md(vv.scrub(problem, access.key)))
     return True
 
 
@@ -294,48 +328,78 @@ def _show_result(r: vv.VerifyResult, fresh: bool) -> None:
     m3.metric("Difference", f"{c.difference:+,}{pct}", border=True)
     rows = vv.result_rows(r)
     st.dataframe(pd.DataFrame(rows, columns=["what", "value"]), hide_index=True, width="stretch")
-    if r.measurement.reply_text:
-        st.caption(f"The model's reply: “{r.measurement.reply_text}”")
+    if r.measurement.reply_text:  # scrubbed when received; shown as the characters sent
+        st.caption(f"The model's reply: “{inert.md(inert.short(r.measurement.reply_text, 500))}”")
     if not fresh:
         st.caption(f"🗂️ **cached result**, measured {r.measured_at.replace('T', ' ')[:19]} UTC: "
                    "pressing the button again shows it without calling the API; "
                    "**Measure again** makes a new measurement.")
 
 
-def _measure_section(loaded, est, settings, key: vv.Setting, base: vv.Setting,
+def _why_disabled(access: va.Access, preview: vv.CostPreview) -> str | None:
+    """Why the measure button is disabled, in words (None when it is not)."""
+    if access.key is None:
+        return "add an API key above to measure"
+    if access.problem:
+        return "fix the base URL above"
+    if preview.billed:
+        return va.billed_block(access, preview.usd, st.session_state["verify_spent_usd"])
+    return None
+
+
+def _measure_section(loaded, est, settings, access: va.Access,
                      previews: dict[str, vv.CostPreview], request: dict | None) -> None:
     s = st.session_state
     st.subheader("Measure")
-    ready = key.value is not None and base.problem is None
     method = st.segmented_control("Method", list(vv.METHOD_LABELS), key="verify_method",
                                   format_func=vv.METHOD_LABELS.get, required=True,
                                   default="count")
     preview = previews[method]
     st.caption(_md(("💳 Billed: " if preview.billed else "🆓 ") + preview.text))
+    blocked = _why_disabled(access, preview)
+    ready = blocked is None
     ckey = vv.cache_key(loaded.sha256, settings["model"], settings["detail"],
-                        settings["fidelity"], method, vv.endpoint_label(base.value))
+                        settings["fidelity"], method, access.host)
     st.button(preview.button, type="primary", disabled=not ready, key="verify_go",
-              on_click=_request, args=("measure", ckey))
+              on_click=_request, args=("measure", ckey), help=blocked)
+    if blocked and access.key is not None:
+        st.caption(_md(f"🚫 Disabled: {blocked}."))
 
     asked = (request is not None and request["kind"] == "measure" and request["key"] == ckey
              and ready)
     fresh = False
     if asked and (request["force"] or ckey not in s["verify_results"]):
-        fresh = _measure(method, ckey, loaded, est, settings, key, base)
+        fresh = _measure(method, ckey, loaded, est, settings, access, preview)
 
     if ckey in s["verify_errors"]:
-        st.error(s["verify_errors"][ckey])
+        st.error(inert.md(s["verify_errors"][ckey]))
     result = s["verify_results"].get(ckey)
     if result is not None:
         _show_result(result, fresh)
-        st.button(vv.again_label(preview), key="verify_again", disabled=not ready,
-                  on_click=_request, args=("measure", ckey, True))
+        again_blocked = _why_disabled(access, preview)  # what was just spent counts
+        st.button(vv.again_label(preview), key="verify_again", disabled=bool(again_blocked),
+                  on_click=_request, args=("measure", ckey, True), help=again_blocked)
+        if again_blocked and again_blocked != blocked:
+            st.caption(_md(f"🚫 Disabled: {again_blocked}."))
 
 
 # --- calibration -------------------------------------------------------------------------------
 
-def _calibration_section(settings: dict, key: vv.Setting, base: vv.Setting,
-                         request: dict | None) -> None:
+def _start_calibration(model: str) -> None:
+    """on_click: a new run, measured one size per rerun so it can be stopped."""
+    st.session_state["verify_calib_job"] = CalibrationJob(model, calibration_sizes(model),
+                                                          CALIBRATION_DETAIL)
+    st.session_state.pop("verify_calib_error", None)
+
+
+def _stop_calibration() -> None:
+    job = st.session_state.get("verify_calib_job")
+    if job is not None:
+        job.stop()
+
+
+def _calibration_section(settings: dict, access: va.Access) -> bool:
+    """The calibration controls; True when a run is under way (the page then reruns)."""
     s = st.session_state
     st.subheader("Calibration run")
     st.caption("A handful of sizes chosen to isolate one model's rules, counted with the free "
@@ -349,87 +413,89 @@ def _calibration_section(settings: dict, key: vv.Setting, base: vv.Setting,
     c2.caption(f"{len(sizes)} sizes at detail {CALIBRATION_DETAIL}: "
                + ", ".join(f"{w}×{h}" for w, h in sizes)
                + f" — {2 * len(sizes)} free count calls.")
-    ready = key.value is not None and base.problem is None
-    st.button(f"Run calibration on {model} (free)", key="verify_calib_go", disabled=not ready,
-              on_click=_request, args=("calibrate", (model,)))
-    if request is not None and request["kind"] == "calibrate" and ready:
-        done = _calibrate(request["key"][0], settings, key, base)
-        if done is not None:  # a run that could not start keeps the last one on screen
-            s["verify_calibration"] = done
+    job = s["verify_calib_job"]
+    running = job is not None and not job.finished
+    b1, b2 = st.columns(2)
+    b1.button(f"Run calibration on {model} (free)", key="verify_calib_go",
+              disabled=not access.ready or running, on_click=_start_calibration, args=(model,),
+              help=None if access.ready else "add an API key (and a usable endpoint) above")
+    b2.button("Stop the run", key="verify_calib_stop", disabled=not running,
+              on_click=_stop_calibration)
+    if job is not None and not job.finished and access.ready:
+        _calibration_step(job, settings, access)
+    if job is not None and (job.finished or not access.ready):
+        s["verify_calibration"] = job.result()
+        s["verify_calib_job"] = None
+        if s["verify_calibration"].error:  # an API error, or a stop
+            s["verify_calib_error"] = vv.scrub(s["verify_calibration"].error, access.key)
+        job = None
     result = s["verify_calibration"]
-    if result is not None:
+    if result is not None and job is None:
         _show_calibration(result)
+    return job is not None and not job.finished
 
 
-def _calibrate(model: str, settings: dict, key: vv.Setting, base: vv.Setting):
-    sizes = calibration_sizes(model)
-    bar = st.progress(0.0, text=f"Calibrating {model}: 0 of {len(sizes)} sizes")
-    problems: list[str] = []
+def _calibration_step(job: CalibrationJob, settings: dict, access: va.Access) -> None:
+    """One size of the run: two free count calls, each bounded by the client's timeouts."""
+    done, total = len(job.done), len(job.sizes)
+    st.progress(done / total, text=f"Calibrating {job.model}: {done} of {total} sizes")
 
     def record(m, w, h) -> None:  # each point is logged as soon as it is measured
-        est = calc.tokens(w, h, model, CALIBRATION_DETAIL, "low", settings["rules"])
+        est = calc.tokens(w, h, job.model, CALIBRATION_DETAIL, "low", settings["rules"])
         problem = _log_row(vv.row_from_measurement(m, width=w, height=h, estimate=est))
-        if problem and not problems:
-            problems.append(problem)
-
-    def progress(done: int, total: int) -> None:
-        bar.progress(done / total, text=f"Calibrating {model}: {done} of {total} sizes")
+        if problem:
+            st.session_state["verify_calib_log_problem"] = problem
 
     try:
-        fn = vv.recording(measurer(_client(key, base), model=model, detail=CALIBRATION_DETAIL),
+        fn = vv.recording(measurer(_client(access), model=job.model, detail=CALIBRATION_DETAIL),
                           record)
-        result = run_calibration(fn, model, sizes, detail=CALIBRATION_DETAIL,
-                                 on_progress=progress)
-    except Exception as exc:  # run_calibration keeps API errors itself; this is anything else
-        st.error(vv.scrub(f"the calibration run failed ({type(exc).__name__}: {exc})", key.value))
-        return None
-    finally:
-        bar.empty()
-    if result.error:
-        st.session_state["verify_calib_error"] = vv.scrub(result.error, key.value)
-    else:
-        st.session_state.pop("verify_calib_error", None)
-    for problem in problems:
-        st.warning(vv.scrub(problem, key.value))
-    return result
+    except calc.CalcError as exc:  # a client that cannot be built: the run ends here
+        job.error = str(exc)
+        return
+    job.step(fn)
 
 
-def _key_models_section(key: vv.Setting, base: vv.Setting, request: dict | None) -> None:
+def _key_models_section(access: va.Access, request: dict | None) -> None:
     """GET /v1/models (free), held against the catalogue: dated ids resolved, new ids listed."""
     st.subheader("Models your key can use")
     st.button("List them (free)", key="verify_list_models", icon=":material/list:",
-              disabled=key.value is None, on_click=_request, args=("models", ("models",)),
-              help=None if key.value else "Needs an API key (see above).")
+              disabled=access.key is None, on_click=_request, args=("models", ("models",)),
+              help=None if access.key else "Needs an API key (see above).")
     if request is not None and request["kind"] == "models":
         try:
             with st.spinner("Asking the API which models this key can use …"):
-                ids = vv.list_model_ids(_client(key, base))
+                ids = vv.list_model_ids(_client(access))
             st.session_state["verify_key_models"] = vv.key_models(ids)
             st.session_state.pop("verify_key_models_error", None)
         except calc.ApiError as exc:
-            st.session_state["verify_key_models_error"] = vv.scrub(str(exc), key.value)
+            st.session_state["verify_key_models_error"] = vv.scrub(str(exc), access.key)
     error = st.session_state.get("verify_key_models_error")
     if error:
-        st.error(error)
+        st.error(inert.md(error))
     rows = st.session_state.get("verify_key_models")
     if not rows:
         return
     known = [r for r in rows if r.catalogue_name]
     new = [r.id for r in rows if not r.catalogue_name]
     st.dataframe(pd.DataFrame({
-        "id": [r.id for r in known], "catalogue model": [r.catalogue_name for r in known],
+        "id": [inert.short(r.id) for r in known],
+        "catalogue model": [r.catalogue_name for r in known],
         "status": [r.status for r in known]}), hide_index=True, width="stretch")
-    if new:
+    if new:  # ids come from the API: shown inert
         st.warning(f"{len(new)} id(s) the catalogue does not know yet (not estimable until "
-                   "added): " + ", ".join(new), icon=":material/new_releases:")
+                   "added): " + inert.md(", ".join(inert.short(i) for i in new)),
+                   icon=":material/new_releases:")
 
 
 def _show_calibration(result) -> None:
     error = st.session_state.get("verify_calib_error")
     if error:
-        st.error(f"The run stopped: {error}")
+        st.error(f"The run stopped: {inert.md(error)}")
+    problem = st.session_state.pop("verify_calib_log_problem", None)
+    if problem:
+        st.warning(inert.md(problem))
     level = "success" if result.fits else "warning"
-    getattr(st, level)(f"**{result.model}:** {result.verdict}")
+    getattr(st, level)(f"**{result.model}:** {inert.md(result.verdict)}")
     c1, c2, c3 = st.columns(3)
     c1.metric("Measured", vv.calibration_fit(result), border=True)
     c2.metric("Catalogue, billing rules", result.catalogue["billing"], border=True)
@@ -438,20 +504,27 @@ def _show_calibration(result) -> None:
         st.dataframe(pd.DataFrame(vv.calibration_records(result)), hide_index=True,
                      width="stretch")
     for note in result.notes:
-        st.caption(f"ℹ️ {note}")
+        st.caption(f"ℹ️ {inert.md(note)}")
 
 
 # --- the log -----------------------------------------------------------------------------------
 
-def _delete_rows(path: str) -> None:
+def _log_session(config: dict) -> str | None:
+    """Whose rows this session sees: its own, or everyone's when the operator shares the log."""
+    return None if va.switch(va.SHARED_LOG, config, os.environ) \
+        else st.session_state["patchwork_session"]
+
+
+def _delete_rows(path: str, session: str | None) -> None:
     """on_click: delete the picked rows and clear the pick (its options are about to change)."""
     s = st.session_state
-    ids = list(s.get("verify_delete_ids") or [])
+    ids = [i for i in (s.get("verify_delete_ids") or []) if isinstance(i, int)]
     try:
-        n = _open_log(path).delete(ids)
+        n = _open_log(path).delete(ids, session=session)  # another session's ids delete nothing
         s["verify_log_notice"] = ("success", f"Deleted {n} row{'s' if n != 1 else ''}.")
-    except Exception as exc:
-        s["verify_log_notice"] = ("error", f"Could not delete: {type(exc).__name__}: {exc}")
+    except calc.CalcError as exc:
+        LOG.warning("calibration log %s: %s", path, exc)
+        s["verify_log_notice"] = ("error", f"Could not delete: {exc}")
     s["verify_delete_ids"] = []
 
 
@@ -474,23 +547,27 @@ def _scatter(rows) -> go.Figure:
     return fig
 
 
-def _log_section() -> None:
+def _log_section(config: dict) -> None:
     s = st.session_state
     st.subheader("Calibration log")
     path = str(vv.default_path())
+    session = _log_session(config)
     try:
         log = _open_log(path)
-        rows = log.rows()
-    except Exception as exc:
-        st.error(f"The calibration log at {path} could not be opened ({type(exc).__name__}: "
-                 f"{exc}). Measuring still works, but nothing is kept: set "
-                 "PATCHWORK_CALIBRATION_DB to a writable file and restart.")
+        rows = log.rows(session)
+    except calc.CalcError as exc:  # the path is for the operator's log, not the page
+        LOG.warning("calibration log %s: %s", path, exc)
+        st.error(f"The calibration log could not be opened ({inert.md(exc)}). Measuring still "
+                 "works, but nothing is kept: the operator can set PATCHWORK_CALIBRATION_DB to "
+                 "a writable file and restart.")
         return
-    st.caption(f"Every measurement, kept in {path} (SQLite). No key is ever stored: only the "
+    whose = ("every session's measurements (the operator shares this log)" if session is None
+             else "the measurements made in this browser session")
+    st.caption(f"Kept on the server (SQLite): {whose}. No key is ever stored: only the "
                "endpoint's host.")
     notice = s.get("verify_log_notice")
     if notice:
-        getattr(st, notice[0])(notice[1])
+        getattr(st, notice[0])(inert.md(notice[1]))
         s["verify_log_notice"] = None
     if not rows:
         st.info("No measurements yet: count an image above or run a calibration.")
@@ -501,15 +578,16 @@ def _log_section() -> None:
     chart.plotly_chart(_scatter(rows), width="stretch", config={"displayModeBar": False},
                        key="verify_scatter")
     with actions:
-        st.download_button("Download CSV", data=log.to_csv, on_click="ignore",
-                           file_name="patchwork-calibration.csv", mime="text/csv",
-                           icon=":material/download:", key="verify_csv", width="stretch")
+        st.download_button("Download CSV", data=lambda: vv.log_csv(log, session),
+                           on_click="ignore", file_name="patchwork-calibration.csv",
+                           mime="text/csv", icon=":material/download:", key="verify_csv",
+                           width="stretch")
         labels = {r.id: vv.row_label(r) for r in rows}
         picked = st.multiselect("Rows to delete", list(labels), key="verify_delete_ids",
                                 format_func=labels.get, placeholder="Pick rows by id")
         st.button(f"Delete {len(picked)} row{'s' if len(picked) != 1 else ''}",
-                  disabled=not picked, key="verify_delete", on_click=_delete_rows, args=(path,),
-                  icon=":material/delete:", width="stretch")
+                  disabled=not picked, key="verify_delete", on_click=_delete_rows,
+                  args=(path, session), icon=":material/delete:", width="stretch")
 
 
 # --- the page ----------------------------------------------------------------------------------
@@ -520,8 +598,9 @@ request_now = st.session_state.pop("verify_request", None)
 st.title("Verify")
 st.caption("The estimate next to what the API reports — with your own key. Counting is free; "
            "a billed check happens only when you press a button that shows its cost.")
-key_setting, base_setting = _credentials()
-_key_section(key_setting, base_setting)
+config_now = _read_secrets()
+access_now = _credentials(config_now)
+_key_section(access_now)
 shared_image, shared_choice = _shared()
 loaded_image, _label = _image_section(shared_image, shared_choice)
 settings_now = _settings(shared_choice)
@@ -532,7 +611,7 @@ if loaded_image is not None:
         estimate_now = calc.estimate(w_now, h_now, settings_now["model"], settings_now["detail"],
                                      settings_now["fidelity"], settings_now["rules"])
     except calc.CalcError as e:
-        st.error(str(e))
+        st.error(inert.md(e))
 if estimate_now is not None and not estimate_now.accepted:
     st.error(f"{estimate_now.reason}: the API would answer HTTP 400. Choose detail high or a "
              "smaller image (Explore shows the largest accepted size).")
@@ -543,14 +622,16 @@ if estimate_now is not None:
                     for m in vv.METHOD_LABELS}
     st.metric(f"Estimate · {RULE_LABELS.get(settings_now['rules'])} rules",
               f"{estimate_now.tokens:,} image tokens")
-if key_setting.value is None:
+if access_now.key is None:
     _no_key_help(previews_now, settings_now["model"])
 if estimate_now is not None:
-    _measure_section(loaded_image, estimate_now, settings_now, key_setting, base_setting,
-                     previews_now, request_now)
+    _measure_section(loaded_image, estimate_now, settings_now, access_now, previews_now,
+                     request_now)
 elif loaded_image is None:
     st.info("Bring an image — on Explore, or upload it above — to compare its estimate with "
             "what the API reports.")
-_key_models_section(key_setting, base_setting, request_now)
-_calibration_section(settings_now, key_setting, base_setting, request_now)
-_log_section()
+_key_models_section(access_now, request_now)
+calibrating = _calibration_section(settings_now, access_now)
+_log_section(config_now)
+if calibrating:  # the next size in the next run: a Stop click gets in between
+    st.rerun()

@@ -6,6 +6,10 @@ connections must not be shared across threads). Each `add` is its own committed 
 a run killed half-way keeps every row written before the kill.
 
 There is no column for an API key, and `add` refuses any text that looks like one.
+
+Each row carries the random id of the browser session that made it (`session`): a hosted app
+shows, exports and deletes a visitor's own rows only, unless the operator shares the log
+(pass session=None). Every failure of the file itself is a `LogUnavailableError`.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ if TYPE_CHECKING:
 
 ENV_VAR = "PATCHWORK_CALIBRATION_DB"
 BUSY_TIMEOUT_MS = 10_000
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS calibration (
@@ -49,7 +53,8 @@ CREATE TABLE IF NOT EXISTS calibration (
     estimate INTEGER NOT NULL,
     reported INTEGER NOT NULL,
     baseline INTEGER NOT NULL,
-    rules_version TEXT NOT NULL
+    rules_version TEXT NOT NULL,
+    session TEXT NOT NULL DEFAULT ''
 )
 """
 
@@ -65,6 +70,20 @@ _KEY_PATTERNS = (
 
 class SecretInLogError(CalcError):
     """A field given to the calibration log looks like an API key; nothing was written."""
+
+
+class LogUnavailableError(CalcError):
+    """The log file cannot be opened, read or written (its path is in the operator's log only)."""
+
+
+@contextmanager
+def _file_errors(what: str) -> Iterator[None]:
+    try:
+        yield
+    except (sqlite3.Error, OSError) as exc:
+        # No path in the message: visitors see it; the operator finds the path in the log.
+        raise LogUnavailableError(f"the calibration log could not be {what} "
+                                  f"({type(exc).__name__})") from exc
 
 
 def default_path() -> Path:
@@ -139,8 +158,12 @@ class CalibrationLog:
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else default_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        with _file_errors("opened"):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._open_file()
+
+    def _open_file(self) -> None:
         # Switching to WAL does not wait on the busy timeout: when two processes open a new
         # file at the same moment one gets "database is locked" at once, so retry for as long
         # as the busy timeout would have waited.
@@ -164,6 +187,10 @@ class CalibrationLog:
             if str(mode).lower() != "wal":
                 raise CalcError(f"could not switch {self.path} to WAL mode (got {mode})")
             conn.execute(_SCHEMA)
+            columns = {r[1] for r in conn.execute("PRAGMA table_info(calibration)")}
+            if "session" not in columns:  # a version-1 file: its rows belong to no session
+                conn.execute("ALTER TABLE calibration ADD COLUMN session TEXT NOT NULL "
+                             "DEFAULT ''")
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @contextmanager
@@ -198,46 +225,51 @@ class CalibrationLog:
         with self._connect() as conn:
             return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
 
-    def add(self, row: LogRow) -> int:
-        """Write one row, committed before returning; its new id."""
+    def add(self, row: LogRow, session: str = "") -> int:
+        """Write one row for `session`, committed before returning; its new id."""
         _refuse_secrets(row)
         stamped = replace(row, id=None,
                           time=datetime.now(UTC).isoformat(timespec="milliseconds"))
         values = dict(zip(_COLUMNS, _ordered(stamped), strict=True))
         del values["id"]
+        values["session"] = str(session)
         cols = ", ".join(values)
         marks = ", ".join("?" for _ in values)
-        with self._connect() as conn:
+        with _file_errors("written"), self._connect() as conn:
             cur = conn.execute(f"INSERT INTO calibration ({cols}) VALUES ({marks})",
                                tuple(values.values()))
             return int(cur.lastrowid)
 
-    def rows(self) -> list[LogRow]:
-        """Every row, oldest first."""
-        with self._connect() as conn:
+    def rows(self, session: str | None = None) -> list[LogRow]:
+        """The rows of `session` (every row when None), oldest first."""
+        where, args = ("", ()) if session is None else (" WHERE session = ?", (str(session),))
+        with _file_errors("read"), self._connect() as conn:
             found = conn.execute(
-                f"SELECT {', '.join(_COLUMNS)} FROM calibration ORDER BY id"
+                f"SELECT {', '.join(_COLUMNS)} FROM calibration{where} ORDER BY id", args
             ).fetchall()
         return [LogRow(**dict(zip(_COLUMNS, r, strict=True))) for r in found]
 
-    def delete(self, ids: Iterable[int]) -> int:
-        """Delete the rows with these ids; how many were deleted."""
+    def delete(self, ids: Iterable[int], session: str | None = None) -> int:
+        """Delete the rows with these ids (of `session` only, unless None); how many went."""
         ids = [int(i) for i in ids]
         if not ids:
             return 0
-        with self._connect() as conn:
-            cur = conn.execute(
-                f"DELETE FROM calibration WHERE id IN ({', '.join('?' for _ in ids)})", ids
-            )
-            return cur.rowcount
+        sql = f"DELETE FROM calibration WHERE id IN ({', '.join('?' for _ in ids)})"
+        args: list = list(ids)
+        if session is not None:
+            sql += " AND session = ?"
+            args.append(str(session))
+        with _file_errors("changed"), self._connect() as conn:
+            return conn.execute(sql, args).rowcount
 
-    def to_csv(self) -> str:
-        """Every row as CSV with a header line, oldest first."""
+    def to_csv(self, session: str | None = None, cell=lambda value: value) -> str:
+        """The rows of `session` (every row when None) as CSV with a header line, oldest first;
+        every value passes through `cell` (the app passes views.inert.cell)."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(_COLUMNS)
-        for row in self.rows():
-            writer.writerow(_ordered(row))
+        for row in self.rows(session):
+            writer.writerow([cell(v) for v in _ordered(row)])
         return out.getvalue()
 
 

@@ -67,6 +67,25 @@ class CorruptImageError(ImageError):
     """An image whose header reads but whose pixel data is truncated or damaged."""
 
 
+class OversizedMetadataError(CorruptImageError):
+    """A PNG text (zTXt, iTXt) or colour-profile (iCCP) chunk that inflates past Pillow's limit."""
+
+
+_METADATA_BOMB = (
+    "its metadata (a compressed PNG text or colour-profile chunk) inflates past the safety "
+    "limit — a decompression bomb or a damaged file. Re-export the image without metadata"
+)
+
+
+def _damaged(e: Exception, fmt: str) -> CorruptImageError:
+    """The error for a decode that failed: a metadata bomb says so, anything else is damage."""
+    if isinstance(e, ValueError) and "decompressed data too large" in str(e).lower():
+        return OversizedMetadataError(f"the file cannot be used: {_METADATA_BOMB}")
+    return CorruptImageError(
+        f"the file is truncated or corrupt ({fmt}, {str(e)[:200]}); re-export or re-download it"
+    )
+
+
 @dataclass(frozen=True)
 class ImageInfo:
     """What the header says. `width`/`height` are as the model sees them (EXIF applied)."""
@@ -123,10 +142,7 @@ def load(source: Source, *, first_frame_ok: bool = False) -> LoadedImage:
             im.load()  # frame 0: Image.open leaves an animated image on its first frame
             pixels = _to_rgb_or_rgba(im)
         except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError) as e:
-            raise CorruptImageError(
-                f"the file is truncated or corrupt ({info.format}, {e}); "
-                "re-export or re-download it"
-            ) from e
+            raise _damaged(e, info.format) from e
     # Transpose from the orientation probe read, so load always agrees with probe
     # (Pillow's exif_transpose would re-read EXIF, which for PNG can differ after decoding).
     method = _TRANSPOSE.get(info.orientation)
@@ -167,13 +183,16 @@ def _as_file(source: Source) -> tuple[BinaryIO | str, str]:
     if isinstance(source, (bytes, bytearray, memoryview)):
         return io.BytesIO(bytes(source)), "the file"
     if isinstance(source, (str, os.PathLike)):
-        path = os.fspath(source)
-        return path, path
+        return os.fspath(source), _name(source)
     return source, "the file"
 
 
 def _name(source: Source) -> str:
-    return os.fspath(source) if isinstance(source, (str, os.PathLike)) else "the file"
+    """How a source is named in messages: a path, shortened if long."""
+    if not isinstance(source, (str, os.PathLike)):
+        return "the file"
+    path = os.fspath(source)
+    return path if len(path) <= 120 else path[:119] + "…"
 
 
 def _read_all(source: Source) -> bytes:
@@ -184,7 +203,7 @@ def _read_all(source: Source) -> bytes:
             with open(source, "rb") as f:
                 return f.read()
         except OSError as e:
-            raise NotAnImageError(f"could not read {os.fspath(source)}: {e.strerror or e}") from e
+            raise NotAnImageError(f"could not read {_name(source)}: {e.strerror or e}") from e
     # From the start, as Image.open does (a probe before may have moved the position).
     with contextlib.suppress(AttributeError, OSError):
         source.seek(0)
@@ -212,6 +231,9 @@ def _open(fp: BinaryIO | str, name: str) -> Image.Image:
         ) from e
     except OSError as e:
         raise NotAnImageError(f"could not read {name}: {e.strerror or e}") from e
+    except (ValueError, SyntaxError, EOFError, IndexError, TypeError) as e:
+        # Pillow reads PNG chunks before the pixels at open: a text-chunk bomb fails here.
+        raise _damaged(e, "header") from e
 
 
 def _inspect(im: Image.Image) -> ImageInfo:
@@ -229,8 +251,11 @@ def _inspect(im: Image.Image) -> ImageInfo:
         )
     orientation = _orientation(im)
     if fmt in _ANIMATABLE:
-        frames = int(getattr(im, "n_frames", 1))
-        animated = bool(getattr(im, "is_animated", False))
+        try:  # a GIF's frames are counted by reading through the file
+            frames = int(getattr(im, "n_frames", 1))
+            animated = bool(getattr(im, "is_animated", False))
+        except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError) as e:
+            raise _damaged(e, fmt) from e
     else:
         frames, animated = 1, False
     ow, oh = (h, w) if orientation >= 5 else (w, h)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,8 +22,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
+import httpx2
 import openai
 
+from calc.adapters.url_fetch import AddressPolicy
 from calc.engine.errors import ApiError, CalcError
 
 if TYPE_CHECKING:
@@ -110,14 +113,20 @@ class UnexpectedApiError(MeasureError):
 # OpenAI keys: sk-…, sk-proj-…, sk-admin-…, possibly shown masked with *.
 _KEY_LIKE = re.compile(r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_\-*.]{4,}")
 _BEARER = re.compile(r"(?i)bearer\s+\S+")
+# Other providers' keys and tokens: a long unbroken run of token characters mixing letters and
+# digits (no word, model name or host label is that long).
+_TOKEN_LIKE = re.compile(
+    r"(?<![A-Za-z0-9_\-])(?=[A-Za-z0-9_\-]*[0-9])(?=[A-Za-z0-9_\-]*[A-Za-z])[A-Za-z0-9_\-]{32,}"
+)
 
 
 def scrub(text: str, key: str | None = None) -> str:
-    """`text` with the key, anything shaped like an OpenAI key and any bearer token hidden."""
+    """`text` with the key, anything shaped like an API key and any bearer token hidden."""
     if key and key.strip():
         text = text.replace(key.strip(), "[API key hidden]")
     text = _BEARER.sub("Bearer [hidden]", text)
-    return _KEY_LIKE.sub("sk-[hidden]", text)
+    text = _KEY_LIKE.sub("sk-[hidden]", text)
+    return _TOKEN_LIKE.sub("[token hidden]", text)
 
 
 def _key_of(client: Any) -> str | None:
@@ -135,17 +144,33 @@ def endpoint_host(client: Any) -> str:
 # --- the client -----------------------------------------------------------------------------
 
 
-def make_client(api_key: str, base_url: str | None = None, timeout: float = 30.0) -> openai.OpenAI:
+# Seconds: a page waits for an answer, so a dead endpoint fails fast and a slow one in time.
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 30.0
+
+
+def make_client(api_key: str, base_url: str | None = None, timeout: float = READ_TIMEOUT, *,
+                connect_timeout: float = CONNECT_TIMEOUT,
+                policy: AddressPolicy | None = None) -> openai.OpenAI:
     """The only place Patchwork builds a client.
 
     max_retries=0: a retry would silently double a billed run and hide a rate limit the user
     should see, so every failure is reported instead. base_url None means api.openai.com
-    (or OPENAI_BASE_URL, as the SDK reads it).
+    (or OPENAI_BASE_URL, as the SDK reads it). `policy`: the endpoint is one a visitor typed —
+    every connection is checked against it and only the given key is sent (guarded_http).
     """
     if not isinstance(api_key, str) or not api_key.strip():
         raise MissingKeyError("no API key given — paste an OpenAI API key (it starts with sk-)")
+    limits = httpx2.Timeout(timeout, connect=min(connect_timeout, timeout))
+    http_client = None
+    if policy is not None:
+        from calc.adapters.guarded_http import GuardedTransport
+
+        http_client = httpx2.Client(transport=GuardedTransport(policy, api_key.strip()),
+                                    timeout=limits, trust_env=False)
     return openai.OpenAI(
-        api_key=api_key.strip(), base_url=base_url or None, timeout=timeout, max_retries=0
+        api_key=api_key.strip(), base_url=base_url or None, timeout=limits, max_retries=0,
+        http_client=http_client,
     )
 
 
@@ -227,9 +252,11 @@ def _retry_after(exc: openai.APIStatusError) -> float | None:
         value = headers.get(name)
         if value is not None:
             try:
-                return float(value) / scale
+                seconds = float(value[:32]) / scale
             except ValueError:
                 continue
+            if math.isfinite(seconds) and 0 <= seconds <= 86_400:  # nan, inf, -1: no advice
+                return seconds
     return None
 
 
@@ -322,6 +349,13 @@ def _bad_reply(client: Any, what: str) -> BadReplyError:
         "points at an OpenAI-compatible API (a proxy's login page looks like this)",
         status=200,
     )
+
+
+def _from_api(client: Any, value: Any, limit: int = 200) -> str:
+    """Text the API sent back, as kept and shown: a string, bounded, with key-like runs hidden."""
+    if not isinstance(value, str):
+        return ""
+    return scrub(value[: limit + 400], _key_of(client))[:limit].strip()
 
 
 def _int_attr(obj: Any, *path: str) -> int | None:
@@ -423,12 +457,12 @@ def run_image(client: Any, *, model: str, image_url: str, detail: str,
         raise _bad_reply(client, "usage.input_tokens")
     output = _int_attr(reply, "usage", "output_tokens") or 0
     returned = getattr(reply, "model", None)
-    returned = returned if isinstance(returned, str) and returned else model
+    returned = _from_api(client, returned) or model
     text = getattr(reply, "output_text", "")
     return Measurement(
         method="run", model_requested=model, model_returned=returned, detail=detail,
         with_image=with_image, baseline=baseline, output_tokens=output,
-        reply_text=text if isinstance(text, str) else "",
+        reply_text=_from_api(client, text, 2_000),
         cost_usd=_cost((returned, model), with_image, output),
         endpoint_host=endpoint_host(client),
     )
@@ -459,7 +493,7 @@ def chat_image(client: Any, *, model: str, image_url: str, detail: str,
     out1 = _int_attr(first, "usage", "completion_tokens") or 0
     out2 = _int_attr(second, "usage", "completion_tokens") or 0
     returned = getattr(first, "model", None)
-    returned = returned if isinstance(returned, str) and returned else model
+    returned = _from_api(client, returned) or model
     try:
         text = first.choices[0].message.content or ""
     except (AttributeError, IndexError, TypeError):
@@ -467,7 +501,7 @@ def chat_image(client: Any, *, model: str, image_url: str, detail: str,
     return Measurement(
         method="chat", model_requested=model, model_returned=returned, detail=detail,
         with_image=with_image, baseline=baseline, output_tokens=out1,
-        reply_text=text if isinstance(text, str) else "",
+        reply_text=_from_api(client, text, 2_000),
         cost_usd=_cost((returned, model), with_image + baseline, out1 + out2),
         endpoint_host=endpoint_host(client),
     )

@@ -30,6 +30,8 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 Resolver = Callable[..., Sequence[tuple[Any, ...]]]
 
+MAX_URL_LENGTH = 2048  # what browsers and servers reliably accept
+_SHOWN_URL = 120  # characters of a URL quoted in a message
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
 _UNIQUE_LOCAL = ipaddress.ip_network("fc00::/7")
@@ -213,7 +215,7 @@ def fetch_image(
             _check_image(data, current, content_type)
             return FetchedImage(data=data, url=current, content_type=content_type)
         raise TooManyRedirectsError(
-            f"{url} redirects more than {max_redirects} times — "
+            f"{_shown(url)} redirects more than {max_redirects} times — "
             "use the final address of the image instead"
         )
     finally:
@@ -229,7 +231,17 @@ class _Target:
     host_header: str
 
 
+def _shown(url: str) -> str:
+    """A URL as quoted in a message: long ones shortened, so no message is swamped."""
+    return url if len(url) <= _SHOWN_URL else url[: _SHOWN_URL - 1] + "…"
+
+
 def _parse_url(url: str) -> _Target:
+    if len(url) > MAX_URL_LENGTH:
+        raise UnsupportedUrlError(
+            f"that URL is {len(url):,} characters long; at most {MAX_URL_LENGTH:,} are fetched — "
+            "use the image's direct, shorter address"
+        )
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -248,12 +260,12 @@ def _parse_url(url: str) -> _Target:
         )
     host = parts.hostname
     if not host:
-        raise UnsupportedUrlError(f"the URL {url!r} has no host name")
+        raise UnsupportedUrlError(f"the URL {_shown(url)!r} has no host name")
     if not host.isascii():
         try:
             host = host.encode("idna").decode("ascii")
         except UnicodeError as e:
-            raise UnsupportedUrlError(f"the host name {host!r} is not valid") from e
+            raise UnsupportedUrlError(f"the host name {_shown(host)!r} is not valid") from e
     default = 443 if scheme == "https" else 80
     port = port or default
     path = quote(parts.path or "/", safe=_URL_SAFE)
@@ -367,7 +379,7 @@ def _next_url(current: str, response: http.client.HTTPResponse) -> str:
     location = response.getheader("Location")
     if not location:
         raise HttpStatusError(
-            f"{current} answered {response.status} (a redirect) without saying where to",
+            f"{_shown(current)} answered {response.status} (a redirect) without saying where to",
             response.status,
         )
     return urljoin(current, location.strip())
@@ -378,7 +390,8 @@ def _status_error(response: http.client.HTTPResponse, url: str) -> HttpStatusErr
     if response.status in (401, 403, 404, 410):
         hint = " — check that the link is public and points straight at the image"
     return HttpStatusError(
-        f"the server answered {response.status} {response.reason} for {url}{hint}",
+        f"the server answered {response.status} {_shown(str(response.reason))} for "
+        f"{_shown(url)}{hint}",
         response.status,
     )
 
@@ -389,11 +402,12 @@ def _check_image(data: bytes, url: str, content_type: str) -> None:
     except images.NotAnImageError as e:
         sent = f"it sent {content_type}" if content_type else "it sent no content type"
         raise NotAnImageResponseError(
-            f"{url} did not return an image ({sent}) — use a direct link to a PNG, JPEG, "
+            f"{_shown(url)} did not return an image ({_shown(sent)}) — use a direct link to a "
+            "PNG, JPEG, "
             "WEBP or GIF file"
         ) from e
     except ImageError as e:
-        raise NotAnImageResponseError(f"the image at {url} cannot be used: {e}") from e
+        raise NotAnImageResponseError(f"the image at {_shown(url)} cannot be used: {e}") from e
 
 
 def _too_large(max_bytes: int) -> TooLargeError:

@@ -359,9 +359,9 @@ def resolve_model(name: str) -> Model:
     close = difflib.get_close_matches(key[:_MAX_NAME], list(names), n=3, cutoff=0.6)
     hint = f"; did you mean {' or '.join(close)}?" if close else ""
     raise UnknownModelError(
-        f"unknown model {shorten(name.strip())!r}{hint} (known: "
-        f"{', '.join(m.name for m in models(include_shut_down=False))}; and the shut-down "
-        f"{', '.join(m.name for m in models() if not m.is_current())})"
+        f"unknown model {shorten(name.strip())!r}{hint} (a catalogue name or alias, optionally "
+        f"with a -YYYY-MM-DD date; current: "
+        f"{', '.join(m.name for m in models(include_shut_down=False))})"
     )
 
 

@@ -14,7 +14,7 @@ and both numbers are kept on the point, so the subtraction stays visible.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -363,3 +363,53 @@ def _fit_line(points: tuple[CalibrationPoint, ...]
         note = (f"the points do not lie on one line (largest miss {float(worst):.1f} tokens): "
                 "the tile rules may differ from the catalogue's")
     return round(base), round(tile), note
+
+
+# --- a run in steps, so it can be stopped ---------------------------------------------------
+
+STOPPED = "stopped on request"
+
+
+class _Stopped(ApiError):
+    """Raised in place of the sizes a stopped job never measured."""
+
+
+@dataclass
+class CalibrationJob:
+    """A calibration run made one size per step (one page rerun each), so it can be stopped
+    between any two sizes and a page never waits on more than one size's calls."""
+
+    model: str
+    sizes: tuple[tuple[int, int], ...]
+    detail: str = "high"
+    done: list[Measurement] = field(default_factory=list)  # one per size measured, in order
+    stopped: bool = False
+    error: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.stopped or self.error is not None or len(self.done) >= len(self.sizes)
+
+    def stop(self) -> None:
+        self.stopped = True
+
+    def step(self, measure_fn: MeasureFn) -> None:
+        """Measure the next size; an API error ends the job (what was measured is kept)."""
+        if self.finished:
+            return
+        w, h = self.sizes[len(self.done)]
+        try:
+            self.done.append(measure_fn(w, h))
+        except ApiError as exc:
+            self.error = str(exc)
+
+    def result(self) -> CalibrationResult:
+        """The fit of the sizes measured so far (a stopped or failed run says where it ended)."""
+        done = list(self.done)
+
+        def replay(width: int, height: int) -> Measurement:
+            if done:
+                return done.pop(0)
+            raise _Stopped(self.error or STOPPED)
+
+        return run_calibration(replay, self.model, self.sizes, detail=self.detail)

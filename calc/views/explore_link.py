@@ -17,6 +17,7 @@ from calc.engine.estimate import MAX_SIDE
 from calc.engine.pricing import TIERS
 from calc.engine.rules import FIDELITIES, RULE_SETS
 from calc.views import model_choice
+from calc.views.inert import quoted, short
 from calc.views.samples import samples
 
 DEFAULT_MODEL = model_choice.DEFAULT_MODEL
@@ -68,7 +69,8 @@ def _last(value: str | list[str] | tuple[str, ...]) -> str:
 
 def _side(text: str) -> int | None:
     text = text.strip()
-    if not text.isascii() or not text.isdigit():
+    # The length first: int() of thousands of digits is slow, and refused past 4,300.
+    if len(text) > len(str(MAX_SIDE)) or not text.isascii() or not text.isdigit():
         return None
     value = int(text)
     return value if 1 <= value <= MAX_SIDE else None
@@ -92,14 +94,15 @@ def decode(params: Mapping[str, str | list[str]]) -> tuple[ViewState, list[str]]
         try:
             model = resolve_model(p["model"]).name
         except CalcError:
-            notices.append(f"unknown model {p['model']!r} in the link; showing {DEFAULT_MODEL}")
+            notices.append(f"unknown model {quoted(p['model'])} in the link; showing "
+                           f"{DEFAULT_MODEL}")
     m = resolve_model(model)
     detail = DEFAULT_DETAIL
     if "detail" in p:
         if p["detail"] in m.details:
             detail = p["detail"]
         else:
-            notices.append(f"{m.name} has no detail {p['detail']!r} (it has "
+            notices.append(f"{m.name} has no detail {quoted(p['detail'])} (it has "
                            f"{', '.join(m.details)}); showing {DEFAULT_DETAIL}")
     fidelity = DEFAULT_FIDELITY
     if "fidelity" in p:
@@ -107,19 +110,19 @@ def decode(params: Mapping[str, str | list[str]]) -> tuple[ViewState, list[str]]
         if p["fidelity"] in allowed:
             fidelity = p["fidelity"] if m.family == "image" else DEFAULT_FIDELITY
         else:
-            notices.append(f"fidelity {p['fidelity']!r} is not available for {m.name}; "
+            notices.append(f"fidelity {quoted(p['fidelity'])} is not available for {m.name}; "
                            f"showing {DEFAULT_FIDELITY}")
     rules, tier = DEFAULT_RULES, DEFAULT_TIER
     if "rules" in p:
         if p["rules"] in RULE_SETS:
             rules = p["rules"]
         else:
-            notices.append(f"unknown rules {p['rules']!r}; showing {DEFAULT_RULES}")
+            notices.append(f"unknown rules {quoted(p['rules'])}; showing {DEFAULT_RULES}")
     if "tier" in p:
         if p["tier"] in TIERS:
             tier = p["tier"]
         else:
-            notices.append(f"unknown price tier {p['tier']!r}; showing {DEFAULT_TIER}")
+            notices.append(f"unknown price tier {quoted(p['tier'])}; showing {DEFAULT_TIER}")
     source, source_notices = _source(p)
     return ViewState(model, detail, fidelity, rules, tier, **source), notices + source_notices
 
@@ -133,10 +136,13 @@ def _source(p: dict[str, str]) -> tuple[dict, list[str]]:
         if p["sample"] in names:
             found.append(("sample", {"sample": p["sample"]}))
         else:
-            notices.append(f"no sample called {p['sample']!r} (the samples are "
+            notices.append(f"no sample called {quoted(p['sample'])} (the samples are "
                            f"{', '.join(names)}); ignored")
     if "url" in p:
-        if _url_ok(p["url"]):
+        if len(p["url"]) > MAX_URL_LENGTH:
+            notices.append(f"the image URL in the link is {len(p['url']):,} characters long; "
+                           f"at most {MAX_URL_LENGTH:,} are fetched; ignored")
+        elif _url_ok(p["url"]):
             found.append(("url", {"url": p["url"]}))
         else:
             notices.append("the image URL in the link is not an http(s) address; ignored")
@@ -145,7 +151,8 @@ def _source(p: dict[str, str]) -> tuple[dict, list[str]]:
         if w is not None and h is not None:
             found.append(("size", {"size": (w, h)}))
         else:
-            notices.append(f"the size in the link ({p.get('w', '?')}×{p.get('h', '?')}) is not "
+            notices.append(f"the size in the link ({short(p.get('w', '?'), 20)}×"
+                           f"{short(p.get('h', '?'), 20)}) is not "
                            f"two whole numbers from 1 to {MAX_SIDE:,}; ignored")
     if len(found) > 1:
         notices.append(f"the link names several images ({', '.join(k for k, _ in found)}); "

@@ -8,6 +8,7 @@ price tier are applied afterwards (`summary`, `resize_advice`), so changing them
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,6 +26,7 @@ from calc.engine.frame import fit_long as fit_sizes  # the advisor's pre-resize:
 from calc.engine.generation import GenerationCost, generation_cost
 from calc.engine.pricing import TIERS, cost_usd, tier_factor
 from calc.engine.rules import DETAILS, plan_for
+from calc.views import inert
 
 DEFAULT_MODELS = ("gpt-4o", "gpt-4.1", "gpt-4.1-mini", "gpt-5", "gpt-5-mini", "gpt-5-nano",
                   "o4-mini")
@@ -369,7 +371,9 @@ def per_size_table(priced: PricedWorkload, tier: str = "standard",
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode()
+    """A download: file names and labels come from visitors, so formula cells are neutralised."""
+    # Every text cell quoted: pandas would leave a carriage return bare, splitting the row.
+    return inert.csv_frame(frame).to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode()
 
 
 # --- a size-mix plan in the URL ------------------------------------------------------------------

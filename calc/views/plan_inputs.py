@@ -24,6 +24,7 @@ from calc.adapters.images import MAX_PIXELS, AnimatedImageError, check_still, pr
 from calc.engine.catalogue import resolve_model
 from calc.engine.errors import CalcError, ImageError
 from calc.engine.rules import DETAILS
+from calc.views.inert import quoted, short
 
 MAX_SIDE_PX = 100_000  # a side beyond this is a typo, not an image
 MAX_COUNT = 1_000_000  # images of one size in one row; keeps every total exact in int64/float64
@@ -589,14 +590,14 @@ def _detail_problem(text: str) -> tuple[str, str]:
     value = text.lower()
     if value in DETAILS:
         return value, ""
-    return "", f"unknown detail {text!r} (use {', '.join(DETAILS)})"
+    return "", f"unknown detail {quoted(text)} (use {', '.join(DETAILS)})"
 
 
 def _model_problem(text: str) -> tuple[str, str]:
     try:
         model = resolve_model(text)
     except CalcError:
-        return "", f"unknown model {text!r}"
+        return "", f"unknown model {quoted(text)}"
     if model.family == "image":
         return "", f"{model.name} makes images: cost it under Generate"
     return model.name, ""
@@ -619,7 +620,7 @@ def _as_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # 1920.0 in a float column was typed as 1920
-    return str(value)
+    return short(str(value))  # shown in a table: a 100,000-character cell is cut
 
 
 def _engine() -> str:

@@ -29,6 +29,7 @@ from calc.adapters.openai_usage import (
 from calc.engine.catalogue import resolve_model
 from calc.engine.errors import CalcError, ImageError
 from calc.engine.pricing import format_usd
+from calc.views import inert
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -47,9 +48,18 @@ __all__ = ["CalibrationLog", "LoadedImage", "default_path", "list_model_ids", "m
            "row_from_measurement", "scrub"]
 
 
-def make_client(api_key: str, base_url: str | None = None, timeout: float = 30.0):
-    """The OpenAI client for Verify (looked up at call time, so tests can point it elsewhere)."""
-    return openai_usage.make_client(api_key, base_url, timeout=timeout)
+def make_client(api_key: str, base_url: str | None = None, timeout: float = 30.0, *,
+                policy=None):
+    """The OpenAI client for Verify (looked up at call time, so tests can point it elsewhere).
+    `policy`: the endpoint is a visitor's own, checked on every connection."""
+    if policy is None:
+        return openai_usage.make_client(api_key, base_url, timeout=timeout)
+    return openai_usage.make_client(api_key, base_url, timeout=timeout, policy=policy)
+
+
+def log_csv(log: CalibrationLog, session: str | None) -> str:
+    """The log's CSV download: this session's rows (all when None), formula cells neutralised."""
+    return log.to_csv(session, cell=inert.cell)
 
 
 KEY_NAME = "OPENAI_API_KEY"
@@ -341,7 +351,7 @@ def log_records(rows: list[LogRow]) -> list[dict[str, Any]]:
 
 def row_label(r: LogRow) -> str:
     """How a log row is named where rows are picked for deletion."""
-    return (f"#{r.id} · {r.model_requested} · {r.width}×{r.height} · {r.method} · "
+    return (f"#{r.id} · {inert.plain(r.model_requested, 60)} · {r.width}×{r.height} · {r.method} · "
             f"{r.estimate:,} → {r.reported:,}")
 
 

@@ -1,19 +1,17 @@
-"""The one decode cache the pages share: an image read once serves Explore and Verify alike."""
+"""The one decode cache the pages share: an image read once serves Explore and Verify alike.
+
+Per browser session (session_cache), never across visitors, and two images at most: a decoded
+24-megapixel photo is ~70 MB.
+"""
 
 from __future__ import annotations
 
 import hashlib
 
-import streamlit as st
-
 from calc.views import image_input as images
+from pages.helpers.session_cache import memo
 
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _decode(sha256: str, _data: bytes, first_frame_ok: bool) -> images.LoadedImage:
-    """Keyed by the file's hash. cache_resource, not cache_data: cache_data would pickle a
-    24-megapixel image on every rerun."""
-    return images.read_image(_data, first_frame_ok=first_frame_ok)
+MAX_DECODED = 2
 
 
 def decode(data: bytes) -> tuple[images.LoadedImage, images.AnimatedImageError | None]:
@@ -23,6 +21,8 @@ def decode(data: bytes) -> tuple[images.LoadedImage, images.AnimatedImageError |
     """
     sha = hashlib.sha256(data).hexdigest()
     try:
-        return _decode(sha, data, False), None
+        return memo("decode", (sha, False), lambda: images.read_image(data), MAX_DECODED), None
     except images.AnimatedImageError as animated:
-        return _decode(sha, data, True), animated
+        first = memo("decode", (sha, True),
+                     lambda: images.read_image(data, first_frame_ok=True), MAX_DECODED)
+        return first, animated

@@ -72,7 +72,7 @@ def test_no_column_can_hold_a_key(log):
         conn.close()
     assert columns == ["id", "time", "endpoint_host", "model_requested", "model_returned",
                        "width", "height", "detail", "fidelity", "method", "estimate",
-                       "reported", "baseline", "rules_version"]
+                       "reported", "baseline", "rules_version", "session"]
 
 
 @pytest.mark.parametrize("field", ["endpoint_host", "model_requested", "model_returned",

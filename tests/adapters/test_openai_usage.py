@@ -184,7 +184,11 @@ def test_key_travels_only_in_the_authorization_header(fake, client, key):
 def test_make_client_does_not_retry_and_sets_timeout(fake):
     c = make_client(KEYS[0], fake.base_url, timeout=2.5)
     assert c.max_retries == 0
-    assert c.timeout == 2.5
+    assert c.timeout.read == 2.5 and c.timeout.connect == 2.5
+    default = make_client(KEYS[0], fake.base_url)
+    # Seconds, not minutes: a dead endpoint fails within the connect timeout.
+    assert default.timeout.connect == measure.CONNECT_TIMEOUT <= 10
+    assert default.timeout.read == measure.READ_TIMEOUT <= 60
     fake.fail_next("server_error")
     with pytest.raises(ServerError):
         _measure("count", c)

@@ -33,7 +33,8 @@ def test_count_flow_in_the_browser(page, artifacts, tmp_path):
         page.set_viewport_size({"width": 1400, "height": 2400})  # the whole page in one shot
         page.goto(f"{url}/verify")
         page.get_by_role("heading", name="Verify").wait_for(timeout=30_000)
-        assert page.locator("p", has_text="API key: from the environment variable").is_visible()
+        mode = page.locator("p", has_text="The app's key (from the environment variable")
+        assert mode.is_visible()
         page.locator("input[type=file]").set_input_files(str(image))
         # No choice made on Explore: gpt-4o, detail auto (= high): 512×512 is one tile,
         # 85 + 170 = 255 tokens (spec §1).

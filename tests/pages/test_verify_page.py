@@ -148,9 +148,9 @@ def test_a_typed_key_works_and_leaves_the_field(env, fake, db):
     at = new_app().run()
     at.text_input(key="verify_key_field").input(KEY).run()
     assert not at.exception
-    assert "typed on this page" in everything(at)
+    assert "Your own key" in everything(at)
     shown = rendered_bytes(at)
-    assert b"typed on this page" in shown  # the walk sees the page's text…
+    assert b"Your own key" in shown  # the walk sees the page's text…
     assert KEY.encode() not in shown  # …but not the key: the field was emptied once read
     click(at, "verify_go")
     assert metric(at, "Reported by the API") == "308"
@@ -163,8 +163,9 @@ def test_a_key_from_streamlit_secrets_is_used(env, fake):
     env.delenv("OPENAI_API_KEY")
     env.delenv("OPENAI_BASE_URL")
     at = new_app(secrets={"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": fake.base_url}).run()
-    assert "API key:** from OPENAI_API_KEY in Streamlit secrets" in everything(at)
-    assert "Base URL: from OPENAI_BASE_URL in Streamlit secrets" in everything(at)
+    assert "The app's key** (from OPENAI_API_KEY in Streamlit secrets" in everything(at)
+    assert f"127\\.0\\.0\\.1:{fake.port}" not in everything(at)  # the host is shown as text
+    assert f"→ **127.0.0.1:{fake.port}**, the endpoint the operator configured" in everything(at)
     click(at, "verify_go")
     assert metric(at, "Reported by the API") == "308"
     assert fake.requests[0].headers["authorization"] == f"Bearer {KEY}"
@@ -207,6 +208,7 @@ def test_pressing_again_shows_the_cached_result_and_measure_again_measures(env, 
 
 
 def test_run_shows_its_cost_first_and_calls_only_on_the_click(env, fake, db):
+    env.setenv("PATCHWORK_ALLOW_BILLED", "1")
     at = new_app().run()
     at.segmented_control(key="verify_method").set_value("run").run()
     assert len(fake.requests) == 0
@@ -230,6 +232,7 @@ def test_run_shows_its_cost_first_and_calls_only_on_the_click(env, fake, db):
 
 
 def test_chat_completions_path(env, fake, db):
+    env.setenv("PATCHWORK_ALLOW_BILLED", "true")
     at = new_app().run()
     at.segmented_control(key="verify_method").set_value("chat").run()
     assert at.button(key="verify_go").label.startswith("Chat Completions — pay about $")
@@ -350,7 +353,9 @@ def test_an_unusable_log_does_not_stop_measuring(env, fake, tmp_path):
 
 def test_a_bad_base_url_is_explained_and_blocks_calls(env, fake):
     env.delenv("OPENAI_BASE_URL")
+    env.delenv("OPENAI_API_KEY")
     at = new_app().run()
+    at.text_input(key="verify_key_field").input(KEY).run()
     at.text_input(key="verify_base_field").input("localhost:8080/v1").run()
     assert any("must start with http" in e for e in texts(at, "error"))
     assert at.button(key="verify_go").disabled
@@ -361,6 +366,8 @@ def test_a_bad_base_url_is_explained_and_blocks_calls(env, fake):
 
 
 def test_the_key_is_nowhere_on_the_page_in_the_log_or_the_url(env, fake, db):
+    env.setenv("PATCHWORK_ALLOW_BILLED", "1")
+    env.setenv("PATCHWORK_SESSION_CAP_USD", "1")
     at = new_app().run()
     click(at, "verify_go")
     for method in ("run", "chat"):
@@ -399,7 +406,8 @@ def test_calibration_run_finds_the_multiplier_and_logs_each_point(env, fake, db)
     assert metric(at, "Catalogue, documented rules") == "×1.2, budget 1,536"
     table = next(df.value for df in at.dataframe if "documented rules" in df.value.columns)
     row = table.set_index("size").loc["512×512"]
-    assert (row["patches"], row["image tokens"], row["matches"]) == (256, 308, "billing, documented")
+    assert (row["patches"], row["image tokens"], row["matches"]) == (256, 308,
+                                                                    "billing, documented")
     rows = log_rows(db)
     assert len(rows) == len(table) == 8  # 7 sizes and the knife edge 1560×1040 (spec §2.5)
     assert table.set_index("size").loc["1560×1040", "matches"] == "floating point (knife edge)"

@@ -1,0 +1,189 @@
+"""Whose key, which endpoint, what may be billed: the rules for an app hosted for a team.
+
+The operator puts a key in Streamlit secrets or the environment; visitors open the app in their
+browsers. So:
+
+- the operator's key goes only to the operator's endpoint (OPENAI_BASE_URL in secrets or the
+  environment, else the OpenAI API) — nothing a visitor types can change where it goes;
+- a visitor may type their own key, and only with it, their own endpoint; that endpoint must
+  pass the address policy image URLs pass (public addresses only, unless the operator sets
+  PATCHWORK_ALLOW_PRIVATE_ENDPOINTS), checked again on every connection (guarded_http);
+- billed calls on the operator's key are off unless the operator sets PATCHWORK_ALLOW_BILLED,
+  and then each browser session may spend at most PATCHWORK_SESSION_CAP_USD.
+
+Settings are read from Streamlit secrets first, then the environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlsplit
+
+from calc.adapters.url_fetch import AddressPolicy
+from calc.views import inert
+
+KEY_NAME = "OPENAI_API_KEY"
+BASE_URL_NAME = "OPENAI_BASE_URL"
+ALLOW_BILLED = "PATCHWORK_ALLOW_BILLED"
+SESSION_CAP = "PATCHWORK_SESSION_CAP_USD"
+ALLOW_PRIVATE = "PATCHWORK_ALLOW_PRIVATE_ENDPOINTS"
+SHARED_LOG = "PATCHWORK_SHARED_LOG"
+SETTING_NAMES = (KEY_NAME, BASE_URL_NAME, ALLOW_BILLED, SESSION_CAP, ALLOW_PRIVATE, SHARED_LOG)
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+DEFAULT_CAP_USD = Decimal("0.10")
+MAX_URL_LENGTH = 2048
+OPERATOR, VISITOR = "operator", "visitor"
+
+# Where a setting came from. Fixed strings: a label is never built from the value it labels.
+FROM_SECRETS = "Streamlit secrets (.streamlit/secrets.toml)"
+FROM_ENV = "environment variable"
+FROM_FIELD = "typed on this page (kept for this browser session only)"
+NOWHERE = "not set"
+
+_TRUE = ("1", "true", "yes", "on")
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def operator_setting(name: str, secrets: Mapping[str, Any], environ: Mapping[str, str]
+                     ) -> tuple[str | None, str]:
+    """(value, source) of an operator setting: Streamlit secrets first, then the environment."""
+    for source, value in ((FROM_SECRETS, secrets.get(name)), (FROM_ENV, environ.get(name))):
+        text = _text(value)
+        if text is not None:
+            return text, source
+    return None, NOWHERE
+
+
+def switch(name: str, secrets: Mapping[str, Any], environ: Mapping[str, str]) -> bool:
+    """An on/off setting: on only for 1, true, yes or on."""
+    value, _ = operator_setting(name, secrets, environ)
+    return value is not None and value.lower() in _TRUE
+
+
+def session_cap(secrets: Mapping[str, Any], environ: Mapping[str, str]) -> Decimal:
+    """The most one browser session may spend on the operator's key, in USD."""
+    value, _ = operator_setting(SESSION_CAP, secrets, environ)
+    if value is None or len(value) > 20:  # an absurd value is no value: the default holds
+        return DEFAULT_CAP_USD
+    try:
+        cap = Decimal(value)
+    except InvalidOperation:
+        return DEFAULT_CAP_USD
+    return cap if cap.is_finite() and cap >= 0 else DEFAULT_CAP_USD
+
+
+def address_policy(secrets: Mapping[str, Any], environ: Mapping[str, str]) -> AddressPolicy:
+    """What a typed endpoint may be: public addresses, or any when the operator allows private."""
+    if switch(ALLOW_PRIVATE, secrets, environ):
+        return AddressPolicy.public().allowing("0.0.0.0/0", "::/0")
+    return AddressPolicy.public()
+
+
+def base_url_problem(url: str, policy: AddressPolicy | None = None) -> str | None:
+    """Why `url` cannot be an API base URL, or None when it can. With a policy, a literal IP
+    address is checked at once (a host name is checked when connecting, every time)."""
+    if len(url) > MAX_URL_LENGTH:
+        return f"the base URL is {len(url):,} characters long; at most {MAX_URL_LENGTH:,} are used"
+    if any(c.isspace() or ord(c) < 0x20 for c in url):
+        return "the base URL contains spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        host, _port = parts.hostname, parts.port
+    except ValueError:
+        return "the base URL is not a valid URL, e.g. https://api.openai.com/v1"
+    if parts.scheme not in ("http", "https") or not host:
+        return ("the base URL must start with http:// or https:// and name a host, e.g. "
+                "https://api.openai.com/v1")
+    if parts.username or parts.password:
+        return "put no user name or password in the base URL; the API key is sent separately"
+    if policy is not None:
+        from calc.adapters.guarded_http import literal_refusal
+
+        return literal_refusal(host, policy)
+    return None
+
+
+@dataclass(frozen=True)
+class Access:
+    """Where calls go and with whose key. `key` is left out of repr so a printout shows none."""
+
+    key: str | None = field(repr=False)
+    key_source: str
+    base_url: str  # what the client is built with
+    base_source: str  # where base_url came from (NOWHERE: the default)
+    owner: str | None  # OPERATOR, VISITOR, or None without a key
+    policy: AddressPolicy | None  # set for a visitor's own endpoint: checked per connection
+    problem: str | None = None  # why the endpoint cannot be used
+    billed_allowed: bool = False
+    billed_why: str = ""  # why billed calls are off (empty when on)
+    cap_usd: Decimal | None = None  # this session's spending cap; None: no cap (own key)
+
+    @property
+    def ready(self) -> bool:
+        return self.key is not None and self.problem is None
+
+    @property
+    def host(self) -> str:
+        try:
+            parts = urlsplit(self.base_url)
+            host, port = parts.hostname, parts.port
+        except ValueError:
+            return "?"
+        label = inert.short(host or "?", 80)
+        return f"{label}:{port}" if port else label
+
+
+def resolve(secrets: Mapping[str, Any], environ: Mapping[str, str], typed_key: str | None,
+            typed_base: str | None) -> Access:
+    """Decide whose key is used and where it goes (see the module's docstring)."""
+    op_key, op_key_source = operator_setting(KEY_NAME, secrets, environ)
+    op_base, op_base_source = operator_setting(BASE_URL_NAME, secrets, environ)
+    base = op_base or DEFAULT_BASE_URL
+    problem = None if op_base is None else base_url_problem(op_base)
+    typed_key = _text(typed_key)
+    if typed_key is not None:  # the visitor's own key: their own endpoint, if they typed one
+        policy = None
+        base_source = op_base_source
+        typed_base = _text(typed_base)
+        if typed_base is not None:
+            policy = address_policy(secrets, environ)
+            base, base_source = typed_base, FROM_FIELD
+            problem = base_url_problem(typed_base, policy)
+        return Access(typed_key, FROM_FIELD, base, base_source, VISITOR, policy, problem,
+                      billed_allowed=True)
+    if op_key is None:
+        return Access(None, NOWHERE, base, op_base_source, None, None, problem,
+                      billed_why="no API key yet")
+    if switch(ALLOW_BILLED, secrets, environ):
+        return Access(op_key, op_key_source, base, op_base_source, OPERATOR, None, problem,
+                      billed_allowed=True, cap_usd=session_cap(secrets, environ))
+    return Access(op_key, op_key_source, base, op_base_source, OPERATOR, None, problem,
+                  billed_why=(f"billed checks on the app's own key are off (the operator can "
+                              f"turn them on with {ALLOW_BILLED}); Count stays free, or paste "
+                              "your own key to pay for checks yourself"))
+
+
+def billed_block(access: Access, cost_usd: float | None, spent_usd: float) -> str | None:
+    """Why a billed call costing `cost_usd` may not be made now, or None when it may."""
+    if not access.billed_allowed:
+        return access.billed_why
+    if access.cap_usd is None:
+        return None
+    if cost_usd is None:
+        return ("the catalogue has no price for this model, so a billed check on the app's key "
+                "cannot be kept within this session's spending cap")
+    if Decimal(str(spent_usd)) + Decimal(str(cost_usd)) > access.cap_usd:
+        return (f"this check (about ${cost_usd:.5f}) would take this session past its spending "
+                f"cap on the app's key (${access.cap_usd}; spent so far ${spent_usd:.5f})")
+    return None
