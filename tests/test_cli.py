@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -32,24 +33,46 @@ def test_json_has_tokens():
     assert data["tokens"] == 765 and data["model"] == "gpt-4o"
 
 
-def test_rules_documented_switches_the_multiplier():
-    billing = json.loads(run("512x512", "--model", "gpt-5-mini", "--json").stdout)
-    documented = json.loads(run("512x512", "--model", "gpt-5-mini", "--rules", "documented",
+def test_rules_documented_switches_the_budget():
+    # spec §6: gpt-4.1-mini 2400×1800 — billing fits 1,536 patches (2,353 tokens, measured);
+    # the current guide's 6,144 budget: fit 2048 → 2048×1536 → 64 × 48 = 3,072 × 1.62 → 4,977
+    billing = json.loads(run("2400x1800", "--model", "gpt-4.1-mini", "--json").stdout)
+    documented = json.loads(run("2400x1800", "--model", "gpt-4.1-mini", "--rules", "documented",
                                 "--json").stdout)
-    assert (billing["tokens"], documented["tokens"]) == (308, 415)
+    assert (billing["tokens"], documented["tokens"]) == (2353, 4977)
 
 
-def test_model_all_prints_every_model_cheapest_first():
-    out = run("1024x1024", "--model", "all", "--json")
-    rows = json.loads(out.stdout)
+def test_the_default_model_is_a_current_one():
+    data = json.loads(run("1024x1024", "--json").stdout)
+    # gpt-5.6-sol, auto = original: 32 × 32 = 1,024 patches × 1.2 = 1,228.8 → 1,229 (spec §2.3)
+    assert (data["model"], data["tokens"], data["accepted"]) == ("gpt-5.6-sol", 1229, True)
+    assert data["usd"] == "0.004916"  # 1,229 × $4.00 / 1M, exact
+
+
+def test_model_all_prints_the_current_models_cheapest_first():
     import calc
 
-    assert {r["model"] for r in rows} == {m.name for m in calc.models()}
-    priced = [r["usd"] for r in rows if r["usd"] is not None]
+    rows = json.loads(run("1024x1024", "--model", "all", "--json").stdout)
+    current = {m.name for m in calc.models() if m.status() != "shut down"}
+    assert {r["model"] for r in rows} == current
+    priced = [Decimal(r["usd"]) for r in rows]
     assert priced == sorted(priced)
-    assert rows[-1]["usd"] is None  # unknown prices last
     table = run("1024x1024", "--model", "all").stdout.splitlines()
     assert len(table) == 1 + len(rows)
+    every = json.loads(run("1024x1024", "--model", "all", "--include-shut-down", "--json").stdout)
+    assert {r["model"] for r in every} == {m.name for m in calc.models()}
+
+
+def test_a_rejected_image_is_an_answer_with_its_ways_out():
+    # spec §2.4: 7952×5304 on gpt-6-sol at auto: 249 × 166 = 41,334 patches > 30,000
+    out = run("7952x5304", "--model", "gpt-6-sol")
+    assert out.returncode == 0, out.stderr
+    assert "rejected by the API: 41,334 patches > 30,000" in out.stdout
+    assert "6764×4512" in out.stdout  # the largest accepted size of this shape
+    data = json.loads(run("7952x5304", "--model", "gpt-6-sol", "--json").stdout)
+    assert (data["accepted"], data["tokens"], data["usd"], data["units"]) == (False, None, None,
+                                                                               41334)
+    assert data["largest_accepted"] == [6764, 4512]
 
 
 def test_image_files_use_the_header_size_with_exif_orientation(tmp_path):
