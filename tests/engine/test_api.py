@@ -138,6 +138,22 @@ def test_estimate_frame_adds_columns():
     assert out["usd"][3] == pytest.approx(36000 * 2.00 / 1e6)
 
 
+EDGE = [  # §2.4 on gpt-6-sol at auto (= original): width, height, patches, tokens (None: rejected)
+    (6400, 4800, 30000, 36000),  # 200 × 150
+    (608, 50528, 30001, None),  # 19 × 1579
+    (608, 50496, 29982, 35979),  # 19 × 1578 → ⌈35978.4⌉
+    (7952, 5304, 41334, None),  # measured
+]
+
+
+def test_estimate_frame_on_the_30000_patch_edge():
+    df = pd.DataFrame([(w, h) for w, h, _, _ in EDGE], columns=["width", "height"])
+    out = calc.estimate_frame(df.assign(model="gpt-6-sol"))
+    assert out["units"].tolist() == [p for _, _, p, _ in EDGE]
+    assert out["accepted"].tolist() == [t is not None for _, _, _, t in EDGE]
+    assert [None if pd.isna(t) else t for t in out["tokens"]] == [t for _, _, _, t in EDGE]
+
+
 def test_estimate_frame_flags_bad_rows():
     df = pd.DataFrame({"width": [1024, 480], "height": [1024, 320],
                        "model": ["gpt-4o", "gpt-4.1-mini"]})
