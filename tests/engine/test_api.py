@@ -82,7 +82,7 @@ BAD = [
     ((True, 10, "gpt-4o"), {}, calc.InvalidSizeError, "whole number"),
     ((10, 10, "gpt-4o"), {"detail": "ultra"}, calc.UnsupportedDetailError, "low, high"),
     ((10, 10, "gpt-image-1"), {"detail": "low"}, calc.UnsupportedDetailError, "fidelity"),
-    ((10, 10, "gpt-image-2"), {"detail": "original"}, calc.UnsupportedDetailError, "fixed"),
+    ((10, 10, "gpt-image-2"), {"detail": "low"}, calc.UnsupportedDetailError, "fixed"),
     ((10, 10, "gpt-image-1-mini"), {"fidelity": "high"}, calc.UnsupportedFidelityError, "low"),
     ((10, 10, "gpt-image-1"), {"fidelity": "max"}, calc.UnsupportedFidelityError, "'high'"),
     ((10, 10, "gpt-4o"), {"rules": "vibes"}, calc.UnknownRulesError, "billing"),

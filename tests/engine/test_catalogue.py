@@ -75,6 +75,9 @@ def test_gpt_4_5_preview_shut_down_in_2025():
     m = calc.resolve_model("gpt-4.5-preview")
     assert m.family == "tile" and m.shutdown.startswith("2025-")
     assert m.status("2026-01-01") == "shut down"
+    # the day is the catalogue's, not the spec's: an estimate says it is inferred
+    assert any(n.kind == "inferred" and "shutdown" in n.text
+               for n in calc.estimate(10, 10, "gpt-4.5-preview").notes)
 
 
 def test_the_catalogue_is_the_data_file_and_nothing_else():
@@ -299,6 +302,13 @@ def test_image_tokens_pay_the_text_input_rate():
     e = calc.estimate(1024, 1024, "gpt-4o", "high")
     assert e.usd == Decimal(765) * Decimal("2.50") / 1_000_000 == Decimal("0.0019125")
     assert isinstance(e.usd, Decimal)
+
+
+def test_gpt_image_inputs_pay_the_image_input_rate():
+    # §8: gpt-image-2 image input $8.00 / 1M (text $5.00). 1024² → 1024 patches (§3.2)
+    assert calc.estimate(1024, 1024, "gpt-image-2").usd == Decimal("0.008192")
+    # gpt-image-1: $10.00; 1024×1025 → 194 tokens (§10)
+    assert calc.estimate(1024, 1025, "gpt-image-1").usd == Decimal("0.00194")
 
 
 def test_cache_write_is_1_25_times_input_where_given():

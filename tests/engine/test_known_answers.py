@@ -560,7 +560,8 @@ IMAGE1 = [  # §3.1: model, w, h, fidelity, tokens
     ("gpt-image-1", 1536, 1024, "low", 323),
     # 4096×1025: fit → 2048×513 → short 513 → 512, long ⌊2048·512/513⌋ = 2044 → 4 tiles → 581
     ("gpt-image-1", 4096, 1025, "low", 581),
-    # high fidelity: + 4160 square, + 6240 otherwise; square: (w/h)² strictly inside (2/3, 3/2)
+    # high fidelity: + 4160 square, + 6240 otherwise; square: (w/h)² strictly inside (2/3, 3/2),
+    # w/h of the image as given (the spec's inputs: the pixels the model receives)
     ("gpt-image-1", 1024, 1024, "high", 194 + 4160),
     ("gpt-image-1", 1536, 1024, "high", 323 + 6240),  # 3:2 is not square
     ("gpt-image-1", 1024, 1536, "high", 323 + 6240),
@@ -589,11 +590,13 @@ def test_gpt_image_1_mini_high_fidelity_is_an_error():
             fn(1024, 1024, "gpt-image-1-mini", "auto", "high")
 
 
-@pytest.mark.parametrize("model", ["gpt-image-1", "gpt-image-2"])
-@pytest.mark.parametrize("detail", ["low", "original"])
-def test_gpt_image_models_have_no_detail_level(model, detail):
-    with pytest.raises(calc.UnsupportedDetailError, match="fidelity"):
-        calc.estimate(1024, 1024, model, detail)
+@pytest.mark.parametrize("model", ["gpt-image-1", "gpt-image-1.5", "gpt-image-2",
+                                   "gpt-image-2.6-sunburst"])
+def test_gpt_image_models_have_no_low_detail(model):
+    # §5: low on gpt-image models is an error that says to use fidelity, or that it is fixed
+    for fn in (calc.estimate, calc.tokens):
+        with pytest.raises(calc.UnsupportedDetailError, match="fidelity"):
+            fn(1024, 1024, model, "low")
 
 
 IMAGE2 = [  # §3.2 (inferred): w, h, tokens (= patches), size counted
