@@ -524,9 +524,9 @@ def test_knife_edge_sizes_carry_a_boundary_note(model, w, h, detail, expected, f
     e = calc.estimate(w, h, model, detail)
     assert e.tokens == expected
     boundary = [n for n in e.notes if n.kind == "boundary"]
-    assert len(boundary) == 1
-    assert f"counts {fewer} fewer patches" in boundary[0].text
-    assert "Verify" in boundary[0].text
+    assert [n.text for n in boundary] == [  # §2.5's wording
+        f"on a patch boundary: a floating-point implementation counts {fewer} fewer patches; "
+        "a Verify count settles it"]
 
 
 def test_the_float_figures_of_the_knife_edges():
