@@ -1,6 +1,9 @@
-"""calc.engine.compare: every catalogue model for one image, cheapest first, with fallbacks said."""
+"""calc.engine.compare: one image on every model, cheapest first, the applied detail shown."""
 
 from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -8,91 +11,119 @@ import calc
 from calc.engine.compare import compare
 from calc.engine.errors import CalcError, InvalidSizeError
 
-CATALOGUE = [m.name for m in calc.models()]
+REJECTING = ["gpt-6-astra", "gpt-6-sol", "gpt-6-luna", "gpt-6.1-sol", "gpt-6.1-terra",
+             "gpt-6.2-astra", "gpt-6.2-sol", "gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna"]
 
 
 def by_model(rows):
     return {r.model: r for r in rows}
 
 
-def test_every_model_once_cheapest_first_unknown_price_last():
+def _current_today():
+    today = date.today()
+    return {m.name for m in calc.models()
+            if m.shutdown is None or today < date.fromisoformat(m.shutdown)}
+
+
+def test_current_models_by_default_all_on_request():
     rows = compare(1024, 1024, "high")
-    assert sorted(r.model for r in rows) == sorted(CATALOGUE)
+    assert sorted(r.model for r in rows) == sorted(_current_today())
+    assert "o1" not in by_model(rows) and "gpt-image-1" not in by_model(rows)  # shut down
+    every = compare(1024, 1024, "high", include_shut_down=True)
+    assert sorted(r.model for r in every) == sorted(m.name for m in calc.models())
+    assert by_model(every)["o1"].status == "shut down"
+    assert by_model(every)["o1"].shutdown == "2026-10-23"
+    assert by_model(every)["o1"].tokens == 675  # 75 + 4 × 150: still estimable
+
+
+def test_the_measured_rejection_in_the_table():
+    rows = compare(7952, 5304)  # detail omitted = auto
+    table = by_model(rows)
+    for name in REJECTING:
+        row = table[name]
+        assert (row.accepted, row.patches, row.tokens, row.usd) == (False, 41334, None, None)
+        assert row.detail == "auto → original"
+        assert "41,334" in row.note
+    # gpt-5.5: auto → original with a budget: 9882 patches → 11859 (see test_known_answers)
+    assert (table["gpt-5.5"].detail, table["gpt-5.5"].tokens) == ("auto → original", 11859)
+    # gpt-5.4: auto → high: 2400 patches → 2880; × $2.50 / 1M = $0.0072
+    assert (table["gpt-5.4"].detail, table["gpt-5.4"].tokens) == ("auto → high", 2880)
+    assert table["gpt-5.4"].usd == Decimal("0.0072")
+    assert table["gpt-5.4"].accepted
+    # rejected rows come last; the priced ones cheapest first
+    accepted = [r.accepted for r in rows]
+    assert accepted == sorted(accepted, reverse=True)
     priced = [r.usd for r in rows if r.usd is not None]
     assert priced == sorted(priced)
-    known = [r.usd is not None for r in rows]
-    assert known == sorted(known, reverse=True)  # every unknown price after every known one
-    assert rows[-1].model == "gpt-5.4-nano" and rows[-1].usd is None  # spec §7: unknown
-    assert rows[-1].tokens is not None  # its tokens are still shown
 
 
 def test_known_answers_1024_square_high():
-    rows = by_model(compare(1024, 1024, "high"))
-    # gpt-4o: 1024² → 768² → 4 tiles → 85 + 4 × 170 = 765; × $2.50/1M
-    assert rows["gpt-4o"].tokens == 765
-    assert rows["gpt-4o"].usd == pytest.approx(765 * 2.50 / 1e6)
-    assert rows["gpt-4o"].usd_per_1000 == pytest.approx(765 * 2.50 / 1e3)
-    # gpt-5-mini: 32 × 32 = 1,024 patches × 1.2 = 1,228.8 → 1,229; × $0.25/1M
-    assert rows["gpt-5-mini"].tokens == 1229
-    assert rows["gpt-5-mini"].usd == pytest.approx(1229 * 0.25 / 1e6)
-    # gpt-image-1 (fidelity low): short side 512 → 512² → 1 tile: 65 + 129 = 194
+    rows = by_model(compare(1024, 1024, "high", include_shut_down=True))
+    # gpt-4o: 1024² → 768² → 4 tiles → 765; × $2.50 / 1M
+    assert (rows["gpt-4o"].tokens, rows["gpt-4o"].usd) == (765, Decimal("0.0019125"))
+    assert rows["gpt-4o"].usd_per_1000 == Decimal("1.9125")
+    # gpt-5-mini: 32 × 32 = 1024 patches → ⌈1228.8⌉ = 1229; × $0.25 / 1M
+    assert (rows["gpt-5-mini"].tokens, rows["gpt-5-mini"].usd) == (1229, Decimal("0.00030725"))
+    # gpt-image-1 (fidelity low): short side 512 → 1 tile: 65 + 129 = 194
     assert rows["gpt-image-1"].tokens == 194
     assert rows["gpt-image-1"].detail == "fidelity low"
-    # gpt-4o-mini: 2833 + 4 × 5667 = 25,501
-    assert rows["gpt-4o-mini"].tokens == 25501
+    # gpt-image-2: 1024² → 1024 patches, × 1 (inferred)
+    assert rows["gpt-image-2"].tokens == 1024
+    assert rows["gpt-4o-mini"].tokens == 25501  # 2833 + 4 × 5667
+    assert rows["gpt-6-astra"].tokens == 1229
 
 
-def test_measured_evidence_appears_in_the_table():
-    rows = by_model(compare(2049, 513, "high"))
-    assert rows["gpt-4.1"].tokens == 1445  # spec §9
-    rows = by_model(compare(4000, 1474, "high"))
-    assert rows["gpt-4.1-mini"].tokens == 2489  # spec §9
-
-
-def test_batch_tier_is_half():
-    standard, batch = by_model(compare(800, 600, "high")), by_model(compare(800, 600, "high",
-                                                                             tier="batch"))
-    for name, row in standard.items():
-        if row.usd is None:
-            assert batch[name].usd is None
-        else:
-            assert batch[name].usd == pytest.approx(row.usd / 2)
-            assert batch[name].tokens == row.tokens
-
-
-def test_original_detail_falls_back_to_high_and_says_so():
+def test_the_applied_detail_is_shown():
     rows = by_model(compare(4032, 3024, "original"))
     assert rows["gpt-5.4"].detail == "original" and rows["gpt-5.4"].note == ""
-    # gpt-5.4 original: budget 10,000, max side 6,000: 126 × 95 = 11,970 patches > 10,000 →
-    # shrink: isqrt(10000·4032//3024) = 115 across → 3680 → 3669×2752 (115 × 86 = 9,890)
-    assert rows["gpt-5.4"].tokens == -(-9890 * 12 // 10)
+    assert rows["gpt-5.4"].tokens == 11868  # 9890 patches (test_known_answers)
+    assert rows["gpt-5.1"].detail == "original → high"  # accepts it, bills it as high
     assert rows["gpt-4o"].detail == "high"
     assert "original" in rows["gpt-4o"].note and "high" in rows["gpt-4o"].note
     assert rows["gpt-4o"].tokens == calc.tokens(4032, 3024, "gpt-4o", "high")
     assert rows["gpt-4.1-mini"].detail == "high" and rows["gpt-4.1-mini"].note
+    auto = by_model(compare(100, 100))
+    assert auto["gpt-6-sol"].detail == "auto → original"
+    assert auto["gpt-5.4-mini"].detail == "auto → high"
+    assert auto["gpt-4o"].detail == "auto → high"
 
 
 def test_low_detail_on_image_models_reads_in_full():
-    rows = by_model(compare(1024, 1024, "low"))
+    rows = by_model(compare(1024, 1024, "low", include_shut_down=True))
     assert rows["gpt-4o"].tokens == 85 and rows["gpt-4o"].note == ""
-    assert rows["gpt-image-1"].tokens == 194
-    assert "low" in rows["gpt-image-1"].note
+    assert rows["gpt-5.4"].tokens == 1229  # low is 2048 / 6144: 1024 patches
+    assert rows["gpt-6-sol"].tokens == 308  # low fits 512: 256 patches
+    assert rows["gpt-image-1"].tokens == 194 and "low" in rows["gpt-image-1"].note
+    assert rows["gpt-image-2"].tokens == 1024 and "low" in rows["gpt-image-2"].note
 
 
 def test_high_fidelity_only_where_it_exists():
-    rows = by_model(compare(1024, 1024, "high", fidelity="high"))
-    assert rows["gpt-image-1"].tokens == 194 + 4160  # square: + 4,160 (spec §3)
+    rows = by_model(compare(1024, 1024, "high", fidelity="high", include_shut_down=True))
+    assert rows["gpt-image-1"].tokens == 194 + 4160  # square: + 4,160 (§3.1)
     assert rows["gpt-image-1"].detail == "fidelity high"
-    assert rows["gpt-image-1-mini"].tokens == 194  # low only (spec §3)
+    assert rows["gpt-image-1-mini"].tokens == 194  # low only (§3.1)
     assert "fidelity" in rows["gpt-image-1-mini"].note
-    assert rows["gpt-4o"].tokens == 765 and rows["gpt-4o"].note == ""  # not an image model
-    rows = by_model(compare(1536, 1024, "high", fidelity="high"))
-    assert rows["gpt-image-1"].tokens - calc.tokens(1536, 1024, "gpt-image-1") == 6240
+    assert rows["gpt-image-2"].tokens == 1024  # fidelity fixed: no extra
+    assert rows["gpt-4o"].tokens == 765 and rows["gpt-4o"].note == ""
+
+
+@pytest.mark.parametrize(("tier", "factor"), [("batch", "0.5"), ("flex", "0.5"),
+                                              ("priority", "2")])
+def test_tiers_multiply_exactly(tier, factor):
+    standard = by_model(compare(800, 600, "high"))
+    other = by_model(compare(800, 600, "high", tier=tier))
+    for name, row in standard.items():
+        assert other[name].tokens == row.tokens
+        assert other[name].usd == (None if row.usd is None else row.usd * Decimal(factor))
+    assert "not confirmed" in other["gpt-5.4"].note
+    assert "not confirmed" not in other["gpt-6.1-terra"].note  # its page confirms all three
 
 
 def test_documented_rules():
-    rows = by_model(compare(512, 512, "high", rules="documented"))
-    assert rows["gpt-5-mini"].tokens == -(-256 * 162 // 100)  # ×1.62 in the guide: 415
+    billing = by_model(compare(1600, 1600, "high"))
+    documented = by_model(compare(1600, 1600, "high", rules="documented"))
+    assert (billing["gpt-4.1-mini"].tokens, documented["gpt-4.1-mini"].tokens) == (2465, 4050)
+    assert billing["gpt-5-mini"].tokens == documented["gpt-5-mini"].tokens == 1826
 
 
 def test_bad_arguments_are_refused():
