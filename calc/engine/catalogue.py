@@ -10,7 +10,7 @@ import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
@@ -226,6 +226,8 @@ class Catalogue:
 def _day(on: date | str | None) -> date:
     if on is None:
         return date.today()
+    if isinstance(on, datetime):  # a datetime is a date too, but not comparable with one
+        return on.date()
     return date.fromisoformat(on) if isinstance(on, str) else on
 
 

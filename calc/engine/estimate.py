@@ -120,8 +120,7 @@ def tokens(width: int, height: int, model: str, detail: str = "auto", fidelity: 
             _COUNTERS.clear()
         count = _COUNTERS[model, detail, fidelity, rules] = r.counter(
             r.plan_for(model, detail, fidelity, rules))
-    if type(width) is int and type(height) is int and 0 < width <= MAX_SIDE \
-            and 0 < height <= MAX_SIDE:
+    if type(width) is int is type(height) and 0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE:
         return count(width, height)
     return count(*check_size(width, height))
 

@@ -181,16 +181,31 @@ def counter(plan: Plan) -> Callable[[int, int], int]:
             w, h = short_to(w, h, short)
         return base + per_unit * ((w + 511) // 512) * ((h + 511) // 512)
 
-    def patches(w: int, h: int) -> int:
-        if fit is not None and (w > fit or h > fit):
-            w, h = fit_long(w, h, fit)
-        n = ((w + 31) // 32) * ((h + 31) // 32)
-        if budget is not None and n > budget:
-            w, h = shrink_to_budget(w, h, budget)
-            n = min(((w + 31) // 32) * ((h + 31) // 32), budget)
-        if limit is not None and n > limit:
-            raise ImageRejectedError(n, limit, largest_accepted(w, h, limit))
-        return (n * num + den - 1) // den
+    # A missing limit becomes one no image reaches, so the hot path has no `is None` tests; a
+    # budget under the rejection limit makes that check unreachable.
+    never = 1 << 62
+    fit_ = fit or never
+    budget_ = budget or never
+    limit_ = never if limit is None or budget_ <= limit else limit
+    add = den - 1
+
+    def patches(w: int, h: int) -> int:  # fit_long and shrink_to_budget, inlined
+        if w > fit_ or h > fit_:
+            if w >= h:
+                w, h = fit_, (2 * h * fit_ + w) // (2 * w) or 1
+            else:
+                w, h = (2 * w * fit_ + h) // (2 * h) or 1, fit_
+        n = ((w + 31) >> 5) * ((h + 31) >> 5)
+        if n > budget_:
+            a, b = isqrt(budget_ * w // h), isqrt(budget_ * h // w)
+            if a * h <= b * w:
+                w, h = 32 * a or 1, 32 * a * h // w or 1
+            else:
+                w, h = 32 * b * w // h or 1, 32 * b or 1
+            n = min(((w + 31) >> 5) * ((h + 31) >> 5), budget_)
+        if n > limit_:
+            raise ImageRejectedError(n, limit_, largest_accepted(w, h, limit_))
+        return (n * num + add) // den
 
     def image2(w: int, h: int) -> int:
         w, h = cap_aspect(*enlarge(w, h, plan.enlarge_to), plan.aspect_cap)
