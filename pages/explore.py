@@ -313,6 +313,7 @@ def _all_models(est: calc.Estimate, choice: dict) -> None:
         "Model": [("▶ " if r.model == est.model else "") + r.model for r in rows],
         "Status": [badge(r.model) or "current" for r in rows],
         "Detail used": [r.detail for r in rows],
+        "Basis": ["inferred" if r.inferred else "" for r in rows],
         "Tokens": [f"{r.tokens:,}" if r.tokens is not None else
                    f"rejected ({r.patches:,} patches)" if not r.accepted else "—" for r in rows],
         "$ / image": [format_usd(r.usd) for r in rows],

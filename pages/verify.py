@@ -29,6 +29,7 @@ from calc.views import access as va
 from calc.views import inert
 from calc.views import verify as vv
 from calc.views.calibration import CalibrationJob, calibration_sizes, measurer
+from calc.views.model_choice import model_label, model_names
 from pages.helpers.image_cache import decode
 from pages.helpers.router import ensure_router
 from pages.helpers.session_cache import memo
@@ -243,10 +244,12 @@ def _image_section(shared: dict | None, choice: dict) -> tuple[vv.LoadedImage | 
 def _settings(choice: dict) -> dict:
     """Model, detail and fidelity for this page, starting from Explore's choice."""
     s = st.session_state
-    names = [m.name for m in calc.models()]
+    names = model_names()  # current models: the API no longer serves shut-down ones
     s.setdefault("verify_model", choice["model"] if choice["model"] in names else names[0])
+    if s["verify_model"] not in names:
+        names.append(s["verify_model"])
     c1, c2, c3 = st.columns([4, 3, 2])
-    model = c1.selectbox("Model", names, key="verify_model")
+    model = c1.selectbox("Model", names, key="verify_model", format_func=model_label)
     m = calc.resolve_model(model)
     detail_now = detail_for(m, s.get("verify_detail", choice["detail"]))[0]
     if s.get("verify_detail") != detail_now:  # first visit, or the new model lacks that level
@@ -405,10 +408,13 @@ def _calibration_section(settings: dict, access: va.Access) -> bool:
     st.caption("A handful of sizes chosen to isolate one model's rules, counted with the free "
                "endpoint; the measured constants are compared with the catalogue under both "
                "rule sets. Every point goes into the log below.")
-    names = [m.name for m in calc.models()]
+    names = model_names()
     s.setdefault("verify_calib_model", settings["model"])
+    if s["verify_calib_model"] not in names:
+        names.append(s["verify_calib_model"])
     c1, c2 = st.columns([2, 3])
-    model = c1.selectbox("Model to calibrate", names, key="verify_calib_model")
+    model = c1.selectbox("Model to calibrate", names, key="verify_calib_model",
+                         format_func=model_label)
     sizes = calibration_sizes(model)
     c2.caption(f"{len(sizes)} sizes at detail {CALIBRATION_DETAIL}: "
                + ", ".join(f"{w}×{h}" for w, h in sizes)

@@ -25,6 +25,7 @@ class Row:
     patches: int | None = None  # the patch count of a rejected image
     status: str = "active"
     shutdown: str | None = None
+    inferred: bool = False  # the number rests on an inferred fact (see the model's notes)
 
 
 def detail_for(model: Model, detail: str) -> tuple[str, str]:
@@ -55,7 +56,7 @@ def _row(model: Model, width: int, height: int, detail: str, fidelity: str, rule
     used_detail, detail_note = detail_for(model, detail)
     used_fidelity, fidelity_note = fidelity_for(model, fidelity)
     notes = [n for n in (detail_note, fidelity_note, tier_note(model.name, tier)) if n]
-    life = dict(status=model.status(), shutdown=model.shutdown)
+    life = dict(status=model.status(), shutdown=model.shutdown, inferred=bool(model.inferred))
     try:
         plan = plan_for(model.name, used_detail, used_fidelity, rules)
         shown = (f"fidelity {used_fidelity}" if model.family == "image"

@@ -475,3 +475,39 @@ def test_verify_takes_the_image_explore_chose(env, fake):
     assert metric(at, "Reported by the API") == "765"
     assert fake.images[0].width == 3024 and fake.images[0].height == 4032
     assert KEY not in repr(at.query_params)
+
+
+# --- the December 2026 catalogue on Verify ----------------------------------------------------
+
+
+def test_a_rejected_image_is_not_sent(env, fake):
+    # spec §2.4: 7952×5304 on gpt-6-sol at auto → 249 × 166 = 41,334 patches > 30,000
+    at = new_app(shared=(7952, 5304), choice=dict(CHOICE, model="gpt-6-sol", detail="auto"))
+    at.run()
+    assert not at.exception
+    assert any("41,334 patches > 30,000" in e for e in texts(at, "error"))
+    assert not [b for b in at.button if b.key == "verify_go"]
+    assert len(fake.requests) == 0
+
+
+def test_models_your_key_can_use_are_held_against_the_catalogue(env, fake):
+    at = new_app().run()
+    click(at, "verify_list_models")
+    assert not at.exception
+    table = next(df.value for df in at.dataframe if "catalogue model" in df.value.columns)
+    rows = dict(zip(table["id"], table["catalogue model"], strict=True))
+    assert rows["gpt-5-mini-2025-08-07"] == "gpt-5-mini"  # a dated id resolves (spec §9)
+    assert rows["gpt-4o"] == "gpt-4o"
+    assert [r.path for r in fake.requests] == ["/v1/models"]  # one free GET, nothing else
+    new = [w for w in texts(at, "warning") if "does not know yet" in w]
+    assert new and "gpt-7-preview" in new[0]  # an id the catalogue does not know: to add
+
+
+def test_the_model_picker_offers_current_models_with_badges(env, fake):
+    at = new_app().run()
+    options = at.selectbox(key="verify_model").options
+    for option in options:
+        m = calc.resolve_model(option.split(" · ")[0])
+        assert m.status() != "shut down" or m.name == "gpt-5-mini"  # the shared choice stays
+        assert (f"shuts down {m.shutdown}" in option) == (m.status() == "deprecated")
+    assert not any(o.startswith("o4-mini") for o in options)  # shut down 2026-10-23
