@@ -12,8 +12,10 @@ Two frames of reference:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from calc.engine.estimate import Estimate, Grid
+from calc.engine.catalogue import catalogue
+from calc.engine.estimate import Estimate, Grid, estimate
 from calc.engine.pricing import cost_usd, format_usd, tier_label
 
 # Previews are drawn at most this many pixels on their long side; coordinates never change.
@@ -163,19 +165,16 @@ class Rejection:
     patches: int
     limit: int
     high_tokens: int | None  # the same image at detail high (None if that is rejected too)
-    high_usd: object  # Decimal | None
+    high_usd: Decimal | None
     largest: tuple[int, int]
     largest_tokens: int
-    largest_usd: object
+    largest_usd: Decimal | None
 
 
 def rejection(est: Estimate, tier: str = "standard") -> Rejection | None:
     """None for an accepted estimate; else the two ways out, each priced at the tier."""
     if est.accepted:
         return None
-    from calc.engine.catalogue import catalogue
-    from calc.engine.estimate import estimate
-
     w, h = est.original_size
     high = estimate(w, h, est.model, "high", est.fidelity, est.rules)
     big = estimate(*est.largest_accepted, est.model, est.detail, est.fidelity, est.rules)
