@@ -1,25 +1,6 @@
-"""Patchwork: the router. Page config, navigation and the shared sidebar; nothing else."""
+"""Patchwork: the router. Page config, navigation and the shared sidebar (pages/helpers/router.py);
+nothing else."""
 
-import streamlit as st
+from pages.helpers import router
 
-import calc
-
-st.set_page_config(page_title="Patchwork — what an image costs", page_icon="🧩", layout="wide")
-
-pages = [
-    st.Page("pages/explore.py", title="Explore", icon="🔍", url_path="explore", default=True),
-    st.Page("pages/plan.py", title="Plan", icon="📊", url_path="plan"),
-    st.Page("pages/verify.py", title="Verify", icon="✅", url_path="verify"),
-    st.Page("pages/metered.py", title="How it's metered", icon="📐", url_path="metered"),
-]
-page = st.navigation(pages)
-
-with st.sidebar:
-    st.markdown("### 🧩 Patchwork")
-    st.caption("What an image costs on OpenAI's vision models — with the working shown on the "
-               "picture.")
-    book = calc.catalogue()
-    st.caption(f"Prices and rules as of **{book.as_of}** · {len(book.models)} models  \n"
-               f"Source: {book.source}")
-
-page.run()
+router.run(router.shell())

@@ -1,13 +1,79 @@
-"""Keep every page behind app.py's router, even on a first request that goes straight to a page."""
+"""The app shell (page config, menu, shared sidebar) and the rule that every page runs inside it.
+
+Public Streamlit APIs only. With a folder named `pages/` beside app.py, a fresh server's first run
+of a page URL (/plan) executes that page file alone, Streamlit's old folder mode: app.py never
+runs. Calling st.navigation is Streamlit's documented way out of that mode, so a page that finds
+itself outside app.py draws the shell itself and then carries on; later runs go through app.py.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
+from PIL import Image, ImageDraw
+
+import calc
+
+PAGES_DIR = Path(__file__).resolve().parents[1]
+ICON = ":material/grid_on:"
+_run = threading.local()  # a session's script runs on its own thread
+
+
+def _favicon() -> Image.Image:
+    """A 2×2 grid on the theme's blue, drawn here: a Material page icon would make the browser
+    fetch the favicon from Google's font CDN."""
+    icon = Image.new("RGB", (32, 32), "#3b6e8f")
+    draw = ImageDraw.Draw(icon)
+    for at in (2, 15, 28):
+        draw.line([(at, 2), (at, 29)], fill="#ffc400", width=2)
+        draw.line([(2, at), (29, at)], fill="#ffc400", width=2)
+    return icon
+
+
+FAVICON = _favicon()
+
+
+def _pages() -> list:
+    # Absolute paths: the same pages whichever script Streamlit started from.
+    return [
+        st.Page(PAGES_DIR / "explore.py", title="Explore", icon=":material/image_search:",
+                url_path="explore", default=True),
+        st.Page(PAGES_DIR / "plan.py", title="Plan", icon=":material/calculate:",
+                url_path="plan"),
+        st.Page(PAGES_DIR / "verify.py", title="Verify", icon=":material/fact_check:",
+                url_path="verify"),
+        st.Page(PAGES_DIR / "metered.py", title="How it's metered", icon=":material/straighten:",
+                url_path="metered"),
+    ]
+
+
+def shell():
+    """Page config, the menu and the shared sidebar; the page the URL asks for."""
+    st.set_page_config(page_title="Patchwork — what an image costs", page_icon=FAVICON,
+                       layout="wide")
+    page = st.navigation(_pages())
+    with st.sidebar:
+        st.markdown(f"### {ICON} Patchwork")
+        st.caption("What an image costs on OpenAI's vision models — with the working shown on "
+                   "the picture.")
+        book = calc.catalogue()
+        st.caption(f"Prices and rules as of **{book.as_of}** · {len(book.models)} models  \n"
+                   f"Source: {book.source}")
+    return page
+
+
+def run(page) -> None:
+    """app.py: run the chosen page inside the shell."""
+    _run.routed = True
+    try:
+        page.run()
+    finally:
+        _run.routed = False
 
 
 def ensure_router() -> None:
-    # With a folder named `pages/` beside app.py, Streamlit's first run of a fresh server falls
-    # back to its old folder mode when the URL names a page: the page runs without app.py.
-    # Switching that mode off and rerunning hands the request to app.py's st.navigation.
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    """First line of every page: outside app.py (see the module's docstring), draw the shell."""
+    if not getattr(_run, "routed", False):
+        shell()
