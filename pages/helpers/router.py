@@ -2,8 +2,8 @@
 
 Public Streamlit APIs only. With a folder named `pages/` beside app.py, a fresh server's first run
 of a page URL (/plan) executes that page file alone, Streamlit's old folder mode: app.py never
-runs. Calling st.navigation is Streamlit's documented way out of that mode, so a page that finds
-itself outside app.py draws the shell itself and then carries on; later runs go through app.py.
+runs. Calling st.navigation is Streamlit's documented way out of that mode: a page that finds
+itself outside app.py calls it and starts the run over; this time app.py runs.
 """
 
 from __future__ import annotations
@@ -74,6 +74,9 @@ def run(page) -> None:
 
 
 def ensure_router() -> None:
-    """First line of every page: outside app.py (see the module's docstring), draw the shell."""
-    if not getattr(_run, "routed", False):
-        shell()
+    """First line of every page: outside app.py (see the module's docstring), go through it."""
+    # Once per session: a page run on its own (AppTest) then simply carries on.
+    if not getattr(_run, "routed", False) and "router_rerun" not in st.session_state:
+        st.session_state["router_rerun"] = True
+        st.navigation(_pages(), position="hidden")
+        st.rerun()

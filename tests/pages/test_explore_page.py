@@ -85,8 +85,8 @@ def rerun(target) -> AppTest:
 
 
 def shown_caption(at: AppTest) -> str:
-    assert len(at.code) == 1
-    return at.code[0].value
+    assert len(at.text) == 1
+    return at.text[0].value
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -243,7 +243,7 @@ def test_a_link_with_a_loopback_url_is_refused_too(image_server):
     assert at.text_input(key="explore_url").value == f"{base}/square.png"
     assert len(errors(at)) == 1 and "public" in errors(at)[0]
     assert hits == []
-    assert len(at.code) == 0  # nothing to show yet, and no exception
+    assert len(at.text) == 0  # nothing to show yet, and no exception
 
 
 def test_url_fetch_path_with_an_allowing_policy(image_server):
@@ -380,16 +380,17 @@ def test_steps_table_and_all_models():
     import calc
 
     at = start()
-    steps = at.dataframe[0].value
+    steps = at.table[0].value
     assert list(steps["Step"]) == ["original", "fit 2048", "short side 768", "tiles", "tokens"]
     assert list(steps["Size"]) == ["3024×4032", "1536×2048", "768×1024", "768×1024",
                                    "768×1024"]
-    table = at.dataframe[1].value
+    table = at.table[1].value
     assert len(table) == len(calc.models())
     assert table["Model"].iloc[0] == "gpt-5-nano"  # $0.05/1M: the cheapest here
     assert table["Model"].iloc[-1] == "gpt-5.4-nano"  # no price: last
     assert "▶ gpt-4o" in list(table["Model"])
-    assert [b.label for b in at.get("download_button")] == ["Overlay PNG", "Estimate JSON"]
+    assert [b.label for b in at.get("download_button")] == ["Estimate JSON"]
+    assert [b.label for b in at.button] == ["Overlay PNG"]  # drawn only when asked for
 
 
 # --- links -------------------------------------------------------------------------------------
