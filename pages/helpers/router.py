@@ -8,6 +8,7 @@ itself outside app.py calls it and starts the run over; this time app.py runs.
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 
@@ -36,24 +37,28 @@ FAVICON = _favicon()
 
 
 def _pages() -> list:
+    # No page icons: Streamlit makes a page's Material icon its favicon, fetched from Google's
+    # font CDN (not reachable offline); the menu is words, the favicon ours.
     # Absolute paths: the same pages whichever script Streamlit started from.
     return [
-        st.Page(PAGES_DIR / "explore.py", title="Explore", icon=":material/image_search:",
+        st.Page(PAGES_DIR / "explore.py", title="Explore",
                 url_path="explore", default=True),
-        st.Page(PAGES_DIR / "plan.py", title="Plan", icon=":material/calculate:",
+        st.Page(PAGES_DIR / "plan.py", title="Plan",
                 url_path="plan"),
-        st.Page(PAGES_DIR / "verify.py", title="Verify", icon=":material/fact_check:",
+        st.Page(PAGES_DIR / "verify.py", title="Verify",
                 url_path="verify"),
-        st.Page(PAGES_DIR / "metered.py", title="How it's metered", icon=":material/straighten:",
+        st.Page(PAGES_DIR / "metered.py", title="How it's metered",
                 url_path="metered"),
     ]
 
 
 def shell():
     """Page config, the menu and the shared sidebar; the page the URL asks for."""
+    page = st.navigation(_pages())
+    # After st.navigation: our drawn favicon wins over the page's Material icon, which the
+    # browser would fetch from Google's font CDN.
     st.set_page_config(page_title="Patchwork — what an image costs", page_icon=FAVICON,
                        layout="wide")
-    page = st.navigation(_pages())
     with st.sidebar:
         st.markdown(f"### {ICON} Patchwork")
         st.caption("What an image costs on OpenAI's vision models — with the working shown on "
@@ -79,4 +84,7 @@ def ensure_router() -> None:
     if not getattr(_run, "routed", False) and "router_rerun" not in st.session_state:
         st.session_state["router_rerun"] = True
         st.navigation(_pages(), position="hidden")
-        st.rerun()
+        # switch_page, not rerun: it names the page as app.py's menu knows it (the default
+        # page's id differs from the folder mode's), so no "page not found" on the way.
+        page_file = Path(sys._getframe(1).f_globals["__file__"]).resolve()
+        st.switch_page(page_file, query_params=st.query_params.to_dict())
