@@ -36,13 +36,19 @@ def _favicon() -> Image.Image:
 FAVICON = _favicon()
 
 
+def _home() -> None:
+    st.switch_page(PAGES_DIR / "explore.py", query_params=st.query_params.to_dict())
+
+
 def _pages() -> list:
     # No page icons: Streamlit makes a page's Material icon its favicon, fetched from Google's
     # font CDN (not reachable offline); the menu is words, the favicon ours.
     # Absolute paths: the same pages whichever script Streamlit started from.
     return [
-        st.Page(PAGES_DIR / "explore.py", title="Explore",
-                url_path="explore", default=True),
+        # "/" is a hidden hop to /explore: a default page is only ever served at "/", and
+        # its own /explore link would open Streamlit's "Page not found" modal.
+        st.Page(_home, title="Patchwork", url_path="home", default=True, visibility="hidden"),
+        st.Page(PAGES_DIR / "explore.py", title="Explore", url_path="explore"),
         st.Page(PAGES_DIR / "plan.py", title="Plan",
                 url_path="plan"),
         st.Page(PAGES_DIR / "verify.py", title="Verify",

@@ -52,11 +52,7 @@ def test_other_pages_fit_the_projector(page, app_url, artifacts, path):
     assert page.evaluate(CUT) == []
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param("explore", marks=pytest.mark.xfail(
-        strict=True, reason="open: the default page's own /explore URL still shows Streamlit's "
-        "'Page not found' modal on a fresh server's first run")),
-    "plan", "verify", "metered"])
+@pytest.mark.parametrize("path", PAGES)
 def test_each_page_url_on_a_fresh_server(browser, tmp_path, path):
     """No modal, the page's own title, the menu of four (never a helper), no console error."""
     with running_app({"PATCHWORK_CALIBRATION_DB": str(tmp_path / "c.sqlite3")}) as url:
