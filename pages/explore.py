@@ -13,11 +13,11 @@ import streamlit as st
 import calc
 from calc.engine.compare import compare
 from calc.engine.estimate import MAX_SIDE
-from calc.engine.pricing import format_usd
 from calc.views import explore_link as urlstate
 from calc.views.explore import caption, overlay, rejection
 from calc.views.image_input import fetch_public
 from calc.views.inert import md, short
+from calc.views.labels import format_tokens, format_usd, tier_label
 from calc.views.model_choice import badge, model_label, model_names
 from calc.views.samples import sample, samples
 from pages.helpers.image_cache import decode
@@ -146,6 +146,10 @@ def _bring_image() -> None:
         if upload is not None:
             key = ("upload", upload.file_id)
             run = functools.partial(_use_bytes, upload.getvalue(), "upload", upload.name)
+        elif (current := st.session_state["explore_current"]) and current["kind"] == "upload":
+            # Streamlit empties the uploader while another page is shown; the image is kept.
+            st.caption(f":material/check_circle: Using **{current['label']}** — drop another "
+                       "file to replace it.")
     elif source == "Image URL":
         with st.form("explore_url_form", border=False):
             url = st.text_input("Image URL (http or https)", key="explore_url",
@@ -185,31 +189,31 @@ def _choose() -> dict:
     names = model_names(include_shut_down=state["explore_shut_down"])
     if state["explore_model"] not in names:  # a shut-down model from a link stays selectable
         names.append(state["explore_model"])
-    c_model, c_detail, c_fid = st.columns([4, 3, 2])
-    model = c_model.selectbox(
+    model = st.selectbox(
         "Model", names, key="explore_model",
         format_func=lambda n: f"{model_label(n)}  ·  {FAMILY_LABELS[calc.resolve_model(n).family]}")
-    c_model.toggle("Show shut-down models", key="explore_shut_down",
+    st.toggle("Show shut-down models", key="explore_shut_down",
                    help="Shut-down models stay estimable, for old bills and comparisons.")
     m = calc.resolve_model(model)
     if state["explore_detail"] not in m.details:  # the new model lacks the old level
         state["explore_detail"] = urlstate.DEFAULT_DETAIL
-    detail = c_detail.segmented_control("Detail", m.details, key="explore_detail", required=True)
+    row = st.container(horizontal=True, gap="medium")  # wraps when the column is narrow
+    detail = row.segmented_control("Detail", m.details, key="explore_detail", required=True)
     fidelity = urlstate.DEFAULT_FIDELITY
     if m.family == "image":
         if state["explore_fidelity"] not in m.fidelities:
             state["explore_fidelity"] = urlstate.DEFAULT_FIDELITY
-        fidelity = c_fid.segmented_control("Input fidelity", m.fidelities,
+        fidelity = row.segmented_control("Input fidelity", m.fidelities,
                                            key="explore_fidelity", required=True)
     else:
-        c_fid.caption("Input fidelity is fixed (high) on gpt-image-2 models."
-                      if m.family == "image2" else
-                      "Input fidelity applies to gpt-image-1 models only.")
-    c_rules, c_tier, _ = st.columns([4, 3, 2])
-    rules = c_rules.segmented_control("Rules", calc.RULE_SETS, key="explore_rules",
-                                      format_func=RULE_LABELS.get, required=True)
-    tier = c_tier.segmented_control("Price tier", calc.TIERS, key="explore_tier",
-                                    format_func=calc.tier_label, required=True)
+        st.caption("Input fidelity is fixed (high) on gpt-image-2 models."
+                   if m.family == "image2" else
+                   "Input fidelity applies to gpt-image-1 models only.")
+    row = st.container(horizontal=True, gap="medium")
+    rules = row.segmented_control("Rules", calc.RULE_SETS, key="explore_rules",
+                                  format_func=RULE_LABELS.get, required=True)
+    tier = row.segmented_control("Price tier", calc.TIERS, key="explore_tier",
+                                 format_func=tier_label, required=True)
     return dict(model=model, detail=detail, fidelity=fidelity, rules=rules, tier=tier)
 
 
@@ -285,23 +289,35 @@ def _both_rule_sets(est: calc.Estimate, choice: dict) -> None:
 
 
 def _steps_table(est: calc.Estimate) -> None:
-    st.dataframe(
+    # st.table: plain text that wraps on a phone; no grid widget to load for five rows.
+    st.table(
         pd.DataFrame({"Step": [s.name for s in est.steps],
                       "Working": [s.explanation for s in est.steps],
                       "Size": [f"{s.size[0]}×{s.size[1]}" for s in est.steps]}),
-        hide_index=True, width="stretch")
+        hide_index=True)
 
 
-def _downloads(est: calc.Estimate, ov, loaded) -> None:
-    c1, c2 = st.columns(2)
-    image = None if loaded is None else loaded.image
+def _downloads(est: calc.Estimate, ov, current: dict) -> None:
+    """The PNG is drawn only when asked for (1–2 s for 24 MP), then offered until the view
+    changes; the JSON is small and always ready."""
+    row = st.container(horizontal=True)
+    loaded = current["loaded"]
     stem = f"patchwork-{est.model}-{est.grid.image[0]}x{est.grid.image[1]}"
-    c1.download_button("Overlay PNG", data=functools.partial(overlay_png, image, ov),
-                       file_name=f"{stem}.png", mime="image/png", on_click="ignore",
-                       icon=":material/download:", width="stretch")
-    c2.download_button("Estimate JSON", data=est.to_json(indent=2, ensure_ascii=False),
-                       file_name=f"{stem}.json", mime="application/json", on_click="ignore",
-                       icon=":material/download:", width="stretch")
+    view = (loaded.sha256 if loaded else current["size"], est.model, est.detail, est.fidelity,
+            est.rules, ov.mapped)
+    made = st.session_state.get("explore_png")
+    fresh = made is not None and made[0] == view
+    if not fresh and row.button("Overlay PNG", icon=":material/image:", key="explore_make_png",
+                                help="Draw the grid over the full-size image as a PNG"):
+        with st.spinner("Drawing the overlay PNG …"):
+            made = (view, overlay_png(None if loaded is None else loaded.image, ov))
+        st.session_state["explore_png"] = made
+    if made is not None and made[0] == view:
+        row.download_button("Overlay PNG", data=made[1], file_name=f"{stem}.png",
+                            mime="image/png", on_click="ignore", icon=":material/download:")
+    row.download_button("Estimate JSON", data=est.to_json(indent=2, ensure_ascii=False),
+                        file_name=f"{stem}.json", mime="application/json", on_click="ignore",
+                        icon=":material/download:")
 
 
 def _all_models(est: calc.Estimate, choice: dict) -> None:
@@ -314,14 +330,16 @@ def _all_models(est: calc.Estimate, choice: dict) -> None:
         "Status": [badge(r.model) or "current" for r in rows],
         "Detail used": [r.detail for r in rows],
         "Basis": ["inferred" if r.inferred else "" for r in rows],
-        "Tokens": [f"{r.tokens:,}" if r.tokens is not None else
-                   f"rejected ({r.patches:,} patches)" if not r.accepted else "—" for r in rows],
+        "Tokens": [format_tokens(r.tokens) if r.accepted else
+                   f"rejected ({r.patches:,} patches)" for r in rows],
         "$ / image": [format_usd(r.usd) for r in rows],
         "$ / 1,000 images": [format_usd(r.usd_per_1000) for r in rows],
         "Note": [r.note for r in rows],
     })
     left, right = st.columns([3, 2])
-    left.dataframe(table, hide_index=True, width="stretch", height=35 * len(rows) + 38)
+    # The key columns first; st.table wraps rather than scrolling sideways on a phone.
+    left.table(table[["Model", "Tokens", "$ / image", "$ / 1,000 images", "Detail used", "Note"]],
+               hide_index=True)
     right.plotly_chart(compare_figure(rows, est.model), width="stretch",
                        config={"displayModeBar": False})
     unpriced = [r.model for r in rows if r.usd is None and r.accepted]
@@ -357,46 +375,61 @@ def _rejected(est: calc.Estimate, choice: dict) -> None:
               icon=":material/photo_size_select_large:", width="stretch")
 
 
-def _show(current: dict, choice: dict) -> None:
+def _metrics(est: calc.Estimate, tier: str) -> None:
+    label = f"{tier_label(tier)} tier"
+    # A wrapping row: four across on a desktop, two by two on a phone, never cut.
+    with st.container(horizontal=True, gap="small"):
+        if est.accepted:
+            usd = calc.cost_usd(est.tokens, est.model, tier)
+            st.metric("Tokens", format_tokens(est.tokens), border=True, width=150)
+            st.metric("$ per image", format_usd(usd), border=True, help=label, width=150)
+            st.metric("$ per 1,000 images", format_usd(None if usd is None else usd * 1000),
+                      border=True, help=label, width=170)
+        else:  # a rejection: the count against the limit, no price
+            st.metric("Tokens", "rejected", border=True, help=est.reason, width=150)
+            st.metric("Patches needed", f"{est.units:,}", border=True, width=150,
+                      help="after the profile's fit")
+            st.metric("Limit per image", f"{rejection(est).limit:,}", border=True, width=170)
+        if est.units == 0:  # low detail: only the base is billed, whatever the grid
+            st.metric(est.unit_name.capitalize(), "base only", border=True, width=150,
+                      help="Low detail: base tokens only; no tiles are counted")
+        else:
+            st.metric(est.unit_name.capitalize(), f"{est.grid.cols}×{est.grid.rows}",
+                      border=True, help=f"{est.units:,} counted", width=150)
+
+
+def _show(current: dict, choice: dict, top, picture, side) -> None:
+    """The numbers in `top`, the overlay in `picture` (drawn first), the rest under `side`."""
     w, h = current["size"]
     try:
         est = calc.estimate(w, h, choice["model"], choice["detail"], choice["fidelity"],
                             choice["rules"])
     except calc.CalcError as e:
-        st.error(md(e))
+        top.error(md(e))
         return
     loaded = current["loaded"]
-    tier = calc.tier_label(choice["tier"])
-    m1, m2, m3, m4 = st.columns(4)
-    if est.accepted:
-        usd = calc.cost_usd(est.tokens, est.model, choice["tier"])
-        m1.metric("Tokens", f"{est.tokens:,}", border=True)
-        m2.metric("$ per image", format_usd(usd), border=True, help=f"{tier} tier")
-        m3.metric("$ per 1,000 images", format_usd(None if usd is None else usd * 1000),
-                  border=True, help=f"{tier} tier")
-    else:
-        _rejected(est, choice)
-        m1.metric("Tokens", "rejected", border=True, help=est.reason)
-        m2.metric("Patches needed", f"{est.units:,}", border=True, help="after the profile's fit")
-        m3.metric("Limit per image", f"{rejection(est).limit:,}", border=True)
-    m4.metric(est.unit_name.capitalize(), f"{est.grid.cols}×{est.grid.rows}", border=True,
-              help=f"{est.units:,} counted" if est.units else "low detail: base tokens only")
-    left, right = st.columns([3, 2], gap="large")
-    with right:
-        st.caption(_image_facts(current))
-        st.code(caption(est, choice["tier"]), language=None, wrap_lines=True)
-        _notes(est, choice)
+    with top:
+        _metrics(est, choice["tier"])
+    if not est.accepted:
+        with top:
+            _rejected(est, choice)
+    with side:
         mapped = st.toggle("Map the grid onto the original image", key="explore_mapped",
                            help="The same cells stretched over the image as you gave it.")
-        ov = overlay(est, mapped=mapped)
-        _downloads(est, ov, loaded)
-    with left:
+    ov = overlay(est, mapped=mapped)
+    with picture:
         src = None if loaded is None else _preview(loaded.sha256, ov.preview_size, loaded.image)
         where = "mapped onto the original" if mapped else "as the model sees it"
+        base = " — low detail: base tokens only" if est.units == 0 else ""
         st.markdown(f"**{ov.cols}×{ov.rows} {est.unit_name}**, {where} "
-                    f"({ov.image[0]}×{ov.image[1]} px; black: padding)")
+                    f"({ov.image[0]}×{ov.image[1]} px; black: padding){base}")
         st.plotly_chart(build_figure(ov, src), width="stretch", key="explore_overlay",
                         config={"displayModeBar": False}, alt=caption(est, choice["tier"]))
+    with side:
+        st.caption(_image_facts(current))
+        st.text(caption(est, choice["tier"]))  # plain text: no syntax highlighter to load
+        _notes(est, choice)
+        _downloads(est, ov, current)
     st.subheader("How it is counted")
     _steps_table(est)
     _all_models(est, choice)
@@ -406,16 +439,20 @@ def _show(current: dict, choice: dict) -> None:
 
 _restore_state()
 st.title("Explore")
-st.caption("One image, the grid the model sees, and its price.")
 for notice in st.session_state.pop("explore_notices", []):
     st.warning(md(f"From the link: {notice}"))
-_bring_image()
-choice = _choose()
+# Layout before work: the numbers on top (a phone's first screen), the picture beside the
+# controls; both are filled in once the controls have been read.
+top = st.container()
+picture, side = st.columns([3, 2], gap="medium")
+with side:
+    _bring_image()
+    choice = _choose()
 current = st.session_state["explore_current"]
 _remember()
 _publish(choice, current)
 _share(choice, current)
 if current is None:
-    st.info("Bring an image above — or type a width and height — to see its grid and price.")
+    top.info("Bring an image — or type a width and height — to see its grid and price.")
 else:
-    _show(current, choice)
+    _show(current, choice, top, picture, side)

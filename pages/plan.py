@@ -13,6 +13,7 @@ import calc
 from calc.views import plan as cp
 from calc.views import plan_inputs as wl
 from calc.views.inert import md, short
+from calc.views.labels import format_usd, tier_label
 from pages.helpers.router import ensure_router
 
 ensure_router()  # a shared /plan link still runs app.py (page config, menu, sidebar)
@@ -117,17 +118,8 @@ def resize_totals(key: object, _priced: cp.PricedWorkload, models: tuple, detail
 
 
 def money(usd: float | None) -> str:
-    if usd is None or pd.isna(usd):
-        return "price unknown"
-    if abs(usd) >= 100:
-        return f"${usd:,.0f}"
-    if abs(usd) >= 1:
-        return f"${usd:,.2f}"
-    return f"${usd:.4f}" if abs(usd) >= 0.0001 else f"${usd:.6f}"
-
-
-def tier_label(tier: str) -> str:
-    return "Batch ½" if tier == "batch" else "Standard"
+    """The app's one money format (calc's format_usd); a missing value reads as unknown."""
+    return format_usd(None if usd is None or pd.isna(usd) else usd)
 
 
 MONEY = st.column_config.NumberColumn

@@ -91,3 +91,42 @@ def test_the_page_rule_catches_a_deliberately_broken_import(source):
 def test_the_page_rule_lets_views_and_engine_through():
     assert adapter_imports("import calc\nfrom calc.views import plan\nfrom calc.engine import rules"
                            ) == []
+
+
+# ---- pages are pages; nobody reaches into Streamlit's private modules -----------------------
+
+HELPER_MARKERS = ("def ensure_router", "st.cache_resource", "go.Figure(")
+PRIVATE = ("streamlit.runtime", "streamlit.web", "streamlit.elements", "streamlit.proto",
+           "streamlit.commands", "streamlit.navigation", "streamlit.source_util")
+
+
+def private_streamlit_imports(source: str) -> list[str]:
+    """Streamlit modules outside its public API (`streamlit`, `streamlit.testing`) imported."""
+    names = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+    return [n for n in names if n.startswith(PRIVATE) or n.split(".")[-1].startswith("_")
+            and n.startswith("streamlit")]
+
+
+def test_no_file_in_pages_is_a_helper_module():
+    for path in (ROOT / "pages").glob("*.py"):
+        source = path.read_text()
+        assert "ensure_router()" in source.split("\n\n\n")[0] + source[:2000], path.name
+        assert not any(m in source for m in HELPER_MARKERS[:1]), path.name
+    assert (ROOT / "pages" / "helpers" / "__init__.py").exists()
+
+
+@pytest.mark.parametrize("path", [ROOT / "app.py", *page_sources()],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_nothing_imports_streamlit_private_modules(path):
+    assert private_streamlit_imports(path.read_text()) == []
+
+
+def test_the_private_rule_catches_the_old_router():
+    assert private_streamlit_imports("from streamlit.runtime.pages_manager import PagesManager")
+    assert private_streamlit_imports("import streamlit.web.server")
+    assert private_streamlit_imports("import streamlit as st\nimport plotly") == []

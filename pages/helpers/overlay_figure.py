@@ -35,15 +35,17 @@ def preview_data_url(image: Image.Image, size: tuple[int, int]) -> str:
     return "data:image/webp;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def build_figure(ov: Overlay, image_src: str | None, *, width_hint: int = 560) -> go.Figure:
+def build_figure(ov: Overlay, image_src: str | None, *, width_hint: int = 360) -> go.Figure:
     """The image (or a placeholder) with its grid, black padding and a row/column hover.
 
-    The height follows the grid's shape for a plot about `width_hint` px wide. Built from plain
-    dicts in one go: Plotly still validates them, at a fifth of the cost of update_layout.
+    The height follows the grid's shape for a plot `width_hint` px wide: a phone's width, so
+    nothing is left blank under it there; wider screens show it at that height, space beside it.
+    Built from plain dicts in one go: Plotly still validates them, at a fifth of the cost of
+    update_layout.
     """
     fw, fh = ov.frame
     iw, ih = ov.image
-    height = round(min(760, max(300, width_hint * fh / fw + 40)))
+    height = round(min(620, max(160, width_hint * fh / fw + 16)))
     no_line = dict(width=0)
     shapes = [dict(type="rect", x0=r.x0, y0=r.y0, x1=r.x1, y1=r.y1, line=no_line,
                    fillcolor=PADDING_COLOUR, layer="below") for r in ov.padding]

@@ -1,13 +1,106 @@
-"""Keep every page behind app.py's router, even on a first request that goes straight to a page."""
+"""The app shell (page config, menu, shared sidebar) and the rule that every page runs inside it.
+
+Public Streamlit APIs only. With a folder named `pages/` beside app.py, a fresh server's first run
+of a page URL (/plan) executes that page file alone, Streamlit's old folder mode: app.py never
+runs. Calling st.navigation is Streamlit's documented way out of that mode: a page that finds
+itself outside app.py calls it and starts the run over; this time app.py runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
+from PIL import Image, ImageDraw
+
+import calc
+
+PAGES_DIR = Path(__file__).resolve().parents[1]
+ICON = ":material/grid_on:"
+_run = threading.local()  # a session's script runs on its own thread
+
+
+def _favicon() -> Image.Image:
+    """A 2×2 grid on the theme's blue, drawn here: a Material page icon would make the browser
+    fetch the favicon from Google's font CDN."""
+    icon = Image.new("RGB", (32, 32), "#3b6e8f")
+    draw = ImageDraw.Draw(icon)
+    for at in (2, 15, 28):
+        draw.line([(at, 2), (at, 29)], fill="#ffc400", width=2)
+        draw.line([(2, at), (29, at)], fill="#ffc400", width=2)
+    return icon
+
+
+FAVICON = _favicon()
+
+
+def _home() -> None:
+    st.switch_page(PAGES_DIR / "explore.py", query_params=st.query_params.to_dict())
+
+
+def _pages() -> list:
+    # No page icons: Streamlit makes a page's Material icon its favicon, fetched from Google's
+    # font CDN (not reachable offline); the menu is words, the favicon ours.
+    # Absolute paths: the same pages whichever script Streamlit started from.
+    return [
+        # "/" is a hidden hop to /explore: a default page is only ever served at "/", and
+        # its own /explore link would open Streamlit's "Page not found" modal.
+        st.Page(_home, title="Patchwork", url_path="home", default=True, visibility="hidden"),
+        st.Page(PAGES_DIR / "explore.py", title="Explore", url_path="explore"),
+        st.Page(PAGES_DIR / "plan.py", title="Plan",
+                url_path="plan"),
+        st.Page(PAGES_DIR / "verify.py", title="Verify",
+                url_path="verify"),
+        st.Page(PAGES_DIR / "metered.py", title="How it's metered",
+                url_path="metered"),
+    ]
+
+
+def shell():
+    """Page config, the menu and the shared sidebar; the page the URL asks for."""
+    pages = _pages()
+    page = st.navigation(pages)
+    # After st.navigation: our drawn favicon wins over the page's Material icon, which the
+    # browser would fetch from Google's font CDN.
+    st.set_page_config(page_title="Patchwork — what an image costs", page_icon=FAVICON,
+                       layout="wide")
+    with st.sidebar:
+        st.markdown(f"### {ICON} Patchwork")
+        st.caption("What an image costs on OpenAI's vision models — with the working shown on "
+                   "the picture.")
+        book = calc.catalogue()
+        st.caption(f"Prices and rules as of **{book.as_of}** · {len(book.models)} models  \n"
+                   f"Source: {book.source}")
+        # Streamlit serves no repository file, so a link to docs/metering.md would break: link
+        # the page that shows it (its first tab) and name the file.
+        st.page_link(next(p for p in pages if p.url_path == "metered"),
+                     label="The rules: docs/metering.md", icon=":material/menu_book:")
+    return page
+
+
+def run(page) -> None:
+    """app.py: run the chosen page inside the shell."""
+    _run.routed = True
+    try:
+        page.run()
+    except Exception:  # the page boundary: the traceback is for the operator, not the visitor
+        logging.getLogger("patchwork").exception("page %s failed", page.title)
+        st.error("Something went wrong on this page. It has been logged for the operator; try "
+                 "again, or reload the page.")
+    finally:
+        _run.routed = False
 
 
 def ensure_router() -> None:
-    # With a folder named `pages/` beside app.py, Streamlit's first run of a fresh server falls
-    # back to its old folder mode when the URL names a page: the page runs without app.py.
-    # Switching that mode off and rerunning hands the request to app.py's st.navigation.
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    """First line of every page: outside app.py (see the module's docstring), go through it."""
+    # Once per session: a page run on its own (AppTest) then simply carries on.
+    if not getattr(_run, "routed", False) and "router_rerun" not in st.session_state:
+        st.session_state["router_rerun"] = True
+        st.navigation(_pages(), position="hidden")
+        # switch_page, not rerun: it names the page as app.py's menu knows it (the default
+        # page's id differs from the folder mode's), so no "page not found" on the way.
+        page_file = Path(sys._getframe(1).f_globals["__file__"]).resolve()
+        st.switch_page(page_file, query_params=st.query_params.to_dict())

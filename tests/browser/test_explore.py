@@ -34,12 +34,12 @@ COUNT_LINES = """() => {
 
 
 def caption_text(page) -> str:
-    return page.locator('[data-testid="stCode"] code').first.inner_text()
+    return page.locator('[data-testid="stText"]').first.inner_text()
 
 
 def wait_for_caption(page, text: str) -> str:
     page.wait_for_function(
-        "t => [...document.querySelectorAll('[data-testid=\"stCode\"] code')]"
+        "t => [...document.querySelectorAll('[data-testid=\"stText\"]')]"
         ".some(c => c.innerText.replace(/\\s+/g, ' ').includes(t))", arg=text, timeout=30_000)
     return re.sub(r"\s+", " ", caption_text(page))
 

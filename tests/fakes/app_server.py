@@ -25,13 +25,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(env: dict[str, str] | None = None, timeout: float = 60.0):
-    """Yield the base URL of `streamlit run app.py`, stopped afterwards."""
+def running_app(env: dict[str, str] | None = None, timeout: float = 60.0, script: str = "app.py"):
+    """Yield the base URL of `streamlit run <script>` (a path from the repo root), stopped after."""
     port = free_port()
     child_env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
     child_env.update(env or {})
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=child_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

@@ -89,8 +89,8 @@ def rerun(target) -> AppTest:
 
 
 def shown_caption(at: AppTest) -> str:
-    assert len(at.code) == 1
-    return at.code[0].value
+    assert len(at.text) == 1
+    return at.text[0].value
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -248,7 +248,7 @@ def test_a_link_with_a_loopback_url_is_refused_too(image_server):
     assert at.text_input(key="explore_url").value == f"{base}/square.png"
     assert len(errors(at)) == 1 and "public" in errors(at)[0]
     assert hits == []
-    assert len(at.code) == 0  # nothing to show yet, and no exception
+    assert len(at.text) == 0  # nothing to show yet, and no exception
 
 
 def test_url_fetch_path_with_an_allowing_policy(image_server):
@@ -398,11 +398,11 @@ def test_steps_table_and_all_models():
     import calc
 
     at = start()
-    steps = at.dataframe[0].value
+    steps = at.table[0].value
     assert list(steps["Step"]) == ["original", "fit 2048", "short side 768", "tiles", "tokens"]
     assert list(steps["Size"]) == ["3024×4032", "1536×2048", "768×1024", "768×1024",
                                    "768×1024"]
-    table = at.dataframe[1].value
+    table = at.table[1].value
     current = [m.name for m in calc.models() if m.status() != "shut down"]
     assert sorted(m.removeprefix("▶ ") for m in table["Model"]) == sorted(current)
     row = {m.removeprefix("▶ "): i for i, m in enumerate(table["Model"])}
@@ -415,7 +415,8 @@ def test_steps_table_and_all_models():
     assert row["gpt-6-luna"] < row["gpt-6-astra"]  # cheapest first
     assert table["Detail used"].iloc[row["gpt-4o"]] == "auto → high"
     assert "▶ gpt-4o" in list(table["Model"])
-    assert [b.label for b in at.get("download_button")] == ["Overlay PNG", "Estimate JSON"]
+    assert [b.label for b in at.get("download_button")] == ["Estimate JSON"]
+    assert [b.label for b in at.button] == ["Overlay PNG"]  # drawn only when asked for
 
 
 def test_a_link_restores_the_view():

@@ -294,7 +294,7 @@ def test_generate_output_cost_known_answer():
     run(at)
     values = {m.label: m.value for m in at.metric}
     assert values["Per request"] == f"${4 * 4160 * 8 / 1e6:.4f}"
-    assert values["Per day"] == f"${4 * 4160 * 8 / 1e6 * 1000:,.0f}"
+    assert values["Per day"] == f"${4 * 4160 * 8 / 1e6 * 1000:,.2f}"
 
 
 def test_generate_edit_inputs_and_the_refused_fidelity():

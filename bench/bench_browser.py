@@ -1,0 +1,160 @@
+"""Patchwork against the framework's floor, in Debian's chromium (never a downloaded browser).
+
+The floor is bench/floor_app.py: a bare Streamlit page with one Plotly chart, started the same way
+as the app (`streamlit run`, same flags, same config). From alternating runs in one go it prints:
+
+- first visitor: a freshly started server, a fresh browser profile, until the chart is drawn;
+- cold load: a server that has served before, a fresh browser profile (nothing cached);
+- warm reload: the same tab reloaded (the browser's cache warm);
+- Explore's click latency: a Detail click until both the tokens and the overlay have changed.
+
+"Drawn" is the moment Plotly has put the lines on screen (for Patchwork: the grid over the
+picture, image included), timed inside the page from navigation start. Medians, and the ratios.
+
+    .venv/bin/python bench/bench_browser.py [--runs 5] [--clicks 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.fakes.app_server import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+
+# Polls every frame from the first byte of the page and notes when each thing first holds.
+WATCH = """() => {
+  window.__t = {};
+  const marks = {
+    drawn: () => [...document.querySelectorAll('.js-plotly-plot')].some(p =>
+      p.querySelector('.scatterlayer path.js-line') &&
+      (!window.__needImage || p.querySelector('.imagelayer image'))),
+    numbers: () => !!document.querySelector('[data-testid="stMetricValue"]'),
+  };
+  const poll = () => {
+    for (const [k, f] of Object.entries(marks)) if (!(k in window.__t) && f())
+      window.__t[k] = performance.now();
+    if (!('drawn' in window.__t)) requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
+}"""
+
+CLICK = """async (label) => {
+  const tokens = () => document.querySelector('[data-testid="stMetricValue"]')?.innerText;
+  const grid = () => [...document.querySelectorAll(
+    '[data-testid="stPlotlyChart"] .js-plotly-plot')][0]
+    ?.querySelector('.scatterlayer')?.innerHTML.length;
+  const button = [...document.querySelectorAll('[data-testid="stButtonGroup"] button')]
+    .find(b => b.innerText.trim() === label);
+  const t0 = performance.now(), before = [tokens(), grid()];
+  button.click();
+  return await new Promise(done => {
+    const poll = () => (tokens() !== before[0] && grid() !== before[1])
+      ? done(performance.now() - t0) : requestAnimationFrame(poll);
+    poll();
+  });
+}"""
+
+TARGETS = {"Patchwork": "app.py", "floor": "bench/floor_app.py"}
+
+
+def js_bytes(page) -> int:
+    return page.evaluate("""() => performance.getEntriesByType('resource')
+        .filter(r => r.name.endsWith('.js')).reduce((n, r) => n + r.decodedBodySize, 0)""")
+
+
+def load(page, url: str, name: str, reload: bool = False) -> dict:
+    (page.reload if reload else lambda: page.goto(url))()
+    page.wait_for_function("() => window.__t && 'drawn' in window.__t", timeout=60_000)
+    marks = page.evaluate("() => window.__t")
+    return dict(marks, js=js_bytes(page))
+
+
+def new_page(browser, name: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context.add_init_script(f"window.__needImage = {str(name == 'Patchwork').lower()};")
+    context.add_init_script(f"({WATCH})()")
+    return context, context.new_page()
+
+
+def median(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5, help="runs of each kind per target")
+    ap.add_argument("--first", type=int, default=3, help="fresh server starts per target")
+    ap.add_argument("--clicks", type=int, default=15)
+    args = ap.parse_args()
+    results: dict[str, dict[str, list[float]]] = {n: {} for n in TARGETS}
+    db = Path(tempfile.mkdtemp()) / "calibration.sqlite3"
+    env = {"PATCHWORK_CALIBRATION_DB": str(db)}
+
+    def note(name, kind, value):
+        results[name].setdefault(kind, []).append(value)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # first visitor: a fresh server each time, alternating the two
+        for _ in range(args.first):
+            for name, script in TARGETS.items():
+                with running_app(env, script=script) as url:
+                    context, page = new_page(browser, name)
+                    note(name, "first visitor", load(page, url, name)["drawn"])
+                    context.close()
+        # cold load and warm reload, alternating, on two servers that keep running
+        with running_app(env, script=TARGETS["Patchwork"]) as app_url, \
+                running_app(env, script=TARGETS["floor"]) as floor_url:
+            urls = {"Patchwork": app_url, "floor": floor_url}
+            for name, url in urls.items():  # one visit each, so "cold" means a warm server
+                context, page = new_page(browser, name)
+                load(page, url, name)
+                context.close()
+            for _ in range(args.runs):
+                for name, url in urls.items():
+                    context, page = new_page(browser, name)
+                    cold = load(page, url, name)
+                    note(name, "cold load", cold["drawn"])
+                    if "numbers" in cold:
+                        note(name, "numbers shown", cold["numbers"])
+                    note(name, "JavaScript MB", cold["js"] / 1e6)
+                    note(name, "warm reload", load(page, url, name, reload=True)["drawn"])
+                    context.close()
+            context, page = new_page(browser, "Patchwork")
+            load(page, app_url, "Patchwork")
+            page.wait_for_timeout(1000)
+            for i in range(args.clicks):
+                note("Patchwork", "Explore click", page.evaluate(CLICK, "low" if i % 2 == 0
+                                                                   else "high"))
+                page.wait_for_timeout(300)
+            context.close()
+        browser.close()
+
+    print(f"bench_browser: medians in ms; {args.first} fresh starts, {args.runs} alternating "
+          f"runs, {args.clicks} clicks; load average {os.getloadavg()[0]:.2f}")
+    print(f"{'':<16}{'Patchwork':>12}{'floor':>12}{'ratio':>9}")
+    for kind in ("first visitor", "cold load", "warm reload", "numbers shown", "JavaScript MB",
+                 "Explore click"):
+        a, f = median(results["Patchwork"].get(kind, [])), median(results["floor"].get(kind, []))
+        fmt = "{:>12.2f}" if kind == "JavaScript MB" else "{:>12.0f}"
+        ratio = f"{a / f:>8.2f}×" if f == f else ""
+        print(f"{kind:<16}" + fmt.format(a) + (fmt.format(f) if f == f else f"{'':>12}") + ratio)
+    first, cold = median(results["Patchwork"]["first visitor"]), \
+        median(results["Patchwork"]["cold load"])
+    print(f"Patchwork first visitor / later cold load: {first / cold:.2f}×")
+    clicks = sorted(results["Patchwork"]["Explore click"])
+    print(f"Explore click: median {median(clicks):.0f} ms, min {clicks[0]:.0f}, "
+          f"max {clicks[-1]:.0f}")
+
+
+if __name__ == "__main__":
+    main()
