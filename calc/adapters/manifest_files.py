@@ -82,7 +82,7 @@ def _open(source: Source):
 
 
 def _columns(names: list[str], label: str) -> list[str]:
-    clean = [n.strip().lower().lstrip("\ufeff") for n in names]
+    clean = [n.strip().lstrip("\ufeff").strip().strip('"').strip().lower() for n in names]
     missing = [c for c in ("width", "height") if c not in clean]
     if missing:
         raise ManifestError(f"{label} has no {' or '.join(missing)} column (found: "

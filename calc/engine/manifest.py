@@ -94,26 +94,27 @@ class ManifestScan:
             return
         first = self.rows
         self.rows += n
-        w, reasons = _whole(chunk["width"], "width", n, None)
-        h, reasons2 = _whole(chunk["height"], "height", n, None)
-        reasons = _join(reasons, reasons2)
-        if "count" in chunk:
-            count, reasons3 = _whole(chunk["count"], "count", n, 1, MAX_COUNT)
-            reasons = _join(reasons, reasons3)
-        else:
-            count = np.ones(n, dtype=np.int64)
-        d_code, d_labels, reasons = _choices(chunk.get("detail"), n, reasons, _detail)
-        m_code, m_labels, reasons = _choices(chunk.get("model"), n, reasons, _model)
+        checks: list[tuple[np.ndarray, str]] = []  # (bad rows, why): strings only for the few
+        w = _whole(chunk["width"], "width", None, MAX_SIDE_PX, checks)
+        h = _whole(chunk["height"], "height", None, MAX_SIDE_PX, checks)
+        count = (_whole(chunk["count"], "count", 1, MAX_COUNT, checks) if "count" in chunk
+                 else np.ones(n, dtype=np.int64))
+        d_code, d_labels = _choices(chunk.get("detail"), n, checks, _detail)
+        m_code, m_labels = _choices(chunk.get("model"), n, checks, _model)
         if not self.models and "model" not in chunk:
             raise CalcError("choose at least one model (the manifest has no model column)")
         unpinned = m_code < 0
         if not self.models:  # rows that name no model cannot be costed: they are bad
-            reasons = _join(reasons, np.where(unpinned, "no model given", ""))
-        bad = reasons != ""
+            checks.append((unpinned, "no model given"))
+        bad = np.zeros(n, dtype=bool)
+        for mask, _ in checks:
+            bad |= mask
         if bad.any():
             self.bad_rows += int(bad.sum())
             for i in np.flatnonzero(bad)[: max(0, 20 - len(self.bad_examples))]:
-                self.bad_examples.append((first + int(i) + 1, str(reasons[i])))
+                why = "; ".join(text if isinstance(text, str) else text[i]
+                                for mask, text in checks if mask[i])
+                self.bad_examples.append((first + int(i) + 1, why))
         good = ~bad
         d_labels = [lab or self.detail for lab in d_labels] + [self.detail]
         d_code = np.where(d_code < 0, len(d_labels) - 1, d_code)
@@ -160,6 +161,8 @@ class ManifestScan:
     def totals(self) -> list[ModelTotal]:
         out = []
         for name in self._tokens:
+            if name not in self.models and not self._images[name]:
+                continue  # a model only bad rows named
             tokens = self._tokens[name]
             out.append(ModelTotal(name, self._images[name], tokens, self._rejected[name],
                                   usd(tokens, resolve_model(name).price_input)))
@@ -195,49 +198,44 @@ def _collapse(parts: list[pd.DataFrame]) -> pd.DataFrame:
 # --- checks over a chunk's columns ---------------------------------------------------------------
 
 
-def _join(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    both = (a != "") & (b != "")
-    return np.where(both, a + "; " + b, a + b)
-
-
-def _numbers(values: object, n: int) -> np.ndarray:
-    """float64 (NaN: missing or not a number) from ints, floats or text."""
+def _numbers(values: object) -> np.ndarray:
+    """int64 as given, or float64 (NaN: missing or not a number) from floats or text."""
     arr = np.asarray(values)
-    if arr.dtype.kind in "iu":
-        return arr
-    if arr.dtype.kind == "f":
+    if arr.dtype.kind in "iuf":
         return arr
     return pd.to_numeric(pd.Series(arr, dtype=object).astype(str).str.strip(),
                          errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def _whole(values: object, name: str, n: int, missing: int | None,
-           high: int = MAX_SIDE_PX) -> tuple[np.ndarray, np.ndarray]:
-    """Whole numbers 1 … high as int64, and a reason per row ('' where fine).
+def _whole(values: object, name: str, missing: int | None, high: int,
+           checks: list) -> np.ndarray:
+    """Whole numbers 1 … high as int64; the rows that are not, added to `checks`.
 
-    `missing`: what an empty cell means (None: it is a bad row).
+    `missing`: what an empty cell means (None: it makes the row bad).
     """
-    arr = _numbers(values, n)
+    arr = _numbers(values)
     if arr.dtype.kind in "iu":  # the fast path: a clean integer column
         bad = (arr < 1) | (arr > high)
-        reasons = np.where(bad, f"{name} is not a whole number from 1 to {high:,}", "")
-        return np.where(bad, 1, arr).astype(np.int64), reasons.astype(object)
-    empty = np.isnan(arr)
-    if missing is not None:
-        arr = np.where(empty, missing, arr)
-        empty = np.zeros(n, dtype=bool)
-    with np.errstate(invalid="ignore"):
-        bad = ~np.isfinite(arr) | (arr != np.floor(arr)) | (arr < 1) | (arr > high)
-    reasons = np.where(empty, f"{name} is missing or not a number",
-                       np.where(bad, f"{name} is not a whole number from 1 to {high:,}", ""))
-    return np.where(bad, 1, arr).astype(np.int64), reasons.astype(object)
+    else:
+        empty = np.isnan(arr)
+        if missing is not None:
+            arr = np.where(empty, missing, arr)
+        elif empty.any():
+            checks.append((empty, f"{name} is missing or not a number"))
+        with np.errstate(invalid="ignore"):
+            bad = ~empty & (~np.isfinite(arr) | (arr != np.floor(arr)) | (arr < 1) | (arr > high))
+        bad |= empty if missing is None else False
+    if bad.any():
+        checks.append((bad & ~(np.isnan(arr) if arr.dtype.kind == "f" else False),
+                       f"{name} is not a whole number from 1 to {high:,}"))
+        arr = np.where(bad, 1, arr)
+    return arr.astype(np.int64, copy=False)
 
 
-def _choices(values: object, n: int, reasons: np.ndarray,
-             check) -> tuple[np.ndarray, list, np.ndarray]:
+def _choices(values: object, n: int, checks: list, check) -> tuple[np.ndarray, list]:
     """Codes into the distinct canonical values of a text column (-1: not given)."""
     if values is None:
-        return np.full(n, -1, dtype=np.int64), [], reasons
+        return np.full(n, -1, dtype=np.int64), []
     codes, uniques = pd.factorize(pd.Series(np.asarray(values, dtype=object)),
                                   use_na_sentinel=True)
     labels, problems = [], []
@@ -246,15 +244,13 @@ def _choices(values: object, n: int, reasons: np.ndarray,
         fixed, problem = check(text) if text else ("", "")
         labels.append(fixed)
         problems.append(problem)
-    merged, canonical = pd.factorize(np.array(labels + [""], dtype=object))
-    blank = int(merged[-1])
-    out = np.where(codes < 0, -1, merged[:-1][np.maximum(codes, 0)] if len(uniques) else -1)
-    out = np.where(out == blank, -1, out)
+    label_of = {lab: i for i, lab in enumerate(dict.fromkeys(lab for lab in labels if lab))}
+    code_map = np.array([label_of.get(lab, -1) for lab in labels] + [-1], dtype=np.int64)
+    out = code_map[np.where(codes < 0, len(labels), codes)]
     if any(problems):
         row_problem = np.array(problems + [""], dtype=object)[np.where(codes < 0, -1, codes)]
-        reasons = _join(reasons, row_problem)
-    return out.astype(np.int64), [str(c) if i != blank else "" for i, c in enumerate(canonical)], \
-        reasons
+        checks.append((row_problem != "", row_problem))
+    return out, list(label_of)
 
 
 def _detail(text: str) -> tuple[str, str]:
