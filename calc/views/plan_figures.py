@@ -40,23 +40,20 @@ def volume(s: Settings, file_images: Fraction | int) -> Volume:
     backlog = Fraction(s.backlog)
     if means == "backlog":
         backlog = n
-        first = f"{_n(n)} images from {where}, once"
-    elif means == "day":
-        ongoing = n
-        first = f"{_n(n)} images a day from {where} (one day of traffic)"
-    elif means == "month":
-        ongoing = n / s.days
-        first = f"{_n(n)} images a month from {where} (one month of traffic, {s.days} days)"
+        text = f"{_n(n)} images from {where}, once; then " + (
+            f"{_n(ongoing)} a day" if ongoing else "nothing ongoing")
     else:
-        first = f"the sizes of {where} as a sample"
-    parts = [first]
-    if means != "backlog" and backlog:
-        parts.append(f"{_n(backlog)} images once")
-    if means in ("backlog", "sample"):
-        parts.append(f"{_n(ongoing)} a day" if ongoing else "nothing ongoing")
-    statement = "; then ".join(parts[:1] + [", ".join(parts[1:])]) if len(parts) > 1 \
-        else parts[0]
-    return Volume(backlog, ongoing, s.days, statement[0].upper() + statement[1:] + ".")
+        if means == "day":
+            ongoing = n
+            text = f"{_n(n)} images a day from {where} (one day of traffic)"
+        elif means == "month":
+            ongoing = n / s.days
+            text = f"{_n(n)} images a month from {where} (one month of traffic, {s.days} days)"
+        else:
+            text = f"the mix of {where}, scaled to {_n(ongoing)} images a day"
+        if backlog:
+            text += f"; plus {_n(backlog)} images once"
+    return Volume(backlog, ongoing, s.days, text[0].upper() + text[1:] + ".")
 
 
 def _n(value: Fraction) -> str:
@@ -140,7 +137,7 @@ def figures_table(rows: list[Figures]) -> pd.DataFrame:
             "text input": money(f.request[1] if f.request else None),
             "output": money(f.request[2] if f.request else None),
             "$ / day": money(f.day), "$ / month": money(f.month),
-            "$ backlog": money(f.backlog),
+            "$ backlog": money(f.backlog) if f.backlog_requests else "—",
             "image share": f"{float(f.request[0] / req):.0%}" if req else "",
             "notes": "; ".join(f.notes),
         })
