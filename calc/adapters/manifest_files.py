@@ -22,7 +22,7 @@ from calc.engine.errors import CalcError
 COLUMNS = ("width", "height", "count", "detail", "model")
 NUMBERS = ("width", "height", "count")
 CHUNK_ROWS = 1 << 20
-BLOCK_BYTES = 16 << 20  # Arrow's CSV block: memory per chunk stays about this size
+BLOCK_BYTES = 16 << 20  # bytes of CSV parsed at a time: memory per chunk stays about this
 NA = ["", "NA", "N/A", "n/a", "NULL", "null", "None", "#N/A", "<NA>", "nan", "NaN"]
 
 
@@ -104,28 +104,40 @@ def _parquet(source: Source, label: str) -> Iterator[dict[str, np.ndarray]]:
 
 
 def _csv(source: Source, sep: str, clean: list[str], typed: bool):
+    """Blocks of whole lines, each parsed by Arrow (threaded): memory is one block's worth,
+    whatever the file's size (Arrow's own streaming reader reads ahead ~16 blocks)."""
     names = [c if c in COLUMNS and c not in clean[:i] else f"_{i}" for i, c in enumerate(clean)]
     used = [c for c in names if c in COLUMNS]
     types = {c: (pa.int64() if typed and c in NUMBERS else pa.string()) for c in used}
     ragged = []
+    options = dict(
+        read_options=pacsv.ReadOptions(column_names=names),
+        parse_options=pacsv.ParseOptions(delimiter=sep,
+                                         invalid_row_handler=lambda row: ragged.append(1)
+                                         or "skip"),
+        convert_options=pacsv.ConvertOptions(column_types=types, include_columns=used,
+                                             null_values=NA, strings_can_be_null=True,
+                                             quoted_strings_can_be_null=True))
     f = _open(source)
     try:
-        reader = pacsv.open_csv(
-            f, read_options=pacsv.ReadOptions(column_names=names, skip_rows=1,
-                                              block_size=BLOCK_BYTES),
-            parse_options=pacsv.ParseOptions(delimiter=sep,
-                                             invalid_row_handler=lambda row: ragged.append(1)
-                                             or "skip"),
-            convert_options=pacsv.ConvertOptions(column_types=types, include_columns=used,
-                                                 null_values=NA, strings_can_be_null=True,
-                                                 quoted_strings_can_be_null=True))
-        for batch in _batches(reader):
-            out = {c: _values(batch.column(i)) for i, c in enumerate(batch.schema.names)}
+        f.readline()  # the header, read above
+        rest = b""
+        while True:
+            data = f.read(BLOCK_BYTES)
+            block = rest + data
+            cut = len(block) if not data else block.rfind(b"\n") + 1
+            if not block.strip():
+                break
+            if cut == 0:  # one line longer than a block: read on
+                rest = block
+                continue
+            rest = block[cut:]
+            table = pacsv.read_csv(pa.py_buffer(block[:cut]), **options)
+            out = {c: _values(table.column(i)) for i, c in enumerate(table.column_names)}
             out["ragged"], ragged[:] = len(ragged), []
             yield out
-        if ragged:
-            yield {c: np.array([], dtype=np.int64) for c in ("width", "height")} | {
-                "ragged": len(ragged)}
+            if not data:
+                break
     except pa.ArrowInvalid as error:
         if typed:
             raise NotClean() from error
@@ -133,14 +145,6 @@ def _csv(source: Source, sep: str, clean: list[str], typed: bool):
     finally:
         if f is not source:
             f.close()
-
-
-def _batches(reader) -> Iterator[pa.RecordBatch]:
-    while True:
-        try:
-            yield reader.read_next_batch()
-        except StopIteration:
-            return
 
 
 def _values(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
