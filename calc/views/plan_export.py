@@ -23,6 +23,6 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     safe = frame.copy()
     safe.columns = [neutralise_cell(str(c)) for c in safe.columns]
     for name in safe.columns:
-        if safe[name].dtype == object:
+        if safe[name].dtype == object or pd.api.types.is_string_dtype(safe[name].dtype):
             safe[name] = safe[name].map(neutralise_cell)
     return safe.to_csv(index=False).encode()
