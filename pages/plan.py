@@ -336,6 +336,10 @@ def results(key: object, workload: wl.Workload, s: ps.Settings) -> None:
         (key, s.models, s.detail, s.rules), totals, asdict(s), priced.images, per_image_bytes)
     st.markdown("#### What it costs")
     st.info(statement)
+    if len(table):
+        best = table.iloc[0]
+        st.metric(f"Cheapest: {best['model']}", f"{best['$ / month']} / month",
+                  help="The whole request (images, text, output) at your volume and tier.")
     for flag in flags:
         st.error(f"Request limit: {flag}")
     st.dataframe(table, hide_index=True, key="plan_figures")
