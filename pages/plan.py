@@ -157,7 +157,8 @@ def plan_tables(key: object, _totals: list, settings: dict, images: float,
     volume = pf.volume(settings, Fraction(images))
     figs = [pf.figures(t, settings, volume, Fraction(images)) for t in _totals]
     rates = [pf.rate(f, settings) for f in figs]
-    rejected = [(t.model, f"{w}×{h}", f"{float(n):,.10g}") for t in _totals for w, h, n in t.rejected]
+    rejected = [(t.model, f"{w}×{h}", f"{float(n):,.10g}")
+                for t in _totals for w, h, n in t.rejected]
     return (volume.statement, pf.figures_table(figs),
             pf.rate_table(rates, bool(volume.backlog_images)),
             pd.DataFrame(rejected, columns=["model", "size", "images"]),

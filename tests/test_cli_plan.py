@@ -41,7 +41,8 @@ def test_totals_equal_independent_sums(tmp_path, capsys, kind):
     w, h, count = manifest()
     path = tmp_path / f"m.{kind}"
     if kind == "csv":
-        lines = ["width,height,count"] + [f"{a},{b},{c}" for a, b, c in zip(w, h, count)]
+        lines = ["width,height,count"] + [f"{a},{b},{c}"
+                                          for a, b, c in zip(w, h, count, strict=True)]
         lines += ["abc,10,1", "10,,1", "0,10,1", "10,10,1.5", "10,10,1,ultra", "1,2,3,4,5,6"]
         path.write_text("\n".join(lines) + "\n")
     else:
