@@ -28,6 +28,7 @@ from calc.engine.manifest import PLANNABLE_FAMILIES
 from calc.engine.pricing import format_usd, tier_factor, usd
 from calc.engine.rules import DETAILS, plan_for
 from calc.views.model_choice import DEFAULT_PLAN_MODELS
+from calc.views.plan_export import to_csv_bytes  # noqa: F401  (Plan's export, one name)
 
 DEFAULT_MODELS = DEFAULT_PLAN_MODELS
 FIT_SIDES = (2048, 1536, 1024, 768, 512)
