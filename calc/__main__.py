@@ -136,6 +136,11 @@ def _print_rows(rows: list[tuple[str, calc.Estimate]]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["plan"]:  # `python -m calc plan FILE …`: a manifest (calc/cli_plan.py)
+        from calc.cli_plan import main as plan_main
+
+        return plan_main(argv[1:])
     args = _parser().parse_args(argv)
     try:
         sizes = [_size_of(item) for item in args.inputs]

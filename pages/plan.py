@@ -1,59 +1,91 @@
-"""Plan: what a whole workload costs on each model, what resizing would save, and what generated
-images cost. Collects input, calls calc.views.plan and .plan_inputs, renders them."""
+"""Plan: what a product really pays on each model — the workload (images, a CSV or Parquet, a
+size mix), the volume as the user means it, the whole request, tiers, rate and request limits,
+a resize advisor — and what generated images cost. Collects input, calls calc.views, renders.
+
+Only one view runs at a time (no work for the hidden one); the numbers live in a fragment, so a
+volume or request-shape change reruns only them, on totals cached per workload.
+"""
 
 from __future__ import annotations
 
+from dataclasses import asdict, fields
+from fractions import Fraction
 from urllib.parse import urlencode
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 import calc
+from calc.views import manifest as mf
 from calc.views import plan as cp
+from calc.views import plan_figures as pf
 from calc.views import plan_inputs as wl
+from calc.views import plan_settings as ps
 from calc.views.inert import md, short
-from calc.views.labels import format_usd, tier_label
+from calc.views.model_choice import model_label, model_names
+from calc.views.plan_export import to_csv_bytes
 from pages.helpers.router import ensure_router
 
 ensure_router()  # a shared /plan link still runs app.py (page config, menu, sidebar)
 
-SOURCES = ("Many images", "A CSV", "A size mix")
+SOURCES = {"mix": "A size mix", "images": "Many images", "csv": "A CSV or Parquet"}
+MEANS = {"backlog": "the backlog (once)", "day": "one day of traffic",
+         "month": "one month of traffic", "sample": "a sample of the mix"}
 MAX_TABLE_ROWS = 5_000  # rows sent to the browser; the CSV export has them all
-BRAND = "#3b6e8f"
+BIG_FILE = 8 << 20  # bytes: a CSV past this is streamed in chunks (calc.views.manifest)
+VIEWS = ("Workload", "Generate")
+S_KEYS = {f.name: f"plan_{f.name}" for f in fields(ps.Settings)}
+G_KEYS = {f.name: f"gen_{f.name}" for f in fields(ps.GenSettings)}
 
 
 # --- state ---------------------------------------------------------------------------------------
 
 
-def seed_state() -> dict:
-    """Once per session: the starting values of Plan's widgets (Explore's choices where they
-    apply, then a shared link). Widgets take them as their defaults; their keys are never
-    pre-set, so an interrupted first run cannot leave a widget at its bare default."""
+def seed_state() -> None:
+    """Once per session: every setting from a shared link (else the defaults) into the widgets'
+    keys; then, on every run, keep them alive while their view is hidden."""
     ss = st.session_state
-    ss["plan_link_notices"] = ()
-    if "plan_defaults" in ss:
-        return ss["plan_defaults"]
-    choice = ss.get("shared_choice") or {}
-    defaults = {
-        "source": "A size mix", "models": list(cp.DEFAULT_MODELS), "ipr": 1, "rpd": 1_000,
-        "days": 30,
-        "tier": choice.get("tier") if choice.get("tier") in calc.TIERS else "standard",
-        "detail": choice.get("detail") if choice.get("detail") in calc.DETAILS else "auto",
-        "rules": choice.get("rules") if choice.get("rules") in calc.RULE_SETS else "billing",
-    }
-    ss["plan_mix_base"], ss["plan_mix_version"] = wl.preset_mix(), 0
-    params = st.query_params.to_dict()
-    if any(key in params for key in cp.QUERY_KEYS):
-        shared, notices = cp.plan_from_query(params)
-        volume = shared.volume
-        defaults.update(models=list(shared.models), ipr=volume.images_per_request,
-                        rpd=volume.requests_per_day, days=volume.days_per_month,
-                        tier=volume.tier, detail=shared.detail)
-        ss["plan_mix_base"] = wl.mix_table(shared.mix)
+    if "plan_seeded" not in ss:
+        ss["plan_seeded"] = True
+        settings, gen, mix, notices = ps.Settings(), ps.GenSettings(), (), []
+        params = st.query_params.to_dict()
+        if any(k in params for k in (*S_KEYS, "mix", *("g" + k for k in G_KEYS))):
+            settings, gen, mix, notices = ps.from_query(params)
+        if any(calc.resolve_model(m).status() == "shut down" for m in settings.models):
+            settings = ps.replace(settings, shut_down=True)
         ss["plan_link_notices"] = notices
-    ss["plan_defaults"] = defaults
-    return defaults
+        for name, key in S_KEYS.items():
+            value = getattr(settings, name)
+            ss[key] = list(value) if isinstance(value, tuple) else value
+        gen_models = model_names(True, families=("image", "image2"))
+        if gen.model not in gen_models:
+            gen = ps.replace(gen, model=ps.GenSettings.model)
+        qualities, sizes = calc.generation_options(gen.model)
+        if gen.quality not in qualities:
+            gen = ps.replace(gen, quality=qualities[0])
+        if gen.size not in sizes:
+            gen = ps.replace(gen, size=sizes[0])
+        for name, key in G_KEYS.items():
+            ss[key] = getattr(gen, name)
+        ss["plan_mix_base"] = wl.mix_table(mix) if mix else wl.preset_mix()
+        ss["plan_mix_version"] = 0
+        ss["plan_view"] = VIEWS[0]
+    for key in (*S_KEYS.values(), *G_KEYS.values()):
+        if key in ss:
+            ss[key] = ss[key]  # a widget not drawn this run would otherwise forget its value
+
+
+def settings_now() -> ps.Settings:
+    ss = st.session_state
+    values = {name: ss[key] for name, key in S_KEYS.items()}
+    values["models"] = tuple(values["models"])
+    return ps.Settings(**{k: (int(v) if isinstance(v, float) else v) for k, v in values.items()})
+
+
+def gen_now() -> ps.GenSettings:
+    ss = st.session_state
+    return ps.GenSettings(**{name: (int(ss[key]) if isinstance(ss[key], float) else ss[key])
+                             for name, key in G_KEYS.items()})
 
 
 def reset_mix() -> None:
@@ -94,9 +126,11 @@ def read_images(key: tuple, _files: list) -> wl.Workload:
     return wl.read_images(_files)
 
 
-@st.cache_resource(max_entries=6, show_spinner="Reading the CSV…")
-def read_csv(key: tuple, _data: bytes) -> tuple[wl.Workload | None, str | None]:
+@st.cache_resource(max_entries=6, show_spinner="Reading the file…")
+def read_csv(key: tuple, _data: bytes, name: str) -> tuple[wl.Workload | None, str | None]:
     try:
+        if len(_data) > BIG_FILE or _data[:4] == b"PAR1":  # streamed in chunks, bounded memory
+            return mf.workload_from_file(_data, [cp.DEFAULT_MODELS[0]], name=name), None
         return wl.read_csv(_data), None
     except calc.CalcError as error:
         return None, str(error)
@@ -110,43 +144,25 @@ def price(key: object, _rows: pd.DataFrame, models: tuple, detail: str, rules: s
 
 @st.cache_resource(max_entries=8, show_spinner="Trying each pre-resize on every model…")
 def resize_totals(key: object, _priced: cp.PricedWorkload, models: tuple, detail: str,
-                  rules: str) -> pd.DataFrame:
+                  rules: str) -> dict:
     return cp.resize_totals(_priced)
 
 
-# --- formatting ----------------------------------------------------------------------------------
-
-
-def money(usd: float | None) -> str:
-    """The app's one money format (calc's format_usd); a missing value reads as unknown."""
-    return format_usd(None if usd is None or pd.isna(usd) else usd)
-
-
-MONEY = st.column_config.NumberColumn
-SUMMARY_CONFIG = {
-    "model": st.column_config.TextColumn("Model"),
-    "share_of_images": st.column_config.NumberColumn("Share of images", format="percent"),
-    "avg_image_tokens": st.column_config.NumberColumn("Avg image tokens", format="%.1f"),
-    "usd_per_1000_images": MONEY("$ per 1,000 images", format="$%.4f"),
-    "usd_per_day": MONEY("$ per day", format="dollar"),
-    "usd_per_month": MONEY("$ per month", format="dollar"),
-    "tokens_per_month": st.column_config.NumberColumn("Tokens per month", format="compact"),
-}
-ADVICE_CONFIG = {
-    "model": st.column_config.TextColumn("Model"),
-    "fit": st.column_config.TextColumn("Pre-resize"),
-    "fit_px": None,
-    "avg_image_tokens": st.column_config.NumberColumn("Avg image tokens", format="%.1f"),
-    "tokens_per_month": st.column_config.NumberColumn("Tokens / month", format="compact"),
-    "tokens_saved_per_month": st.column_config.NumberColumn("Tokens saved / month",
-                                                            format="compact"),
-    "usd_per_month": MONEY("$ / month", format="dollar"),
-    "usd_saved_per_month": MONEY("$ saved / month", format="dollar"),
-    "megapixels_seen": st.column_config.NumberColumn("Megapixels the model sees",
-                                                     format="%.3f"),
-    "pixels_kept": st.column_config.ProgressColumn("Pixels kept", format="percent",
-                                                   min_value=0.0, max_value=1.0),
-}
+@st.cache_data(max_entries=64, show_spinner=False)
+def plan_tables(key: object, _totals: list, settings: dict, images: float,
+                bytes_per_image: float | None):
+    """Every figure for these inputs (`key` stands for the workload and its pricing):
+    recomputed only when one of them changes."""
+    settings = ps.Settings(**settings)
+    volume = pf.volume(settings, Fraction(images))
+    figs = [pf.figures(t, settings, volume, Fraction(images)) for t in _totals]
+    rates = [pf.rate(f, settings) for f in figs]
+    rejected = [(t.model, f"{w}×{h}", f"{float(n):,.10g}")
+                for t in _totals for w, h, n in t.rejected]
+    return (volume.statement, pf.figures_table(figs),
+            pf.rate_table(rates, bool(volume.backlog_images)),
+            pd.DataFrame(rejected, columns=["model", "size", "images"]),
+            pf.request_flags(settings, bytes_per_image))
 
 
 # --- the three ways in ---------------------------------------------------------------------------
@@ -180,7 +196,8 @@ def images_input() -> tuple[object, wl.Workload | None]:
 def csv_input() -> tuple[object, wl.Workload | None]:
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     with left:
-        upload = st.file_uploader("A CSV of image sizes", type=["csv", "txt"], key="plan_csv",
+        upload = st.file_uploader("A CSV (or Parquet) of image sizes",
+                                  type=["csv", "txt", "parquet"], key="plan_csv",
                                   on_change=keep_upload, args=("plan_csv",),
                                   help="Columns: width, height, and optionally count (images "
                                        "of that size), detail and model (a row with a model is "
@@ -194,7 +211,7 @@ def csv_input() -> tuple[object, wl.Workload | None]:
                 "`count`, `detail` and `model` columns are optional.")
         return None, None
     key = (upload.file_id, upload.name, upload.size)
-    workload, error = read_csv(key, upload.getvalue())
+    workload, error = read_csv(key, upload.getvalue(), upload.name)
     if error:
         st.error(f"This CSV cannot be used: {md(error)}")
         good = st.session_state.get("plan_csv_good")
@@ -247,180 +264,199 @@ def show_bad_rows(workload: wl.Workload, label: str) -> None:
         st.caption(f"The first {MAX_TABLE_ROWS:,} of {len(bad):,} are shown.")
 
 
-# --- volume, models and results ------------------------------------------------------------------
+# --- the Workload view ---------------------------------------------------------------------------
 
 
-def volume_controls(defaults: dict) -> tuple[cp.Volume, tuple[str, ...], str, str]:
-    st.markdown("#### Volume and models")
-    a, b, c, d = st.columns(4)
-    ipr = a.number_input("Images per request", min_value=1,
-                         max_value=cp.MAX_IMAGES_PER_REQUEST, value=defaults["ipr"], step=1,
-                         key="plan_ipr")
-    rpd = b.number_input("Requests per day", min_value=0, max_value=cp.MAX_REQUESTS_PER_DAY,
-                         value=defaults["rpd"], step=100, key="plan_rpd")
-    days = c.number_input("Days per month", min_value=1, max_value=31, value=defaults["days"],
-                          step=1, key="plan_days")
-    with d:
-        tier = st.segmented_control("Price tier", calc.TIERS, default=defaults["tier"],
-                                    key="plan_tier", required=True, format_func=tier_label)
-    models = st.multiselect("Models to compare", cp.plannable_models(),
-                            default=defaults["models"], key="plan_models")
-    with st.expander("Detail and rules"):
-        left, right = st.columns(2)
-        detail = left.selectbox("Detail for rows that do not say", calc.DETAILS,
-                                index=calc.DETAILS.index(defaults["detail"]), key="plan_detail")
-        rules = right.segmented_control(
-            "Rules", calc.RULE_SETS, default=defaults["rules"], key="plan_rules", required=True,
-            help="billing: what the API is measured to bill (use this to plan). documented: "
-                 "what OpenAI's guide says.")
-    volume = cp.Volume(int(ipr), int(rpd), int(days), tier)
-    return volume, tuple(models), detail, rules
+def model_picker(key: str, label: str, families: tuple[str, ...], multi: bool, switch: str):
+    ss = st.session_state
+    show = st.toggle("Show shut-down models", key=switch)
+    options = model_names(include_shut_down=show, families=families)
+    chosen = ss.get(key)
+    extra = [m for m in (chosen if isinstance(chosen, list) else [chosen]) if m and
+             m not in options]
+    options += extra  # a link's shut-down model stays selectable
+    if multi:
+        return st.multiselect(label, options, key=key, format_func=model_label)
+    return st.selectbox(label, options, key=key, format_func=model_label)
 
 
-def results(key: object, workload: wl.Workload, volume: cp.Volume, models: tuple[str, ...],
-            detail: str, rules: str) -> None:
+def controls(source: str) -> None:
+    """The volume, the request, the tier and the limits (all in the fragment)."""
+    file_based = source != "mix"
+    st.markdown("#### Volume")
+    if file_based:
+        st.radio("Your file's counts are", list(MEANS), key="plan_file_means",
+                 format_func=MEANS.get, horizontal=True)
+    means = st.session_state["plan_file_means"] if file_based else "sample"
+    a, b, c = st.columns(3)
+    a.number_input("One-off backlog (images)", min_value=0, step=1000, key="plan_backlog",
+                   disabled=means == "backlog",
+                   help="Images processed once; with “the backlog” the file gives it.")
+    b.number_input("Requests per day (ongoing)", min_value=0, max_value=10**9, step=100,
+                   key="plan_rpd", disabled=means in ("day", "month"),
+                   help="With “one day / one month” the file gives the daily volume.")
+    c.number_input("Days per month", min_value=1, max_value=31, step=1, key="plan_days")
+    st.markdown("#### One request")
+    a, b, c, d, e = st.columns(5)
+    a.number_input("Images per request", min_value=1,
+                   max_value=ps.MAX_IMAGES_PER_REQUEST_INPUT, step=1, key="plan_ipr")
+    b.number_input("Prompt tokens", min_value=0, max_value=10**8, step=100, key="plan_prompt",
+                   help="Instructions and text in each request.")
+    c.number_input("Output tokens", min_value=0, max_value=10**8, step=100, key="plan_output")
+    d.number_input("Reasoning tokens", min_value=0, max_value=10**8, step=100,
+                   key="plan_reasoning", help="Billed as output, for models that reason.")
+    e.number_input("Cached share of input (%)", min_value=0, max_value=100, step=5,
+                   key="plan_cached")
+    a, b, c, d = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
+    with a:
+        st.segmented_control("Price tier", calc.TIERS, key="plan_tier", required=True,
+                             format_func=calc.tier_label)
+    b.toggle("Regional processing", key="plan_regional",
+             help="Data residency: +10 % (confirmed on the gpt-6.1-terra page).")
+    c.number_input("Cache writes per day", min_value=0, max_value=10**9, key="plan_writes",
+                   help="Explicit caching: requests that write their cached part, at the "
+                        "cache-write rate where the catalogue gives one.")
+    with st.expander("Rate limits (your tier's TPM and RPM; 0 = none)"):
+        a, b = st.columns(2)
+        a.number_input("Tokens per minute (TPM)", min_value=0, max_value=10**12, step=10_000,
+                       key="plan_tpm")
+        b.number_input("Requests per minute (RPM)", min_value=0, max_value=10**9, step=100,
+                       key="plan_rpm")
+
+
+def results(key: object, workload: wl.Workload, s: ps.Settings) -> None:
     try:
-        priced, totals = price(key, workload.rows, models, detail, rules)
+        priced, totals = price(key, workload.rows, s.models, s.detail, s.rules)
     except calc.CalcError as error:
         st.error(f"This workload cannot be costed: {md(error)}")
         return
-    table = cp.summary(totals, priced.images, volume)
-    pinned = (priced.sizes["model"] != "").any()
+    rows = workload.rows
+    per_image_bytes = (float(rows["bytes"].sum() / rows["count"].sum())
+                       if "bytes" in rows.columns and len(rows) else None)
+    statement, table, rates, rejected, flags = plan_tables(
+        (key, s.models, s.detail, s.rules), totals, asdict(s), priced.images, per_image_bytes)
     st.markdown("#### What it costs")
-    best = table.iloc[0]
-    m1, m2, m3 = st.columns(3)
-    m1.metric(f"Cheapest: {best['model']}", f"{money(best['usd_per_month'])} / month",
-              help="At your volume and price tier, for image input tokens only.")
-    m2.metric("Images per day", f"{volume.images_per_day:,}")
-    m3.metric("Images per month", f"{volume.images_per_day * volume.days_per_month:,}")
-    if pinned:
-        st.caption("Some rows name their model: they are costed on that model only, so that "
-                   "model gets only their share of the daily images.")
-    st.dataframe(table, hide_index=True, column_config=SUMMARY_CONFIG, key="plan_summary")
-    charts(totals, priced.images, volume, table)
-    advisor(key, priced, volume, models, detail, rules)
-    per_image(workload, priced, volume, table)
+    st.info(statement)
+    if len(table):
+        best = table.iloc[0]
+        st.metric(f"Cheapest: {best['model']}", f"{best['$ / month']} / month",
+                  help="The whole request (images, text, output) at your volume and tier.")
+    for flag in flags:
+        st.error(f"Request limit: {flag}")
+    st.dataframe(table, hide_index=True, key="plan_figures")
+    st.caption("Per request: image input + text input + output (reasoning billed as output), "
+               f"at the {calc.tier_label(s.tier)} tier"
+               + (" with the regional uplift" if s.regional else "")
+               + ". Rejected images are counted, never priced.")
+    if len(rates):
+        st.markdown("#### Rate limits")
+        st.dataframe(rates, hide_index=True, key="plan_rates")
+    if len(rejected):
+        st.markdown("#### Images the API would reject")
+        st.dataframe(rejected, hide_index=True, key="plan_rejected")
+    advisor(key, priced, totals, s)
+    per_image(workload, priced, s, table)
 
 
-def charts(totals: pd.DataFrame, images: float, volume: cp.Volume, table: pd.DataFrame) -> None:
-    left, right = st.columns(2)
-    priced = table.dropna(subset=["usd_per_month"])
-    bar = px.bar(priced, x="model", y="usd_per_month", text_auto="$,.2f",
-                 labels={"model": "", "usd_per_month": "$ per month"},
-                 title="Monthly cost, cheapest first", color_discrete_sequence=[BRAND])
-    bar.update_traces(textposition="outside", textangle=0, cliponaxis=False)
-    bar.update_xaxes(categoryorder="array", categoryarray=list(priced["model"]))
-    left.plotly_chart(bar, key="plan_bar")
-    curve = cp.cost_by_volume(totals, images, volume)
-    line = px.line(curve, x="images_per_day", y="usd_per_month", color="model",
-                   labels={"images_per_day": "Images per day", "usd_per_month": "$ per month",
-                           "model": "Model"},
-                   title="Monthly cost against daily volume")
-    line.add_vline(x=volume.images_per_day, line_dash="dot", line_color="#888",
-                   annotation_text="your volume")
-    right.plotly_chart(line, key="plan_line")
-
-
-def advisor(key: object, priced: cp.PricedWorkload, volume: cp.Volume, models: tuple[str, ...],
-            detail: str, rules: str) -> None:
+def advisor(key: object, priced: cp.PricedWorkload, totals: list, s: ps.Settings) -> None:
     st.markdown("#### Resize advisor")
-    st.caption("What shrinking your images before sending them would do: each image is fitted "
-               "within the size (long side, never enlarged, rounded as the API rounds), then "
-               "costed again. Fewer tokens, but the model also sees fewer pixels.")
-    totals = resize_totals(key, priced, models, detail, rules)
-    advice = cp.resize_advice(totals, priced.images, volume)
-    fig = px.line(advice, x="fit", y="usd_per_month", color="model", markers=True,
-                  labels={"fit": "", "usd_per_month": "$ per month", "model": "Model"},
-                  title="Monthly cost after pre-resizing")
-    st.plotly_chart(fig, key="plan_advice_chart")
-    options = list(dict.fromkeys(advice["model"]))
-    choice = st.pills("Model", options, default=options[0])
-    shown = advice if choice is None else advice[advice["model"] == choice]
-    config = ADVICE_CONFIG if choice is None else {**ADVICE_CONFIG, "model": None}
-    st.dataframe(shown, hide_index=True, column_config=config, key="plan_advice")
+    st.caption("Each image fitted within the size before sending (long side, never enlarged, "
+               "rounded as the API rounds), then costed again: the whole monthly bill, against "
+               "sending as is. Fewer tokens, but the model also sees fewer pixels.")
+    fits = resize_totals(key, priced, s.models, s.detail, s.rules)
+    volume = pf.volume(s, Fraction(priced.images))
+    advice = pf.advice_table(fits, s, volume, Fraction(priced.images))
+    st.dataframe(advice, hide_index=True, key="plan_advice")
 
 
-def per_image(workload: wl.Workload, priced: cp.PricedWorkload, volume: cp.Volume,
+def per_image(workload: wl.Workload, priced: cp.PricedWorkload, s: ps.Settings,
               table: pd.DataFrame) -> None:
     st.markdown("#### Per image")
     rows = workload.rows
     if len(rows) <= MAX_TABLE_ROWS:
-        shown = cp.per_image_table(rows, priced, volume.tier)
-        st.caption("Tokens and $ for one image on each model (at your price tier).")
+        shown = cp.per_image_table(rows, priced, s.tier)
+        st.caption(f"Image tokens and $ for one image on each model ({calc.tier_label(s.tier)}).")
     else:
-        shown = cp.per_size_table(priced, volume.tier, limit=MAX_TABLE_ROWS)
+        shown = cp.per_size_table(priced, s.tier, limit=MAX_TABLE_ROWS)
         st.caption(f"{len(rows):,} rows: shown per distinct size, the {len(shown):,} most common "
                    "first. The CSV export has every row.")
-    config = {c: MONEY(c.replace(" usd", " $"), format="$%.6f") for c in shown.columns
-              if c.endswith(" usd")}
-    config.update({c: st.column_config.Column(c.capitalize()) for c in
-                   ("name", "line", "row", "width", "height", "count", "detail", "model")
-                   if c in shown.columns})
-    st.dataframe(shown, hide_index=True, column_config=config, key="plan_per_image")
+    st.dataframe(shown, hide_index=True, key="plan_per_image")
     a, b = st.columns(2)
     a.download_button("Per-image rows (CSV)",
-                      lambda: cp.to_csv_bytes(cp.per_image_table(rows, priced, volume.tier)),
+                      lambda: to_csv_bytes(cp.per_image_table(rows, priced, s.tier)),
                       "patchwork-per-image.csv", "text/csv", icon=":material/download:",
                       on_click="ignore")
-    b.download_button("Per-model summary (CSV)", cp.to_csv_bytes(table),
-                      "patchwork-summary.csv", "text/csv", icon=":material/download:",
-                      on_click="ignore")
+    b.download_button("The figures above (CSV)", to_csv_bytes(table), "patchwork-plan.csv",
+                      "text/csv", icon=":material/download:", on_click="ignore")
 
 
-def share_link(workload: wl.Workload, volume: cp.Volume, models: tuple[str, ...],
-               detail: str) -> None:
-    """Keep the address bar equal to this mix plan, so the page's address is the link."""
-    mix = tuple(zip(workload.rows["width"].tolist(), workload.rows["height"].tolist(),
-                    workload.rows["count"].tolist(), strict=True))
-    query = cp.plan_to_query(cp.SharedPlan(mix, models or cp.DEFAULT_MODELS, volume, detail))
+def share_link(workload: wl.Workload | None, s: ps.Settings) -> None:
+    """Keep the address bar equal to every setting of both views (and a mix's sizes)."""
+    mix = ()
+    if s.source == "mix" and workload is not None:
+        mix = tuple(zip(workload.rows["width"].tolist(), workload.rows["height"].tolist(),
+                        workload.rows["count"].tolist(), strict=True))
+    query = ps.to_query(s, gen_now(), mix)
     if st.query_params.to_dict() != query:
         st.query_params.from_dict(query)
-    address = st.context.url or ""
-    link = f"{address}?{urlencode(query, safe=',:')}"
+    link = f"{st.context.url or ''}?{urlencode(query, safe=',:')}"
     st.markdown("#### Share this plan")
-    st.caption("This page's address now holds the plan: copy it from the address bar, or here.")
+    st.caption("This page's address holds every setting of both views"
+               + ("" if s.source == "mix" else " — but not your file: whoever opens it uploads "
+                  "the file again") + ".")
     st.code(link, language=None, wrap_lines=True)
 
 
-def clear_link() -> None:
-    if any(key in st.query_params for key in cp.QUERY_KEYS):
-        for key in cp.QUERY_KEYS:
-            st.query_params.pop(key, None)
+@st.fragment
+def numbers(key: object, workload: wl.Workload | None) -> None:
+    """Volume, request, tier and limits, and everything they change: reruns on its own."""
+    ss = st.session_state
+    controls(ss["plan_source"])
+    s = settings_now()
+    if workload is not None and workload.images <= 0:
+        st.info("No usable image sizes yet: nothing to cost.")
+    elif workload is not None and not s.models:
+        st.warning("Choose at least one model to compare.")
+    elif workload is not None:
+        results(key, workload, s)
+    share_link(workload, s)
 
 
-def workload_tab(defaults: dict) -> None:
-    for notice in st.session_state["plan_link_notices"]:
+def workload_view() -> None:
+    for notice in st.session_state.get("plan_link_notices", ()):
         st.warning(md(f"From the link: {notice}"))
-    source = st.segmented_control("Describe the workload", SOURCES, default=defaults["source"],
-                                  key="plan_source", required=True, on_change=keep_table,
+    source = st.segmented_control("Describe the workload", list(SOURCES), key="plan_source",
+                                  required=True, format_func=SOURCES.get, on_change=keep_table,
                                   args=("plan_mix",))
-    if source == "Many images":
+    if source == "images":
         key, workload = images_input()
-    elif source == "A CSV":
+    elif source == "csv":
         key, workload = csv_input()
     else:
         key, workload = mix_input()
-    volume, models, detail, rules = volume_controls(defaults)
-    if workload is not None and workload.images <= 0:
-        st.info("No usable image sizes yet: nothing to cost.")
-    elif workload is not None and not models:
-        st.warning("Choose at least one model to compare.")
-    elif workload is not None:
-        results(key, workload, volume, models, detail, rules)
-    if source == "A size mix" and workload is not None:
-        share_link(workload, volume, models, detail)
-    else:
-        clear_link()
+    model_picker("plan_models", "Models to compare", ("tile", "patch"), True, "plan_shut_down")
+    with st.expander("Detail and rules"):
+        left, right = st.columns(2)
+        left.selectbox("Detail for rows that do not say", calc.DETAILS, key="plan_detail")
+        right.segmented_control(
+            "Rules", calc.RULE_SETS, key="plan_rules", required=True,
+            help="billing: what the API is measured to bill (use this to plan). documented: "
+                 "what OpenAI's guide says.")
+    numbers(key, workload)
 
 
-# --- Generate ------------------------------------------------------------------------------------
+# --- the Generate view ---------------------------------------------------------------------------
 
 
 def edit_inputs() -> tuple[str, list[tuple[int, int]]]:
-    fidelity = st.segmented_control(
-        "Input fidelity", calc.FIDELITIES, default="low", key="gen_fidelity", required=True,
-        help="high keeps faces and logos closer to the input; it adds a fixed 4,160 (square) "
-             "or 6,240 tokens per input image.")
+    ss = st.session_state
+    model = calc.resolve_model(ss["gen_model"])
+    if len(model.fidelities) > 1:
+        st.segmented_control(
+            "Input fidelity", model.fidelities, key="gen_fidelity", required=True,
+            help="high keeps faces and logos closer to the input; it adds a fixed 4,160 "
+                 "(square) or 6,240 tokens per input image.")
+    fidelity = ss["gen_fidelity"] if ss["gen_fidelity"] in model.fidelities else "low"
     files = st.file_uploader("Input images", accept_multiple_files=True, key="gen_files",
                              on_change=keep_upload, args=("gen_files",),
                              help="Only the headers are read, for the sizes.")
@@ -433,7 +469,6 @@ def edit_inputs() -> tuple[str, list[tuple[int, int]]]:
             st.warning(f"**{md(short(skipped.name))}** left out: {md(skipped.reason)}")
         sizes += list(zip(read.rows["width"].tolist(), read.rows["height"].tolist(),
                           strict=True))
-    ss = st.session_state
     ss.setdefault("gen_sizes_base",
                   pd.DataFrame({"width": [1024], "height": [1024], "count": [1]}))
     typed = st.data_editor(
@@ -454,40 +489,45 @@ def edit_inputs() -> tuple[str, list[tuple[int, int]]]:
     return fidelity, sizes
 
 
-def generate_tab() -> None:
-    qualities, sizes = calc.generation_options()
-    gen_models = tuple(calc.catalogue().generation["models"])
+def generate_view() -> None:
+    ss = st.session_state
     st.caption("The cost of images the models create: output tokens by quality and size, plus "
                "the input images of an edit. Text prompt tokens are not included.")
     a, b, c = st.columns(3)
-    model = a.selectbox("Model", gen_models, key="gen_model")
-    quality = b.segmented_control("Quality", qualities, required=True, key="gen_quality",
-                                  default="medium" if "medium" in qualities else qualities[0])
-    size = c.segmented_control("Size", sizes, default=sizes[0], key="gen_size", required=True,
-                               format_func=lambda s: s.replace("x", "×"))
+    with a:
+        model_picker("gen_model", "Model", ("image", "image2"), False, "gen_show_shut_down")
+    qualities, sizes = calc.generation_options(ss["gen_model"])
+    for key, options in (("gen_quality", qualities), ("gen_size", sizes)):
+        if ss.get(key) not in options:
+            ss[key] = options[0] if key == "gen_size" or "medium" not in options else "medium"
+    b.segmented_control("Quality", qualities, required=True, key="gen_quality")
+    c.selectbox("Size", sizes, key="gen_size", format_func=lambda s: s.replace("x", "×"))
     d, e, f, g = st.columns(4)
-    n = d.number_input("Images per request", min_value=1, max_value=10, value=1, key="gen_n")
-    partial = e.number_input("Partial images (streamed)", min_value=0, max_value=3, value=0,
-                             key="gen_partial", help="Each streamed partial adds 100 tokens.")
-    rpd = f.number_input("Requests per day", min_value=0, max_value=cp.MAX_REQUESTS_PER_DAY,
-                         value=100, step=10, key="gen_rpd")
-    days = g.number_input("Days per month", min_value=1, max_value=31, value=30, key="gen_days")
-    tier = st.segmented_control("Price tier", calc.TIERS, default="standard", key="gen_tier",
-                                required=True, format_func=tier_label)
+    d.number_input("Images per request", min_value=1, max_value=10, key="gen_n")
+    e.number_input("Partial images (streamed)", min_value=0, max_value=3, key="gen_partial",
+                   help="Each streamed partial adds 100 tokens.")
+    f.number_input("Requests per day", min_value=0, max_value=10**9, step=10, key="gen_rpd")
+    g.number_input("Days per month", min_value=1, max_value=31, key="gen_days")
+    st.segmented_control("Price tier", calc.TIERS, key="gen_tier", required=True,
+                         format_func=calc.tier_label)
     fidelity, inputs = "low", []
     if st.toggle("Edit: send input images", key="gen_edit", on_change=keep_table,
                  args=("gen_sizes",)):
         fidelity, inputs = edit_inputs()
+    g_ = gen_now()
     try:
-        plan = cp.generation_plan(model, quality, size, int(n), int(partial), inputs, fidelity,
-                                  tier, int(rpd), int(days))
+        plan = cp.generation_plan(g_.model, g_.quality, g_.size, g_.n, g_.partial, inputs,
+                                  fidelity, g_.tier, g_.rpd, g_.days)
     except calc.CalcError as error:
         st.error(f"This request would be refused: {md(error)}")
         return
     show_generation(plan)
+    share_link(None if ss["plan_source"] != "mix" else wl.mix_workload(ss["plan_mix_base"]),
+               settings_now())
 
 
 def show_generation(plan: cp.GenerationPlan) -> None:
+    money = calc.format_usd
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Per image", money(plan.image_usd))
     m2.metric("Per request", money(plan.request_usd),
@@ -495,37 +535,34 @@ def show_generation(plan: cp.GenerationPlan) -> None:
     m3.metric("Per day", money(plan.day_usd), help=f"{plan.images_per_day:,} images a day")
     m4.metric("Per month", money(plan.month_usd))
     parts = pd.DataFrame([
-        ("Output images", plan.output.output_tokens, plan.output_usd),
-        ("Input images", plan.input_tokens, plan.input_usd if plan.inputs else 0.0),
-    ], columns=["part", "tokens per request", "usd per request"])
-    st.dataframe(parts, hide_index=True, key="gen_parts", column_config={
-        "part": st.column_config.TextColumn("Part"),
-        "tokens per request": st.column_config.NumberColumn("Tokens per request"),
-        "usd per request": MONEY("$ per request", format="$%.6f")})
+        ("Output images", plan.output.output_tokens, money(plan.output_usd)),
+        ("Input images", plan.input_tokens, money(plan.input_usd if plan.inputs else 0)),
+    ], columns=["part", "tokens per request", "$ per request"])
+    st.dataframe(parts, hide_index=True, key="gen_parts")
     st.caption(f"Output: {plan.output.tokens_per_image:,} tokens per image "
                f"({plan.output.quality}, {plan.output.size.replace('x', '×')}"
                + (f", {plan.output.partial_images} partial image(s)"
                   if plan.output.partial_images else "") + ").")
+    for note in plan.output.notes:
+        st.caption(note.text)
     if plan.inputs:
         st.dataframe(pd.DataFrame([
             (f"{e.original_size[0]}×{e.original_size[1]}", e.tokens - e.fidelity_tokens,
              e.fidelity_tokens, e.tokens) for e in plan.inputs],
             columns=["input image", "tile tokens", "fidelity tokens", "tokens"]),
-            hide_index=True, key="gen_inputs", column_config={
-                "input image": st.column_config.TextColumn("Input image"),
-                "tile tokens": st.column_config.NumberColumn("Tile tokens"),
-                "fidelity tokens": st.column_config.NumberColumn("Fidelity tokens"),
-                "tokens": st.column_config.NumberColumn("Tokens")})
+            hide_index=True, key="gen_inputs")
 
 
 # --- page ----------------------------------------------------------------------------------------
 
-defaults = seed_state()
+seed_state()
 st.title("Plan")
-st.caption("What a whole workload costs on each model — per image, per day, per month — and how "
-           "much resizing would save. Every number comes from the same rules as Explore.")
-workload_tab_, generate_tab_ = st.tabs(["Workload", "Generate"])
-with workload_tab_:
-    workload_tab(defaults)
-with generate_tab_:
-    generate_tab()
+st.caption("What a product really pays on each model — per request, per day, per month and for "
+           "a backlog — how fast your rate limits let it go, and what resizing would save. "
+           "Every number comes from the same rules as Explore.")
+view = st.segmented_control("View", VIEWS, key="plan_view", required=True,
+                            label_visibility="collapsed")
+if view == "Generate":
+    generate_view()
+else:
+    workload_view()

@@ -221,13 +221,13 @@ def test_the_cli_refuses_absurd_sizes_and_notes_animation(tmp_path):
 
 def test_plan_keeps_the_good_plan_when_a_bad_csv_follows():
     at = AppTest.from_file(str(ROOT / "pages" / "plan.py"), default_timeout=120).run()
-    at.button_group(key="plan_source").set_value("A CSV").run()
+    at.button_group(key="plan_source").set_value("csv").run()
     at.file_uploader(key="plan_csv").set_value(("good.csv", b"width,height\n640,480\n", "text/csv"))
     at.run()
-    before = [d.value for d in at.dataframe if "usd_per_month" in d.value.columns][0]
+    before = [d.value for d in at.dataframe if "$ / month" in d.value.columns][0]
     at.file_uploader(key="plan_csv").set_value(("bad.csv", b"\x89PNG\r\n\x1a\n\0\0", "text/csv"))
     at.run()
     assert not at.exception
     assert any("cannot be used" in e.value for e in at.error)
-    after = [d.value for d in at.dataframe if "usd_per_month" in d.value.columns][0]
+    after = [d.value for d in at.dataframe if "$ / month" in d.value.columns][0]
     pd.testing.assert_frame_equal(before, after)

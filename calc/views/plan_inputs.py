@@ -164,7 +164,7 @@ def is_zip(name: str, head: bytes) -> bool:
 def read_images(files: Iterable[tuple[str, bytes | BinaryIO]],
                 limits: ZipLimits = ZipLimits()) -> Workload:
     """Sizes of many images (and of the images inside any .zip among them), headers only."""
-    names, widths, heights = [], [], []
+    names, widths, heights, sizes = [], [], [], []
     skipped: list[Skipped] = []
     refused: list[Skipped] = []
     for name, source in files:
@@ -176,18 +176,20 @@ def read_images(files: Iterable[tuple[str, bytes | BinaryIO]],
                 refused.append(Skipped(name, str(error)))
                 continue
         else:
-            entries = [(name, _probe_entry(data))]
-        for entry, result in entries:
+            entries = [(name, _probe_entry(data), len(data))]
+        for entry, result, nbytes in entries:
             if isinstance(result, str):
                 skipped.append(Skipped(entry, result))
             else:
                 names.append(entry)
                 widths.append(result[0])
                 heights.append(result[1])
+                sizes.append(nbytes)
     rows = pd.DataFrame({"name": pd.Series(names, dtype=object),
                          "width": np.array(widths, dtype=np.int64),
                          "height": np.array(heights, dtype=np.int64),
-                         "count": np.ones(len(names), dtype=np.int64), "detail": "", "model": ""})
+                         "count": np.ones(len(names), dtype=np.int64), "detail": "", "model": "",
+                         "bytes": np.array(sizes, dtype=np.int64)})  # for the payload limit
     return Workload(rows, skipped=tuple(skipped), refused=tuple(refused))
 
 
@@ -227,7 +229,7 @@ def _zip_entries(name: str, data: bytes, limits: ZipLimits) -> Iterator[tuple[st
                 "are read. Split it into smaller zips.")
         budget = _Budget(name, limits.max_total_bytes)
         for info in members:
-            yield info.filename, _zip_member(archive, info, budget)
+            yield info.filename, _zip_member(archive, info, budget), info.file_size
 
 
 def _zip_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget):

@@ -1,0 +1,258 @@
+"""Plan's numbers: the workload's volume as the user means it, the whole request's cost per
+model (per request, day, month and backlog; image input, text input, output), rate limits,
+request limits and the resize advisor. Exact (Fractions) to the end; `format_usd` rounds once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+import pandas as pd
+
+from calc.engine.catalogue import catalogue
+from calc.engine.pricing import format_usd
+from calc.engine.request_cost import RequestShape, as_decimal, request_cost
+from calc.views.plan import AS_SENT, ModelTotals
+from calc.views.plan_settings import Settings
+
+SOURCE_NAMES = {"mix": "your size mix", "images": "your uploaded images", "csv": "your CSV"}
+MINUTES_PER_DAY = 1440
+
+
+@dataclass(frozen=True)
+class Volume:
+    """Images once (the backlog) and images a day, as the settings and the file say."""
+
+    backlog_images: Fraction
+    daily_images: Fraction
+    days: int
+    statement: str  # the one line above the numbers
+
+
+def volume(s: Settings, file_images: Fraction | int) -> Volume:
+    """A file's counts taken at their word (backlog / one day / one month) or as a sample."""
+    n = Fraction(file_images)
+    where = SOURCE_NAMES[s.source]
+    means = "sample" if s.source == "mix" else s.file_means
+    ongoing = Fraction(s.rpd * s.ipr)
+    backlog = Fraction(s.backlog)
+    if means == "backlog":
+        backlog = n
+        text = f"{_n(n)} images from {where}, once; then " + (
+            f"{_n(ongoing)} a day" if ongoing else "nothing ongoing")
+    else:
+        if means == "day":
+            ongoing = n
+            text = f"{_n(n)} images a day from {where} (one day of traffic)"
+        elif means == "month":
+            ongoing = n / s.days
+            text = f"{_n(n)} images a month from {where} (one month of traffic, {s.days} days)"
+        else:
+            text = f"the mix of {where}, scaled to {_n(ongoing)} images a day"
+        if backlog:
+            text += f"; plus {_n(backlog)} images once"
+    return Volume(backlog, ongoing, s.days, text[0].upper() + text[1:] + ".")
+
+
+def _n(value: Fraction) -> str:
+    return f"{round(value):,}" if value == round(value) else f"{float(value):,.1f}"
+
+
+def shape(s: Settings) -> RequestShape:
+    return RequestShape(s.ipr, s.prompt, s.output, s.reasoning, Fraction(s.cached, 100))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One model: the request, the day, the month and the backlog, exact."""
+
+    model: str
+    image_tokens_per_request: Fraction
+    input_tokens_per_request: Fraction
+    request: tuple[Fraction, Fraction, Fraction] | None  # image input, text input, output
+    day: Fraction | None
+    month: Fraction | None
+    backlog: Fraction | None
+    requests_per_day: Fraction
+    backlog_requests: Fraction
+    rejected_per_day: Fraction
+    rejected_backlog: Fraction
+    notes: tuple[str, ...]
+
+
+def figures(t: ModelTotals, s: Settings, v: Volume, images: Fraction) -> Figures:
+    """`images`: the workload's images (Σ count); the model gets its share of the volume."""
+    share = t.images / images if images else Fraction(0)
+    ok = t.accepted / t.images if t.images else Fraction(0)  # rejected images are not priced
+    per_request = t.tokens_per_image * s.ipr
+    sh = shape(s)
+    normal = request_cost(t.model, per_request, sh, s.tier, s.regional)
+    rpd = v.daily_images * share * ok / s.ipr
+    backlog_requests = v.backlog_images * share * ok / s.ipr
+    notes = list(normal.notes) if normal else ["no price in the catalogue: not priced"]
+    day = month = backlog = split = None
+    if normal is not None:
+        split = (normal.image_input, normal.text_input, normal.output)
+        writes = min(Fraction(s.writes), rpd)
+        day = (rpd - writes) * normal.total
+        if writes and sh.cached_share:
+            written = request_cost(t.model, per_request, sh, s.tier, s.regional,
+                                   cache_write=True)
+            day += writes * written.total
+            notes.extend(n for n in written.notes if n not in notes)
+        month = day * v.days
+        backlog = backlog_requests * normal.total
+    if t.rejected_images:
+        notes.append(f"{_n(t.rejected_images)} of the workload's images are rejected by the API "
+                     "on this model (over 30,000 patches): counted, not priced")
+    return Figures(t.model, per_request, per_request + s.prompt, split, day, month, backlog,
+                   rpd, backlog_requests, v.daily_images * share * (1 - ok),
+                   v.backlog_images * share * (1 - ok), tuple(notes))
+
+
+def money(amount: Fraction | None) -> str:
+    return format_usd(None if amount is None else as_decimal(amount))
+
+
+FIGURE_COLUMNS = ("model", "image tokens / request", "$ / request", "image input",
+                  "text input", "output", "$ / day", "$ / month", "$ backlog", "image share",
+                  "notes")
+
+
+def figures_table(rows: list[Figures]) -> pd.DataFrame:
+    """What the page shows (and the CSV export holds): cheapest a month first."""
+    def key(f: Figures):
+        return (f.month is None, f.month or 0, f.backlog or 0)
+
+    out = []
+    for f in sorted(rows, key=key):
+        req = sum(f.request) if f.request else None
+        out.append({
+            "model": f.model,
+            "image tokens / request": _n(f.image_tokens_per_request),
+            "$ / request": money(req),
+            "image input": money(f.request[0] if f.request else None),
+            "text input": money(f.request[1] if f.request else None),
+            "output": money(f.request[2] if f.request else None),
+            "$ / day": money(f.day), "$ / month": money(f.month),
+            "$ backlog": money(f.backlog) if f.backlog_requests else "—",
+            "image share": f"{float(f.request[0] / req):.0%}" if req else "",
+            "notes": "; ".join(f.notes),
+        })
+    return pd.DataFrame(out, columns=list(FIGURE_COLUMNS))
+
+
+# --- rate limits ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rate:
+    model: str
+    requests_per_minute: Fraction | None  # None: no limit given
+    images_per_minute: Fraction | None
+    fits: bool | None  # the daily volume within what the limits allow in a day
+    backlog_minutes: Fraction | None
+
+
+def rate(f: Figures, s: Settings) -> Rate:
+    """Images count toward TPM (input and output tokens of each request); RPM caps requests."""
+    tokens = f.input_tokens_per_request + s.output + s.reasoning
+    limits = []
+    if s.tpm:
+        limits.append(Fraction(s.tpm) / tokens if tokens else None)
+    if s.rpm:
+        limits.append(Fraction(s.rpm))
+    limits = [x for x in limits if x is not None]
+    if not limits:
+        return Rate(f.model, None, None, None, None)
+    per_minute = min(limits)
+    per_minute = Fraction(math.floor(per_minute))  # whole requests in a minute
+    fits = f.requests_per_day <= per_minute * MINUTES_PER_DAY
+    backlog = f.backlog_requests / per_minute if per_minute else None
+    return Rate(f.model, per_minute, per_minute * s.ipr, fits, backlog)
+
+
+def duration(minutes: Fraction | None) -> str:
+    if minutes is None:
+        return "never (the limits allow no request)"
+    total = math.ceil(minutes)
+    days, rest = divmod(total, MINUTES_PER_DAY)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days:,} d" if days else "", f"{hours} h" if hours else "",
+             f"{mins} min" if mins or not (days or hours) else ""]
+    return " ".join(p for p in parts if p)
+
+
+def rate_table(rates: list[Rate], with_backlog: bool) -> pd.DataFrame:
+    rows = []
+    for r in rates:
+        if r.requests_per_minute is None:
+            continue
+        row = {"model": r.model, "requests / min": f"{int(r.requests_per_minute):,}",
+               "images / min": f"{int(r.images_per_minute):,}",
+               "daily volume": "fits" if r.fits else "does not fit"}
+        if with_backlog:
+            row["backlog takes"] = duration(r.backlog_minutes)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# --- request limits ------------------------------------------------------------------------------
+
+
+def request_flags(s: Settings, bytes_per_image: float | None) -> list[str]:
+    """What the API would refuse in one request of this shape (spec §7)."""
+    limits = catalogue().limits
+    flags = []
+    if s.ipr > limits["images_per_request"]:
+        flags.append(f"{s.ipr:,} images per request: the API takes at most "
+                     f"{limits['images_per_request']:,} — split the requests")
+    if bytes_per_image:
+        payload = bytes_per_image * s.ipr / 2**20
+        if payload > limits["request_payload_mb"]:
+            flags.append(f"about {payload:,.0f} MB per request (your files average "
+                         f"{bytes_per_image / 2**20:,.1f} MB): over the API's "
+                         f"{limits['request_payload_mb']} MB payload limit")
+    return flags
+
+
+# --- the resize advisor --------------------------------------------------------------------------
+
+
+ADVICE_COLUMNS = ("model", "pre-resize", "image tokens / image", "$ / month", "against as sent",
+                  "pixels kept", "best")
+
+
+def advice_table(fits: dict[str, list[ModelTotals]], s: Settings, v: Volume,
+                 images: Fraction) -> pd.DataFrame:
+    """Per model and fit: $ a month (the whole bill), labelled cheaper / dearer / the same as
+    sending as is; the cheapest per model marked ("as sent" when no fit is cheaper)."""
+    base = {t.model: t for t in fits[AS_SENT]}
+    rows = []
+    for model, t0 in base.items():
+        f0 = figures(t0, s, v, images)
+        options = []
+        for fit, totals in fits.items():
+            t = next(x for x in totals if x.model == model)
+            f = f0 if fit == AS_SENT else figures(t, s, v, images)
+            options.append((fit, t, f))
+        cheapest = min(options, key=lambda o: (o[2].month is None, o[2].month or 0,
+                                               o[0] != AS_SENT))[0]
+        for fit, t, f in options:
+            if fit == AS_SENT or f.month is None or f0.month is None:
+                label = "—" if fit == AS_SENT else ""
+            elif f.month < f0.month:
+                label = f"cheaper by {money(f0.month - f.month)}"
+            elif f.month > f0.month:
+                label = f"dearer by {money(f.month - f0.month)}"
+            else:
+                label = "the same"
+            rows.append({
+                "model": model, "pre-resize": fit,
+                "image tokens / image": _n(t.tokens_per_image), "$ / month": money(f.month),
+                "against as sent": label,
+                "pixels kept": f"{t.seen_pixels / t0.seen_pixels:.0%}" if t0.seen_pixels else "",
+                "best": "✓ cheapest" if fit == cheapest else ""})
+    return pd.DataFrame(rows, columns=list(ADVICE_COLUMNS))

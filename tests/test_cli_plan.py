@@ -1,0 +1,79 @@
+"""`python -m calc plan FILE`: totals equal independent sums of calc.tokens × the spec's price."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import calc
+from calc.__main__ import main
+
+SOL_INPUT = Decimal("4.00")  # spec §8, gpt-5.6-sol input per 1M
+LUNA_INPUT = Decimal("0.10")  # gpt-6-luna
+
+
+def manifest(n: int = 3000):
+    rng = np.random.default_rng(1)
+    w, h = rng.integers(16, 9000, n), rng.integers(16, 9000, n)
+    count = rng.integers(1, 9, n)
+    return w, h, count
+
+
+def expected(w, h, count, model):
+    tokens = rejected = images = 0
+    for a, b, c in zip(w.tolist(), h.tolist(), count.tolist(), strict=True):
+        e = calc.estimate(a, b, model)
+        images += c
+        if e.accepted:
+            tokens += c * e.tokens
+        else:
+            rejected += c
+    return images, tokens, rejected
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet"])
+def test_totals_equal_independent_sums(tmp_path, capsys, kind):
+    w, h, count = manifest()
+    path = tmp_path / f"m.{kind}"
+    if kind == "csv":
+        lines = ["width,height,count"] + [f"{a},{b},{c}"
+                                          for a, b, c in zip(w, h, count, strict=True)]
+        lines += ["abc,10,1", "10,,1", "0,10,1", "10,10,1.5", "10,10,1,ultra", "1,2,3,4,5,6"]
+        path.write_text("\n".join(lines) + "\n")
+    else:
+        pq.write_table(pa.table({"width": w, "height": h, "count": count}), path)
+    assert main(["plan", str(path), "--model", "gpt-5.6-sol", "--model", "gpt-6-luna",
+                 "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    bad = 6 if kind == "csv" else 0
+    assert out["rows"] == len(w) + bad and out["bad_rows"] == bad
+    for entry, price in zip(out["models"], (SOL_INPUT, LUNA_INPUT), strict=True):
+        images, tokens, rejected = expected(w, h, count, entry["model"])
+        assert entry == {"model": entry["model"], "images": images, "image_tokens": tokens,
+                         "usd": str(Decimal(tokens) * price / 1_000_000), "rejected": rejected}
+    assert [m["model"] for m in out["models"]] == ["gpt-5.6-sol", "gpt-6-luna"]
+    assert any(m["rejected"] for m in out["models"])  # the sizes reach the 30,000-patch limit
+
+
+def test_rows_naming_a_model_and_the_text_output(tmp_path, capsys):
+    path = tmp_path / "m.csv"
+    path.write_text("width,height,count,detail,model\n1024,1024,2,high,\n2048,2048,1,,gpt-4o\n"
+                    "5,5,1,,gpt-5-pro\n")
+    assert main(["plan", str(path), "--model", "gpt-5.6-sol"]) == 0
+    text = capsys.readouterr().out
+    assert "gpt-5.6-sol" in text and "2,458" in text  # 2 × 1229
+    assert "gpt-4o" in text and "765" in text
+    assert "3 rows read, 1 bad rows left out" in text and "gpt-5-pro" in text
+
+
+def test_a_file_that_is_no_manifest(tmp_path, capsys):
+    path = tmp_path / "m.csv"
+    path.write_text("a,b\n1,2\n")
+    assert main(["plan", str(path), "--model", "gpt-5.6-sol"]) == 2
+    assert "no width or height column" in capsys.readouterr().err
+    assert main(["plan", str(tmp_path / "none.csv"), "--model", "gpt-5.6-sol"]) == 2
