@@ -327,14 +327,14 @@ def _all_models(est: calc.Estimate, choice: dict) -> None:
                     st.session_state["explore_shut_down"])
     table = pd.DataFrame({
         "Model": [("▶ " if r.model == est.model else "") + r.model for r in rows],
-        "Status": [badge(r.model) or "current" for r in rows],
         "Detail used": [r.detail for r in rows],
-        "Basis": ["inferred" if r.inferred else "" for r in rows],
         "Tokens": [format_tokens(r.tokens) if r.accepted else
                    f"rejected ({r.patches:,} patches)" for r in rows],
         "$ / image": [format_usd(r.usd) for r in rows],
         "$ / 1,000 images": [format_usd(r.usd_per_1000) for r in rows],
-        "Note": [r.note for r in rows],
+        # lifecycle and "inferred" first: they change how far the number can be trusted
+        "Note": ["; ".join(filter(None, (badge(r.model), "inferred" if r.inferred else "",
+                                         r.note))) for r in rows],
     })
     left, right = st.columns([3, 2])
     # The key columns first; st.table wraps rather than scrolling sideways on a phone.

@@ -1,4 +1,4 @@
-"""Explore in a real browser: upload, switch from a tile model to a patch model, count the cells.
+"""Explore in a real browser: upload, switch to a tile model and to a gpt-6 model, count the cells.
 
 Drives Debian's chromium against `streamlit run app.py` on 127.0.0.1 (fixtures in conftest.py).
 The cells are counted from the SVG path the grid trace actually draws, not from the caption.
@@ -55,30 +55,42 @@ def drawn_cells(page, expected: tuple[int, int]) -> tuple[int, int]:
     return drawn[0] - 1, drawn[1] - 1
 
 
-def test_upload_then_patch_model(page, app_url, artifacts, tmp_path):
+def pick_model(page, name: str) -> None:
+    model = page.get_by_role("combobox", name="Model")
+    model.click()
+    model.fill(name)
+    # options read "gpt-4o · shuts down 2027-01-14  ·  512 px tiles": match the name exactly
+    page.get_by_role("option", name=re.compile(rf"^{re.escape(name)}(\s|$)")).first.click()
+
+
+def test_upload_then_tile_then_gpt6_model(page, app_url, artifacts, tmp_path):
     image = tmp_path / "square.png"
     Image.new("RGB", (1024, 1024), (90, 140, 200)).save(image)
     page.set_viewport_size({"width": 1440, "height": 1400})
     page.goto(app_url)
-    wait_for_caption(page, "gpt-4o")  # the first visit shows a sample
+    wait_for_caption(page, "gpt-5.6-sol")  # the first visit: a sample on a current model
 
     page.locator('[data-testid="stButtonGroup"] button', has_text="Upload").first.click()
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(image)
+    # gpt-5.6-sol, auto = original (65535 fit, no budget): 32 × 32 = 1,024 patches × 1.2 → 1,229
+    text = wait_for_caption(page, "1024×1024 → 1024×1024")
+    assert "32×32 patches · 1,229 tokens" in text
+    assert drawn_cells(page, (32, 32)) == (32, 32)
+
+    pick_model(page, "gpt-4o")
     # gpt-4o, 1024×1024: short side 768 → 768×768 → 2 × 2 tiles → 85 + 4 × 170 = 765
     text = wait_for_caption(page, "1024×1024 → 768×768")
     assert "2×2 tiles · 765 tokens" in text
     assert drawn_cells(page, (2, 2)) == (2, 2)
 
-    model = page.get_by_role("combobox", name="Model")
-    model.click()
-    model.fill("gpt-5-mini")
-    page.get_by_role("option", name=re.compile(r"^gpt-5-mini\b")).first.click()
-    # gpt-5-mini, 1024×1024: 32 × 32 = 1,024 patches ≤ 1,536; × 1.2 = 1,228.8 → 1,229
-    text = wait_for_caption(page, "gpt-5-mini")
+    pick_model(page, "gpt-6-sol")
+    # gpt-6-sol, auto = original: 1,024 patches × 1.2 → 1,229 (its profile is inferred, §2.2)
+    text = wait_for_caption(page, "gpt-6-sol")
     assert "1024×1024 → 1024×1024 · 32×32 patches · 1,229 tokens" in text
     cols, rows = drawn_cells(page, (32, 32))
     assert (cols, rows) == (32, 32) and cols * rows == 1024
     assert page.get_by_text("1,229", exact=True).first.is_visible()  # the tokens metric
+    assert page.get_by_text("inferred").first.is_visible()  # the inferred profile is said
 
     # hovering a cell names its row and column
     plot = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first
