@@ -367,12 +367,13 @@ def _rejected(est: calc.Estimate, choice: dict) -> None:
     c1, c2 = st.columns(2)
     high = (f"{r.high_tokens:,} tokens, {format_usd(r.high_usd)}" if r.high_tokens is not None
             else "rejected too")
-    c1.button(f"Send it at detail high ({high})", on_click=_use_detail_high,
-              icon=":material/tune:", width="stretch", disabled=r.high_tokens is None)
+    c1.button(f"Detail high: {high}", on_click=_use_detail_high, icon=":material/tune:",
+              width="stretch", disabled=r.high_tokens is None,
+              help="The same image at detail high, where a patch budget applies")
     lw, lh = r.largest
-    c2.button(f"Resize to {lw}×{lh}, the largest accepted ({r.largest_tokens:,} tokens, "
-              f"{format_usd(r.largest_usd)})", on_click=_use_size_of, args=(lw, lh),
-              icon=":material/photo_size_select_large:", width="stretch")
+    c2.button(f"Resize to {lw}×{lh}: {r.largest_tokens:,} tokens, {format_usd(r.largest_usd)}",
+              on_click=_use_size_of, args=(lw, lh), icon=":material/photo_size_select_large:",
+              width="stretch", help="The largest size of this shape the API accepts")
 
 
 def _metrics(est: calc.Estimate, tier: str) -> None:
@@ -381,21 +382,21 @@ def _metrics(est: calc.Estimate, tier: str) -> None:
     with st.container(horizontal=True, gap="small"):
         if est.accepted:
             usd = calc.cost_usd(est.tokens, est.model, tier)
-            st.metric("Tokens", format_tokens(est.tokens), border=True, width=150)
-            st.metric("$ per image", format_usd(usd), border=True, help=label, width=150)
+            st.metric("Tokens", format_tokens(est.tokens), border=True, width="content")
+            st.metric("$ per image", format_usd(usd), border=True, help=label, width="content")
             st.metric("$ per 1,000 images", format_usd(None if usd is None else usd * 1000),
-                      border=True, help=label, width=170)
+                      border=True, help=label, width="content")
         else:  # a rejection: the count against the limit, no price
-            st.metric("Tokens", "rejected", border=True, help=est.reason, width=150)
-            st.metric("Patches needed", f"{est.units:,}", border=True, width=150,
+            st.metric("Tokens", "rejected", border=True, help=est.reason, width="content")
+            st.metric("Patches needed", f"{est.units:,}", border=True, width="content",
                       help="after the profile's fit")
-            st.metric("Limit per image", f"{rejection(est).limit:,}", border=True, width=170)
+            st.metric("Limit per image", f"{rejection(est).limit:,}", border=True, width="content")
         if est.units == 0:  # low detail: only the base is billed, whatever the grid
-            st.metric(est.unit_name.capitalize(), "base only", border=True, width=150,
+            st.metric(est.unit_name.capitalize(), "base only", border=True, width="content",
                       help="Low detail: base tokens only; no tiles are counted")
         else:
             st.metric(est.unit_name.capitalize(), f"{est.grid.cols}×{est.grid.rows}",
-                      border=True, help=f"{est.units:,} counted", width=150)
+                      border=True, help=f"{est.units:,} counted", width="content")
 
 
 def _show(current: dict, choice: dict, top, picture, side) -> None:

@@ -73,3 +73,19 @@ def test_each_page_url_on_a_fresh_server(browser, tmp_path, path):
         ours = [e for e in errors if "404" not in e]
         assert ours == [], ours
         context.close()
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_a_rejection_fits_every_screen(page, app_url, artifacts, screen):
+    # spec §2.4: 7952×5304 on gpt-6-sol at auto is rejected (41,334 patches); the metrics, the
+    # message and both ways out must be readable in full.
+    width, height = SCREENS[screen]
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{app_url}/explore?model=gpt-6-sol&w=7952&h=5304")
+    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)
+    page.get_by_text("Rejected by the API").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifacts / f"explore-rejected-{screen}-{width}x{height}.png"))
+    assert page.evaluate(CUT) == []
+    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert "rejected" in values and "41,334" in values

@@ -497,11 +497,11 @@ def test_a_rejected_image_is_shown_as_a_rejection_with_two_ways_out():
     labels = [b.label for b in at.button]
     # high: none/2500, no fit → shrink(7952×5304, 2500): 60 × 40 = 2,400 patches → 2,880 tokens
     # × $2/1M = $0.00576
-    assert any(lb.startswith("Send it at detail high (2,880 tokens, $0.0058)") for lb in labels)
+    assert "Detail high: 2,880 tokens, $0.0058" in labels
     # the largest accepted: shrink(7952×5304, 30000) = 6764×4512 (spec §2.4), 212 × 141 = 29,892
     # patches × 1.2 = 35,870.4 → 35,871 tokens
     resize = next(b for b in at.button if b.label.startswith("Resize to 6764×4512"))
-    assert "35,871 tokens" in resize.label
+    assert resize.label == "Resize to 6764×4512: 35,871 tokens, $0.0717"  # × $2/1M = $0.071742
     rerun(resize.click())
     assert metrics(at)["Tokens"] == "35,871"
     assert metrics(at)["Patches"] == "212×141"
