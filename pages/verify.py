@@ -29,7 +29,7 @@ from calc.views import access as va
 from calc.views import inert
 from calc.views import verify as vv
 from calc.views.calibration import CalibrationJob, calibration_sizes, measurer
-from calc.views.model_choice import model_label, model_names
+from calc.views.model_choice import DEFAULT_MODEL, model_label, model_names
 from pages.helpers.image_cache import decode
 from pages.helpers.router import ensure_router
 from pages.helpers.session_cache import memo
@@ -40,7 +40,7 @@ UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif"]
 TIMEOUT_S = 20.0  # read timeout: a large image takes a while to upload, a page not minutes
 LOG = logging.getLogger("patchwork")
 RULE_LABELS = {"billing": "billing (measured)", "documented": "documented (guide)"}
-DEFAULT_CHOICE = {"model": "gpt-4o", "detail": "auto", "fidelity": "low", "rules": "billing",
+DEFAULT_CHOICE = {"model": DEFAULT_MODEL, "detail": "auto", "fidelity": "low", "rules": "billing",
                   "tier": "standard"}
 SOURCES = ("From Explore", "Upload here")
 CALIBRATION_DETAIL = "high"  # the calibration sizes isolate the high-detail rules
