@@ -15,6 +15,7 @@ import tempfile
 import time
 import tracemalloc
 import zipfile
+from fractions import Fraction
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -24,7 +25,9 @@ import pandas as pd  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from calc.views import plan as cp  # noqa: E402
+from calc.views import plan_figures as pf  # noqa: E402
 from calc.views import plan_inputs as wl  # noqa: E402
+from calc.views import plan_settings as ps  # noqa: E402
 
 # Sizes cameras, phones, screens and scanners produce (both orientations).
 COMMON = [(4032, 3024), (4000, 3000), (3264, 2448), (5472, 3648), (4624, 3468), (1920, 1080),
@@ -126,9 +129,14 @@ def plan(data: bytes, models) -> dict[str, float]:
     t1 = time.perf_counter()
     priced = cp.price_workload(workload.rows, models)
     t2 = time.perf_counter()
-    table = cp.summary(cp.model_totals(priced), priced.images, cp.Volume())
+    # What the page does next: the file's counts as the backlog, the default request shape.
+    settings = ps.Settings(source="csv", models=tuple(models))
+    images = Fraction(priced.images)
+    v = pf.volume(settings, images)
+    table = pf.figures_table([pf.figures(t, settings, v, images)
+                              for t in cp.model_totals(priced)])
     t3 = time.perf_counter()
-    assert len(table) == len(models)
+    assert set(priced.compared) <= set(table["model"]), "a compared model is missing"
     return {"parse+validate": t1 - t0, "estimate": t2 - t1, "aggregate": t3 - t2,
             "total": t3 - t0, "rows": len(workload.rows), "bad": len(workload.bad_rows),
             "sizes": len(priced.sizes), "estimated": len(priced.costs)}
