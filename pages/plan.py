@@ -8,18 +8,21 @@ volume or request-shape change reruns only them, on totals cached per workload.
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, fields
 from fractions import Fraction
 from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
 import calc
 from calc.views import manifest as mf
 from calc.views import plan as cp
 from calc.views import plan_figures as pf
 from calc.views import plan_inputs as wl
+from calc.views import plan_prompt as pp
 from calc.views import plan_settings as ps
 from calc.views.inert import md, short
 from calc.views.model_choice import model_label, model_names
@@ -70,7 +73,7 @@ def seed_state() -> None:
         ss["plan_mix_base"] = wl.mix_table(mix) if mix else wl.preset_mix()
         ss["plan_mix_version"] = 0
         ss["plan_view"] = VIEWS[0]
-    for key in (*S_KEYS.values(), *G_KEYS.values()):
+    for key in (*S_KEYS.values(), *G_KEYS.values(), "plan_prompt_text"):
         if key in ss:
             ss[key] = ss[key]  # a widget not drawn this run would otherwise forget its value
 
@@ -307,6 +310,7 @@ def controls(source: str) -> None:
                    key="plan_reasoning", help="Billed as output, for models that reason.")
     e.number_input("Cached share of input (%)", min_value=0, max_value=100, step=5,
                    key="plan_cached")
+    prompt_counter()
     a, b, c, d = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
     with a:
         st.segmented_control("Price tier", calc.TIERS, key="plan_tier", required=True,
@@ -322,6 +326,59 @@ def controls(source: str) -> None:
                        key="plan_tpm")
         b.number_input("Requests per minute (RPM)", min_value=0, max_value=10**9, step=100,
                        key="plan_rpm")
+
+
+def operator_config() -> dict:
+    """The operator's settings from Streamlit secrets ({} without a readable secrets file);
+    calc.views.access adds the environment and decides, as on Verify."""
+    try:
+        return {k: st.secrets[k] for k in pp.SETTING_NAMES if k in st.secrets}
+    except (StreamlitSecretNotFoundError, FileNotFoundError):  # none, or bad TOML (Verify says)
+        return {}
+
+
+def prompt_access():
+    ss = st.session_state
+    return pp.resolve(operator_config(), os.environ, ss), tuple(ss.get("plan_models") or ())
+
+
+def count_prompt() -> None:
+    """on_click: count the pasted prompt (free) and put the count into Prompt tokens."""
+    ss = st.session_state
+    access, models = prompt_access()
+    try:
+        if pp.why_not(access, models):
+            raise calc.CalcError(pp.why_not(access, models))
+        n = pp.count_prompt(access, models[0], ss.get("plan_prompt_text") or "")
+    except calc.CalcError as error:
+        ss["plan_prompt_counted"] = ("error", pp.scrub(str(error), access))
+        return
+    ss["plan_prompt"] = n
+    ss["plan_prompt_counted"] = ("ok", n, models[0], access.host)
+
+
+def prompt_counter() -> None:
+    """Paste the prompt and count it exactly — with a key, under Verify's rules; else typed."""
+    ss = st.session_state
+    access, models = prompt_access()
+    blocked = pp.why_not(access, models)
+    a, b = st.columns([4, 1], vertical_alignment="bottom")
+    a.text_area("Paste the prompt (optional)", key="plan_prompt_text", height=68,
+                max_chars=pp.MAX_PROMPT_CHARS,
+                help="Counted by the API's free count endpoint on the first model compared; "
+                     "never stored or put in the link (only the count is).")
+    b.button("Count it (free)", key="plan_count_prompt", on_click=count_prompt,
+             disabled=blocked is not None, icon=":material/calculate:",
+             help=blocked[0].upper() + blocked[1:] + "." if blocked else
+             f"Free: asks {access.host} how many input tokens this prompt is.")
+    done = ss.get("plan_prompt_counted")
+    if done and done[0] == "error":
+        st.error(f"The prompt could not be counted: {md(done[1])}")
+    elif done:
+        st.caption(f"Counted: {done[1]:,} prompt tokens on {md(short(done[2]))} "
+                   f"({md(done[3])}, free) — now in Prompt tokens.")
+    if blocked:
+        st.caption(f"Prompt tokens are typed: {md(blocked)}.")
 
 
 def results(key: object, workload: wl.Workload, s: ps.Settings) -> None:

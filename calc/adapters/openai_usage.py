@@ -419,6 +419,14 @@ def _cost(model_names: tuple[str, ...], input_tokens: int, output_tokens: int) -
     return None
 
 
+def count_text_tokens(client: Any, model: str, text: str) -> int:
+    """Free: POST /v1/responses/input_tokens for `text` sent as one user message — the input
+    tokens a request carrying that prompt is billed for (its message framing included)."""
+    if not isinstance(text, str) or not text.strip():
+        raise CalcError("there is no prompt to count: paste it first")
+    return _count(client, model, _responses_input(text, None, "auto"))
+
+
 # --- the three ways to measure --------------------------------------------------------------
 
 

@@ -92,6 +92,21 @@ def test_count_is_free_and_keeps_the_requested_name(client):
     assert m.output_tokens == 0 and m.reply_text == ""
 
 
+def test_count_text_tokens_counts_one_user_message_for_free(fake, client):
+    n = measure.count_text_tokens(client, "gpt-5-mini", "Read the receipt and return its total")
+    assert n == fake.framing + 7  # the fake counts words, plus one message's framing
+    (request,) = fake.requests
+    assert request.path == "/v1/responses/input_tokens"
+    assert request.body["input"] == [{"role": "user", "content": [
+        {"type": "input_text", "text": "Read the receipt and return its total"}]}]
+
+
+def test_count_text_tokens_refuses_an_empty_prompt_without_calling(fake, client):
+    with pytest.raises(calc.CalcError, match="no prompt"):
+        measure.count_text_tokens(client, "gpt-5-mini", "  \n")
+    assert fake.requests == []
+
+
 def test_run_reads_usage_model_and_reply(fake, client):
     m = _measure("run", client, max_output_tokens=16)
     assert m.model_returned == "gpt-5-mini-2025-08-07"  # dated, from the response
