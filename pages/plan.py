@@ -28,6 +28,7 @@ from calc.views.inert import md, short
 from calc.views.model_choice import model_label, model_names
 from calc.views.plan_export import to_csv_bytes
 from pages.helpers.router import ensure_router
+from pages.helpers.session_cache import memo
 
 ensure_router()  # a shared /plan link still runs app.py (page config, menu, sidebar)
 
@@ -124,19 +125,32 @@ def uploaded(files, key: str):
 # --- cached calc calls (underscored arguments are not hashed: the key stands for them) -----------
 
 
-@st.cache_resource(max_entries=6, show_spinner="Reading the image headers…")
-def read_images(key: tuple, _files: list) -> wl.Workload:
-    return wl.read_images(_files)
+# An upload's parsed result is this visitor's: kept in their session (session_cache), a few at
+# a time — a 1,000,000-row CSV's workload is ~100 MB — never in a cache shared by every session.
+MAX_READ = 3
 
 
-@st.cache_resource(max_entries=6, show_spinner="Reading the file…")
-def read_csv(key: tuple, _data: bytes, name: str) -> tuple[wl.Workload | None, str | None]:
-    try:
-        if len(_data) > BIG_FILE or _data[:4] == b"PAR1":  # streamed in chunks, bounded memory
-            return mf.workload_from_file(_data, [cp.DEFAULT_MODELS[0]], name=name), None
-        return wl.read_csv(_data), None
-    except calc.CalcError as error:
-        return None, str(error)
+def read_images(key: tuple, files: list) -> wl.Workload:
+    def read() -> wl.Workload:
+        with st.spinner("Reading the image headers…"):
+            return wl.read_images([(f.name, f.getvalue()) for f in files])
+
+    return memo("plan_images", key, read, MAX_READ)
+
+
+def read_csv(key: tuple, upload) -> tuple[wl.Workload | None, str | None]:
+    def read() -> tuple[wl.Workload | None, str | None]:
+        data = upload.getvalue()
+        try:
+            with st.spinner("Reading the file…"):
+                if len(data) > BIG_FILE or data[:4] == b"PAR1":  # streamed in chunks
+                    return mf.workload_from_file(data, [cp.DEFAULT_MODELS[0]],
+                                                 name=upload.name), None
+                return wl.read_csv(data), None
+        except calc.CalcError as error:
+            return None, str(error)
+
+    return memo("plan_csv", key, read, MAX_READ)
 
 
 @st.cache_resource(max_entries=8, show_spinner="Costing every size on every model…")
@@ -182,7 +196,7 @@ def images_input() -> tuple[object, wl.Workload | None]:
         st.info("Drop in a batch of your real images (or one .zip) to plan with their sizes.")
         return None, None
     key = tuple((f.file_id, f.name, f.size) for f in files)
-    workload = read_images(key, [(f.name, f.getvalue()) for f in files])
+    workload = read_images(key, files)
     for refused in workload.refused:
         st.error(f"**{md(short(refused.name))}** refused: {md(refused.reason)}")
     if workload.skipped:
@@ -214,7 +228,7 @@ def csv_input() -> tuple[object, wl.Workload | None]:
                 "`count`, `detail` and `model` columns are optional.")
         return None, None
     key = (upload.file_id, upload.name, upload.size)
-    workload, error = read_csv(key, upload.getvalue(), upload.name)
+    workload, error = read_csv(key, upload)
     if error:
         st.error(f"This CSV cannot be used: {md(error)}")
         good = st.session_state.get("plan_csv_good")
@@ -521,7 +535,7 @@ def edit_inputs() -> tuple[str, list[tuple[int, int]]]:
     sizes: list[tuple[int, int]] = []
     if files:
         key = tuple((f.file_id, f.name, f.size) for f in files)
-        read = read_images(key, [(f.name, f.getvalue()) for f in files])
+        read = read_images(key, files)
         for skipped in (*read.skipped, *read.refused):
             st.warning(f"**{md(short(skipped.name))}** left out: {md(skipped.reason)}")
         sizes += list(zip(read.rows["width"].tolist(), read.rows["height"].tolist(),
