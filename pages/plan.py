@@ -14,6 +14,7 @@ from fractions import Fraction
 from urllib.parse import urlencode
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
@@ -179,7 +180,23 @@ def plan_tables(key: object, _totals: list, settings: dict, images: float,
     return (volume.statement, pf.figures_table(figs),
             pf.rate_table(rates, bool(volume.backlog_images)),
             pd.DataFrame(rejected, columns=["model", "size", "images"]),
-            pf.request_flags(settings, bytes_per_image))
+            pf.request_flags(settings, bytes_per_image), pf.month_bars(figs))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def month_figure(bars: tuple[pf.MonthBar, ...], tier: str) -> go.Figure:
+    """Cost per month by model, one horizontal bar each, cheapest on top; cached on its
+    inputs (the bars and the tier), so an unchanged chart is not rebuilt."""
+    models = [b.model for b in bars]
+    fig = go.Figure(go.Bar(
+        x=[b.usd for b in bars], y=models, orientation="h", text=[b.label for b in bars],
+        textposition="auto", marker_color="#4c78a8", cliponaxis=False))
+    fig.update_layout(
+        height=60 + 34 * len(bars), margin={"l": 0, "r": 10, "t": 30, "b": 0},
+        title={"text": f"$ a month by model ({calc.tier_label(tier)})", "font": {"size": 14}},
+        yaxis={"autorange": "reversed", "type": "category"},
+        xaxis={"title": None, "tickprefix": "$", "rangemode": "tozero"}, showlegend=False)
+    return fig
 
 
 # --- the three ways in ---------------------------------------------------------------------------
@@ -404,7 +421,7 @@ def results(key: object, workload: wl.Workload, s: ps.Settings) -> None:
     rows = workload.rows
     per_image_bytes = (float(rows["bytes"].sum() / rows["count"].sum())
                        if "bytes" in rows.columns and len(rows) else None)
-    statement, table, rates, rejected, flags = plan_tables(
+    statement, table, rates, rejected, flags, bars = plan_tables(
         (key, s.models, s.detail, s.rules), totals, asdict(s), priced.images, per_image_bytes)
     st.markdown("#### What it costs")
     st.info(statement)
@@ -419,6 +436,9 @@ def results(key: object, workload: wl.Workload, s: ps.Settings) -> None:
                f"at the {calc.tier_label(s.tier)} tier"
                + (" with the regional uplift" if s.regional else "")
                + ". Rejected images are counted, never priced.")
+    if bars:
+        st.plotly_chart(month_figure(bars, s.tier), width="stretch", key="plan_month_chart",
+                        config={"displayModeBar": False, "staticPlot": True})
     if len(rates):
         st.markdown("#### Rate limits")
         st.dataframe(rates, hide_index=True, key="plan_rates")

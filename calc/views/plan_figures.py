@@ -144,6 +144,25 @@ def figures_table(rows: list[Figures]) -> pd.DataFrame:
     return pd.DataFrame(out, columns=list(FIGURE_COLUMNS))
 
 
+@dataclass(frozen=True)
+class MonthBar:
+    """One model's bar in "cost per month by model": its length (float, for drawing only) and
+    its label (the exact amount, rounded once by format_usd — the same text as the table)."""
+
+    model: str
+    usd: float
+    label: str
+
+
+def month_bars(rows: list[Figures]) -> tuple[MonthBar, ...]:
+    """$ a month per model, cheapest first; models without a price are left out (the table
+    says why). Empty when nothing is ongoing (no month to draw)."""
+    priced = sorted((f for f in rows if f.month is not None), key=lambda f: f.month)
+    if not any(f.month for f in priced):
+        return ()
+    return tuple(MonthBar(f.model, float(f.month), money(f.month)) for f in priced)
+
+
 # --- rate limits ---------------------------------------------------------------------------------
 
 

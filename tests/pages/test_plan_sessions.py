@@ -1,9 +1,11 @@
 """Plan's parsed uploads are per browser session and bounded (issue 9): one visitor's CSV or
-images are read into their own session, never into a cache every session shares."""
+images are read into their own session, never into a cache every session shares. And Plan's
+month chart (issue 10)."""
 
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -97,3 +99,24 @@ def test_uploaded_images_are_kept_per_session_too():
     assert sorted(zip(workload.rows["width"], workload.rows["height"], strict=True)) == \
         [(64, 64), (300, 200)]
     assert kept(session("images"), "plan_images") == {}
+
+
+# --- the month chart (issue 10: Plan's figure, cached on its inputs) -----------------------------
+
+
+def chart_bars(at: AppTest) -> list[tuple[str, str]]:
+    (chart,) = [c for c in at.get("plotly_chart")]
+    (bar,) = json.loads(chart.proto.spec)["data"]
+    return list(zip(bar["y"], bar["text"], strict=True))
+
+
+def test_the_month_chart_shows_the_tables_months_and_follows_the_volume():
+    at = run(AppTest.from_file(PAGE, default_timeout=60))
+    table = next(d.value for d in at.dataframe if "$ / month" in d.value.columns)
+    before = chart_bars(at)
+    assert before == list(zip(table["model"], table["$ / month"], strict=True))
+    at.number_input(key="plan_rpd").set_value(3000)
+    run(at)
+    after = chart_bars(at)
+    assert [m for m, _ in after] == [m for m, _ in before]
+    assert all(a != b for (_, a), (_, b) in zip(after, before, strict=True))

@@ -1,0 +1,45 @@
+"""calc.views.plan_figures.month_bars: Plan's "$ a month by model" chart data."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pandas as pd
+
+import calc
+from calc.views import plan as cp
+from calc.views import plan_figures as pf
+from calc.views import plan_settings as ps
+
+ROWS = pd.DataFrame({"width": [4032, 1024], "height": [3024, 1024], "count": [3, 1]})
+
+
+def figs(settings: ps.Settings) -> list[pf.Figures]:
+    totals = cp.model_totals(cp.price_workload(ROWS, settings.models))
+    v = pf.volume(settings, Fraction(4))
+    return [pf.figures(t, settings, v, Fraction(4)) for t in totals]
+
+
+def test_bars_are_the_months_cheapest_first_labelled_as_the_table():
+    s = ps.Settings(models=("gpt-5.6-sol", "gpt-6-luna", "gpt-5.4-mini"), rpd=1000, prompt=600,
+                    output=300)
+    rows = figs(s)
+    bars = pf.month_bars(rows)
+    table = pf.figures_table(rows)
+    assert [b.model for b in bars] == table["model"].tolist()
+    assert [b.label for b in bars] == table["$ / month"].tolist()
+    assert [b.usd for b in bars] == sorted(b.usd for b in bars)
+    # Independently: gpt-6-luna's month is 30 days × 1,000 requests of its image, prompt and
+    # output tokens at the catalogue's $0.10 / $0.50 per million.
+    tokens = Fraction(3 * calc.estimate(4032, 3024, "gpt-6-luna").tokens
+                      + calc.estimate(1024, 1024, "gpt-6-luna").tokens, 4)
+    month = 30 * 1000 * ((tokens + 600) * Fraction(Decimal("0.10")) + 300 * Fraction(
+        Decimal("0.50"))) / 10**6
+    luna = next(b for b in bars if b.model == "gpt-6-luna")
+    assert luna.usd == float(month)
+
+
+def test_no_bars_when_nothing_is_ongoing():
+    s = ps.Settings(source="csv", file_means="backlog", rpd=0, models=("gpt-6-luna",))
+    assert pf.month_bars(figs(s)) == ()
