@@ -36,8 +36,11 @@ def test_count_flow_in_the_browser(page, artifacts, tmp_path):
         mode = page.locator("p", has_text="The app's key (from the environment variable")
         assert mode.is_visible()
         page.locator("input[type=file]").set_input_files(str(image))
-        # No choice made on Explore: gpt-4o, detail auto (= high): 512×512 is one tile,
-        # 85 + 170 = 255 tokens (spec §1).
+        model = page.get_by_role("combobox", name="Model").first
+        model.click()
+        model.fill("gpt-4o")  # a model the fake meters; the page opens on a current one
+        page.get_by_role("option", name=re.compile(r"^gpt-4o(\s|$)")).first.click()
+        # gpt-4o, detail auto (= high): 512×512 is one tile, 85 + 170 = 255 tokens (spec §1).
         page.get_by_text("255 image tokens").wait_for(timeout=20_000)
         assert len(fake.requests) == 0  # uploading sends nothing
         page.get_by_role("button", name="Count image tokens (free)").click()
