@@ -12,6 +12,7 @@ import hashlib
 import io
 import os
 import re
+import struct
 import warnings
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -25,6 +26,9 @@ from calc.engine.errors import ImageError
 SUPPORTED_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 # Our own ceiling, checked from the header before any pixel is decoded.
 MAX_PIXELS = 100_000_000
+# What Pillow's decoders raise on malformed data (beyond its own UnidentifiedImageError).
+MALFORMED = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError,
+             ZeroDivisionError, struct.error)
 
 _ACCEPTED_TEXT = "PNG, JPEG, WEBP or non-animated GIF"
 # zlib level 1: on a 24 MP photo ~2.5x faster than Pillow's default 6, and about as small.
@@ -141,7 +145,7 @@ def load(source: Source, *, first_frame_ok: bool = False) -> LoadedImage:
         try:
             im.load()  # frame 0: Image.open leaves an animated image on its first frame
             pixels = _to_rgb_or_rgba(im)
-        except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError) as e:
+        except MALFORMED as e:
             raise _damaged(e, info.format) from e
     # Transpose from the orientation probe read, so load always agrees with probe
     # (Pillow's exif_transpose would re-read EXIF, which for PNG can differ after decoding).
@@ -254,7 +258,7 @@ def _inspect(im: Image.Image) -> ImageInfo:
         try:  # a GIF's frames are counted by reading through the file
             frames = int(getattr(im, "n_frames", 1))
             animated = bool(getattr(im, "is_animated", False))
-        except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError) as e:
+        except MALFORMED as e:
             raise _damaged(e, fmt) from e
     else:
         frames, animated = 1, False
@@ -284,7 +288,7 @@ def _orientation(im: Image.Image) -> int:
     try:
         exif.load(raw)
         value = int(exif.get(_ORIENTATION_TAG, 1))
-    except Exception:  # malformed EXIF is common and harmless: the picture is unrotated
+    except MALFORMED:  # malformed EXIF is common and harmless: the picture is unrotated
         return 1
     return value if value in range(1, 9) else 1
 

@@ -20,7 +20,7 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
-from calc.adapters.images import MAX_PIXELS, AnimatedImageError, check_still, probe
+from calc.adapters.images import MALFORMED, MAX_PIXELS, AnimatedImageError, check_still, probe
 from calc.engine.catalogue import resolve_model
 from calc.engine.errors import CalcError, ImageError
 from calc.engine.rules import DETAILS
@@ -204,7 +204,7 @@ def _probe_entry(source: bytes | BinaryIO) -> tuple[int, int] | str:
         return f"animated ({info.frames} frames): the API takes only still images"
     except ImageError as error:
         return str(error)
-    except Exception as error:  # any malformed file is one skipped row, never a crash
+    except MALFORMED as error:  # any malformed file is one skipped row, never a crash
         return f"could not be read: {error}"
     if max(info.width, info.height) > MAX_SIDE_PX:
         return f"{info.width}×{info.height}: a side over {MAX_SIDE_PX:,} px is not planned"
