@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from streamlit.errors import StreamlitSecretNotFoundError
 
 import calc
 from calc.views import manifest as mf
@@ -28,6 +27,7 @@ from calc.views import plan_settings as ps
 from calc.views.inert import md, short
 from calc.views.model_choice import model_label, model_names
 from calc.views.plan_export import to_csv_bytes
+from pages.helpers.operator_settings import operator_settings
 from pages.helpers.router import ensure_router
 from pages.helpers.session_cache import memo
 
@@ -359,18 +359,9 @@ def controls(source: str) -> None:
                        key="plan_rpm")
 
 
-def operator_config() -> dict:
-    """The operator's settings from Streamlit secrets ({} without a readable secrets file);
-    calc.views.access adds the environment and decides, as on Verify."""
-    try:
-        return {k: st.secrets[k] for k in pp.SETTING_NAMES if k in st.secrets}
-    except (StreamlitSecretNotFoundError, FileNotFoundError):  # none, or bad TOML (Verify says)
-        return {}
-
-
 def prompt_access():
     ss = st.session_state
-    return pp.resolve(operator_config(), os.environ, ss), tuple(ss.get("plan_models") or ())
+    return pp.resolve(operator_settings(), os.environ, ss), tuple(ss.get("plan_models") or ())
 
 
 def count_prompt() -> None:

@@ -20,7 +20,6 @@ import secrets
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from streamlit.errors import StreamlitSecretNotFoundError
 
 import calc
 from calc.engine.compare import detail_for, fidelity_for
@@ -31,6 +30,7 @@ from calc.views import verify as vv
 from calc.views.calibration import CalibrationJob, calibration_sizes, measurer
 from calc.views.model_choice import DEFAULT_MODEL, model_label, model_names
 from pages.helpers.image_cache import decode
+from pages.helpers.operator_settings import operator_settings
 from pages.helpers.router import ensure_router
 from pages.helpers.session_cache import memo
 
@@ -103,18 +103,6 @@ def _take_base_url() -> None:
 
 
 # --- the key and the endpoint ---------------------------------------------------------------
-
-def _read_secrets() -> dict:
-    """The operator's settings (calc.views.access) from st.secrets; {} without a secrets file."""
-    try:
-        return {k: st.secrets[k] for k in va.SETTING_NAMES if k in st.secrets}
-    except (StreamlitSecretNotFoundError, FileNotFoundError) as exc:  # none, or bad TOML
-        if getattr(exc, "error_id", None) != "no-secrets-found":
-            # Not the exception's text: it could quote the file.
-            st.warning("Streamlit secrets could not be read — check that .streamlit/secrets.toml "
-                       "is valid TOML. Falling back to the environment.")
-        return {}
-
 
 def _credentials(config: dict) -> va.Access:
     s = st.session_state
@@ -604,7 +592,7 @@ request_now = st.session_state.pop("verify_request", None)
 st.title("Verify")
 st.caption("The estimate next to what the API reports — with your own key. Counting is free; "
            "a billed check happens only when you press a button that shows its cost.")
-config_now = _read_secrets()
+config_now = operator_settings(warn=True)
 access_now = _credentials(config_now)
 _key_section(access_now)
 shared_image, shared_choice = _shared()

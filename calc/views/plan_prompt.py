@@ -15,7 +15,6 @@ from calc.adapters import openai_usage
 from calc.engine.errors import CalcError
 from calc.views import access as va
 
-SETTING_NAMES = va.SETTING_NAMES  # what the page reads from Streamlit secrets
 MAX_PROMPT_CHARS = 200_000  # a pasted prompt; far beyond any instruction, well within a request
 TIMEOUT_S = 20.0  # the page waits for the answer: seconds, not minutes
 
