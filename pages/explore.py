@@ -20,8 +20,14 @@ from calc.views.inert import md, short
 from calc.views.labels import format_tokens, format_usd, tier_label
 from calc.views.model_choice import badge, model_label, model_names
 from calc.views.samples import sample, samples
-from pages.helpers.image_cache import decode
-from pages.helpers.overlay_figure import build_figure, compare_figure, overlay_png, preview_data_url
+from pages.helpers.image_cache import decode, sample_image, sample_preview
+from pages.helpers.overlay_figure import (
+    build_figure,
+    compare_figure,
+    overlay_png,
+    placeholder_figure,
+    preview_data_url,
+)
 from pages.helpers.router import ensure_router
 from pages.helpers.session_cache import memo
 
@@ -45,10 +51,14 @@ DEFAULTS = {
 
 # --- cached work ---------------------------------------------------------------------------------
 
-def _preview(sha256: str, size: tuple[int, int], image) -> str:
-    """Per session (an upload's preview is its owner's), a few sizes of the last images."""
-    return memo("explore_preview", (sha256, size), lambda: preview_data_url(image, size),
-                max_entries=4)
+def _preview(current: dict, size: tuple[int, int]) -> str:
+    """Per session (an upload's preview is its owner's), a few sizes of the last images; a
+    bundled sample's is shared by every session."""
+    loaded = current["loaded"]
+    if current["kind"] == "sample":
+        return sample_preview(loaded.sha256, size, loaded.image)
+    return memo("explore_preview", (loaded.sha256, size),
+                lambda: preview_data_url(loaded.image, size), max_entries=4)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -114,12 +124,16 @@ def _use_bytes(data: bytes, kind: str, label: str, url=None, sample_name=None) -
 
 
 def _use_sample(name: str) -> list:
+    """A bundled sample: decoded once per process (warmed at server start), shared."""
     chosen = sample(name)
     try:
-        data = chosen.path.read_bytes()
+        loaded = sample_image(str(chosen.path))
     except OSError as e:  # a damaged checkout: say so rather than fail
         return [("error", f"The sample {chosen.title!r} cannot be read ({e.strerror or e}).")]
-    return _use_bytes(data, "sample", chosen.title, sample_name=name)
+    except calc.ImageError as e:
+        return [("error", f"{short(chosen.title)}: {e}")]
+    _set_current("sample", short(chosen.title), loaded.info.size, loaded, sample_name=name)
+    return []
 
 
 def _use_size(w: int, h: int) -> list:
@@ -138,7 +152,9 @@ def _fetch(url: str) -> list:
 
 def _bring_image() -> None:
     """The four ways in. Each new input is tried once; its messages stay until the next one."""
-    source = st.segmented_control("Bring an image", SOURCES, key="explore_source", required=True)
+    # wrap: in a narrow column the four options take two rows rather than scroll sideways
+    source = st.segmented_control("Bring an image", SOURCES, key="explore_source", required=True,
+                                  wrap=True)
     key, run = None, None
     if source == "Upload":
         upload = st.file_uploader("An image file (PNG, JPEG, WEBP or GIF)", type=UPLOAD_TYPES,
@@ -198,22 +214,23 @@ def _choose() -> dict:
     if state["explore_detail"] not in m.details:  # the new model lacks the old level
         state["explore_detail"] = urlstate.DEFAULT_DETAIL
     row = st.container(horizontal=True, gap="medium")  # wraps when the column is narrow
-    detail = row.segmented_control("Detail", m.details, key="explore_detail", required=True)
+    detail = row.segmented_control("Detail", m.details, key="explore_detail", required=True,
+                                   wrap=True)
     fidelity = urlstate.DEFAULT_FIDELITY
     if m.family == "image":
         if state["explore_fidelity"] not in m.fidelities:
             state["explore_fidelity"] = urlstate.DEFAULT_FIDELITY
         fidelity = row.segmented_control("Input fidelity", m.fidelities,
-                                           key="explore_fidelity", required=True)
+                                         key="explore_fidelity", required=True, wrap=True)
     else:
         st.caption("Input fidelity is fixed (high) on gpt-image-2 models."
                    if m.family == "image2" else
                    "Input fidelity applies to gpt-image-1 models only.")
     row = st.container(horizontal=True, gap="medium")
     rules = row.segmented_control("Rules", calc.RULE_SETS, key="explore_rules",
-                                  format_func=RULE_LABELS.get, required=True)
+                                  format_func=RULE_LABELS.get, required=True, wrap=True)
     tier = row.segmented_control("Price tier", calc.TIERS, key="explore_tier",
-                                 format_func=tier_label, required=True)
+                                 format_func=tier_label, required=True, wrap=True)
     return dict(model=model, detail=detail, fidelity=fidelity, rules=rules, tier=tier)
 
 
@@ -400,13 +417,15 @@ def _metrics(est: calc.Estimate, tier: str) -> None:
 
 
 def _show(current: dict, choice: dict, top, picture, side) -> None:
-    """The numbers in `top`, the overlay in `picture` (drawn first), the rest under `side`."""
+    """The numbers in `top`, the overlay in `picture` (its heading and chart slots), the rest
+    under `side`."""
     w, h = current["size"]
     try:
         est = calc.estimate(w, h, choice["model"], choice["detail"], choice["fidelity"],
                             choice["rules"])
     except calc.CalcError as e:
         top.error(md(e))
+        picture[1].empty()
         return
     loaded = current["loaded"]
     with top:
@@ -418,14 +437,14 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
         mapped = st.toggle("Map the grid onto the original image", key="explore_mapped",
                            help="The same cells stretched over the image as you gave it.")
     ov = overlay(est, mapped=mapped)
-    with picture:
-        src = None if loaded is None else _preview(loaded.sha256, ov.preview_size, loaded.image)
-        where = "mapped onto the original" if mapped else "as the model sees it"
-        base = " — low detail: base tokens only" if est.units == 0 else ""
-        st.markdown(f"**{ov.cols}×{ov.rows} {est.unit_name}**, {where} "
-                    f"({ov.image[0]}×{ov.image[1]} px; black: padding){base}")
-        st.plotly_chart(build_figure(ov, src), width="stretch", key="explore_overlay",
-                        config={"displayModeBar": False}, alt=caption(est, choice["tier"]))
+    heading, chart = picture
+    src = None if loaded is None else _preview(current, ov.preview_size)
+    where = "mapped onto the original" if mapped else "as the model sees it"
+    base = " — low detail: base tokens only" if est.units == 0 else ""
+    heading.markdown(f"**{ov.cols}×{ov.rows} {est.unit_name}**, {where} "
+                     f"({ov.image[0]}×{ov.image[1]} px; black: padding){base}")
+    chart.plotly_chart(build_figure(ov, src), width="stretch", key="explore_overlay",
+                       config={"displayModeBar": False}, alt=caption(est, choice["tier"]))
     with side:
         st.caption(_image_facts(current))
         st.text(caption(est, choice["tier"]))  # plain text: no syntax highlighter to load
@@ -438,6 +457,7 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
 
 # --- the page ------------------------------------------------------------------------------------
 
+first_run = "explore_memory" not in st.session_state
 _restore_state()
 st.title("Explore")
 for notice in st.session_state.pop("explore_notices", []):
@@ -445,7 +465,11 @@ for notice in st.session_state.pop("explore_notices", []):
 # Layout before work: the numbers on top (a phone's first screen), the picture beside the
 # controls; both are filled in once the controls have been read.
 top = st.container()
-picture, side = st.columns([3, 2], gap="medium")
+left, side = st.columns([3, 2], gap="medium")
+picture = (left.empty(), left.empty())  # the overlay's heading and chart
+if first_run:  # an invisible plot first: the browser fetches Plotly while the server works
+    picture[1].plotly_chart(placeholder_figure(), width="stretch",
+                            config={"displayModeBar": False, "staticPlot": True})
 with side:
     _bring_image()
     choice = _choose()
@@ -454,6 +478,7 @@ _remember()
 _publish(choice, current)
 _share(choice, current)
 if current is None:
+    picture[1].empty()
     top.info("Bring an image — or type a width and height — to see its grid and price.")
 else:
     _show(current, choice, top, picture, side)

@@ -4,13 +4,19 @@ Public Streamlit APIs only. With a folder named `pages/` beside app.py, a fresh 
 of a page URL (/plan) executes that page file alone, Streamlit's old folder mode: app.py never
 runs. Calling st.navigation is Streamlit's documented way out of that mode: a page that finds
 itself outside app.py calls it and starts the run over; this time app.py runs.
+
+`streamlit run app.py` serves app.py's `st.App`, whose lifespan calls `warm_up` once, before the
+server answers: the first visitor after a start waits no longer than any later one.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sys
 import threading
+import time
 from pathlib import Path
 
 import streamlit as st
@@ -104,3 +110,45 @@ def ensure_router() -> None:
         # page's id differs from the folder mode's), so no "page not found" on the way.
         page_file = Path(sys._getframe(1).f_globals["__file__"]).resolve()
         st.switch_page(page_file, query_params=st.query_params.to_dict())
+
+
+def warm_up() -> None:
+    """What every first screen needs, done once per process: Explore's imports (pandas, Plotly,
+    Pillow, NumPy, the OpenAI client behind calc.views), the catalogue, the default sample decoded
+    with its preview, and its figure and comparison built and serialised once (Plotly loads its
+    validators and JSON encoder on first use)."""
+    import plotly.io
+    import pyarrow
+
+    from calc.engine.compare import compare
+    from calc.views import explore_link as urlstate
+    from calc.views.explore import overlay
+    from calc.views.samples import samples
+    from pages.helpers.image_cache import sample_image, sample_preview
+    from pages.helpers.overlay_figure import build_figure, compare_figure
+
+    calc.catalogue()
+    loaded = sample_image(str(samples()[0].path))
+    w, h = loaded.info.size
+    est = calc.estimate(w, h, urlstate.DEFAULT_MODEL, urlstate.DEFAULT_DETAIL,
+                        urlstate.DEFAULT_FIDELITY, urlstate.DEFAULT_RULES)
+    ov = overlay(est)
+    src = sample_preview(loaded.sha256, ov.preview_size, loaded.image)
+    rows = compare(w, h, urlstate.DEFAULT_DETAIL, urlstate.DEFAULT_FIDELITY,
+                   urlstate.DEFAULT_RULES, urlstate.DEFAULT_TIER)
+    for figure in (build_figure(ov, src), compare_figure(rows, est.model)):
+        plotly.io.to_json(figure, validate=False)
+    pyarrow.array(["warm"])  # st.table's serialisation
+
+
+@contextlib.asynccontextmanager
+async def lifespan(_app):
+    """app.py's st.App lifespan: warm up before the server takes its first visitor."""
+    started = time.perf_counter()
+    try:
+        await asyncio.to_thread(warm_up)
+        logging.getLogger("patchwork").info("warmed up in %.2f s",
+                                            time.perf_counter() - started)
+    except Exception:  # a failed warm-up only costs the first visitor time
+        logging.getLogger("patchwork").exception("warm-up failed")
+    yield
