@@ -25,7 +25,6 @@ from pages.helpers.overlay_figure import (
     build_figure,
     compare_figure,
     overlay_png,
-    placeholder_figure,
     preview_data_url,
 )
 from pages.helpers.router import ensure_router
@@ -425,7 +424,6 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
                             choice["rules"])
     except calc.CalcError as e:
         top.error(md(e))
-        picture[1].empty()
         return
     loaded = current["loaded"]
     with top:
@@ -457,7 +455,6 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
 
 # --- the page ------------------------------------------------------------------------------------
 
-first_run = "explore_memory" not in st.session_state
 _restore_state()
 st.title("Explore")
 for notice in st.session_state.pop("explore_notices", []):
@@ -467,9 +464,6 @@ for notice in st.session_state.pop("explore_notices", []):
 top = st.container()
 left, side = st.columns([3, 2], gap="medium")
 picture = (left.empty(), left.empty())  # the overlay's heading and chart
-if first_run:  # an invisible plot first: the browser fetches Plotly while the server works
-    picture[1].plotly_chart(placeholder_figure(), width="stretch",
-                            config={"displayModeBar": False, "staticPlot": True})
 with side:
     _bring_image()
     choice = _choose()
@@ -478,7 +472,6 @@ _remember()
 _publish(choice, current)
 _share(choice, current)
 if current is None:
-    picture[1].empty()
     top.info("Bring an image — or type a width and height — to see its grid and price.")
 else:
     _show(current, choice, top, picture, side)

@@ -130,11 +130,3 @@ def compare_figure(rows: tuple[Row, ...], chosen: str, *, per: int = 1000) -> go
     )
     return go.Figure(data=[bars], layout=layout)
 
-
-def placeholder_figure(height: int = 360) -> go.Figure:
-    """An empty, invisible plot sent first on a session's first run: the browser starts fetching
-    Plotly's 4.7 MB chunk at once, while the server is still reading the controls."""
-    hidden = dict(visible=False)
-    return go.Figure(layout=dict(height=height, xaxis=hidden, yaxis=hidden,
-                                 margin=dict(l=8, r=8, t=8, b=8), plot_bgcolor="rgba(0,0,0,0)",
-                                 paper_bgcolor="rgba(0,0,0,0)"))

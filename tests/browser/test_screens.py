@@ -19,6 +19,14 @@ CUT = """() => [...document.querySelectorAll(
   .map(e => e.innerText)"""
 
 
+# Button groups (segmented controls, pills) that scroll sideways: an option is cut off screen.
+SCROLLED = """() => [...document.querySelectorAll('[data-testid="stButtonGroup"]')]
+  .flatMap(g => [g, ...g.querySelectorAll('*')])
+  .filter(e => e.offsetParent && e.scrollWidth > e.clientWidth + 1
+          && getComputedStyle(e).overflowX !== 'visible')
+  .map(e => e.closest('[data-testid="stButtonGroup"]').innerText.replace(/\\s+/g, ' '))"""
+
+
 def wait_for_explore(page):
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)
     page.wait_for_selector('.js-plotly-plot .imagelayer image', timeout=60_000)
@@ -33,6 +41,7 @@ def test_explore_fits_every_screen(page, app_url, artifacts, screen):
     wait_for_explore(page)
     page.screenshot(path=str(artifacts / f"explore-{screen}-{width}x{height}.png"))
     assert page.evaluate(CUT) == []
+    assert page.evaluate(SCROLLED) == []
     if screen == "projector":  # the sidebar is open there
         assert page.locator('[data-testid="stSidebar"]').is_visible()
     if screen == "phone":  # tokens and price in the first screen, without scrolling
