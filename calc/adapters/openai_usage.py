@@ -15,7 +15,6 @@ import base64
 import io
 import json
 import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +24,7 @@ from urllib.parse import urlsplit
 import httpx2
 import openai
 
+from calc.adapters.key_scrub import scrub
 from calc.adapters.url_fetch import AddressPolicy
 from calc.engine.errors import ApiError, CalcError
 
@@ -108,25 +108,7 @@ class UnexpectedApiError(MeasureError):
     """Any other failure of the API call."""
 
 
-# --- keeping the key out of every message ---------------------------------------------------
-
-# OpenAI keys: sk-…, sk-proj-…, sk-admin-…, possibly shown masked with *.
-_KEY_LIKE = re.compile(r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_\-*.]{4,}")
-_BEARER = re.compile(r"(?i)bearer\s+\S+")
-# Other providers' keys and tokens: a long unbroken run of token characters mixing letters and
-# digits (no word, model name or host label is that long).
-_TOKEN_LIKE = re.compile(
-    r"(?<![A-Za-z0-9_\-])(?=[A-Za-z0-9_\-]*[0-9])(?=[A-Za-z0-9_\-]*[A-Za-z])[A-Za-z0-9_\-]{32,}"
-)
-
-
-def scrub(text: str, key: str | None = None) -> str:
-    """`text` with the key, anything shaped like an API key and any bearer token hidden."""
-    if key and key.strip():
-        text = text.replace(key.strip(), "[API key hidden]")
-    text = _BEARER.sub("Bearer [hidden]", text)
-    text = _KEY_LIKE.sub("sk-[hidden]", text)
-    return _TOKEN_LIKE.sub("[token hidden]", text)
+# --- keeping the key out of every message: calc.adapters.key_scrub -------------------------
 
 
 def _key_of(client: Any) -> str | None:

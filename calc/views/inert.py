@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from calc.adapters.openai_usage import scrub as _scrub
+from calc.adapters.key_scrub import scrub as _scrub
 
 LIMIT = 120  # characters of one value in a message
 MESSAGE_LIMIT = 2_000  # a whole message: a backstop, so no message swamps the page
