@@ -16,7 +16,7 @@ from calc.engine.estimate import MAX_SIDE
 from calc.views import explore_link as urlstate
 from calc.views.explore import caption, overlay, rejection
 from calc.views.image_input import fetch_public
-from calc.views.inert import md, short
+from calc.views.inert import md, md_table, short
 from calc.views.labels import format_tokens, format_usd, tier_label
 from calc.views.model_choice import badge, model_label, model_names
 from calc.views.samples import sample, samples
@@ -305,12 +305,11 @@ def _both_rule_sets(est: calc.Estimate, choice: dict) -> None:
 
 
 def _steps_table(est: calc.Estimate) -> None:
-    # st.table: plain text that wraps on a phone; no grid widget to load for five rows.
-    st.table(
+    # A Markdown table: plain text that wraps on a phone, and no table widget's code to load.
+    st.markdown(md_table(
         pd.DataFrame({"Step": [s.name for s in est.steps],
                       "Working": [s.explanation for s in est.steps],
-                      "Size": [f"{s.size[0]}×{s.size[1]}" for s in est.steps]}),
-        hide_index=True)
+                      "Size": [f"{s.size[0]}×{s.size[1]}" for s in est.steps]})))
 
 
 def _downloads(est: calc.Estimate, ov, current: dict) -> None:
@@ -353,9 +352,9 @@ def _all_models(est: calc.Estimate, choice: dict) -> None:
                                          r.note))) for r in rows],
     })
     left, right = st.columns([3, 2])
-    # The key columns first; st.table wraps rather than scrolling sideways on a phone.
-    left.table(table[["Model", "Tokens", "$ / image", "$ / 1,000 images", "Detail used", "Note"]],
-               hide_index=True)
+    # The key columns first; a Markdown table wraps rather than scrolling sideways on a phone.
+    left.markdown(md_table(table[["Model", "Tokens", "$ / image", "$ / 1,000 images",
+                                  "Detail used", "Note"]]))
     right.plotly_chart(compare_figure(rows, est.model), width="stretch",
                        config={"displayModeBar": False})
     unpriced = [r.model for r in rows if r.usd is None and r.accepted]

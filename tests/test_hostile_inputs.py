@@ -65,6 +65,19 @@ HOSTILE_MARKDOWN = [
 
 
 @pytest.mark.parametrize("text", HOSTILE_MARKDOWN)
+def test_a_markdown_table_keeps_every_cell_inert_and_in_its_column(text):
+    import markdown_it
+    import pandas as pd
+
+    table = inert.md_table(pd.DataFrame({"Model": [text], "Tokens": ["1,229"]}))
+    html = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(table)
+    assert html.count("<table>") == 1 and html.count("<tr>") == 2  # header and one row
+    assert html.count("<td>") == 2  # a "|" in the cell did not open a third column
+    for tag in ("<a ", "<img", "<strong", "<em", "<code", "<h1", "<li", "<s>", "<br"):
+        assert tag not in html, (text, html)
+
+
+@pytest.mark.parametrize("text", HOSTILE_MARKDOWN)
 def test_markdown_syntax_comes_out_as_text(text):
     import markdown_it  # a CommonMark parser, with GFM's tables and strikethrough
 

@@ -83,3 +83,14 @@ def csv_frame(frame):
 def scrub(text: Any, key: str | None = None) -> str:
     """Text from an API reply with the key, anything shaped like a key and bearer tokens hidden."""
     return _scrub(text if isinstance(text, str) else str(text), key)
+
+
+def md_table(frame) -> str:
+    """A DataFrame as a Markdown table, every cell inert: light to draw (no grid widget to
+    load) and its cells wrap on a narrow screen."""
+    def row(cells) -> str:
+        return "| " + " | ".join(md(c) if str(c) else " " for c in cells) + " |"
+
+    lines = [row(frame.columns), "|" + "|".join(" --- " for _ in frame.columns) + "|"]
+    lines += [row(values) for values in frame.itertuples(index=False, name=None)]
+    return "\n".join(lines)

@@ -56,11 +56,13 @@ def drawn_cells(page, expected: tuple[int, int]) -> tuple[int, int]:
 
 
 def pick_model(page, name: str) -> None:
-    model = page.get_by_role("combobox", name="Model")
+    model = page.get_by_role("combobox", name="Model", exact=True)
     model.click()
     model.fill(name)
     # options read "gpt-4o · shuts down 2027-01-14  ·  512 px tiles": match the name exactly
-    page.get_by_role("option", name=re.compile(rf"^{re.escape(name)}(\s|$)")).first.click()
+    option = page.get_by_role("option", name=re.compile(rf"^{re.escape(name)}(\s|$)")).first
+    option.wait_for(timeout=30_000)
+    option.click()
 
 
 def test_upload_then_tile_then_gpt6_model(page, app_url, artifacts, tmp_path):

@@ -36,10 +36,14 @@ def test_count_flow_in_the_browser(page, artifacts, tmp_path):
         mode = page.locator("p", has_text="The app's key (from the environment variable")
         assert mode.is_visible()
         page.locator("input[type=file]").set_input_files(str(image))
-        model = page.get_by_role("combobox", name="Model").first
+        # The upload's rerun first (its estimate shown), so it cannot close the picker below.
+        page.get_by_text(re.compile(r"image tokens$")).first.wait_for(timeout=30_000)
+        model = page.get_by_role("combobox", name="Model", exact=True)
         model.click()
         model.fill("gpt-4o")  # a model the fake meters; the page opens on a current one
-        page.get_by_role("option", name=re.compile(r"^gpt-4o(\s|$)")).first.click()
+        option = page.get_by_role("option", name=re.compile(r"^gpt-4o(\s|$)")).first
+        option.wait_for(timeout=30_000)
+        option.click()
         # gpt-4o, detail auto (= high): 512×512 is one tile, 85 + 170 = 255 tokens (spec §1).
         page.get_by_text("255 image tokens").wait_for(timeout=20_000)
         assert len(fake.requests) == 0  # uploading sends nothing

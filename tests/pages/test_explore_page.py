@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import http.server
 import io
+import re
 import struct
 import threading
 import zlib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
@@ -91,6 +93,15 @@ def rerun(target) -> AppTest:
 def shown_caption(at: AppTest) -> str:
     assert len(at.text) == 1
     return at.text[0].value
+
+
+def markdown_table(at: AppTest, first_column: str) -> pd.DataFrame:
+    """The Markdown table whose first header is `first_column`, cells unescaped."""
+    text = next(m.value for m in at.markdown if m.value.startswith(f"| {first_column} |"))
+    lines = [ln.strip().strip("|") for ln in text.splitlines()]
+    split = [[re.sub(r"\\(.)", r"\1", c.strip()) for c in re.split(r"(?<!\\)\|", ln)]
+             for ln in lines]
+    return pd.DataFrame(split[2:], columns=split[0])
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -398,11 +409,11 @@ def test_steps_table_and_all_models():
     import calc
 
     at = start()
-    steps = at.table[0].value
+    steps = markdown_table(at, "Step")
     assert list(steps["Step"]) == ["original", "fit 2048", "short side 768", "tiles", "tokens"]
     assert list(steps["Size"]) == ["3024×4032", "1536×2048", "768×1024", "768×1024",
                                    "768×1024"]
-    table = at.table[1].value
+    table = markdown_table(at, "Model")
     current = [m.name for m in calc.models() if m.status() != "shut down"]
     assert sorted(m.removeprefix("▶ ") for m in table["Model"]) == sorted(current)
     row = {m.removeprefix("▶ "): i for i, m in enumerate(table["Model"])}
