@@ -384,8 +384,11 @@ def test_inferred_rule_is_marked():
     at = start()
     choose(at, model="gpt-6-sol")  # its profile: the guide has no row (spec §2.2)
     assert any("inferred" in m.value and "guide has no row" in m.value for m in at.markdown)
-    choose(at, model="gpt-6-astra")  # documented: nothing inferred
-    assert not any("inferred" in m.value for m in at.markdown)
+    choose(at, model="gpt-6-astra")  # documented: no inferred badge on its estimate
+    assert not any("badge[inferred]" in m.value for m in at.markdown)
+    table = markdown_table(at, "Model")  # the comparison still marks the inferred ones
+    notes = dict(zip(table["Model"].str.removeprefix("▶ "), table["Note"], strict=True))
+    assert "inferred" in notes["gpt-6-sol"] and "inferred" not in notes["gpt-6-astra"]
 
 
 def test_tier_halves_the_price():
