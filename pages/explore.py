@@ -30,7 +30,7 @@ from pages.helpers.overlay_figure import (
 from pages.helpers.router import ensure_router
 from pages.helpers.session_cache import memo
 
-ensure_router()
+ensure_router(__file__)
 
 SOURCES = ("Upload", "Image URL", "Sample", "Width × height")
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif"]

@@ -13,7 +13,7 @@ import calc
 from calc.views import metered as explain
 from pages.helpers.router import ensure_router
 
-ensure_router()
+ensure_router(__file__)
 
 MATCH, MISMATCH = "✓", "✗"
 INFERRED = "inferred"

@@ -31,7 +31,7 @@ from pages.helpers.operator_settings import operator_settings
 from pages.helpers.router import ensure_router
 from pages.helpers.session_cache import memo
 
-ensure_router()  # a shared /plan link still runs app.py (page config, menu, sidebar)
+ensure_router(__file__)  # a shared /plan link still runs app.py (page config, menu, sidebar)
 
 SOURCES = {"mix": "A size mix", "images": "Many images", "csv": "A CSV or Parquet"}
 MEANS = {"backlog": "the backlog (once)", "day": "one day of traffic",

@@ -34,7 +34,7 @@ from pages.helpers.operator_settings import operator_settings
 from pages.helpers.router import ensure_router
 from pages.helpers.session_cache import memo
 
-ensure_router()  # a link straight to /verify still runs app.py (page config, menu, sidebar)
+ensure_router(__file__)  # a link straight to /verify still runs app.py (page config, menu, sidebar)
 
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif"]
 TIMEOUT_S = 20.0  # read timeout: a large image takes a while to upload, a page not minutes

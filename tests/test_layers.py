@@ -115,7 +115,7 @@ def private_streamlit_imports(source: str) -> list[str]:
 def test_no_file_in_pages_is_a_helper_module():
     for path in (ROOT / "pages").glob("*.py"):
         source = path.read_text()
-        assert "ensure_router()" in source.split("\n\n\n")[0] + source[:2000], path.name
+        assert "ensure_router(__file__)" in source.split("\n\n\n")[0] + source[:2000], path.name
         assert not any(m in source for m in HELPER_MARKERS[:1]), path.name
     assert (ROOT / "pages" / "helpers" / "__init__.py").exists()
 

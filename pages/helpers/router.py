@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sys
 import threading
 import time
 from pathlib import Path
@@ -100,7 +99,7 @@ def run(page) -> None:
         _run.routed = False
 
 
-def ensure_router() -> None:
+def ensure_router(page_file: str) -> None:
     """First line of every page: outside app.py (see the module's docstring), go through it."""
     # Once per session: a page run on its own (AppTest) then simply carries on.
     if not getattr(_run, "routed", False) and "router_rerun" not in st.session_state:
@@ -108,8 +107,7 @@ def ensure_router() -> None:
         st.navigation(_pages(), position="hidden")
         # switch_page, not rerun: it names the page as app.py's menu knows it (the default
         # page's id differs from the folder mode's), so no "page not found" on the way.
-        page_file = Path(sys._getframe(1).f_globals["__file__"]).resolve()
-        st.switch_page(page_file, query_params=st.query_params.to_dict())
+        st.switch_page(Path(page_file).resolve(), query_params=st.query_params.to_dict())
 
 
 def warm_up() -> None:
