@@ -409,11 +409,9 @@ def results(key: object, workload: wl.Workload, s: ps.Settings) -> None:
     except calc.CalcError as error:
         st.error(f"This workload cannot be costed: {md(error)}")
         return
-    rows = workload.rows
-    per_image_bytes = (float(rows["bytes"].sum() / rows["count"].sum())
-                       if "bytes" in rows.columns and len(rows) else None)
     statement, table, rates, rejected, flags, bars = plan_tables(
-        (key, s.models, s.detail, s.rules), totals, asdict(s), priced.images, per_image_bytes)
+        (key, s.models, s.detail, s.rules), totals, asdict(s), priced.images,
+        workload.bytes_per_image)
     st.markdown("#### What it costs")
     st.info(statement)
     if len(table):

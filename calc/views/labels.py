@@ -1,21 +1,15 @@
 """One way to name and format things on every page: tier names, token counts, money.
 
-Money is always `calc.engine.pricing.format_usd` (re-exported here); token counts are whole numbers
-with thousands separators; tier names come from `calc.TIERS`.
+Money is always `calc.engine.pricing.format_usd` and tier names `calc.engine.pricing.tier_label`
+(the catalogue's labels), both re-exported here; token counts are whole numbers with thousands
+separators.
 """
 
 from __future__ import annotations
 
-from calc.engine.pricing import TIERS, format_usd
+from calc.engine.pricing import TIERS, format_usd, tier_label
 
 __all__ = ["TIERS", "format_tokens", "format_usd", "tier_label"]
-
-
-def tier_label(tier: str) -> str:
-    """'standard' → 'Standard', 'batch' → 'Batch': the catalogue's name, capitalised, everywhere."""
-    if tier not in TIERS:
-        raise ValueError(f"unknown tier {tier!r}; expected one of {', '.join(TIERS)}")
-    return tier.capitalize()
 
 
 def format_tokens(tokens: float | int | None) -> str:

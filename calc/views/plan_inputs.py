@@ -74,6 +74,13 @@ class Workload:
     def images(self) -> float:
         return float(self.rows["count"].sum()) if len(self.rows) else 0.0
 
+    @property
+    def bytes_per_image(self) -> float | None:
+        """The mean file size, where the files' sizes are known (uploads); else None."""
+        if "bytes" not in self.rows.columns or not len(self.rows):
+            return None
+        return float(self.rows["bytes"].sum() / self.rows["count"].sum())
+
 
 # --- size presets --------------------------------------------------------------------------------
 
