@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 
-import pandas as pd
 import streamlit as st
 
 import calc
@@ -16,17 +15,13 @@ from calc.engine.estimate import MAX_SIDE
 from calc.views import explore_link as urlstate
 from calc.views.explore import caption, overlay, rejection
 from calc.views.image_input import fetch_public
-from calc.views.inert import md, md_table, short
+from calc.views.inert import md, short
 from calc.views.labels import format_tokens, format_usd, tier_label
+from calc.views.markup import log_bars, overlay_html, table_html
 from calc.views.model_choice import badge, model_label, model_names
 from calc.views.samples import sample, samples
 from pages.helpers.image_cache import decode, sample_image, sample_preview
-from pages.helpers.overlay_figure import (
-    build_figure,
-    compare_figure,
-    overlay_png,
-    preview_data_url,
-)
+from pages.helpers.overlay_figure import build_figure, overlay_png, preview_data_url
 from pages.helpers.router import ensure_router
 from pages.helpers.session_cache import memo
 
@@ -44,7 +39,7 @@ DEFAULTS = {
     "explore_w": 1024, "explore_h": 1024, "explore_model": urlstate.DEFAULT_MODEL,
     "explore_detail": urlstate.DEFAULT_DETAIL, "explore_fidelity": urlstate.DEFAULT_FIDELITY,
     "explore_rules": urlstate.DEFAULT_RULES, "explore_tier": urlstate.DEFAULT_TIER,
-    "explore_mapped": False, "explore_shut_down": False,
+    "explore_mapped": False, "explore_interactive": False, "explore_shut_down": False,
 }
 
 
@@ -305,11 +300,9 @@ def _both_rule_sets(est: calc.Estimate, choice: dict) -> None:
 
 
 def _steps_table(est: calc.Estimate) -> None:
-    # A Markdown table: plain text that wraps on a phone, and no table widget's code to load.
-    st.markdown(md_table(
-        pd.DataFrame({"Step": [s.name for s in est.steps],
-                      "Working": [s.explanation for s in est.steps],
-                      "Size": [f"{s.size[0]}×{s.size[1]}" for s in est.steps]})))
+    # Plain HTML: text that wraps on a phone, and no table widget or Markdown parser to load.
+    st.html(table_html(("Step", "Working", "Size"),
+                       [(s.name, s.explanation, f"{s.size[0]}×{s.size[1]}") for s in est.steps]))
 
 
 def _downloads(est: calc.Estimate, ov, current: dict) -> None:
@@ -340,29 +333,26 @@ def _all_models(est: calc.Estimate, choice: dict) -> None:
     w, h = est.original_size
     rows = _compare(w, h, choice["detail"], choice["fidelity"], choice["rules"], choice["tier"],
                     st.session_state["explore_shut_down"])
-    table = pd.DataFrame({
-        "Model": [("▶ " if r.model == est.model else "") + r.model for r in rows],
-        "Detail used": [r.detail for r in rows],
-        "Tokens": [format_tokens(r.tokens) if r.accepted else
-                   f"rejected ({r.patches:,} patches)" for r in rows],
-        "$ / image": [format_usd(r.usd) for r in rows],
-        "$ / 1,000 images": [format_usd(r.usd_per_1000) for r in rows],
-        # lifecycle and "inferred" first: they change how far the number can be trusted
-        "Note": ["; ".join(filter(None, (badge(r.model), "inferred" if r.inferred else "",
-                                         r.note))) for r in rows],
-    })
-    left, right = st.columns([3, 2])
-    # The key columns first; a Markdown table wraps rather than scrolling sideways on a phone.
-    left.markdown(md_table(table[["Model", "Tokens", "$ / image", "$ / 1,000 images",
-                                  "Detail used", "Note"]]))
-    right.plotly_chart(compare_figure(rows, est.model), width="stretch",
-                       config={"displayModeBar": False})
+    # The key columns first; the table wraps rather than scrolling sideways on a phone. The bars
+    # under the $ per 1,000 images are that price on a log scale: a chart with no chart library.
+    table = [(("▶ " if r.model == est.model else "") + r.model,
+              format_tokens(r.tokens) if r.accepted else f"rejected ({r.patches:,} patches)",
+              format_usd(r.usd), format_usd(r.usd_per_1000), r.detail,
+              # lifecycle and "inferred" first: they change how far the number can be trusted
+              "; ".join(filter(None, (badge(r.model), "inferred" if r.inferred else "", r.note))))
+             for r in rows]
+    chosen = next((i for i, r in enumerate(rows) if r.model == est.model), None)
+    st.html(table_html(("Model", "Tokens", "$ / image", "$ / 1,000 images", "Detail used",
+                        "Note"), table, bars=log_bars([r.usd_per_1000 for r in rows]),
+                       bar_column=3, chosen=chosen))
+    notes = ["Bars: $ per 1,000 images, log scale."]
     unpriced = [r.model for r in rows if r.usd is None and r.accepted]
     if unpriced:
-        right.caption(f"No price known for {', '.join(unpriced)}: listed last, not charted.")
+        notes.append(f"No price known for {', '.join(unpriced)}: listed last, no bar.")
     refused = [r.model for r in rows if not r.accepted]
     if refused:
-        right.caption(f"Rejected by the API at this detail: {', '.join(refused)} — not charted.")
+        notes.append(f"Rejected by the API at this detail: {', '.join(refused)} — no bar.")
+    st.caption(md(" ".join(notes)))
 
 
 def _use_detail_high() -> None:
@@ -433,6 +423,10 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
     with side:
         mapped = st.toggle("Map the grid onto the original image", key="explore_mapped",
                            help="The same cells stretched over the image as you gave it.")
+        interactive = st.toggle(
+            "Hover and zoom", key="explore_interactive",
+            help="The grid as an interactive chart: a cell's row and column under the pointer, "
+                 "drag to zoom. It loads a chart library, so the picture takes longer.")
     ov = overlay(est, mapped=mapped)
     heading, chart = picture
     src = None if loaded is None else _preview(current, ov.preview_size)
@@ -440,8 +434,12 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
     base = " — low detail: base tokens only" if est.units == 0 else ""
     heading.markdown(f"**{ov.cols}×{ov.rows} {est.unit_name}**, {where} "
                      f"({ov.image[0]}×{ov.image[1]} px; black: padding){base}")
-    chart.plotly_chart(build_figure(ov, src), width="stretch", key="explore_overlay",
-                       config={"displayModeBar": False}, alt=caption(est, choice["tier"]))
+    alt = caption(est, choice["tier"])
+    if interactive:
+        chart.plotly_chart(build_figure(ov, src), width="stretch", key="explore_overlay",
+                           config={"displayModeBar": False}, alt=alt)
+    else:  # plain HTML: on screen with the page's text, no chart library to load first
+        chart.html(overlay_html(ov, src, alt))
     with side:
         st.caption(_image_facts(current))
         st.text(caption(est, choice["tier"]))  # plain text: no syntax highlighter to load

@@ -64,17 +64,36 @@ HOSTILE_MARKDOWN = [
 ]
 
 
-@pytest.mark.parametrize("text", HOSTILE_MARKDOWN)
-def test_a_markdown_table_keeps_every_cell_inert_and_in_its_column(text):
-    import markdown_it
-    import pandas as pd
+HOSTILE_HTML = [
+    "<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "</td></tr></table><h1>x",
+    '" style="position:fixed;inset:0', "<a href='https://evil.example'>log in</a>",
+    "&lt;b&gt; already escaped", "line\n<br>two",
+]
 
-    table = inert.md_table(pd.DataFrame({"Model": [text], "Tokens": ["1,229"]}))
-    html = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(table)
-    assert html.count("<table>") == 1 and html.count("<tr>") == 2  # header and one row
-    assert html.count("<td>") == 2  # a "|" in the cell did not open a third column
-    for tag in ("<a ", "<img", "<strong", "<em", "<code", "<h1", "<li", "<s>", "<br"):
-        assert tag not in html, (text, html)
+
+@pytest.mark.parametrize("text", HOSTILE_MARKDOWN + HOSTILE_HTML)
+def test_an_html_table_keeps_every_cell_inert_and_in_its_column(text):
+    from calc.views.markup import table_html
+    from tests.fakes.html_tables import parse
+
+    parsed = parse(table_html(("Model", "Tokens"), [(text, "1,229")], bars=[50.0],
+                              bar_column=1, chosen=0))
+    assert parsed.tables == [[["Model", "Tokens"], [inert.plain(text), "1,229"]]]
+    # only the table's own tags, and the bar's div: nothing the text brought in
+    assert set(parsed.tags) == {"table", "thead", "tbody", "tr", "th", "td", "div"}
+    assert parsed.tags.count("div") == 1
+
+
+@pytest.mark.parametrize("text", HOSTILE_HTML)
+def test_the_overlay_label_is_inert(text):
+    import calc
+    from calc.views.explore import overlay
+    from calc.views.markup import overlay_html
+    from tests.fakes.html_tables import parse
+
+    page = overlay_html(overlay(calc.estimate(64, 64, "gpt-4o")), None, text)
+    assert parse(page).tags == ["div", "div", "img"]  # frame, stand-in, grid
+    assert f'aria-label="{inert.esc(text)}"' in page
 
 
 @pytest.mark.parametrize("text", HOSTILE_MARKDOWN)

@@ -1,10 +1,11 @@
 """Keeping text that came from outside inert: in Markdown, in messages, in CSV files, in logs.
 
 User-controlled text (links, file names, CSV cells, model names, URLs, API replies) is never
-trusted to be plain. Four small tools, used wherever such text is shown or written:
+trusted to be plain. Five small tools, used wherever such text is shown or written:
 
 - `md(text)`: the text escaped for Streamlit Markdown (links, emphasis, colour directives,
   maths, headings and line breaks all come out as the characters typed), and shortened;
+- `esc(text)`: the same for HTML (st.html), escaped and shortened;
 - `short(value)`: one value shortened to `LIMIT` characters and "…", for every message;
 - `cell(value)` / `csv_frame(df)`: OWASP's rule for CSV injection — a text cell starting with
   = + - @ tab or carriage return gets a leading apostrophe, so a spreadsheet shows it as text;
@@ -13,6 +14,7 @@ trusted to be plain. Four small tools, used wherever such text is shown or writt
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -85,12 +87,7 @@ def scrub(text: Any, key: str | None = None) -> str:
     return _scrub(text if isinstance(text, str) else str(text), key)
 
 
-def md_table(frame) -> str:
-    """A DataFrame as a Markdown table, every cell inert: light to draw (no grid widget to
-    load) and its cells wrap on a narrow screen."""
-    def row(cells) -> str:
-        return "| " + " | ".join(md(c) if str(c) else " " for c in cells) + " |"
-
-    lines = [row(frame.columns), "|" + "|".join(" --- " for _ in frame.columns) + "|"]
-    lines += [row(values) for values in frame.itertuples(index=False, name=None)]
-    return "\n".join(lines)
+def esc(text: Any, limit: int = MESSAGE_LIMIT) -> str:
+    """`text` shown exactly as typed inside HTML (st.html): one line, shortened, and every
+    character that means something there (< > & " ') escaped."""
+    return html.escape(plain(text, limit), quote=True)

@@ -1,4 +1,5 @@
-"""Drawing an `Overlay` (calc.views.explore): a Plotly figure for the page, a PNG for the download.
+"""Drawing an `Overlay` (calc.views.explore): a Plotly figure for "Hover and zoom", a PNG for the
+download (the page's own picture is plain HTML: calc.views.markup).
 
 The grid is ONE line trace whatever the number of cells, the padding at most two rectangles, and
 hover comes from one transparent heatmap with a cell per grid cell: 10,000 patches draw as fast as
@@ -15,15 +16,10 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image, ImageDraw
 
-from calc.engine.compare import Row
 from calc.views.explore import Overlay
+from calc.views.markup import GRID_COLOUR, PADDING_COLOUR, PLACEHOLDER_COLOUR
 
-GRID_COLOUR = "rgba(255, 196, 0, 0.95)"  # amber: visible on photos, documents and black padding
-GRID_RGBA = (255, 196, 0, 242)
-PADDING_COLOUR = "#000000"
-PLACEHOLDER_COLOUR = "#d9e1e6"  # stands in for the image when only a size was given
-CHOSEN_COLOUR = "#3b6e8f"  # the theme's primary colour
-OTHER_COLOUR = "#b8c6d0"
+GRID_RGBA = (255, 196, 0, 242)  # GRID_COLOUR for Pillow
 _TRANSPARENT = [[0.0, "rgba(0,0,0,0)"], [1.0, "rgba(0,0,0,0)"]]
 
 
@@ -108,25 +104,3 @@ def overlay_png(image: Image.Image | None, ov: Overlay) -> bytes:
     buf = io.BytesIO()
     canvas.convert("RGB").save(buf, "PNG")
     return buf.getvalue()
-
-
-def compare_figure(rows: tuple[Row, ...], chosen: str, *, per: int = 1000) -> go.Figure:
-    """Horizontal bars of dollars per `per` images for every priced model, cheapest on top."""
-    priced = [r for r in rows if r.usd is not None]
-    bars = dict(
-        type="bar", x=[r.usd * per for r in priced], y=[r.model for r in priced],
-        orientation="h",
-        marker=dict(color=[CHOSEN_COLOUR if r.model == chosen else OTHER_COLOUR
-                           for r in priced]),
-        customdata=[[f"{r.tokens:,}", r.detail] for r in priced],
-        hovertemplate=(f"%{{y}}: $%{{x:,.4f}} per {per:,} images · %{{customdata[0]}} tokens "
-                       "· %{customdata[1]}<extra></extra>"),
-    )
-    layout = dict(
-        height=max(240, 22 * len(priced) + 60), margin=dict(l=8, r=8, t=8, b=8),
-        showlegend=False, yaxis=dict(autorange="reversed"),
-        xaxis=dict(title=dict(text=f"$ per {per:,} images (log scale)"), type="log", dtick=1,
-                   tickprefix="$"),
-    )
-    return go.Figure(data=[bars], layout=layout)
-

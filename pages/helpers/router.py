@@ -42,19 +42,19 @@ def _favicon() -> Image.Image:
 FAVICON = _favicon()
 
 
-def _home() -> None:
-    st.switch_page(PAGES_DIR / "explore.py", query_params=st.query_params.to_dict())
-
-
 def _pages() -> list:
     # No page icons: Streamlit makes a page's Material icon its favicon, fetched from Google's
     # font CDN (not reachable offline); the menu is words, the favicon ours.
     # Absolute paths: the same pages whichever script Streamlit started from.
     return [
-        # "/" is a hidden hop to /explore: a default page is only ever served at "/", and
-        # its own /explore link would open Streamlit's "Page not found" modal.
-        st.Page(_home, title="Patchwork", url_path="home", default=True, visibility="hidden"),
-        st.Page(PAGES_DIR / "explore.py", title="Explore", url_path="explore"),
+        # Explore twice: served at "/" (a default page is only ever served there), and at
+        # /explore for links, where a default page alone would open Streamlit's "Page not
+        # found" modal. At "/" there is no hop to another URL, and a reload asks the server's
+        # health at /_stcore/health at once: under /explore the browser first tries
+        # /explore/_stcore/health (a 404) and retries ~120 ms later.
+        st.Page(PAGES_DIR / "explore.py", title="Explore", url_path="home", default=True),
+        st.Page(PAGES_DIR / "explore.py", title="Explore", url_path="explore",
+                visibility="hidden"),
         st.Page(PAGES_DIR / "plan.py", title="Plan",
                 url_path="plan"),
         st.Page(PAGES_DIR / "verify.py", title="Verify",
@@ -113,17 +113,18 @@ def ensure_router(page_file: str) -> None:
 def warm_up() -> None:
     """What every first screen needs, done once per process: Explore's imports (pandas, Plotly,
     Pillow, NumPy, the OpenAI client behind calc.views), the catalogue, the default sample decoded
-    with its preview, and its figure and comparison built and serialised once (Plotly loads its
-    validators and JSON encoder on first use)."""
+    with its preview, its overlay and comparison, and the Plotly figure "Hover and zoom" shows,
+    serialised once (Plotly loads its validators and JSON encoder on first use)."""
     import plotly.io
     import pyarrow
 
     from calc.engine.compare import compare
     from calc.views import explore_link as urlstate
     from calc.views.explore import overlay
+    from calc.views.markup import overlay_html
     from calc.views.samples import samples
     from pages.helpers.image_cache import sample_image, sample_preview
-    from pages.helpers.overlay_figure import build_figure, compare_figure
+    from pages.helpers.overlay_figure import build_figure
 
     calc.catalogue()
     loaded = sample_image(str(samples()[0].path))
@@ -132,10 +133,10 @@ def warm_up() -> None:
                         urlstate.DEFAULT_FIDELITY, urlstate.DEFAULT_RULES)
     ov = overlay(est)
     src = sample_preview(loaded.sha256, ov.preview_size, loaded.image)
-    rows = compare(w, h, urlstate.DEFAULT_DETAIL, urlstate.DEFAULT_FIDELITY,
-                   urlstate.DEFAULT_RULES, urlstate.DEFAULT_TIER)
-    for figure in (build_figure(ov, src), compare_figure(rows, est.model)):
-        plotly.io.to_json(figure, validate=False)
+    compare(w, h, urlstate.DEFAULT_DETAIL, urlstate.DEFAULT_FIDELITY, urlstate.DEFAULT_RULES,
+            urlstate.DEFAULT_TIER)
+    overlay_html(ov, src, "warm")
+    plotly.io.to_json(build_figure(ov, src), validate=False)  # "Hover and zoom", Plan, Verify
     pyarrow.array(["warm"])  # st.table's serialisation
 
 

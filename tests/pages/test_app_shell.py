@@ -57,8 +57,10 @@ def test_navigation_lists_the_four_pages(app):
     assert nav, "app.py sent no navigation menu"
     menu = nav[-1].app_pages
     assert [p.page_name for p in menu if not p.is_hidden] == list(PAGES)
-    # "/" is a hidden hop to Explore, so that /explore is Explore's own URL
-    assert [(p.page_name, p.is_hidden) for p in menu if p.is_default] == [("Patchwork", True)]
+    # Explore is served at "/" (no hop) and, for links, at /explore (a hidden twin)
+    assert [(p.page_name, p.is_hidden) for p in menu if p.is_default] == [("Explore", False)]
+    assert [(p.page_name, p.url_pathname) for p in menu if p.is_hidden] == [("Explore",
+                                                                            "explore")]
     for name in PAGES.values():
         at.switch_page(page_file(name))  # raises unless st.navigation registered this file
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import http.server
 import io
-import re
 import struct
 import threading
 import zlib
@@ -20,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 from calc.adapters import images
 from calc.adapters.url_fetch import AddressPolicy, fetch_image
+from tests.fakes.html_tables import tables
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -95,13 +95,12 @@ def shown_caption(at: AppTest) -> str:
     return at.text[0].value
 
 
-def markdown_table(at: AppTest, first_column: str) -> pd.DataFrame:
-    """The Markdown table whose first header is `first_column`, cells unescaped."""
-    text = next(m.value for m in at.markdown if m.value.startswith(f"| {first_column} |"))
-    lines = [ln.strip().strip("|") for ln in text.splitlines()]
-    split = [[re.sub(r"\\(.)", r"\1", c.strip()) for c in re.split(r"(?<!\\)\|", ln)]
-             for ln in lines]
-    return pd.DataFrame(split[2:], columns=split[0])
+def html_table(at: AppTest, first_column: str) -> pd.DataFrame:
+    """The HTML table (st.html) whose first header is `first_column`, as the browser reads it."""
+    found = [t for el in at.get("html") for t in tables(el.proto.body)
+             if t and t[0][0] == first_column]
+    assert len(found) == 1, [el.proto.body[:80] for el in at.get("html")]
+    return pd.DataFrame(found[0][1:], columns=found[0][0])
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -386,7 +385,7 @@ def test_inferred_rule_is_marked():
     assert any("inferred" in m.value and "guide has no row" in m.value for m in at.markdown)
     choose(at, model="gpt-6-astra")  # documented: no inferred badge on its estimate
     assert not any("badge[inferred]" in m.value for m in at.markdown)
-    table = markdown_table(at, "Model")  # the comparison still marks the inferred ones
+    table = html_table(at, "Model")  # the comparison still marks the inferred ones
     notes = dict(zip(table["Model"].str.removeprefix("▶ "), table["Note"], strict=True))
     assert "inferred" in notes["gpt-6-sol"] and "inferred" not in notes["gpt-6-astra"]
 
@@ -412,11 +411,11 @@ def test_steps_table_and_all_models():
     import calc
 
     at = start()
-    steps = markdown_table(at, "Step")
+    steps = html_table(at, "Step")
     assert list(steps["Step"]) == ["original", "fit 2048", "short side 768", "tiles", "tokens"]
     assert list(steps["Size"]) == ["3024×4032", "1536×2048", "768×1024", "768×1024",
                                    "768×1024"]
-    table = markdown_table(at, "Model")
+    table = html_table(at, "Model")
     current = [m.name for m in calc.models() if m.status() != "shut down"]
     assert sorted(m.removeprefix("▶ ") for m in table["Model"]) == sorted(current)
     row = {m.removeprefix("▶ "): i for i, m in enumerate(table["Model"])}

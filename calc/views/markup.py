@@ -1,0 +1,112 @@
+"""Plain HTML for Explore: the overlay picture and the tables, every text escaped.
+
+The browser draws these itself, with no chart library, table widget or Markdown parser to load
+first: the picture is on screen as soon as the page's text is (bench/bench_browser.py). Streamlit
+sanitises st.html with DOMPurify, which drops inline <svg>; the grid goes in as an SVG *image*
+(a data: URL in an <img>), which never runs anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+
+from calc.views.explore import Overlay
+from calc.views.inert import esc
+
+GRID_COLOUR = "rgba(255, 196, 0, 0.95)"  # amber: visible on photos, documents and black padding
+PADDING_COLOUR = "#000000"  # the covered grid beyond the image, black as the API pads it
+PLACEHOLDER_COLOUR = "#d9e1e6"  # stands in for the image when only a size was given
+CHOSEN_COLOUR = "#3b6e8f"  # the theme's primary colour
+OTHER_COLOUR = "#b8c6d0"
+MAX_HEIGHT_PX = 620  # a tall image is narrowed rather than run off the first screen
+_RULE = "1px solid rgba(31, 42, 51, 0.12)"
+
+
+def _num(value: float) -> str:
+    """A coordinate for SVG or CSS: at most two decimals, no trailing zeros."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def grid_path(ov: Overlay) -> str:
+    """Every grid line as one SVG path ("M x y L x y" per line), in frame pixels."""
+    parts, points = [], []
+    for x, y in zip(ov.xs, ov.ys, strict=True):
+        if x is None or y is None:
+            (x0, y0), (x1, y1) = points
+            parts.append(f"M{_num(x0)} {_num(y0)}L{_num(x1)} {_num(y1)}")
+            points = []
+        else:
+            points.append((x, y))
+    return "".join(parts)
+
+
+def grid_svg(ov: Overlay) -> str:
+    """The grid alone, as an SVG document the size of the frame; lines keep their screen width
+    whatever the scale (1 px for patches, 2 px for tiles)."""
+    fw, fh = ov.frame
+    width = 2 if ov.cell >= 512 else 1
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_num(fw)} {_num(fh)}" '
+            f'preserveAspectRatio="none"><path d="{grid_path(ov)}" fill="none" '
+            f'stroke="{GRID_COLOUR}" stroke-width="{width}" vector-effect="non-scaling-stroke"/>'
+            "</svg>")
+
+
+def overlay_html(ov: Overlay, image_src: str | None, alt: str) -> str:
+    """The picture as the model sees it: the image (or a grey stand-in) at the top left of the
+    frame, black beyond it, the grid over both. It keeps the frame's shape at any width."""
+    fw, fh = ov.frame
+    iw, ih = ov.image
+    box = (f"position:absolute;left:0;top:0;width:{_num(100 * iw / fw)}%;"
+           f"height:{_num(100 * ih / fh)}%")
+    if image_src is None:
+        under = f'<div style="{box};background:{PLACEHOLDER_COLOUR}"></div>'
+    else:
+        under = f'<img src="{esc(image_src, limit=len(image_src))}" alt="" style="{box}">'
+    grid = "data:image/svg+xml;base64," + base64.b64encode(grid_svg(ov).encode()).decode()
+    frame = (f"position:relative;background:{PADDING_COLOUR};aspect-ratio:{_num(fw)}/{_num(fh)};"
+             f"width:min(100%, {_num(MAX_HEIGHT_PX * fw / fh)}px)")
+    return (f'<div class="pw-overlay" role="img" aria-label="{esc(alt)}" style="{frame}">'
+            f'{under}<img class="pw-grid" src="{grid}" alt="" '
+            'style="position:absolute;left:0;top:0;width:100%;height:100%"></div>')
+
+
+def log_bars(values: Sequence[Decimal | None]) -> list[float | None]:
+    """Bar lengths in percent on a log scale (prices span four orders of magnitude): the dearest
+    fills the cell, the cheapest still shows; None where there is no value."""
+    known = [v for v in values if v is not None and v > 0]
+    if not known:
+        return [None for _ in values]
+    low, high = math.log10(min(known)), math.log10(max(known))
+    floor = low - max(0.5, (high - low) / 8)  # the cheapest gets a visible bar
+    return [None if v is None or v <= 0 else
+            round(100 * (math.log10(v) - floor) / (high - floor), 1) for v in values]
+
+
+def table_html(header: Sequence[str], rows: Sequence[Sequence[str]], *,
+               bars: Sequence[float | None] | None = None, bar_column: int | None = None,
+               chosen: int | None = None) -> str:
+    """A table with every cell escaped; it wraps on a narrow screen instead of scrolling.
+
+    `bars` (percent, one per row) are drawn under the text of column `bar_column`; row `chosen`
+    is bold, its bar in the theme's colour.
+    """
+    cell = f"padding:0.3rem 0.5rem;border-bottom:{_RULE};text-align:left;vertical-align:top"
+    head = "".join(f'<th style="{cell};font-weight:600">{esc(h)}</th>' for h in header)
+    body = []
+    for i, row in enumerate(rows):
+        weight = ";font-weight:600" if i == chosen else ""
+        cells = []
+        for j, value in enumerate(row):
+            text = esc(value)
+            if bars is not None and j == bar_column and bars[i] is not None:
+                colour = CHOSEN_COLOUR if i == chosen else OTHER_COLOUR
+                text += (f'<div style="height:6px;margin-top:3px;border-radius:2px;'
+                         f'width:{_num(bars[i])}%;background:{colour}"></div>')
+            cells.append(f'<td style="{cell}{weight}">{text}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (f'<table class="pw-table" style="border-collapse:collapse;width:100%;'
+            f'font-size:0.875rem"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table>')

@@ -1,0 +1,88 @@
+"""Explore's plain-HTML picture and tables (calc.views.markup), with known answers."""
+
+from __future__ import annotations
+
+import base64
+import re
+from decimal import Decimal
+
+import pytest
+
+import calc
+from calc.views.explore import overlay
+from calc.views.markup import grid_path, grid_svg, log_bars, overlay_html, table_html
+from tests.fakes.html_tables import parse, tables
+
+
+def segments(path: str) -> list[tuple[float, float, float, float]]:
+    return [tuple(map(float, m)) for m in re.findall(r"M(\S+) (\S+)L(\S+) (\S+?)(?=M|$)", path)]
+
+
+def test_tile_grid_path_gpt_4o_1024_square():
+    # gpt-4o high, 1024×1024: short side 768 → 768×768 → 2×2 tiles of 512 over a 1024 frame
+    ov = overlay(calc.estimate(1024, 1024, "gpt-4o", "high"))
+    assert grid_path(ov) == ("M0 0L0 1024M512 0L512 1024M1024 0L1024 1024"
+                             "M0 0L1024 0M0 512L1024 512M0 1024L1024 1024")
+    assert 'stroke-width="2"' in grid_svg(ov)  # tiles: 2 px lines
+
+
+@pytest.mark.parametrize(("w", "h", "model", "detail", "cols", "rows"), [
+    (1024, 1024, "gpt-5.6-sol", "original", 32, 32),  # 1,024 patches
+    (100, 50, "gpt-4.1-mini", "high", 4, 2),  # ⌈100/32⌉ × ⌈50/32⌉
+    (3024, 4032, "gpt-5.6-sol", "original", 95, 126),  # 11,970 patches
+])
+def test_patch_grid_has_a_line_per_column_and_row_edge(w, h, model, detail, cols, rows):
+    ov = overlay(calc.estimate(w, h, model, detail))
+    segs = segments(grid_path(ov))
+    vertical = [s for s in segs if s[0] == s[2]]
+    horizontal = [s for s in segs if s[1] == s[3]]
+    assert (len(vertical), len(horizontal)) == (cols + 1, rows + 1)
+    assert [s[0] for s in vertical] == [32.0 * c for c in range(cols + 1)]
+    assert 'stroke-width="1"' in grid_svg(ov)
+
+
+def test_overlay_puts_the_image_top_left_with_black_padding_beyond():
+    # gpt-4.1-mini high, 100×50: 4 × 2 patches cover 128×64; the image fills 100/128 = 78.125%
+    # of it (shown as 78.12: two decimals, half to even)
+    ov = overlay(calc.estimate(100, 50, "gpt-4.1-mini", "high"))
+    page = overlay_html(ov, "data:image/webp;base64,AAAA", "alt text")
+    parsed = parse(page)
+    assert parsed.tags == ["div", "img", "img"]  # frame, image, grid
+    assert "background:#000000" in page and "aspect-ratio:128/64" in page
+    assert 'src="data:image/webp;base64,AAAA"' in page
+    assert "width:78.12%;height:78.12%" in page
+    grid = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', page).group(1)
+    assert base64.b64decode(grid).decode() == grid_svg(ov)
+
+
+def test_a_size_without_a_picture_gets_a_grey_stand_in():
+    ov = overlay(calc.estimate(768, 768, "gpt-4o", "high"))  # 2×2 tiles over 1024×1024
+    page = overlay_html(ov, None, "size only")
+    assert parse(page).tags == ["div", "div", "img"]
+    assert "width:75%;height:75%;background:#d9e1e6" in page
+
+
+def test_a_tall_image_is_narrowed_to_keep_its_height_on_screen():
+    ov = overlay(calc.estimate(1000, 4000, "gpt-5.6-sol", "original"))  # 32 × 125 patches
+    assert "width:min(100%, 158.72px)" in overlay_html(ov, None, "")  # 620 × 1024 / 4000
+
+
+@pytest.mark.parametrize(("values", "widths"), [
+    # log10: -1, 0, 1; the floor sits half a decade below the cheapest: -1.5
+    ([Decimal("0.1"), Decimal("1"), Decimal("10")], [20.0, 60.0, 100.0]),
+    ([Decimal("2"), None, Decimal("2")], [100.0, None, 100.0]),
+    ([Decimal("0"), Decimal("1")], [None, 100.0]),
+    ([None, None], [None, None]),
+    ([], []),
+])
+def test_log_bars(values, widths):
+    assert log_bars(values) == widths
+
+
+def test_table_marks_the_chosen_row_and_draws_its_bar():
+    page = table_html(("Model", "$"), [("a", "$1"), ("b", "$10")], bars=[60.0, 100.0],
+                      bar_column=1, chosen=1)
+    assert tables(page) == [[["Model", "$"], ["a", "$1"], ["b", "$10"]]]
+    assert page.count("width:60%;background:#b8c6d0") == 1
+    assert page.count("width:100%;background:#3b6e8f") == 1  # the chosen row's colour
+    assert page.count("font-weight:600") == 2 + 2  # two header cells, the chosen row's two
