@@ -8,8 +8,9 @@ as the app (`streamlit run`, same flags, same config). From alternating runs in 
 - warm reload: the same tab reloaded (the browser's cache warm);
 - Explore's click latency: a Detail click until both the tokens and the overlay have changed.
 
-"Drawn" is the moment Plotly has put the lines on screen (for Patchwork: the grid over the
-picture, image included), timed inside the page from navigation start. Medians, and the ratios.
+"Drawn" is the moment the picture is on screen, timed inside the page from navigation start: for
+the floor, Plotly's line drawn; for Patchwork, Explore's overlay with its image and its grid both
+decoded (plain HTML: calc.views.markup). Medians, and the ratios.
 
     .venv/bin/python bench/bench_browser.py [--runs 5] [--clicks 15]
 """
@@ -34,9 +35,13 @@ from tests.fakes.app_server import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa:
 WATCH = """() => {
   window.__t = {};
   const marks = {
-    drawn: () => [...document.querySelectorAll('.js-plotly-plot')].some(p =>
-      p.querySelector('.scatterlayer path.js-line') &&
-      (!window.__needImage || p.querySelector('.imagelayer image'))),
+    drawn: () => window.__needImage
+      ? [...document.querySelectorAll('.pw-overlay')].some(o => {
+          const im = [...o.querySelectorAll('img')];
+          return im.length === 2 && im.every(i => i.complete && i.naturalWidth > 0);
+        })
+      : [...document.querySelectorAll('.js-plotly-plot')].some(p =>
+          p.querySelector('.scatterlayer path.js-line')),
     numbers: () => !!document.querySelector('[data-testid="stMetricValue"]'),
   };
   const poll = () => {
@@ -49,15 +54,15 @@ WATCH = """() => {
 
 CLICK = """async (label) => {
   const tokens = () => document.querySelector('[data-testid="stMetricValue"]')?.innerText;
-  const grid = () => [...document.querySelectorAll(
-    '[data-testid="stPlotlyChart"] .js-plotly-plot')][0]
-    ?.querySelector('.scatterlayer')?.innerHTML.length;
+  // the grid image, once decoded: a new source that is not yet on screen does not count
+  const grid = () => { const g = document.querySelector('.pw-overlay img.pw-grid');
+    return g && g.complete && g.naturalWidth > 0 ? g.src : null; };
   const button = [...document.querySelectorAll('[data-testid="stButtonGroup"] button')]
     .find(b => b.innerText.trim() === label);
   const t0 = performance.now(), before = [tokens(), grid()];
   button.click();
   return await new Promise(done => {
-    const poll = () => (tokens() !== before[0] && grid() !== before[1])
+    const poll = () => (tokens() !== before[0] && grid() && grid() !== before[1])
       ? done(performance.now() - t0) : requestAnimationFrame(poll);
     poll();
   });

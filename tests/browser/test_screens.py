@@ -29,8 +29,9 @@ SCROLLED = """() => [...document.querySelectorAll('[data-testid="stButtonGroup"]
 
 def wait_for_explore(page):
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)
-    page.wait_for_selector('.js-plotly-plot .imagelayer image', timeout=60_000)
-    page.wait_for_timeout(500)  # layout settles after the chart has drawn
+    page.wait_for_function("""() => [...document.querySelectorAll('.pw-overlay img')]
+        .some(i => i.complete && i.naturalWidth > 0)""", timeout=60_000)
+    page.wait_for_timeout(500)  # layout settles after the picture is in
 
 
 @pytest.mark.parametrize("screen", SCREENS)
