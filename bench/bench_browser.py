@@ -47,7 +47,7 @@ WATCH = """() => {
   const poll = () => {
     for (const [k, f] of Object.entries(marks)) if (!(k in window.__t) && f())
       window.__t[k] = performance.now();
-    if (!('drawn' in window.__t)) requestAnimationFrame(poll);
+    if (Object.keys(marks).some(k => !(k in window.__t))) requestAnimationFrame(poll);
   };
   requestAnimationFrame(poll);
 }"""
@@ -78,7 +78,8 @@ def js_bytes(page) -> int:
 
 def load(page, url: str, name: str, reload: bool = False) -> dict:
     (page.reload if reload else lambda: page.goto(url))()
-    page.wait_for_function("() => window.__t && 'drawn' in window.__t", timeout=60_000)
+    page.wait_for_function("() => window.__t && 'drawn' in window.__t && ('numbers' in window.__t "
+                           "|| !window.__needImage)", timeout=60_000)
     marks = page.evaluate("() => window.__t")
     return dict(marks, js=js_bytes(page))
 

@@ -138,16 +138,38 @@ def warm_up() -> None:
     overlay_html(ov, src, "warm")
     plotly.io.to_json(build_figure(ov, src), validate=False)  # "Hover and zoom", Plan, Verify
     pyarrow.array(["warm"])  # st.table's serialisation
+    # Streamlit asks once per process, at its first element, whether it runs in a REPL: an
+    # inspect.stack() over every loaded module, 0.1–0.2 s of the first visitor's run. One element
+    # here pays it at start; outside a session it is drawn nowhere.
+    st.empty()
+
+
+class _Without(logging.Filter):
+    """Drops log records whose message contains `text`."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.text not in record.getMessage()
 
 
 @contextlib.asynccontextmanager
 async def lifespan(_app):
     """app.py's st.App lifespan: warm up before the server takes its first visitor."""
     started = time.perf_counter()
+    # Warming outside a session makes Streamlit say "missing ScriptRunContext ... can be ignored
+    # when running in bare mode" for each cached call: true, and noise in the operator's log.
+    quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    bare_mode = _Without("missing ScriptRunContext")
+    quiet.addFilter(bare_mode)
     try:
         await asyncio.to_thread(warm_up)
         logging.getLogger("patchwork").info("warmed up in %.2f s",
                                             time.perf_counter() - started)
     except Exception:  # a failed warm-up only costs the first visitor time
         logging.getLogger("patchwork").exception("warm-up failed")
+    finally:
+        quiet.removeFilter(bare_mode)
     yield
