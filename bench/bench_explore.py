@@ -31,6 +31,7 @@ from PIL import Image  # noqa: E402
 
 import calc  # noqa: E402
 from calc.views.explore import overlay  # noqa: E402
+from calc.views.markup import overlay_html  # noqa: E402
 from pages.helpers.overlay_figure import build_figure  # noqa: E402
 
 RERUN_TARGET_MS = 150
@@ -94,7 +95,7 @@ def bench_rerun(timer: ScriptTimer, *, shared_cache: bool, repeat: int = 30
     at.button_group(key="explore_source").set_value("Upload").run()
     at.file_uploader(key="explore_upload").set_value(("photo.jpg", photo_24mp(), "image/jpeg"))
     at.run()  # decodes once, fills the caches
-    assert not at.exception and "6000×4000" in at.code[0].value, "the photo did not load"
+    assert not at.exception and "6000×4000" in at.text[0].value, "the photo did not load"
     # every control change: model (tile ↔ patch ↔ 10,000-patch original), detail, rules, tier
     changes = [("explore_model", "gpt-5-mini"), ("explore_model", "gpt-5.4"),
                ("explore_detail", "original"), ("explore_rules", "documented"),
@@ -123,36 +124,41 @@ def _set(at, key: str, value) -> None:
 
 
 def bench_page_work(repeat: int = 30) -> tuple[float, float]:
-    """The page's own calc + figure work for one view (no Streamlit): estimate, overlay,
-    figure, its JSON, the all-models table."""
+    """The page's own calc + picture work for one view (no Streamlit): estimate, overlay,
+    its HTML with a 200 KB preview, the all-models table."""
     from calc.engine.compare import compare
 
     def once():
         est = calc.estimate(6000, 4000, "gpt-5.4", "original")
-        fig = build_figure(overlay(est, mapped=True), "data:image/webp;base64," + "A" * 200_000)
-        plotly.io.to_json(fig, validate=False)
+        overlay_html(overlay(est, mapped=True), "data:image/webp;base64," + "A" * 200_000, "")
         compare(6000, 4000, "original")
     return median_ms(once, repeat)
 
 
-def bench_figure(repeat: int = 50) -> tuple[float, float, int]:
+def bench_figure(repeat: int = 50) -> tuple[float, float, float, float, int]:
+    """The picture Explore draws (HTML) and the "Hover and zoom" chart (Plotly, with its JSON)."""
     est = calc.estimate(6000, 6000, "gpt-5.4", "original")
     cells = est.grid.cols * est.grid.rows
-    return (*median_ms(lambda: build_figure(overlay(est), None), repeat), cells)
+    html = median_ms(lambda: overlay_html(overlay(est), None, ""), repeat)
+    chart = median_ms(lambda: plotly.io.to_json(build_figure(overlay(est), None),
+                                                validate=False), repeat)
+    return (*html, *chart, cells)
 
 
 def main() -> None:
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     build_figure(overlay(calc.estimate(64, 64, "gpt-4o")), None)  # import plotly's validators
-    fig_med, fig_max, cells = bench_figure()
+    fig_med, fig_max, chart_med, chart_max, cells = bench_figure()
     work_med, work_max = bench_page_work()
     timer = ScriptTimer()
     (server_med, server_max), _ = bench_rerun(timer, shared_cache=True)
     (script_med, script_max), (rerun_med, rerun_max) = bench_rerun(timer, shared_cache=False)
     rows = [
-        (f"overlay figure, {cells:,} patches (overlay + build)", fig_med, fig_max,
+        (f"overlay picture (HTML), {cells:,} patches (overlay + build)", fig_med, fig_max,
          FIGURE_TARGET_MS),
-        ("page calc + figure + JSON + all models, 24 MP, 10,000 patches", work_med, work_max,
+        ("  the same as the Hover and zoom chart (Plotly figure + JSON)", chart_med, chart_max,
+         None),
+        ("page calc + picture + all models, 24 MP, 10,000 patches", work_med, work_max,
          None),
         ("server-side rerun after a control change, 24 MP photo", server_med, server_max,
          RERUN_TARGET_MS),
