@@ -144,6 +144,16 @@ def _fetch(url: str) -> list:
     return _use_bytes(fetched.data, "url", url, url=url)
 
 
+def _keep_upload() -> None:
+    """The uploader's on_change: Streamlit runs it before the next script run, whichever page
+    that run is for. A file dropped just before another page was opened is kept here (Streamlit
+    forgets the uploader's file while another page is shown) and used on return."""
+    upload = st.session_state.get("explore_upload")
+    if upload is not None:
+        st.session_state["explore_pending_upload"] = (upload.file_id, upload.name,
+                                                      upload.getvalue())
+
+
 def _bring_image() -> None:
     """The four ways in. Each new input is tried once; its messages stay until the next one."""
     # wrap: in a narrow column the four options take two rows rather than scroll sideways
@@ -152,10 +162,15 @@ def _bring_image() -> None:
     key, run = None, None
     if source == "Upload":
         upload = st.file_uploader("An image file (PNG, JPEG, WEBP or GIF)", type=UPLOAD_TYPES,
-                                  key="explore_upload")
+                                  key="explore_upload", on_change=_keep_upload)
+        pending = st.session_state.pop("explore_pending_upload", None)
         if upload is not None:
             key = ("upload", upload.file_id)
             run = functools.partial(_use_bytes, upload.getvalue(), "upload", upload.name)
+        elif pending is not None:  # dropped just before another page was opened
+            file_id, name, data = pending
+            key = ("upload", file_id)
+            run = functools.partial(_use_bytes, data, "upload", name)
         elif (current := st.session_state["explore_current"]) and current["kind"] == "upload":
             # Streamlit empties the uploader while another page is shown; the image is kept.
             st.caption(f":material/check_circle: Using **{current['label']}** — drop another "

@@ -531,6 +531,23 @@ def test_image_survives_a_visit_to_another_page():
     assert "1024×1024" in shown_caption(at) and "1,229 tokens" in shown_caption(at)
 
 
+def test_a_file_dropped_just_before_opening_another_page_is_kept():
+    """The upload's rerun is the other page's: Explore never ran with the file, and Streamlit
+    forgets the uploader's file while that page is shown. On return the file is in use."""
+    at = start()
+    rerun(at.button_group(key="explore_source").set_value("Upload"))
+    at.file_uploader(key="explore_upload").set_value(("late.png", png(1024, 1024), "image/png"))
+    at.switch_page("pages/plan.py")
+    rerun(at)  # the run that carries the new file is Plan's
+    at.switch_page("pages/explore.py")
+    rerun(at)
+    assert "1024×1024" in shown_caption(at)
+    assert at.session_state["shared_image"]["label"] == "late.png"
+    assert "explore_pending_upload" not in at.session_state  # used once, then let go
+    rerun(at)  # and a later run keeps the image
+    assert at.session_state["shared_image"]["label"] == "late.png"
+
+
 # --- the drawing helpers the page uses -------------------------------------------------------
 
 def test_figure_draws_ten_thousand_patches_with_one_line_trace():
