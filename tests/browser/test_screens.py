@@ -85,6 +85,23 @@ def test_each_page_url_on_a_fresh_server(browser, tmp_path, path):
         context.close()
 
 
+def test_the_home_url_is_explore_with_no_console_error_at_all(browser, tmp_path):
+    """"/" is Explore itself: no hop to another URL, and not even the health probe's 404s."""
+    with running_app({"PATCHWORK_CALIBRATION_DB": str(tmp_path / "c.sqlite3")}) as url:
+        context = browser.new_context()
+        page = context.new_page()
+        errors = []
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        for visit in (lambda: page.goto(f"{url}/"), page.reload):  # the first visit, a reload
+            visit()
+            wait_for_explore(page)
+            assert page.locator("h1").first.inner_text() == "Explore"
+            assert page.url.startswith(f"{url}/?")  # the view in the query, the path still "/"
+        assert errors == []
+        context.close()
+
+
 @pytest.mark.parametrize("screen", SCREENS)
 def test_a_rejection_fits_every_screen(page, app_url, artifacts, screen):
     # spec §2.4: 7952×5304 on gpt-6-sol at auto is rejected (41,334 patches); the metrics, the
