@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import http.server
 import io
+import json
 import struct
 import threading
 import zlib
@@ -125,7 +126,7 @@ def upload(at: AppTest, name: str, data: bytes, mime: str = "image/png") -> AppT
 def choose(at: AppTest, **values) -> AppTest:
     for name, value in values.items():
         widget = (at.selectbox if name == "model" else
-                  at.toggle if name in ("mapped", "shut_down") else
+                  at.toggle if name in ("mapped", "shut_down", "interactive") else
                   at.button_group)(key=f"explore_{name}")
         widget.set_value(value)
         rerun(at)
@@ -405,6 +406,21 @@ def test_mapped_switch():
     choose(at, mapped=True)
     heading = [m.value for m in at.markdown if "2×2 tiles" in m.value]
     assert "mapped onto the original" in heading[0] and "3024×4032" in heading[0]
+
+
+def test_the_picture_is_html_until_hover_and_zoom_is_asked_for():
+    at = start()  # the sample on gpt-4o at high: 2×2 tiles over 768×1024
+    pictures = [el.proto.body for el in at.get("html") if 'class="pw-overlay"' in el.proto.body]
+    assert len(pictures) == 1 and not at.get("plotly_chart")
+    assert 'aria-label="' + shown_caption(at) in pictures[0]  # the caption, for screen readers
+    choose(at, interactive=True)
+    assert not [el for el in at.get("html") if 'class="pw-overlay"' in el.proto.body]
+    (chart,) = at.get("plotly_chart")
+    figure = json.loads(chart.proto.spec)  # the Plotly overlay: hover cells and the grid
+    assert [t["type"] for t in figure["data"]] == ["heatmap", "scatter"]
+    assert "row %{customdata[0]} of 2" in figure["data"][0]["hovertemplate"]
+    choose(at, interactive=False)
+    assert not at.get("plotly_chart")
 
 
 def test_steps_table_and_all_models():
