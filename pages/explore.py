@@ -17,8 +17,8 @@ from calc.views.explore import caption, overlay, rejection
 from calc.views.image_input import fetch_public
 from calc.views.inert import md, short
 from calc.views.labels import format_tokens, format_usd, tier_label
-from calc.views.markup import log_bars, overlay_html, table_html
-from calc.views.model_choice import badge, model_label, model_names
+from calc.views.markup import comparison_html, comparison_note, overlay_html, steps_html
+from calc.views.model_choice import model_label, model_names
 from calc.views.samples import sample, samples
 from pages.helpers.image_cache import decode, sample_image, sample_preview
 from pages.helpers.overlay_figure import build_figure, overlay_png, preview_data_url
@@ -314,12 +314,6 @@ def _both_rule_sets(est: calc.Estimate, choice: dict) -> None:
                    delta=format_usd(usd), delta_color="off", delta_arrow="off")
 
 
-def _steps_table(est: calc.Estimate) -> None:
-    # Plain HTML: text that wraps on a phone, and no table widget or Markdown parser to load.
-    st.html(table_html(("Step", "Working", "Size"),
-                       [(s.name, s.explanation, f"{s.size[0]}×{s.size[1]}") for s in est.steps]))
-
-
 def _downloads(est: calc.Estimate, ov, current: dict) -> None:
     """The PNG is drawn only when asked for (1–2 s for 24 MP), then offered until the view
     changes; the JSON is small and always ready."""
@@ -348,26 +342,8 @@ def _all_models(est: calc.Estimate, choice: dict) -> None:
     w, h = est.original_size
     rows = _compare(w, h, choice["detail"], choice["fidelity"], choice["rules"], choice["tier"],
                     st.session_state["explore_shut_down"])
-    # The key columns first; the table wraps rather than scrolling sideways on a phone. The bars
-    # under the $ per 1,000 images are that price on a log scale: a chart with no chart library.
-    table = [(("▶ " if r.model == est.model else "") + r.model,
-              format_tokens(r.tokens) if r.accepted else f"rejected ({r.patches:,} patches)",
-              format_usd(r.usd), format_usd(r.usd_per_1000), r.detail,
-              # lifecycle and "inferred" first: they change how far the number can be trusted
-              "; ".join(filter(None, (badge(r.model), "inferred" if r.inferred else "", r.note))))
-             for r in rows]
-    chosen = next((i for i, r in enumerate(rows) if r.model == est.model), None)
-    st.html(table_html(("Model", "Tokens", "$ / image", "$ / 1,000 images", "Detail used",
-                        "Note"), table, bars=log_bars([r.usd_per_1000 for r in rows]),
-                       bar_column=3, chosen=chosen))
-    notes = ["Bars: $ per 1,000 images, log scale."]
-    unpriced = [r.model for r in rows if r.usd is None and r.accepted]
-    if unpriced:
-        notes.append(f"No price known for {', '.join(unpriced)}: listed last, no bar.")
-    refused = [r.model for r in rows if not r.accepted]
-    if refused:
-        notes.append(f"Rejected by the API at this detail: {', '.join(refused)} — no bar.")
-    st.caption(md(" ".join(notes)))
+    st.html(comparison_html(rows, est.model))  # wraps on a phone: no sideways scroll
+    st.caption(md(comparison_note(rows)))
 
 
 def _use_detail_high() -> None:
@@ -461,7 +437,7 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
         _notes(est, choice)
         _downloads(est, ov, current)
     st.subheader("How it is counted")
-    _steps_table(est)
+    st.html(steps_html(est))  # plain HTML: no table widget or Markdown parser to load
     _all_models(est, choice)
 
 

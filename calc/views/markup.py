@@ -13,8 +13,12 @@ import math
 from collections.abc import Sequence
 from decimal import Decimal
 
+from calc.engine.compare import Row
+from calc.engine.estimate import Estimate
 from calc.views.explore import Overlay
 from calc.views.inert import esc
+from calc.views.labels import format_tokens, format_usd
+from calc.views.model_choice import badge
 
 GRID_COLOUR = "rgba(255, 196, 0, 0.95)"  # amber: visible on photos, documents and black padding
 PADDING_COLOUR = "#000000"  # the covered grid beyond the image, black as the API pads it
@@ -110,3 +114,38 @@ def table_html(header: Sequence[str], rows: Sequence[Sequence[str]], *,
     return (f'<table class="pw-table" style="border-collapse:collapse;width:100%;'
             f'font-size:0.875rem"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>')
+
+
+def steps_html(est: Estimate) -> str:
+    """How it is counted: one row per step, its working and the size after it."""
+    return table_html(("Step", "Working", "Size"),
+                      [(s.name, s.explanation, f"{s.size[0]}×{s.size[1]}") for s in est.steps])
+
+
+COMPARISON_HEADER = ("Model", "Tokens", "$ / image", "$ / 1,000 images", "Detail used", "Note")
+
+
+def comparison_html(rows: Sequence[Row], chosen: str) -> str:
+    """Every model for one image, the key columns first; under each $ per 1,000 images a bar
+    of that price on a log scale (a chart with no chart library). `chosen` is marked ▶."""
+    cells = [(("▶ " if r.model == chosen else "") + r.model,
+              format_tokens(r.tokens) if r.accepted else f"rejected ({r.patches:,} patches)",
+              format_usd(r.usd), format_usd(r.usd_per_1000), r.detail,
+              # lifecycle and "inferred" first: they change how far the number can be trusted
+              "; ".join(filter(None, (badge(r.model), "inferred" if r.inferred else "", r.note))))
+             for r in rows]
+    return table_html(COMPARISON_HEADER, cells, bars=log_bars([r.usd_per_1000 for r in rows]),
+                      bar_column=3,
+                      chosen=next((i for i, r in enumerate(rows) if r.model == chosen), None))
+
+
+def comparison_note(rows: Sequence[Row]) -> str:
+    """What the bars are, and which rows have none."""
+    notes = ["Bars: $ per 1,000 images, log scale."]
+    unpriced = [r.model for r in rows if r.usd is None and r.accepted]
+    if unpriced:
+        notes.append(f"No price known for {', '.join(unpriced)}: listed last, no bar.")
+    refused = [r.model for r in rows if not r.accepted]
+    if refused:
+        notes.append(f"Rejected by the API at this detail: {', '.join(refused)} — no bar.")
+    return " ".join(notes)

@@ -86,3 +86,21 @@ def test_table_marks_the_chosen_row_and_draws_its_bar():
     assert page.count("width:60%;background:#b8c6d0") == 1
     assert page.count("width:100%;background:#3b6e8f") == 1  # the chosen row's colour
     assert page.count("font-weight:600") == 2 + 2  # two header cells, the chosen row's two
+
+
+def test_comparison_marks_the_chosen_model_and_says_which_rows_have_no_bar():
+    from calc.engine.compare import Row
+    from calc.views.markup import comparison_html, comparison_note
+
+    rows = (Row("gpt-5.4", "patch", "high", 765, Decimal("0.001"), Decimal("1"), ""),
+            Row("gpt-5.4-mini", "patch", "high", 765, None, None, "no price"),
+            Row("gpt-5.2", "patch", "original", None, None, None, "", accepted=False,
+                patches=41_334))
+    (table,) = tables(comparison_html(rows, "gpt-5.4"))
+    assert table[0] == ["Model", "Tokens", "$ / image", "$ / 1,000 images", "Detail used",
+                        "Note"]
+    assert table[1][:2] == ["▶ gpt-5.4", "765"] and table[3][1] == "rejected (41,334 patches)"
+    assert comparison_html(rows, "gpt-5.4").count("border-radius:2px") == 1  # one bar: gpt-5.4
+    assert comparison_note(rows) == (
+        "Bars: $ per 1,000 images, log scale. No price known for gpt-5.4-mini: listed last, "
+        "no bar. Rejected by the API at this detail: gpt-5.2 — no bar.")
