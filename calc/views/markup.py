@@ -97,7 +97,9 @@ def table_html(header: Sequence[str], rows: Sequence[Sequence[str]], *,
     `bars` (percent, one per row) are drawn under the text of column `bar_column`; row `chosen`
     is bold, its bar in the theme's colour.
     """
-    cell = f"padding:0.3rem 0.5rem;border-bottom:{_RULE};text-align:left;vertical-align:top"
+    # overflow-wrap: on a phone a long word breaks rather than pushing the table off screen
+    cell = (f"padding:0.3rem 0.5rem;border-bottom:{_RULE};text-align:left;vertical-align:top;"
+            "overflow-wrap:anywhere")
     head = "".join(f'<th style="{cell};font-weight:600">{esc(h)}</th>' for h in header)
     body = []
     for i, row in enumerate(rows):

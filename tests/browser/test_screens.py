@@ -27,6 +27,13 @@ SCROLLED = """() => [...document.querySelectorAll('[data-testid="stButtonGroup"]
   .map(e => e.closest('[data-testid="stButtonGroup"]').innerText.replace(/\\s+/g, ' '))"""
 
 
+# Explore's HTML tables that reach past their container (a column cut off at the right).
+TABLES_CUT = """() => [...document.querySelectorAll('.pw-table')]
+  .filter(t => t.getBoundingClientRect().right >
+               t.closest('[data-testid="stHtml"]').getBoundingClientRect().right + 1)
+  .map(t => t.querySelector('th').innerText)"""
+
+
 def wait_for_explore(page):
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)
     page.wait_for_function("""() => [...document.querySelectorAll('.pw-overlay img')]
@@ -43,6 +50,8 @@ def test_explore_fits_every_screen(page, app_url, artifacts, screen):
     page.screenshot(path=str(artifacts / f"explore-{screen}-{width}x{height}.png"))
     assert page.evaluate(CUT) == []
     assert page.evaluate(SCROLLED) == []
+    page.wait_for_selector(".pw-table", timeout=30_000)
+    assert page.evaluate(TABLES_CUT) == []
     if screen == "projector":  # the sidebar is open there
         assert page.locator('[data-testid="stSidebar"]').is_visible()
     if screen == "phone":  # tokens and price in the first screen, without scrolling
