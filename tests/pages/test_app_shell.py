@@ -155,6 +155,7 @@ def test_the_start_up_warm_up_keeps_the_operators_log_quiet():
     the lifespan drops exactly those records, and only while it warms up."""
     import asyncio
     import logging
+    import threading
 
     from pages.helpers import router
 
@@ -175,7 +176,10 @@ def test_the_start_up_warm_up_keeps_the_operators_log_quiet():
         router.warm_up()  # without the lifespan: the noise is there
         assert any("missing ScriptRunContext" in m for m in seen)
         seen.clear()
-        asyncio.run(start())
+        # its own thread and loop: other tests may leave a loop running on this one
+        runner = threading.Thread(target=asyncio.run, args=(start(),))
+        runner.start()
+        runner.join()
         assert not any("missing ScriptRunContext" in m for m in seen)
         assert logger.filters == []
     finally:
