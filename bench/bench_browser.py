@@ -6,7 +6,8 @@ as the app (`streamlit run`, same flags, same config). From alternating runs in 
 - first visitor: a freshly started server, a fresh browser profile, until the chart is drawn;
 - cold load: a server that has served before, a fresh browser profile (nothing cached);
 - warm reload: the same tab reloaded (the browser's cache warm);
-- Explore's click latency: a Detail click until both the tokens and the overlay have changed.
+- Explore's click latency: a Detail click, and a model chosen in the Model box, until both the
+  tokens and the picture's grid have changed.
 
 "Drawn" is the moment the picture is on screen, timed inside the page from navigation start: for
 the floor, Plotly's line drawn; for Patchwork, Explore's overlay with its image and its grid both
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -68,7 +70,30 @@ CLICK = """async (label) => {
   });
 }"""
 
+# The tokens and the decoded grid now; then, after a model is chosen, the time until both differ.
+SHOWN = """() => { const g = document.querySelector('.pw-overlay img.pw-grid');
+  return [document.querySelector('[data-testid="stMetricValue"]')?.innerText,
+          g && g.complete && g.naturalWidth > 0 ? g.src : null]; }"""
+CHANGED = f"""(before) => {{ const now = ({SHOWN})();
+  if (now[0] === before[0] || !now[1] || now[1] === before[1]) return false;
+  window.__t1 = performance.now(); return true; }}"""
+
 TARGETS = {"Patchwork": "app.py", "floor": "bench/floor_app.py"}
+
+
+def pick_model(page, name: str) -> float:
+    """Choose `name` in Explore's Model box: ms from the option's click until the tokens and
+    the grid have both changed."""
+    box = page.get_by_role("combobox", name="Model", exact=True)
+    box.click()
+    box.fill(name)
+    option = page.get_by_role("option", name=re.compile(rf"^{re.escape(name)}(\s|$)")).first
+    option.wait_for(timeout=30_000)
+    before = page.evaluate(SHOWN)
+    page.evaluate("() => { window.__t0 = performance.now(); }")
+    option.click()
+    page.wait_for_function(CHANGED, arg=before, timeout=30_000, polling="raf")
+    return page.evaluate("() => window.__t1 - window.__t0")
 
 
 def js_bytes(page) -> int:
@@ -148,6 +173,10 @@ def main() -> None:
                 note("Patchwork", "Explore click", page.evaluate(CLICK, "low" if i % 2 == 0
                                                                    else "high"))
                 page.wait_for_timeout(300)
+            for i in range(args.clicks):  # 32 px patches and 512 px tiles, in turn
+                note("Patchwork", "model choice", pick_model(page, "gpt-4o" if i % 2 == 0
+                                                             else "gpt-5.6-sol"))
+                page.wait_for_timeout(300)
             context.close()
         browser.close()
 
@@ -166,6 +195,9 @@ def main() -> None:
     clicks = sorted(results["Patchwork"]["Explore click"])
     print(f"Explore click: median {median(clicks):.0f} ms, min {clicks[0]:.0f}, "
           f"max {clicks[-1]:.0f}")
+    picks = sorted(results["Patchwork"]["model choice"])
+    print(f"Explore model choice: median {median(picks):.0f} ms, min {picks[0]:.0f}, "
+          f"max {picks[-1]:.0f}")
 
 
 if __name__ == "__main__":
