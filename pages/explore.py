@@ -17,7 +17,13 @@ from calc.views.explore import caption, overlay, rejection
 from calc.views.image_input import fetch_public
 from calc.views.inert import md, short
 from calc.views.labels import format_tokens, format_usd, tier_label
-from calc.views.markup import comparison_html, comparison_note, overlay_html, steps_html
+from calc.views.markup import (
+    comparison_html,
+    comparison_note,
+    overlay_html,
+    steps_html,
+    text_html,
+)
 from calc.views.model_choice import model_label, model_names
 from calc.views.samples import sample, samples
 from pages.helpers.image_cache import decode, sample_image, sample_preview
@@ -189,7 +195,7 @@ def _bring_image() -> None:
         names = [s.name for s in samples()]
         name = st.selectbox("Sample image", names, key="explore_sample",
                             format_func=lambda n: sample(n).title)
-        st.caption(sample(name).description)
+        st.html(text_html(sample(name).description, caption=True))
         key = ("sample", name)
         run = functools.partial(_use_sample, name)
     else:
@@ -232,9 +238,9 @@ def _choose() -> dict:
         fidelity = row.segmented_control("Input fidelity", m.fidelities,
                                          key="explore_fidelity", required=True, wrap=True)
     else:
-        st.caption("Input fidelity is fixed (high) on gpt-image-2 models."
-                   if m.family == "image2" else
-                   "Input fidelity applies to gpt-image-1 models only.")
+        st.html(text_html("Input fidelity is fixed (high) on gpt-image-2 models."
+                          if m.family == "image2" else
+                          "Input fidelity applies to gpt-image-1 models only.", caption=True))
     row = st.container(horizontal=True, gap="medium")
     rules = row.segmented_control("Rules", calc.RULE_SETS, key="explore_rules",
                                   format_func=RULE_LABELS.get, required=True, wrap=True)
@@ -276,7 +282,7 @@ def _image_facts(current: dict) -> str:
     if loaded is None:
         return f"{w}×{h} px, size only (no picture)"
     info = loaded.info
-    text = f"{md(current['label'])} · {info.format} · {w}×{h} px"
+    text = f"{current['label']} · {info.format} · {w}×{h} px"
     if info.orientation != 1:
         sw, sh = info.stored_size
         text += f" · stored {sw}×{sh}, EXIF orientation {info.orientation} applied"
@@ -296,7 +302,7 @@ def _notes(est: calc.Estimate, choice: dict) -> None:
         elif note.kind == "boundary":
             st.markdown(f":blue-badge[knife edge] {note.text}")
         else:
-            st.caption(f"ℹ️ {note.text}")
+            st.html(text_html(f"ℹ️ {note.text}", caption=True))
 
 
 def _both_rule_sets(est: calc.Estimate, choice: dict) -> None:
@@ -343,7 +349,7 @@ def _all_models(est: calc.Estimate, choice: dict) -> None:
     rows = _compare(w, h, choice["detail"], choice["fidelity"], choice["rules"], choice["tier"],
                     st.session_state["explore_shut_down"])
     st.html(comparison_html(rows, est.model))  # wraps on a phone: no sideways scroll
-    st.caption(md(comparison_note(rows)))
+    st.html(text_html(comparison_note(rows), caption=True))
 
 
 def _use_detail_high() -> None:
@@ -423,8 +429,8 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
     src = None if loaded is None else _preview(current, ov.preview_size)
     where = "mapped onto the original" if mapped else "as the model sees it"
     base = " — low detail: base tokens only" if est.units == 0 else ""
-    heading.markdown(f"**{ov.cols}×{ov.rows} {est.unit_name}**, {where} "
-                     f"({ov.image[0]}×{ov.image[1]} px; black: padding){base}")
+    heading.html(text_html("", f"{ov.cols}×{ov.rows} {est.unit_name}",
+                           f", {where} ({ov.image[0]}×{ov.image[1]} px; black: padding){base}"))
     alt = caption(est, choice["tier"])
     if interactive:
         chart.plotly_chart(build_figure(ov, src), width="stretch", key="explore_overlay",
@@ -432,7 +438,7 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
     else:  # plain HTML: on screen with the page's text, no chart library to load first
         chart.html(overlay_html(ov, src, alt))
     with side:
-        st.caption(_image_facts(current))
+        st.html(text_html(_image_facts(current), caption=True))
         st.text(caption(est, choice["tier"]))  # plain text: no syntax highlighter to load
         _notes(est, choice)
         _downloads(est, ov, current)

@@ -34,6 +34,24 @@ def _num(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def text_html(*pieces: str, caption: bool = False) -> str:
+    """One paragraph of escaped text; the odd pieces bold ("as of ", date, " · 39 models").
+    `caption`: small and faded, as st.caption draws it. Cheaper for the browser than Markdown
+    (no parser), for the lines Explore shows on every run."""
+    style = ("margin:0;font-size:0.875rem;color:rgba(31, 42, 51, 0.6)" if caption else "margin:0")
+    body = "".join(f"<b>{esc(p)}</b>" if i % 2 else esc(p) for i, p in enumerate(pieces))
+    return f'<p style="{style}">{body}</p>'
+
+
+def sidebar_html(as_of: str, models: int, source: str) -> str:
+    """The shared sidebar's lines under the name: what Patchwork is, and how current."""
+    return ('<div style="display:flex;flex-direction:column;gap:0.75rem">'
+            + text_html("What an image costs on OpenAI's vision models — with the working "
+                        "shown on the picture.", caption=True)
+            + text_html("Prices and rules as of ", as_of, f" · {models} models", caption=True)
+            + text_html(f"Source: {source}", caption=True) + "</div>")
+
+
 def grid_path(ov: Overlay) -> str:
     """Every grid line as one SVG path ("M x y L x y" per line), in frame pixels."""
     parts, points = [], []

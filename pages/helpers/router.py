@@ -22,6 +22,7 @@ import streamlit as st
 from PIL import Image, ImageDraw
 
 import calc
+from calc.views.markup import sidebar_html
 
 PAGES_DIR = Path(__file__).resolve().parents[1]
 ICON = ":material/grid_on:"
@@ -74,11 +75,9 @@ def shell():
                        layout="wide")
     with st.sidebar:
         st.markdown(f"### {ICON} Patchwork")
-        st.caption("What an image costs on OpenAI's vision models — with the working shown on "
-                   "the picture.")
         book = calc.catalogue()
-        st.caption(f"Prices and rules as of **{book.as_of}** · {len(book.models)} models  \n"
-                   f"Source: {book.source}")
+        # Plain HTML, one element: on every page's first screen, and cheaper than Markdown
+        st.html(sidebar_html(book.as_of, len(book.models), book.source))
         # Streamlit serves no repository file, so a link to docs/metering.md would break: link
         # the page that shows it (its first tab) and name the file.
         st.page_link(next(p for p in pages if p.url_path == "metered"),

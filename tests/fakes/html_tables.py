@@ -1,4 +1,4 @@
-"""Read the tables back out of HTML (st.html), as a browser would: cells' text, tags counted."""
+"""Read HTML (st.html) back as a browser would: its text, its tables' cells, its tags."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ class _Tables(HTMLParser):
         self.tables: list[list[list[str]]] = []
         self.tags: list[str] = []  # every start tag, in order
         self._cell: list[str] | None = None
+        self.text: list[str] = []  # every piece of text, in order
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
@@ -27,6 +28,7 @@ class _Tables(HTMLParser):
             self._cell = None
 
     def handle_data(self, data):
+        self.text.append(data)
         if self._cell is not None:
             self._cell.append(data)
 
@@ -41,3 +43,8 @@ def parse(html: str) -> _Tables:
 def tables(html: str) -> list[list[list[str]]]:
     """Every table as rows of cell texts (entities decoded), the header row first."""
     return parse(html).tables
+
+
+def text(html: str) -> str:
+    """The text a reader sees (entities decoded, tags gone)."""
+    return "".join(parse(html).text)

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from calc.adapters import images
 from calc.adapters.url_fetch import AddressPolicy, fetch_image
-from tests.fakes.html_tables import tables
+from tests.fakes.html_tables import tables, text
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -104,6 +104,11 @@ def html_table(at: AppTest, first_column: str) -> pd.DataFrame:
     return pd.DataFrame(found[0][1:], columns=found[0][0])
 
 
+def html_texts(at: AppTest) -> list[str]:
+    """The text of every st.html element (captions, the overlay's heading, tables)."""
+    return [text(el.proto.body) for el in at.get("html")]
+
+
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
@@ -176,7 +181,7 @@ def test_first_visit_shows_the_phone_photo():
                                                  "fidelity": "low", "rules": "billing",
                                                  "tier": "standard"}
     assert at.query_params["sample"] == "phone-photo"
-    assert any("EXIF orientation 6 applied" in c.value for c in at.caption)
+    assert any("EXIF orientation 6 applied" in t for t in html_texts(at))
 
 
 # --- bringing an image -----------------------------------------------------------------------
@@ -399,12 +404,19 @@ def test_tier_halves_the_price():
     assert at.session_state["shared_choice"]["tier"] == "batch"
 
 
+def test_low_detail_heading_says_only_the_base_is_billed():
+    at = choose(start(), detail="low")  # gpt-4o low: 85 base tokens, no tiles counted
+    assert metrics(at)["Tokens"] == "85" and metrics(at)["Tiles"] == "base only"
+    heading = [t for t in html_texts(at) if "as the model sees it" in t]
+    assert heading and heading[0].endswith("— low detail: base tokens only")
+
+
 def test_mapped_switch():
     at = start()
-    heading = [m.value for m in at.markdown if "2×2 tiles" in m.value]
+    heading = [t for t in html_texts(at) if t.startswith("2×2 tiles")]
     assert heading and "as the model sees it" in heading[0] and "768×1024" in heading[0]
     choose(at, mapped=True)
-    heading = [m.value for m in at.markdown if "2×2 tiles" in m.value]
+    heading = [t for t in html_texts(at) if t.startswith("2×2 tiles")]
     assert "mapped onto the original" in heading[0] and "3024×4032" in heading[0]
 
 

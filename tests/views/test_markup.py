@@ -10,7 +10,14 @@ import pytest
 
 import calc
 from calc.views.explore import overlay
-from calc.views.markup import grid_path, grid_svg, log_bars, overlay_html, table_html
+from calc.views.markup import (
+    grid_path,
+    grid_svg,
+    log_bars,
+    overlay_html,
+    table_html,
+    text_html,
+)
 from tests.fakes.html_tables import parse, tables
 
 
@@ -104,3 +111,18 @@ def test_comparison_marks_the_chosen_model_and_says_which_rows_have_no_bar():
     assert comparison_note(rows) == (
         "Bars: $ per 1,000 images, log scale. No price known for gpt-5.4-mini: listed last, "
         "no bar. Rejected by the API at this detail: gpt-5.2 — no bar.")
+
+
+@pytest.mark.parametrize(("pieces", "html"), [
+    (("plain",), '<p style="margin:0">plain</p>'),
+    (("as of ", "2026-12-01", " · 39 models"), '<p style="margin:0">as of <b>2026-12-01</b>'
+                                               " · 39 models</p>"),
+    (("<b>x</b> & **y**",), '<p style="margin:0">&lt;b&gt;x&lt;/b&gt; &amp; **y**</p>'),
+])
+def test_text_html_bolds_the_odd_pieces_and_escapes_all(pieces, html):
+    assert text_html(*pieces) == html
+
+
+def test_a_caption_is_small_and_faded():
+    assert text_html("note", caption=True) == ('<p style="margin:0;font-size:0.875rem;'
+                                               'color:rgba(31, 42, 51, 0.6)">note</p>')
