@@ -1,4 +1,5 @@
-"""Plain HTML for Explore: the overlay picture and the tables, every text escaped.
+"""Plain HTML for what every run shows: Explore's picture and tables, and short lines of text
+(captions, the sidebar's). Every text is escaped (calc.views.inert.esc).
 
 The browser draws these itself, with no chart library, table widget or Markdown parser to load
 first: the picture is on screen as soon as the page's text is (bench/bench_browser.py). Streamlit
