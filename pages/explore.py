@@ -179,7 +179,7 @@ def _bring_image() -> None:
             run = functools.partial(_use_bytes, data, "upload", name)
         elif (current := st.session_state["explore_current"]) and current["kind"] == "upload":
             # Streamlit empties the uploader while another page is shown; the image is kept.
-            st.caption(f":material/check_circle: Using **{current['label']}** — drop another "
+            st.caption(f":material/check_circle: Using **{md(current['label'])}** — drop another "
                        "file to replace it.")
     elif source == "Image URL":
         with st.form("explore_url_form", border=False):

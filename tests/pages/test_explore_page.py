@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from calc.adapters import images
 from calc.adapters.url_fetch import AddressPolicy, fetch_image
+from calc.views.inert import md
 from tests.fakes.html_tables import tables, text
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -557,6 +558,18 @@ def test_image_survives_a_visit_to_another_page():
     rerun(at)
     assert at.selectbox(key="explore_model").value == "gpt-5-mini"
     assert "1024×1024" in shown_caption(at) and "1,229 tokens" in shown_caption(at)
+
+
+def test_the_upload_in_use_is_named_inertly_after_a_round_trip():
+    name = "[Log in](https://evil.example) **now**.png"
+    at = upload(start(), name, png(64, 64))
+    at.switch_page("pages/plan.py")
+    rerun(at)
+    at.switch_page("pages/explore.py")
+    rerun(at)
+    (using,) = [c.value for c in at.caption if "Using" in c.value]
+    assert md(name) in using  # escaped: no link, no bold from the file's name
+    assert any(t.startswith(f"{name} · PNG · 64×64 px") for t in html_texts(at))
 
 
 def test_a_file_dropped_just_before_opening_another_page_is_kept():
