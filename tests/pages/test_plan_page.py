@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
@@ -15,8 +14,9 @@ from streamlit.testing.v1 import AppTest
 import calc
 from calc.engine.request_cost import as_decimal
 from calc.views import plan_settings as ps
+from tests.fakes.apptest import page, run
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "plan.py")
+PAGE = page("plan.py")
 PRICES = {"gpt-6-luna": ("0.10", "0.50"), "gpt-5.6-luna": ("0.20", "1.20"),
           "gpt-5.4-mini": ("0.75", "4.50"), "gpt-6-sol": ("2.00", "10.00"),
           "gpt-5.6-sol": ("4.00", "20.00"), "gpt-6-astra": ("10.00", "50.00")}  # in, out
@@ -28,12 +28,6 @@ def open_page(**query: str) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     return run(at)
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def figures(at: AppTest) -> dict[str, pd.Series]:

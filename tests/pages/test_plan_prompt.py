@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -17,9 +16,10 @@ from streamlit.testing.v1 import AppTest
 import calc
 from calc.engine.request_cost import as_decimal
 from calc.views.model_choice import DEFAULT_PLAN_MODELS
+from tests.fakes.apptest import page, run
 from tests.fakes.fake_openai import FakeOpenAI, PatchRule
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "plan.py")
+PAGE = page("plan.py")
 KEY = "sk-proj-PlanPromptSecret0123456789abcdef"
 PROMPT = "Read the receipt in the photo and return its date, shop and total as JSON"  # 15 words
 WORDS = len(PROMPT.split())
@@ -71,12 +71,6 @@ def open_page(session: dict | None = None) -> AppTest:
     for k, v in (session or {}).items():
         at.session_state[k] = v
     return run(at)
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def text_of(at: AppTest) -> str:

@@ -6,22 +6,16 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from calc.views import plan_inputs
+from tests.fakes.apptest import page, run
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "plan.py")
+PAGE = page("plan.py")
 MAX_READ = 3  # pages/plan.py: parsed uploads kept per session
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def session(source: str) -> AppTest:
