@@ -27,7 +27,7 @@ PLACEHOLDER_COLOUR = "#d9e1e6"  # stands in for the image when only a size was g
 CHOSEN_COLOUR = "#3b6e8f"  # the theme's primary colour
 OTHER_COLOUR = "#b8c6d0"
 MAX_HEIGHT_PX = 620  # a tall image is narrowed rather than run off the first screen
-_RULE = "1px solid rgba(31, 42, 51, 0.12)"
+_RULE = "1px solid rgba(128, 128, 128, 0.25)"  # a table's row rules: grey on light or dark
 
 
 def _num(value: float) -> str:
@@ -39,7 +39,8 @@ def text_html(*pieces: str, caption: bool = False) -> str:
     """One paragraph of escaped text; the odd pieces bold ("as of ", date, " · 39 models").
     `caption`: small and faded, as st.caption draws it. Cheaper for the browser than Markdown
     (no parser), for the lines Explore shows on every run."""
-    style = ("margin:0;font-size:0.875rem;color:rgba(31, 42, 51, 0.6)" if caption else "margin:0")
+    # faded by opacity, not a colour: it follows whatever text colour the theme sets
+    style = "margin:0;font-size:0.875rem;opacity:0.6" if caption else "margin:0"
     body = "".join(f"<b>{esc(p)}</b>" if i % 2 else esc(p) for i, p in enumerate(pieces))
     return f'<p style="{style}">{body}</p>'
 

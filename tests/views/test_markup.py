@@ -125,4 +125,4 @@ def test_text_html_bolds_the_odd_pieces_and_escapes_all(pieces, html):
 
 def test_a_caption_is_small_and_faded():
     assert text_html("note", caption=True) == ('<p style="margin:0;font-size:0.875rem;'
-                                               'color:rgba(31, 42, 51, 0.6)">note</p>')
+                                               'opacity:0.6">note</p>')
