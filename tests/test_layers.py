@@ -101,13 +101,16 @@ PRIVATE = ("streamlit.runtime", "streamlit.web", "streamlit.elements", "streamli
 
 
 def private_streamlit_imports(source: str) -> list[str]:
-    """Streamlit modules outside its public API (`streamlit`, `streamlit.testing`) imported."""
+    """Streamlit modules outside its public API (`streamlit`, `streamlit.testing`) imported, or
+    named in a string (a logger's name, importlib): either way the code leans on its insides."""
     names = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names += [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.append(node.module)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            names += [w for w in node.value.split() if w.startswith(PRIVATE)]
     return [n for n in names if n.startswith(PRIVATE) or n.split(".")[-1].startswith("_")
             and n.startswith("streamlit")]
 
@@ -129,4 +132,6 @@ def test_nothing_imports_streamlit_private_modules(path):
 def test_the_private_rule_catches_the_old_router():
     assert private_streamlit_imports("from streamlit.runtime.pages_manager import PagesManager")
     assert private_streamlit_imports("import streamlit.web.server")
+    assert private_streamlit_imports(
+        'logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")')
     assert private_streamlit_imports("import streamlit as st\nimport plotly") == []

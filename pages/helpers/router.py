@@ -143,32 +143,16 @@ def warm_up() -> None:
     st.empty()
 
 
-class _Without(logging.Filter):
-    """Drops log records whose message contains `text`."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return self.text not in record.getMessage()
-
-
 @contextlib.asynccontextmanager
 async def lifespan(_app):
     """app.py's st.App lifespan: warm up before the server takes its first visitor."""
     started = time.perf_counter()
-    # Warming outside a session makes Streamlit say "missing ScriptRunContext ... can be ignored
-    # when running in bare mode" for each cached call: true, and noise in the operator's log.
-    quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
-    bare_mode = _Without("missing ScriptRunContext")
-    quiet.addFilter(bare_mode)
+    # Warming outside a session, Streamlit logs "missing ScriptRunContext ... can be ignored
+    # when running in bare mode" for each cached call: true, and left as Streamlit says it.
     try:
         await asyncio.to_thread(warm_up)
         logging.getLogger("patchwork").info("warmed up in %.2f s",
                                             time.perf_counter() - started)
     except Exception:  # a failed warm-up only costs the first visitor time
         logging.getLogger("patchwork").exception("warm-up failed")
-    finally:
-        quiet.removeFilter(bare_mode)
     yield

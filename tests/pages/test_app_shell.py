@@ -152,39 +152,3 @@ def test_gitignore_matcher_knows_what_is_not_ignored():
     assert _ignored("a/secrets.toml", "secrets.toml\n")
     assert not _ignored(".streamlit/secrets.toml", ".streamlit/other.toml\n")
     assert not _ignored(".streamlit/secrets.toml", ".streamlit/secrets.toml\n!.streamlit/*.toml")
-
-
-def test_the_start_up_warm_up_keeps_the_operators_log_quiet():
-    """Warming caches outside a session makes Streamlit log "missing ScriptRunContext" per call;
-    the lifespan drops exactly those records, and only while it warms up."""
-    import asyncio
-    import logging
-    import threading
-
-    from pages.helpers import router
-
-    logger = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
-    seen: list[str] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record):
-            seen.append(record.getMessage())
-
-    async def start():
-        async with router.lifespan(None):
-            pass
-
-    handler = Keep()
-    logger.addHandler(handler)
-    try:
-        router.warm_up()  # without the lifespan: the noise is there
-        assert any("missing ScriptRunContext" in m for m in seen)
-        seen.clear()
-        # its own thread and loop: other tests may leave a loop running on this one
-        runner = threading.Thread(target=asyncio.run, args=(start(),))
-        runner.start()
-        runner.join()
-        assert not any("missing ScriptRunContext" in m for m in seen)
-        assert logger.filters == []
-    finally:
-        logger.removeHandler(handler)
