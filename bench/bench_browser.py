@@ -34,6 +34,11 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.fakes.app_server import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
 
+# Explore's grid image once decoded (its data: URL, which changes with the grid), else null.
+GRID = """(() => { const g = document.querySelector('.pw-overlay img.pw-grid');
+  return g && g.complete && g.naturalWidth > 0 ? g.src : null; })"""
+TOKENS = """(() => document.querySelector('[data-testid="stMetricValue"]')?.innerText)"""
+
 # Polls every frame from the first byte of the page and notes when each thing first holds.
 WATCH = """() => {
   window.__t = {};
@@ -55,26 +60,21 @@ WATCH = """() => {
   requestAnimationFrame(poll);
 }"""
 
-CLICK = """async (label) => {
-  const tokens = () => document.querySelector('[data-testid="stMetricValue"]')?.innerText;
-  // the grid image, once decoded: a new source that is not yet on screen does not count
-  const grid = () => { const g = document.querySelector('.pw-overlay img.pw-grid');
-    return g && g.complete && g.naturalWidth > 0 ? g.src : null; };
+CLICK = f"""async (label) => {{
+  const tokens = {TOKENS}, grid = {GRID};  // a new grid not yet decoded does not count
   const button = [...document.querySelectorAll('[data-testid="stButtonGroup"] button')]
     .find(b => b.innerText.trim() === label);
   const t0 = performance.now(), before = [tokens(), grid()];
   button.click();
-  return await new Promise(done => {
+  return await new Promise(done => {{
     const poll = () => (tokens() !== before[0] && grid() && grid() !== before[1])
       ? done(performance.now() - t0) : requestAnimationFrame(poll);
     poll();
-  });
-}"""
+  }});
+}}"""
 
 # The tokens and the decoded grid now; then, after a model is chosen, the time until both differ.
-SHOWN = """() => { const g = document.querySelector('.pw-overlay img.pw-grid');
-  return [document.querySelector('[data-testid="stMetricValue"]')?.innerText,
-          g && g.complete && g.naturalWidth > 0 ? g.src : null]; }"""
+SHOWN = f"""() => [{TOKENS}(), {GRID}()]"""
 CHANGED = f"""(before) => {{ const now = ({SHOWN})();
   if (now[0] === before[0] || !now[1] || now[1] === before[1]) return false;
   window.__t1 = performance.now(); return true; }}"""

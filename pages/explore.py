@@ -13,7 +13,7 @@ import calc
 from calc.engine.compare import compare
 from calc.engine.estimate import MAX_SIDE
 from calc.views import explore_link as urlstate
-from calc.views.explore import caption, overlay, rejection
+from calc.views.explore import both_rule_sets, caption, overlay, rejection
 from calc.views.image_input import fetch_public
 from calc.views.inert import md, short
 from calc.views.labels import format_tokens, format_usd, tier_label
@@ -307,17 +307,14 @@ def _notes(est: calc.Estimate, choice: dict) -> None:
 
 def _both_rule_sets(est: calc.Estimate, choice: dict) -> None:
     """Where the guide and billing disagree: both numbers side by side."""
-    w, h = est.original_size
-    cols = st.columns(2)
-    for col, rules in zip(cols, calc.RULE_SETS, strict=True):
-        e = calc.estimate(w, h, est.model, est.detail, est.fidelity, rules)
-        if not e.accepted:
-            col.metric(f"{rules.capitalize()} rules", "rejected", border=True, help=e.reason)
+    for col, count in zip(st.columns(2), both_rule_sets(est, choice["tier"]), strict=True):
+        label = f"{count.rules.capitalize()} rules"
+        if count.tokens is None:
+            col.metric(label, "rejected", border=True, help=count.reason)
             continue
-        usd = calc.cost_usd(e.tokens, e.model, choice["tier"])
-        col.metric(f"{rules.capitalize()} rules", f"{e.tokens:,}", border=True,
-                   help=f"{RULE_LABELS[rules]}: tokens, and dollars at the chosen tier",
-                   delta=format_usd(usd), delta_color="off", delta_arrow="off")
+        col.metric(label, f"{count.tokens:,}", border=True,
+                   help=f"{RULE_LABELS[count.rules]}: tokens, and dollars at the chosen tier",
+                   delta=format_usd(count.usd), delta_color="off", delta_arrow="off")
 
 
 def _downloads(est: calc.Estimate, ov, current: dict) -> None:
@@ -360,9 +357,8 @@ def _use_size_of(w: int, h: int) -> None:
     st.session_state.update(explore_source="Width × height", explore_w=w, explore_h=h)
 
 
-def _rejected(est: calc.Estimate, choice: dict) -> None:
+def _rejected(est: calc.Estimate, r) -> None:
     """A rejection as a rejection: the count against the limit, no price, two ways out."""
-    r = rejection(est, choice["tier"])
     st.error(f"**Rejected by the API** (HTTP 400): this image needs {r.patches:,} patches at "
              f"detail {est.detail} on {est.model}; the limit is {r.limit:,} per image. "
              "It would not be billed — and not answered.", icon=":material/block:")
@@ -378,7 +374,8 @@ def _rejected(est: calc.Estimate, choice: dict) -> None:
               width="stretch", help="The largest size of this shape the API accepts")
 
 
-def _metrics(est: calc.Estimate, tier: str) -> None:
+def _metrics(est: calc.Estimate, tier: str, refused) -> None:
+    """The headline numbers; `refused` is the estimate's `rejection` (None when accepted)."""
     label = f"{tier_label(tier)} tier"
     # A wrapping row: four across on a desktop, two by two on a phone, never cut.
     with st.container(horizontal=True, gap="small"):
@@ -392,7 +389,7 @@ def _metrics(est: calc.Estimate, tier: str) -> None:
             st.metric("Tokens", "rejected", border=True, help=est.reason, width="content")
             st.metric("Patches needed", f"{est.units:,}", border=True, width="content",
                       help="after the profile's fit")
-            st.metric("Limit per image", f"{rejection(est).limit:,}", border=True, width="content")
+            st.metric("Limit per image", f"{refused.limit:,}", border=True, width="content")
         if est.units == 0:  # low detail: only the base is billed, whatever the grid
             st.metric(est.unit_name.capitalize(), "base only", border=True, width="content",
                       help="Low detail: base tokens only; no tiles are counted")
@@ -412,11 +409,11 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
         top.error(md(e))
         return
     loaded = current["loaded"]
+    refused = rejection(est, choice["tier"])  # once: it estimates the two ways out
     with top:
-        _metrics(est, choice["tier"])
-    if not est.accepted:
-        with top:
-            _rejected(est, choice)
+        _metrics(est, choice["tier"], refused)
+        if refused is not None:
+            _rejected(est, refused)
     with side:
         mapped = st.toggle("Map the grid onto the original image", key="explore_mapped",
                            help="The same cells stretched over the image as you gave it.")

@@ -17,6 +17,7 @@ from decimal import Decimal
 from calc.engine.catalogue import catalogue
 from calc.engine.estimate import Estimate, Grid, estimate
 from calc.engine.pricing import cost_usd, format_usd, tier_label
+from calc.engine.rules import RULE_SETS
 
 # Previews are drawn at most this many pixels on their long side; coordinates never change.
 PREVIEW_MAX_SIDE = 1280
@@ -182,3 +183,25 @@ def rejection(est: Estimate, tier: str = "standard") -> Rejection | None:
         est.units, catalogue().limits["patches_per_image"], high.tokens,
         None if not high.accepted else cost_usd(high.tokens, est.model, tier),
         est.largest_accepted, big.tokens, cost_usd(big.tokens, est.model, tier))
+
+
+@dataclass(frozen=True)
+class RuleSetCount:
+    """One image counted under one rule set, for where the guide and billing disagree."""
+
+    rules: str
+    tokens: int | None  # None: rejected under these rules (see `reason`)
+    usd: Decimal | None
+    reason: str
+
+
+def both_rule_sets(est: Estimate, tier: str = "standard") -> tuple[RuleSetCount, ...]:
+    """The same image, model, detail and fidelity counted under each rule set, priced at `tier`."""
+    w, h = est.original_size
+    counts = []
+    for rules in RULE_SETS:
+        e = estimate(w, h, est.model, est.detail, est.fidelity, rules)
+        counts.append(RuleSetCount(rules, e.tokens if e.accepted else None,
+                                   cost_usd(e.tokens, e.model, tier) if e.accepted else None,
+                                   e.reason))
+    return tuple(counts)

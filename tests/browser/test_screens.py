@@ -3,6 +3,8 @@ URL opened first on a freshly started server. One server per module keeps this q
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from tests.fakes.app_server import running_app
@@ -71,15 +73,26 @@ def test_other_pages_fit_the_projector(page, app_url, artifacts, path):
     assert page.evaluate(CUT) == []
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_each_page_url_on_a_fresh_server(browser, tmp_path, path):
-    """No modal, the page's own title, the menu of four (never a helper), no console error."""
+@contextlib.contextmanager
+def fresh_server(browser, tmp_path):
+    """A freshly started server, a page in a new browser context, and the console errors and
+    page errors that page logs."""
     with running_app({"PATCHWORK_CALIBRATION_DB": str(tmp_path / "c.sqlite3")}) as url:
         context = browser.new_context()
         page = context.new_page()
         errors = []
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
         page.on("pageerror", lambda e: errors.append(str(e)))
+        try:
+            yield url, page, errors
+        finally:
+            context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_each_page_url_on_a_fresh_server(browser, tmp_path, path):
+    """No modal, the page's own title, the menu of four (never a helper), no console error."""
+    with fresh_server(browser, tmp_path) as (url, page, errors):
         page.goto(f"{url}/{path}")
         page.wait_for_selector("h1", timeout=60_000)
         page.wait_for_timeout(1500)
@@ -91,24 +104,17 @@ def test_each_page_url_on_a_fresh_server(browser, tmp_path, path):
         # 404s are the framework's own, logged for any deep link; nothing else may be.
         ours = [e for e in errors if "404" not in e]
         assert ours == [], ours
-        context.close()
 
 
 def test_the_home_url_is_explore_with_no_console_error_at_all(browser, tmp_path):
     """"/" is Explore itself: no hop to another URL, and not even the health probe's 404s."""
-    with running_app({"PATCHWORK_CALIBRATION_DB": str(tmp_path / "c.sqlite3")}) as url:
-        context = browser.new_context()
-        page = context.new_page()
-        errors = []
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        page.on("pageerror", lambda e: errors.append(str(e)))
+    with fresh_server(browser, tmp_path) as (url, page, errors):
         for visit in (lambda: page.goto(f"{url}/"), page.reload):  # the first visit, a reload
             visit()
             wait_for_explore(page)
             assert page.locator("h1").first.inner_text() == "Explore"
             assert page.url.startswith(f"{url}/?")  # the view in the query, the path still "/"
         assert errors == []
-        context.close()
 
 
 @pytest.mark.parametrize("screen", SCREENS)

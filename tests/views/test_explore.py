@@ -224,3 +224,17 @@ def test_caption_says_when_the_count_is_capped():
     est = calc.estimate(2048, 768, "gpt-5-mini", "high")  # 64×24 = 1,536 patches
     capped = dataclasses.replace(est, units=1500)
     assert "64×24 patches (counted 1,500)" in caption(capped)
+
+
+def test_both_rule_sets_count_the_same_image_under_each():
+    from decimal import Decimal
+
+    from calc.views.explore import both_rule_sets
+
+    # gpt-4.1-mini high, 3024×4032: billing 1,452 patches × 1.62 → 2,353; the guide's 6,144
+    # budget keeps 3,072 patches × 1.62 → 4,977 (spec §2.3); × $0.40/1M at standard
+    est = calc.estimate(3024, 4032, "gpt-4.1-mini", "high")
+    billing, documented = both_rule_sets(est)
+    assert (billing.rules, billing.tokens, documented.rules, documented.tokens) == (
+        "billing", 2353, "documented", 4977)
+    assert billing.usd == Decimal("0.0009412") and documented.usd == Decimal("0.0019908")
