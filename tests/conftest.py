@@ -1,4 +1,11 @@
-"""Shared fixtures. Browser tests drive Debian's chromium; a missing browser fails, never skips."""
+"""Shared fixtures. Browser tests drive Debian's chromium; a missing browser fails, never skips.
+
+No test reads the wall clock. Every test runs with calc's clock pinned: to the day its
+`@pytest.mark.today("YYYY-MM-DD")` names when the test depends on the day, else to the run's
+`--today` (default: the catalogue's edition day). CI runs the suite under several `--today`
+days (.ci/run), so a test that depends on the day without saying which fails there, not on the
+day an announced change takes effect.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +15,33 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from calc.engine import clock
+
 from tests.fakes.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
 
 settings.register_profile("ci", deadline=None, max_examples=200)
 settings.load_profile("ci")
+
+EDITION_DAY = "2026-12-03"  # the catalogue's edition: the default day of a test run
+
+
+def pytest_addoption(parser):
+    parser.addoption("--today", default=EDITION_DAY,
+                     help="the day calc's clock reads in tests that do not pin their own")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "today(day): the ISO day this test's facts hold on")
+
+
+@pytest.fixture(autouse=True)
+def today(request):
+    """calc's clock, pinned for the test: its own `today` mark, else the run's --today."""
+    mark = request.node.get_closest_marker("today")
+    day = mark.args[0] if mark else request.config.getoption("--today")
+    with clock.pinned(day) as pinned:
+        yield pinned
+
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
@@ -25,9 +55,10 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
-    """The app under `streamlit run`, with a throwaway calibration log and no API key."""
+    """The app under `streamlit run`, with a throwaway calibration log and no API key, on the
+    catalogue's edition day (the browser tests' facts are that day's)."""
     db = tmp_path_factory.mktemp("app") / "calibration.sqlite3"
-    with running_app({"PATCHWORK_CALIBRATION_DB": str(db)}) as url:
+    with running_app({"PATCHWORK_CALIBRATION_DB": str(db), clock.ENV: EDITION_DAY}) as url:
         yield url
 
 

@@ -10,11 +10,12 @@ import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
 
+from calc.engine.clock import day as _day
 from calc.engine.errors import UnknownModelError
 
 CATALOGUE_PATH = Path(__file__).resolve().parents[1] / "data" / "catalogue.toml"
@@ -221,14 +222,6 @@ class Catalogue:
     @property
     def batch_discount(self) -> Decimal:
         return self.tiers["batch"].factor
-
-
-def _day(on: date | str | None) -> date:
-    if on is None:
-        return date.today()
-    if isinstance(on, datetime):  # a datetime is a date too, but not comparable with one
-        return on.date()
-    return date.fromisoformat(on) if isinstance(on, str) else on
 
 
 def _decimal(value: object) -> Decimal | None:

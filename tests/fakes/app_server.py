@@ -11,6 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from calc.engine import clock
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 # Without these, chromium tries Google's hosts on this closed network at every start.
@@ -29,6 +31,7 @@ def running_app(env: dict[str, str] | None = None, timeout: float = 60.0, script
     """Yield the base URL of `streamlit run <script>` (a path from the repo root), stopped after."""
     port = free_port()
     child_env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
+    child_env[clock.ENV] = clock.today().isoformat()  # the server's day is the test's
     child_env.update(env or {})
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
