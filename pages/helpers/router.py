@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import threading
 import time
@@ -141,6 +142,25 @@ def warm_up() -> None:
     # inspect.stack() over every loaded module, 0.1–0.2 s of the first visitor's run. One element
     # here pays it at start; outside a session it is drawn nowhere.
     st.empty()
+    _freeze_what_lasts()
+
+
+def _freeze_what_lasts() -> None:
+    """Streamlit runs a full garbage collection after every script run (runner.postScriptGC):
+    a walk over every object in the process, ~170,000 once pandas, Plotly, Arrow and the OpenAI
+    client are loaded, which cost half the server's CPU per click with many visitors. What is
+    loaded at start lives as long as the process, so it is moved out of the collector's sight
+    (gc.freeze); each run's collection then walks only what visitors made since."""
+    # the other pages' modules too, so a first visit to them adds nothing to every walk
+    import calc.views.calibration  # noqa: F401
+    import calc.views.metered  # noqa: F401
+    import calc.views.plan  # noqa: F401
+    import calc.views.plan_figures  # noqa: F401
+    import calc.views.verify  # noqa: F401
+    import pages.helpers.operator_settings  # noqa: F401
+
+    gc.collect()  # garbage made while warming is freed first, not frozen
+    gc.freeze()
 
 
 @contextlib.asynccontextmanager
