@@ -46,7 +46,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 # The tokens shown and the decoded grid image (its src changes with the grid), else null.
 SHOWN = """() => {
   const g = document.querySelector('.pw-overlay img.pw-grid');
-  return [document.querySelector('[data-testid="stMetricValue"]')?.innerText ?? null,
+  return [document.querySelector('[data-testid="stMetricValue"]')?.textContent ?? null,
           g && g.complete && g.naturalWidth > 0 ? g.src : null];
 }"""
 READY = f"() => {{ const [t, g] = ({SHOWN})(); return !!(t && g); }}"
@@ -57,8 +57,8 @@ CLICK = f"""async ([limit]) => {{
   const shown = {SHOWN};
   const group = document.querySelector('[role="radiogroup"][aria-label="Detail"]');
   const buttons = [...group.querySelectorAll('button')];
-  const low = buttons.find(b => b.innerText.trim() === 'low');
-  const high = buttons.find(b => b.innerText.trim() === 'high');
+  const low = buttons.find(b => b.textContent.trim() === 'low');
+  const high = buttons.find(b => b.textContent.trim() === 'high');
   const chosen = b => b.getAttribute('aria-checked') === 'true';
   const target = chosen(low) ? high : low;
   const before = shown(), t0 = performance.now();
@@ -76,10 +76,10 @@ CLICK = f"""async ([limit]) => {{
 
 # Plan: the cheapest model's line, and whether Streamlit is still running the script.
 PLAN_METRIC = """() => [...document.querySelectorAll('[data-testid="stMetric"]')]
-  .find(e => e.innerText.includes('Cheapest'))?.innerText ?? null"""
+  .find(e => e.textContent.includes('Cheapest'))?.textContent ?? null"""
 PLAN_SETTLED = f"""([before]) => {{ const m = ({PLAN_METRIC})();
   const running = document.querySelector('[data-testid="stStatusWidget"]');
-  return !!m && m !== before && !(running && running.innerText.trim()); }}"""
+  return !!m && m !== before && !(running && running.textContent.trim()); }}"""
 PLAN_FIELD = "Requests per day (ongoing)"
 
 

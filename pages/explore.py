@@ -28,7 +28,7 @@ from calc.views.model_choice import model_label, model_names
 from calc.views.samples import sample, samples
 from pages.helpers.image_cache import decode, sample_image, sample_preview
 from pages.helpers.overlay_figure import build_figure, overlay_png, preview_data_url
-from pages.helpers.router import ensure_router
+from pages.helpers.router import ensure_router, page_boundary
 from pages.helpers.session_cache import memo
 
 ensure_router(__file__)
@@ -215,7 +215,17 @@ def _bring_image() -> None:
 
 # --- choosing ------------------------------------------------------------------------------------
 
-def _choose() -> dict:
+RESULTS = "explore_results"  # the fragment that shows the numbers, the picture and the tables
+
+
+def _rerun_results() -> None:
+    """A control that changes only the results (detail, fidelity, rules, tier, how the picture
+    is drawn) reruns the results alone: the controls and the page around them stay on screen,
+    not sent again."""
+    st.rerun(RESULTS)
+
+
+def _choose() -> None:
     state = st.session_state
     names = model_names(include_shut_down=state["explore_shut_down"])
     if state["explore_model"] not in names:  # a shut-down model from a link stays selectable
@@ -229,24 +239,43 @@ def _choose() -> dict:
     if state["explore_detail"] not in m.details:  # the new model lacks the old level
         state["explore_detail"] = urlstate.DEFAULT_DETAIL
     row = st.container(horizontal=True, gap="medium")  # wraps when the column is narrow
-    detail = row.segmented_control("Detail", m.details, key="explore_detail", required=True,
-                                   wrap=True)
-    fidelity = urlstate.DEFAULT_FIDELITY
+    row.segmented_control("Detail", m.details, key="explore_detail", required=True, wrap=True,
+                          on_change=_rerun_results)
     if m.family == "image":
         if state["explore_fidelity"] not in m.fidelities:
             state["explore_fidelity"] = urlstate.DEFAULT_FIDELITY
-        fidelity = row.segmented_control("Input fidelity", m.fidelities,
-                                         key="explore_fidelity", required=True, wrap=True)
+        row.segmented_control("Input fidelity", m.fidelities, key="explore_fidelity",
+                              required=True, wrap=True, on_change=_rerun_results)
     else:
         st.html(text_html("Input fidelity is fixed (high) on gpt-image-2 models."
                           if m.family == "image2" else
                           "Input fidelity applies to gpt-image-1 models only.", caption=True))
     row = st.container(horizontal=True, gap="medium")
-    rules = row.segmented_control("Rules", calc.RULE_SETS, key="explore_rules",
-                                  format_func=RULE_LABELS.get, required=True, wrap=True)
-    tier = row.segmented_control("Price tier", calc.TIERS, key="explore_tier",
-                                 format_func=tier_label, required=True, wrap=True)
-    return dict(model=model, detail=detail, fidelity=fidelity, rules=rules, tier=tier)
+    row.segmented_control("Rules", calc.RULE_SETS, key="explore_rules",
+                          format_func=RULE_LABELS.get, required=True, wrap=True,
+                          on_change=_rerun_results)
+    row.segmented_control("Price tier", calc.TIERS, key="explore_tier", format_func=tier_label,
+                          required=True, wrap=True, on_change=_rerun_results)
+
+
+def _picture_toggles() -> None:
+    """How the picture is drawn: the results alone rerun."""
+    st.toggle("Map the grid onto the original image", key="explore_mapped",
+              on_change=_rerun_results,
+              help="The same cells stretched over the image as you gave it.")
+    st.toggle("Hover and zoom", key="explore_interactive", on_change=_rerun_results,
+              help="The grid as an interactive chart: a cell's row and column under the "
+                   "pointer, drag to zoom. It loads a chart library, so the picture takes longer.")
+
+
+def _choice() -> dict:
+    """The choice on screen, read from the widgets' state (the results may rerun alone)."""
+    state = st.session_state
+    family = calc.resolve_model(state["explore_model"]).family
+    return dict(model=state["explore_model"], detail=state["explore_detail"],
+                fidelity=(state["explore_fidelity"] if family == "image"
+                          else urlstate.DEFAULT_FIDELITY),
+                rules=state["explore_rules"], tier=state["explore_tier"])
 
 
 def _share(choice: dict, current: dict | None) -> None:
@@ -349,12 +378,16 @@ def _all_models(est: calc.Estimate, choice: dict) -> None:
     st.html(text_html(comparison_note(rows), caption=True))
 
 
+# The two ways out change controls outside the results: the whole page runs again.
+
 def _use_detail_high() -> None:
     st.session_state["explore_detail"] = "high"
+    st.rerun()
 
 
 def _use_size_of(w: int, h: int) -> None:
     st.session_state.update(explore_source="Width × height", explore_w=w, explore_h=h)
+    st.rerun()
 
 
 def _rejected(est: calc.Estimate, r) -> None:
@@ -398,8 +431,8 @@ def _metrics(est: calc.Estimate, tier: str, refused) -> None:
                       border=True, help=f"{est.units:,} counted", width="content")
 
 
-def _show(current: dict, choice: dict, top, picture, side) -> None:
-    """The numbers in `top`, the overlay in `picture` (its heading and chart slots), the rest
+def _show(current: dict, choice: dict, top, left, side) -> None:
+    """The numbers in `top`, the overlay in `left` (its heading, then the picture), the rest
     under `side`."""
     w, h = current["size"]
     try:
@@ -414,15 +447,9 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
         _metrics(est, choice["tier"], refused)
         if refused is not None:
             _rejected(est, refused)
-    with side:
-        mapped = st.toggle("Map the grid onto the original image", key="explore_mapped",
-                           help="The same cells stretched over the image as you gave it.")
-        interactive = st.toggle(
-            "Hover and zoom", key="explore_interactive",
-            help="The grid as an interactive chart: a cell's row and column under the pointer, "
-                 "drag to zoom. It loads a chart library, so the picture takes longer.")
+    mapped, interactive = (st.session_state[k] for k in ("explore_mapped", "explore_interactive"))
     ov = overlay(est, mapped=mapped)
-    heading, chart = picture
+    heading = chart = left
     src = None if loaded is None else _preview(current, ov.preview_size)
     where = "mapped onto the original" if mapped else "as the model sees it"
     base = " — low detail: base tokens only" if est.units == 0 else ""
@@ -444,25 +471,37 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
     _all_models(est, choice)
 
 
+@st.fragment(key=RESULTS)
+def _results(top, left, side) -> None:
+    """Everything the choice changes: the numbers, the picture, the facts under the controls,
+    the tables. A change of detail, fidelity, rules, tier or drawing reruns this alone."""
+    with page_boundary("Explore"):
+        # written on every run, so a rerun of this alone always has its places on the page
+        top, left, side = top.container(), left.container(), side.container()
+        choice = _choice()
+        current = st.session_state["explore_current"]
+        _remember()
+        _publish(choice, current)
+        _share(choice, current)
+        if current is None:
+            top.info("Bring an image — or type a width and height — to see its grid and price.")
+        else:
+            _show(current, choice, top, left, side)
+
+
 # --- the page ------------------------------------------------------------------------------------
 
 _restore_state()
 st.title("Explore")
 for notice in st.session_state.pop("explore_notices", []):
     st.warning(md(f"From the link: {notice}"))
-# Layout before work: the numbers on top (a phone's first screen), the picture beside the
-# controls; both are filled in once the controls have been read.
+# Layout: the numbers on top (a phone's first screen), the picture beside the controls; the
+# results fill them in once the controls have been read.
 top = st.container()
 left, side = st.columns([3, 2], gap="medium")
-picture = (left.empty(), left.empty())  # the overlay's heading and chart
 with side:
     _bring_image()
-    choice = _choose()
-current = st.session_state["explore_current"]
-_remember()
-_publish(choice, current)
-_share(choice, current)
-if current is None:
-    top.info("Bring an image — or type a width and height — to see its grid and price.")
-else:
-    _show(current, choice, top, picture, side)
+    _choose()
+    if st.session_state["explore_current"] is not None:
+        _picture_toggles()
+_results(top, left, side)

@@ -86,15 +86,24 @@ def shell():
     return page
 
 
+@contextlib.contextmanager
+def page_boundary(title: str):
+    """The page boundary: a failure's traceback is for the operator, not the visitor. Around a
+    page's run, and around a fragment's, which reruns alone, outside the page's run."""
+    try:
+        yield
+    except Exception:
+        logging.getLogger("patchwork").exception("page %s failed", title)
+        st.error("Something went wrong on this page. It has been logged for the operator; try "
+                 "again, or reload the page.")
+
+
 def run(page) -> None:
     """app.py: run the chosen page inside the shell."""
     _run.routed = True
     try:
-        page.run()
-    except Exception:  # the page boundary: the traceback is for the operator, not the visitor
-        logging.getLogger("patchwork").exception("page %s failed", page.title)
-        st.error("Something went wrong on this page. It has been logged for the operator; try "
-                 "again, or reload the page.")
+        with page_boundary(page.title):
+            page.run()
     finally:
         _run.routed = False
 

@@ -136,6 +136,10 @@ def choose(at: AppTest, **values) -> AppTest:
                   at.button_group)(key=f"explore_{name}")
         widget.set_value(value)
         rerun(at)
+        if not at.selectbox:  # only the results ran (a fragment); AppTest shows just those
+            alone = [t.value for t in at.text], metrics(at)
+            rerun(at)  # the whole page: the same results, and every control again
+            assert ([t.value for t in at.text], metrics(at)) == alone
     return at
 
 
