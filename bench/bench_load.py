@@ -49,7 +49,11 @@ SHOWN = """() => {
   return [document.querySelector('[data-testid="stMetricValue"]')?.textContent ?? null,
           g && g.complete && g.naturalWidth > 0 ? g.src : null];
 }"""
-READY = f"() => {{ const [t, g] = ({SHOWN})(); return !!(t && g); }}"
+# Ready: the tokens, the picture and the Detail control on screen (a widget's code loads after
+# the page's text: until then the browser shows a placeholder where it will be).
+READY = f"""() => {{ const [t, g] = ({SHOWN})();
+  const detail = document.querySelector('[role="radiogroup"][aria-label="Detail"] button');
+  return !!(t && g && detail); }}"""
 
 # Click the Detail option that is not chosen now; resolve with the ms until the tokens and the
 # grid have both changed, or -1 after `limit` ms.

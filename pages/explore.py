@@ -364,7 +364,9 @@ def _downloads(est: calc.Estimate, ov, current: dict) -> None:
     if made is not None and made[0] == view:
         row.download_button("Overlay PNG", data=made[1], file_name=f"{stem}.png",
                             mime="image/png", on_click="ignore", icon=":material/download:")
-    row.download_button("Estimate JSON", data=est.to_json(indent=2, ensure_ascii=False),
+    # written when clicked, not on every run
+    row.download_button("Estimate JSON",
+                        data=functools.partial(est.to_json, indent=2, ensure_ascii=False),
                         file_name=f"{stem}.json", mime="application/json", on_click="ignore",
                         icon=":material/download:")
 
@@ -374,8 +376,9 @@ def _all_models(est: calc.Estimate, choice: dict) -> None:
     w, h = est.original_size
     rows = _compare(w, h, choice["detail"], choice["fidelity"], choice["rules"], choice["tier"],
                     st.session_state["explore_shut_down"])
-    st.html(comparison_html(rows, est.model))  # wraps on a phone: no sideways scroll
-    st.html(text_html(comparison_note(rows), caption=True))
+    # one element: every element a run sends costs each browser a render
+    st.html(comparison_html(rows, est.model)  # wraps on a phone: no sideways scroll
+            + text_html(comparison_note(rows), caption=True))
 
 
 # The two ways out change controls outside the results: the whole page runs again.
@@ -440,6 +443,8 @@ def _show(current: dict, choice: dict, top, left, side) -> None:
                             choice["rules"])
     except calc.CalcError as e:
         top.error(md(e))
+        left.empty()  # the places the results fill, kept for a rerun of them alone
+        side.empty()
         return
     loaded = current["loaded"]
     refused = rejection(est, choice["tier"])  # once: it estimates the two ways out
@@ -449,21 +454,20 @@ def _show(current: dict, choice: dict, top, left, side) -> None:
             _rejected(est, refused)
     mapped, interactive = (st.session_state[k] for k in ("explore_mapped", "explore_interactive"))
     ov = overlay(est, mapped=mapped)
-    heading = chart = left
     src = None if loaded is None else _preview(current, ov.preview_size)
     where = "mapped onto the original" if mapped else "as the model sees it"
     base = " — low detail: base tokens only" if est.units == 0 else ""
-    heading.html(text_html("", f"{ov.cols}×{ov.rows} {est.unit_name}",
-                           f", {where} ({ov.image[0]}×{ov.image[1]} px; black: padding){base}"))
+    heading = text_html("", f"{ov.cols}×{ov.rows} {est.unit_name}",
+                        f", {where} ({ov.image[0]}×{ov.image[1]} px; black: padding){base}")
     alt = caption(est, choice["tier"])
     if interactive:
-        chart.plotly_chart(build_figure(ov, src), width="stretch", key="explore_overlay",
-                           config={"displayModeBar": False}, alt=alt)
-    else:  # plain HTML: on screen with the page's text, no chart library to load first
-        chart.html(overlay_html(ov, src, alt))
+        left.html(heading)
+        left.plotly_chart(build_figure(ov, src), width="stretch", key="explore_overlay",
+                          config={"displayModeBar": False}, alt=alt)
+    else:  # plain HTML, heading and picture one element: no chart library to load first
+        left.html(heading + overlay_html(ov, src, alt))
     with side:
-        st.html(text_html(_image_facts(current), caption=True))
-        st.text(caption(est, choice["tier"]))  # plain text: no syntax highlighter to load
+        st.text(alt)  # plain text: no syntax highlighter to load
         _notes(est, choice)
         _downloads(est, ov, current)
     st.subheader("How it is counted")
@@ -476,8 +480,6 @@ def _results(top, left, side) -> None:
     """Everything the choice changes: the numbers, the picture, the facts under the controls,
     the tables. A change of detail, fidelity, rules, tier or drawing reruns this alone."""
     with page_boundary("Explore"):
-        # written on every run, so a rerun of this alone always has its places on the page
-        top, left, side = top.container(), left.container(), side.container()
         choice = _choice()
         current = st.session_state["explore_current"]
         _remember()
@@ -502,6 +504,7 @@ left, side = st.columns([3, 2], gap="medium")
 with side:
     _bring_image()
     _choose()
-    if st.session_state["explore_current"] is not None:
+    if (current := st.session_state["explore_current"]) is not None:
         _picture_toggles()
+        st.html(text_html(_image_facts(current), caption=True))  # the same whatever the choice
 _results(top, left, side)

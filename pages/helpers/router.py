@@ -12,8 +12,10 @@ server answers: the first visitor after a start waits no longer than any later o
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import gc
+import io
 import logging
 import threading
 import time
@@ -30,15 +32,19 @@ ICON = ":material/grid_on:"
 _run = threading.local()  # a session's script runs on its own thread
 
 
-def _favicon() -> Image.Image:
+def _favicon() -> str:
     """A 2×2 grid on the theme's blue, drawn here: a Material page icon would make the browser
-    fetch the favicon from Google's font CDN."""
+    fetch the favicon from Google's font CDN. As a data: URL, not an image: Streamlit serves an
+    image icon as a media file that only a full run keeps, so a fragment's rerun dropped it and
+    the browser's next fetch of the icon failed (404)."""
     icon = Image.new("RGB", (32, 32), "#3b6e8f")
     draw = ImageDraw.Draw(icon)
     for at in (2, 15, 28):
         draw.line([(at, 2), (at, 29)], fill="#ffc400", width=2)
         draw.line([(2, at), (29, at)], fill="#ffc400", width=2)
-    return icon
+    buf = io.BytesIO()
+    icon.save(buf, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 FAVICON = _favicon()

@@ -107,13 +107,23 @@ def test_each_page_url_on_a_fresh_server(browser, tmp_path, path):
 
 
 def test_the_home_url_is_explore_with_no_console_error_at_all(browser, tmp_path):
-    """"/" is Explore itself: no hop to another URL, and not even the health probe's 404s."""
+    """"/" is Explore itself: no hop to another URL, and not even the health probe's 404s; nor
+    after Detail clicks, which rerun the results alone (the favicon, an image Streamlit served as
+    a media file, was dropped by such a rerun: the browser's fetch of it failed)."""
     with fresh_server(browser, tmp_path) as (url, page, errors):
         for visit in (lambda: page.goto(f"{url}/"), page.reload):  # the first visit, a reload
             visit()
             wait_for_explore(page)
             assert page.locator("h1").first.inner_text() == "Explore"
             assert page.url.startswith(f"{url}/?")  # the view in the query, the path still "/"
+            for detail in ("low", "high"):
+                page.get_by_role("radiogroup", name="Detail").get_by_text(detail,
+                                                                          exact=True).click()
+                page.wait_for_function(  # the caption names the level: "gpt-5.6-sol · low · …"
+                    "d => document.querySelector('[data-testid=\"stText\"]')?.textContent"
+                    ".includes(` · ${d} · `)", arg=detail, timeout=30_000)
+                assert f"detail={detail}" in page.url
+        page.wait_for_timeout(1000)  # anything the browser fetches after the last rerun
         assert errors == []
 
 
