@@ -8,9 +8,9 @@ the script is `__main__` and runs the shell.
 
 import streamlit as st
 
-from pages.helpers import router
+from pages.helpers import router, served_media
 
 if __name__ == "__main__":  # a session's run of this script (or AppTest's)
     router.run(router.shell())
 else:  # imported by `streamlit run` to serve it
-    app = st.App(__file__, lifespan=router.lifespan)
+    app = st.App(__file__, lifespan=router.lifespan, routes=served_media.routes())

@@ -26,8 +26,8 @@ from calc.views.markup import (
 )
 from calc.views.model_choice import model_label, model_names
 from calc.views.samples import sample, samples
-from pages.helpers.image_cache import decode, sample_image, sample_preview
-from pages.helpers.overlay_figure import build_figure, overlay_png, preview_data_url
+from pages.helpers.image_cache import decode, preview, sample_image, sample_preview
+from pages.helpers.overlay_figure import build_figure, overlay_png
 from pages.helpers.router import ensure_router, page_boundary
 from pages.helpers.session_cache import memo
 
@@ -52,13 +52,14 @@ DEFAULTS = {
 # --- cached work ---------------------------------------------------------------------------------
 
 def _preview(current: dict, size: tuple[int, int]) -> str:
-    """Per session (an upload's preview is its owner's), a few sizes of the last images; a
-    bundled sample's is shared by every session."""
+    """The preview's URL (the page ships the URL, the browser fetches and keeps the picture).
+    Per session (an upload's preview is its owner's, served while this session keeps it), a few
+    sizes of the last images; a bundled sample's is shared by every session."""
     loaded = current["loaded"]
     if current["kind"] == "sample":
-        return sample_preview(loaded.sha256, size, loaded.image)
+        return sample_preview(loaded.sha256, size, loaded.image).url
     return memo("explore_preview", (loaded.sha256, size),
-                lambda: preview_data_url(loaded.image, size), max_entries=4)
+                lambda: preview(loaded.image, size), max_entries=4).url
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

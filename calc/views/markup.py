@@ -28,6 +28,16 @@ CHOSEN_COLOUR = "#3b6e8f"  # the theme's primary colour
 OTHER_COLOUR = "#b8c6d0"
 MAX_HEIGHT_PX = 620  # a tall image is narrowed rather than run off the first screen
 _RULE = "1px solid rgba(128, 128, 128, 0.25)"  # a table's row rules: grey on light or dark
+# A table's look, said once per table rather than on each of its cells (the all-models table was
+# 31 KB of repeated inline styles, sent on every rerun). overflow-wrap: on a phone a long word
+# breaks rather than pushing the table off screen.
+TABLE_STYLE = (
+    "<style>.pw-table{border-collapse:collapse;width:100%;font-size:0.875rem}"
+    f".pw-table th,.pw-table td{{padding:0.3rem 0.5rem;border-bottom:{_RULE};text-align:left;"
+    "vertical-align:top;overflow-wrap:anywhere}"
+    ".pw-table th,.pw-table .pw-chosen td{font-weight:600}"
+    f".pw-bar{{height:6px;margin-top:3px;border-radius:2px;background:{OTHER_COLOUR}}}"
+    f".pw-table .pw-chosen .pw-bar{{background:{CHOSEN_COLOUR}}}</style>")
 
 
 def _num(value: float) -> str:
@@ -117,24 +127,18 @@ def table_html(header: Sequence[str], rows: Sequence[Sequence[str]], *,
     `bars` (percent, one per row) are drawn under the text of column `bar_column`; row `chosen`
     is bold, its bar in the theme's colour.
     """
-    # overflow-wrap: on a phone a long word breaks rather than pushing the table off screen
-    cell = (f"padding:0.3rem 0.5rem;border-bottom:{_RULE};text-align:left;vertical-align:top;"
-            "overflow-wrap:anywhere")
-    head = "".join(f'<th style="{cell};font-weight:600">{esc(h)}</th>' for h in header)
     body = []
     for i, row in enumerate(rows):
-        weight = ";font-weight:600" if i == chosen else ""
         cells = []
         for j, value in enumerate(row):
             text = esc(value)
             if bars is not None and j == bar_column and bars[i] is not None:
-                colour = CHOSEN_COLOUR if i == chosen else OTHER_COLOUR
-                text += (f'<div style="height:6px;margin-top:3px;border-radius:2px;'
-                         f'width:{_num(bars[i])}%;background:{colour}"></div>')
-            cells.append(f'<td style="{cell}{weight}">{text}</td>')
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    return (f'<table class="pw-table" style="border-collapse:collapse;width:100%;'
-            f'font-size:0.875rem"><thead><tr>{head}</tr></thead>'
+                text += f'<div class="pw-bar" style="width:{_num(bars[i])}%"></div>'
+            cells.append(f"<td>{text}</td>")
+        body.append(("<tr class=\"pw-chosen\">" if i == chosen else "<tr>") + "".join(cells)
+                    + "</tr>")
+    head = "".join(f"<th>{esc(h)}</th>" for h in header)
+    return (f'{TABLE_STYLE}<table class="pw-table"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>')
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import streamlit as st
 
 from calc.views import image_input as images
-from pages.helpers.overlay_figure import preview_data_url
+from pages.helpers.overlay_figure import preview_webp
+from pages.helpers.served_media import Served, serve
 from pages.helpers.session_cache import memo
 
 MAX_DECODED = 2
@@ -41,7 +42,12 @@ def sample_image(path: str) -> images.LoadedImage:
     return images.read_image(Path(path).read_bytes())
 
 
+def preview(image, size: tuple[int, int]) -> Served:
+    """`image` shrunk to `size`, served by URL for as long as the result is kept."""
+    return serve(preview_webp(image, size), "image/webp", ".webp")
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
-def sample_preview(sha256: str, size: tuple[int, int], _image) -> str:
-    """A sample's preview at `size`, encoded once for every session."""
-    return preview_data_url(_image, size)
+def sample_preview(sha256: str, size: tuple[int, int], _image) -> Served:
+    """A sample's preview at `size`, encoded once and served to every session."""
+    return preview(_image, size)

@@ -9,7 +9,6 @@ preview image underneath is downscaled.
 
 from __future__ import annotations
 
-import base64
 import io
 
 import numpy as np
@@ -23,12 +22,12 @@ GRID_RGBA = (255, 196, 0, 242)  # GRID_COLOUR for Pillow
 _TRANSPARENT = [[0.0, "rgba(0,0,0,0)"], [1.0, "rgba(0,0,0,0)"]]
 
 
-def preview_data_url(image: Image.Image, size: tuple[int, int]) -> str:
-    """The image shrunk to `size` as a lossy WEBP data URL (alpha kept): small to send."""
+def preview_webp(image: Image.Image, size: tuple[int, int]) -> bytes:
+    """The image shrunk to `size` as a lossy WEBP (alpha kept): small to send."""
     small = image if image.size == size else image.resize(size, Image.Resampling.BILINEAR)
     buf = io.BytesIO()
     small.save(buf, "WEBP", quality=80, method=0)
-    return "data:image/webp;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return buf.getvalue()
 
 
 def build_figure(ov: Overlay, image_src: str | None, *, width_hint: int = 360) -> go.Figure:

@@ -116,6 +116,10 @@ def test_the_home_url_is_explore_with_no_console_error_at_all(browser, tmp_path)
             wait_for_explore(page)
             assert page.locator("h1").first.inner_text() == "Explore"
             assert page.url.startswith(f"{url}/?")  # the view in the query, the path still "/"
+            # the picture is fetched by URL from the app's own route, not inlined in the page
+            src, width = page.evaluate("""() => { const i = document.querySelector(
+                '.pw-overlay img'); return [i.src, i.complete ? i.naturalWidth : 0]; }""")
+            assert src.startswith(f"{url}/patchwork/media/") and width > 0
             for detail in ("low", "high"):
                 page.get_by_role("radiogroup", name="Detail").get_by_text(detail,
                                                                           exact=True).click()

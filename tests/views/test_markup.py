@@ -90,9 +90,14 @@ def test_table_marks_the_chosen_row_and_draws_its_bar():
     page = table_html(("Model", "$"), [("a", "$1"), ("b", "$10")], bars=[60.0, 100.0],
                       bar_column=1, chosen=1)
     assert tables(page) == [[["Model", "$"], ["a", "$1"], ["b", "$10"]]]
-    assert page.count("width:60%;background:#b8c6d0") == 1
-    assert page.count("width:100%;background:#3b6e8f") == 1  # the chosen row's colour
-    assert page.count("font-weight:600") == 2 + 2  # two header cells, the chosen row's two
+    assert '<tr><td>a</td><td>$1<div class="pw-bar" style="width:60%"></div></td></tr>' in page
+    # the chosen row, marked once: bold, its bar in the theme's colour (the table's style says)
+    assert ('<tr class="pw-chosen"><td>b</td><td>$10<div class="pw-bar" style="width:100%">'
+            in page) and page.count("pw-chosen") == 1 + 2
+    assert ".pw-table th,.pw-table .pw-chosen td{font-weight:600}" in page
+    assert ".pw-table .pw-chosen .pw-bar{background:#3b6e8f}" in page
+    assert ".pw-bar{height:6px;margin-top:3px;border-radius:2px;background:#b8c6d0}" in page
+    assert page.count("style=") == 2  # the bars' lengths only: no cell carries its own style
 
 
 def test_comparison_marks_the_chosen_model_and_says_which_rows_have_no_bar():
@@ -107,7 +112,7 @@ def test_comparison_marks_the_chosen_model_and_says_which_rows_have_no_bar():
     assert table[0] == ["Model", "Tokens", "$ / image", "$ / 1,000 images", "Detail used",
                         "Note"]
     assert table[1][:2] == ["▶ gpt-5.4", "765"] and table[3][1] == "rejected (41,334 patches)"
-    assert comparison_html(rows, "gpt-5.4").count("border-radius:2px") == 1  # one bar: gpt-5.4
+    assert comparison_html(rows, "gpt-5.4").count('class="pw-bar"') == 1  # one bar: gpt-5.4
     assert comparison_note(rows) == (
         "Bars: $ per 1,000 images, log scale. No price known for gpt-5.4-mini: listed last, "
         "no bar. Rejected by the API at this detail: gpt-5.2 — no bar.")
