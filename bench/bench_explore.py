@@ -103,24 +103,31 @@ def bench_rerun(timer: ScriptTimer, *, shared_cache: bool, repeat: int = 30
                ("explore_model", "gpt-4o"), ("explore_rules", "billing"),
                ("explore_tier", "standard"), ("explore_mapped", False)]
     for key, value in changes:  # warm the per-size caches once, as a user's first clicks do
-        _set(at, key, value)
-    times = []
-    timer.times.clear()
+        _widget(at, key).set_value(value).run()
+    times, script = [], []
     for i in range(repeat):
         key, value = changes[i % len(changes)]
+        widget = _widget(at, key)
+        mark = len(timer.times)
         start = time.perf_counter()
-        _set(at, key, value)
+        widget.set_value(value).run()
         times.append((time.perf_counter() - start) * 1000)
+        script += timer.times[mark:]  # the results alone, when only they rerun
         assert not at.exception
-    script = timer.times
     return ((statistics.median(script), max(script)),
             (statistics.median(times), max(times)))
 
 
-def _set(at, key: str, value) -> None:
+def _widget(at, key: str):
+    """The control; after a rerun of Explore's results alone AppTest holds only those, so the
+    whole page is run first (untimed), as the browser still shows it."""
     kind = "selectbox" if key == "explore_model" else "toggle" if key == "explore_mapped" \
         else "button_group"
-    getattr(at, kind)(key=key).set_value(value).run()
+    try:
+        return getattr(at, kind)(key=key)
+    except KeyError:
+        at.run()
+        return getattr(at, kind)(key=key)
 
 
 def bench_page_work(repeat: int = 30) -> tuple[float, float]:

@@ -12,8 +12,9 @@ Per app it prints: the server's CPU seconds per interaction (utime + stime of th
 process from /proc, over the clicking only, divided by the clicks that finished), click latency
 (median and p95: from the click until the tokens and the picture have both changed, timed in the
 page; for Plan, until the cheapest model's monthly cost has changed and the page is idle),
-failures (a change not on screen within --timeout seconds), and the server's RSS after the run
-(and its peak); then the ratios to the floor. `--uploads 20`: 20 visitors each upload a distinct
+interactions lost (a change not on screen within --timeout seconds; that visitor then reloads),
+visits whose page never became ready, and the server's RSS after the run (and its peak); then
+the ratios to the floor. `--uploads 20`: 20 visitors each upload a distinct
 24-megapixel photo to Explore; the server's RSS with them all on the page and after they leave.
 
     .venv/bin/python bench/bench_load.py [--visitors 10] [--rounds 3] [--clicks 8] [--uploads 20]
@@ -85,6 +86,8 @@ PLAN_SETTLED = f"""([before]) => {{ const m = ({PLAN_METRIC})();
   const running = document.querySelector('[data-testid="stStatusWidget"]');
   return !!m && m !== before && !(running && running.textContent.trim()); }}"""
 PLAN_FIELD = "Requests per day (ongoing)"
+PLAN_READY = f"""() => ({PLAN_METRIC})() !== null
+  && !!document.querySelector('input[aria-label="{PLAN_FIELD}"]')"""
 
 
 def cpu_seconds(pid: int) -> float:
@@ -112,15 +115,15 @@ class Target:
 
     def reset(self) -> None:
         self.clicks: list[float] = []
-        self.failures = 0
+        self.failures = 0  # interactions that did not show within the timeout
+        self.unopened = 0  # visits whose page was not ready within the timeout
         self.cpu = 0.0
         self.done = 0
-        self.loads: list[float] = []
 
     async def open(self, page, timeout_ms: int) -> None:
         await page.goto(self.url, timeout=timeout_ms)
-        ready = PLAN_METRIC.replace("?? null", "!= null") if self.plan else READY
-        await page.wait_for_function(ready, timeout=timeout_ms, polling="raf")
+        await page.wait_for_function(PLAN_READY if self.plan else READY, timeout=timeout_ms,
+                                     polling="raf")
 
     async def change(self, page, i: int, timeout_ms: int) -> float:
         """One interaction; its ms, or -1 if it did not show within the timeout."""
@@ -144,16 +147,14 @@ async def visitor(browser, target: Target, clicks: int, timeout_ms: int, barrier
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = await context.new_page()
-        started = time.perf_counter()
         try:
             await target.open(page, timeout_ms)
-            target.loads.append((time.perf_counter() - started) * 1000)
             opened = True
         except PlaywrightError:
             opened = False
+            target.unopened += 1
         await barrier.wait()  # every visitor on the page: then all start clicking
         if not opened:
-            results.extend([-1] * clicks)
             return
         await asyncio.sleep(0.05 * seat)  # not in lock step
         for i in range(clicks):
@@ -166,7 +167,7 @@ async def visitor(browser, target: Target, clicks: int, timeout_ms: int, barrier
                 try:
                     await target.open(page, timeout_ms)
                 except PlaywrightError:
-                    results.extend([-1] * (clicks - i - 1))
+                    target.unopened += 1
                     return
             await asyncio.sleep(0.2)
     finally:
@@ -215,11 +216,11 @@ async def uploader(browser, url: str, data: bytes, seat: int, timeout_ms: int, b
         page = await context.new_page()
         await page.goto(url, timeout=timeout_ms)
         await page.wait_for_function(READY, timeout=timeout_ms, polling="raf")
-        await page.get_by_role("radio", name="Upload", exact=True).first.click()
+        await page.get_by_role("radio", name="Upload", exact=True).first.click(timeout=timeout_ms)
         name = f"photo-{seat:02d}.jpg"
         started = time.perf_counter()
         await page.locator('input[type="file"]').set_input_files(
-            files=[{"name": name, "mimeType": "image/jpeg", "buffer": data}])
+            files=[{"name": name, "mimeType": "image/jpeg", "buffer": data}], timeout=timeout_ms)
         await page.get_by_text(name).last.wait_for(timeout=timeout_ms)
         await page.wait_for_function(READY, timeout=timeout_ms, polling="raf")
         times.append((time.perf_counter() - started) * 1000)
@@ -252,15 +253,15 @@ async def uploads(browser, target: Target, n: int, timeout_ms: int) -> dict:
 def report(targets: list[Target], floor: Target, load: list[float]) -> None:
     print(f"load average during the run: {min(load):.2f}–{max(load):.2f} "
           f"(1-minute, sampled each round)")
-    print(f"{'':<10}{'CPU ms/int':>11}{'median ms':>11}{'p95 ms':>9}{'failed':>8}"
-          f"{'done':>6}{'RSS MB':>8}{'peak MB':>9}")
+    print(f"{'':<10}{'CPU ms/int':>11}{'median ms':>11}{'p95 ms':>9}{'lost':>6}{'done':>6}"
+          f"{'unopened':>10}{'RSS MB':>8}{'peak MB':>9}")
     for t in targets:
         rss, peak = memory_mb(t.pid)
         cpu = 1000 * t.cpu / max(1, t.done)
         med = statistics.median(t.clicks) if t.clicks else float("nan")
         top = p95(t.clicks) if t.clicks else float("nan")
-        print(f"{t.name:<10}{cpu:>11.1f}{med:>11.0f}{top:>9.0f}{t.failures:>8}{t.done:>6}"
-              f"{rss:>8.0f}{peak:>9.0f}")
+        print(f"{t.name:<10}{cpu:>11.1f}{med:>11.0f}{top:>9.0f}{t.failures:>6}{t.done:>6}"
+              f"{t.unopened:>10}{rss:>8.0f}{peak:>9.0f}")
     for t in targets:
         if t is floor or not t.clicks or not floor.clicks:
             continue

@@ -57,9 +57,9 @@ def _preview(current: dict, size: tuple[int, int]) -> str:
     sizes of the last images; a bundled sample's is shared by every session."""
     loaded = current["loaded"]
     if current["kind"] == "sample":
-        return sample_preview(loaded.sha256, size, loaded.image).url
+        return sample_preview(loaded.sha256, size, loaded.working).url
     return memo("explore_preview", (loaded.sha256, size),
-                lambda: preview(loaded.image, size), max_entries=4).url
+                lambda: preview(loaded.working, size), max_entries=4).url
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -96,9 +96,10 @@ def _restore_state() -> None:
 
 
 def _remember() -> None:
-    memory = st.session_state["explore_memory"]
+    state, memory = st.session_state, st.session_state["explore_memory"]
     for key in memory:
-        memory[key] = st.session_state[key]
+        if key in state:  # a rerun of the results alone: controls not on screen have no value
+            memory[key] = state[key]
 
 
 def _set_current(kind: str, label: str, size: tuple[int, int], loaded=None, url=None,
@@ -122,6 +123,10 @@ def _use_bytes(data: bytes, kind: str, label: str, url=None, sample_name=None) -
         label = f"{short(label)} (first frame)"
     _set_current(kind, short(label), loaded.info.size, loaded, url, sample_name)
     return messages
+
+
+def _use_upload(upload) -> list:
+    return _use_bytes(upload.getvalue(), "upload", upload.name)
 
 
 def _use_sample(name: str) -> list:
@@ -173,7 +178,7 @@ def _bring_image() -> None:
         pending = st.session_state.pop("explore_pending_upload", None)
         if upload is not None:
             key = ("upload", upload.file_id)
-            run = functools.partial(_use_bytes, upload.getvalue(), "upload", upload.name)
+            run = functools.partial(_use_upload, upload)  # its bytes read only if it is new
         elif pending is not None:  # dropped just before another page was opened
             file_id, name, data = pending
             key = ("upload", file_id)
@@ -348,8 +353,8 @@ def _both_rule_sets(est: calc.Estimate, choice: dict) -> None:
 
 
 def _downloads(est: calc.Estimate, ov, current: dict) -> None:
-    """The PNG is drawn only when asked for (1–2 s for 24 MP), then offered until the view
-    changes; the JSON is small and always ready."""
+    """The PNG is drawn only when asked for (1–2 s for 24 MP: the full pixels are decoded for
+    it), then offered until the view changes; the JSON is written when clicked."""
     row = st.container(horizontal=True)
     loaded = current["loaded"]
     stem = f"patchwork-{est.model}-{est.grid.image[0]}x{est.grid.image[1]}"

@@ -131,10 +131,14 @@ def check_still(info: ImageInfo) -> None:
         )
 
 
-def load(source: Source, *, first_frame_ok: bool = False) -> LoadedImage:
+def load(source: Source, *, first_frame_ok: bool = False,
+         max_side: int | None = None) -> LoadedImage:
     """Decode the image as the model sees it (oriented, RGB/RGBA).
 
     Animated images are refused unless `first_frame_ok`, in which case frame 0 is used.
+    `max_side`: the pixels shrunk to fit it (never enlarged; `info` still describes the image as
+    it is), for previews: a JPEG is then decoded at a reduced scale to begin with (DCT scaling),
+    a 24 MP photo in a fraction of the time and of its ~70 MB.
     """
     data = _read_all(source)
     digest = hashlib.sha256(data).hexdigest()
@@ -142,17 +146,31 @@ def load(source: Source, *, first_frame_ok: bool = False) -> LoadedImage:
         info = _inspect(im)
         if not first_frame_ok:
             check_still(info)
+        fit = None if max_side is None else _fit(im.size, max_side)
         try:
+            if fit is not None:
+                im.draft(im.mode, fit)  # JPEG only (elsewhere a no-op): at least `fit`
             im.load()  # frame 0: Image.open leaves an animated image on its first frame
             pixels = _to_rgb_or_rgba(im)
         except MALFORMED as e:
             raise _damaged(e, info.format) from e
+    if fit is not None and pixels.size != fit:
+        pixels = pixels.resize(fit, Image.Resampling.BILINEAR)
     # Transpose from the orientation probe read, so load always agrees with probe
     # (Pillow's exif_transpose would re-read EXIF, which for PNG can differ after decoding).
     method = _TRANSPOSE.get(info.orientation)
     if method is not None:
         pixels = pixels.transpose(method)
     return LoadedImage(image=pixels, info=info, sha256=digest)
+
+
+def _fit(size: tuple[int, int], max_side: int) -> tuple[int, int] | None:
+    """`size` shrunk to fit `max_side` on its long side (rounded, at least 1); None if it fits."""
+    w, h = size
+    if max(w, h) <= max_side:
+        return None
+    scale = max_side / max(w, h)
+    return max(1, round(w * scale)), max(1, round(h * scale))
 
 
 def to_png_bytes(image: Image.Image) -> bytes:

@@ -12,9 +12,11 @@ from calc.adapters.url_fetch import AddressPolicy, FetchedImage, fetch_image
 __all__ = ["AnimatedImageError", "LoadedImage", "fetch_public", "read_image"]
 
 
-def read_image(data: bytes, *, first_frame_ok: bool = False) -> LoadedImage:
-    """Decode an uploaded or fetched file (EXIF applied, limits checked); ImageError if refused."""
-    return load(data, first_frame_ok=first_frame_ok)
+def read_image(data: bytes, *, first_frame_ok: bool = False,
+               max_side: int | None = None) -> LoadedImage:
+    """Decode an uploaded or fetched file (EXIF applied, limits checked); ImageError if refused.
+    `max_side`: only a copy fitted to it, for previews (calc.adapters.images.load)."""
+    return load(data, first_frame_ok=first_frame_ok, max_side=max_side)
 
 
 def fetch_public(url: str) -> FetchedImage:

@@ -147,7 +147,7 @@ def warm_up() -> None:
     est = calc.estimate(w, h, urlstate.DEFAULT_MODEL, urlstate.DEFAULT_DETAIL,
                         urlstate.DEFAULT_FIDELITY, urlstate.DEFAULT_RULES)
     ov = overlay(est)
-    src = sample_preview(loaded.sha256, ov.preview_size, loaded.image).url
+    src = sample_preview(loaded.sha256, ov.preview_size, loaded.working).url
     compare(w, h, urlstate.DEFAULT_DETAIL, urlstate.DEFAULT_FIDELITY, urlstate.DEFAULT_RULES,
             urlstate.DEFAULT_TIER)
     overlay_html(ov, src, "warm")

@@ -6,10 +6,12 @@ import base64
 import io
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageOps
 
+import calc
 from calc.adapters import images
 from calc.adapters.images import (
     AnimatedImageError,
@@ -143,6 +145,43 @@ def test_load_applies_orientation_like_exif_transpose(orientation):
     expected = ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("RGB")
     assert loaded.image.size == loaded.info.size
     assert loaded.image.tobytes() == expected.tobytes()
+
+
+# --- a reduced load, for previews ------------------------------------------------------------
+
+@pytest.mark.parametrize(("stored", "orientation", "max_side", "pixels"), [
+    ((600, 400), 1, 150, (150, 100)),
+    ((600, 400), 6, 150, (100, 150)),  # turned: the long side is the height
+    ((6000, 4000), 1, 1280, (1280, 853)),  # 4000 × 1280 / 6000 = 853.3
+    ((4032, 3024), 8, 1280, (960, 1280)),
+    ((5000, 1), 1280, 1280, (1280, 1)),  # orientation 1280 is invalid: upright; never 0 px
+    ((300, 200), 1, 1280, (300, 200)),  # fits: never enlarged
+])
+def test_reduced_load_fits_the_long_side_and_keeps_the_true_size(stored, orientation, max_side,
+                                                                  pixels):
+    exif = Image.Exif()
+    exif[ORIENTATION] = orientation
+    data = encode(Image.new("RGB", stored, "teal"), "JPEG", exif=exif)
+    loaded = images.load(data, max_side=max_side)
+    assert loaded.image.size == pixels
+    full = images.probe(data)
+    assert loaded.info == full  # what the header says, untouched
+    assert loaded.sha256 == images.load(data).sha256
+
+
+def test_reduced_load_is_the_full_image_shrunk():
+    # the bundled phone photo, a real JPEG: decoded at a reduced scale, then fitted
+    data = (Path(calc.__file__).parent / "data" / "samples" / "phone_photo.jpg").read_bytes()
+    small = images.load(data, max_side=320).image
+    expected = images.load(data).image.resize(small.size, Image.Resampling.BILINEAR)
+    assert small.size == (240, 320)  # 3024×4032 upright
+    diff = [abs(a - b) for a, b in zip(small.tobytes(), expected.tobytes(), strict=True)]
+    assert sum(diff) / len(diff) < 1  # of 255: the same picture
+
+
+def test_reduced_load_of_a_small_png_is_the_full_load():
+    data = encode(gradient(30, 20), "PNG")
+    assert images.load(data, max_side=1280).image.tobytes() == images.load(data).image.tobytes()
 
 
 def test_invalid_orientation_value_is_treated_as_upright():

@@ -211,6 +211,19 @@ def test_upload_applies_exif_orientation():
     assert at.session_state["shared_image"]["image"].image.size == (500, 2000)
 
 
+def test_an_uploads_results_rerun_alone_for_each_control():
+    # Detail, rules, tier and the picture's switches rerun the results alone: with an upload
+    # the sample picker is not on screen, and that run must not miss its value.
+    at = upload(start(), "square.png", png(1024, 1024))
+    choose(at, detail="low", rules="documented", tier="batch", mapped=True, interactive=True)
+    # gpt-4o low: fitted to 512×512, 85 tokens whatever the size; × $2.50/1M × 0.5 (batch)
+    # = $0.00010625
+    assert shown_caption(at) == ("gpt-4o · low · 1024×1024 → 512×512 · low detail: base "
+                                 "tokens only · 85 tokens · $0.00011 batch")
+    assert errors(at) == []
+    assert at.session_state["explore_memory"]["explore_detail"] == "low"
+
+
 BAD_UPLOADS = [
     ("notes.png", b"these are not pixels", "not an image"),
     ("cut.png", png(300, 200)[:400], "truncated or corrupt"),
