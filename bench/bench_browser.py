@@ -5,7 +5,9 @@ as the app (`streamlit run`, same flags, same config). From alternating runs in 
 
 - first visitor: a freshly started server, a fresh browser profile, until the chart is drawn;
   and the second visitor to that same server (again a fresh profile), to compare;
-- cold load: a server that has served before, a fresh browser profile (nothing cached);
+- cold load: a server that has served before, a fresh browser profile (nothing cached); also
+  against a minimal floor (bench/floor_load_app.py at /?minimal: a metric and one HTML image,
+  the least a page with a picture can be): Explore's picture drawn against its (≤ 1.2×);
 - warm reload: the same tab reloaded (the browser's cache warm);
 - Explore's click latency: a Detail click, and a model chosen in the Model box, until both the
   tokens and the picture's grid have changed.
@@ -46,7 +48,8 @@ WATCH = """() => {
     drawn: () => window.__needImage
       ? [...document.querySelectorAll('.pw-overlay')].some(o => {
           const im = [...o.querySelectorAll('img')];
-          return im.length === 2 && im.every(i => i.complete && i.naturalWidth > 0);
+          return im.length === window.__needImage
+            && im.every(i => i.complete && i.naturalWidth > 0);
         })
       : [...document.querySelectorAll('.js-plotly-plot')].some(p =>
           p.querySelector('.scatterlayer path.js-line')),
@@ -80,6 +83,10 @@ CHANGED = f"""(before) => {{ const now = ({SHOWN})();
   window.__t1 = performance.now(); return true; }}"""
 
 TARGETS = {"Patchwork": "app.py", "floor": "bench/floor_app.py"}
+# A metric and one HTML image, nothing else: Explore's cold first paint against the least a
+# Streamlit page with a picture can do (target ≤ 1.2×).
+MINIMAL = ("minimal floor", "bench/floor_load_app.py", "/?minimal")
+IMAGES = {"Patchwork": 2, MINIMAL[0]: 1}  # images in .pw-overlay, all decoded = drawn
 
 
 def pick_model(page, name: str) -> float:
@@ -112,7 +119,7 @@ def load(page, url: str, name: str, reload: bool = False) -> dict:
 
 def new_page(browser, name: str):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
-    context.add_init_script(f"window.__needImage = {str(name == 'Patchwork').lower()};")
+    context.add_init_script(f"window.__needImage = {IMAGES.get(name, 0)};")
     context.add_init_script(f"({WATCH})()")
     return context, context.new_page()
 
@@ -127,7 +134,7 @@ def main() -> None:
     ap.add_argument("--first", type=int, default=3, help="fresh server starts per target")
     ap.add_argument("--clicks", type=int, default=15)
     args = ap.parse_args()
-    results: dict[str, dict[str, list[float]]] = {n: {} for n in TARGETS}
+    results: dict[str, dict[str, list[float]]] = {n: {} for n in (*TARGETS, MINIMAL[0])}
     db = Path(tempfile.mkdtemp()) / "calibration.sqlite3"
     env = {"PATCHWORK_CALIBRATION_DB": str(db)}
 
@@ -154,8 +161,9 @@ def main() -> None:
                         context.close()
         # cold load and warm reload, alternating, on two servers that keep running
         with running_app(env, script=TARGETS["Patchwork"]) as app_url, \
-                running_app(env, script=TARGETS["floor"]) as floor_url:
-            urls = {"Patchwork": app_url, "floor": floor_url}
+                running_app(env, script=TARGETS["floor"]) as floor_url, \
+                running_app(env, script=MINIMAL[1]) as minimal_url:
+            urls = {"Patchwork": app_url, "floor": floor_url, MINIMAL[0]: minimal_url + MINIMAL[2]}
             for name, url in urls.items():  # one visit each, so "cold" means a warm server
                 context, page = new_page(browser, name)
                 load(page, url, name)
@@ -193,6 +201,12 @@ def main() -> None:
         fmt = "{:>12.2f}" if kind == "JavaScript MB" else "{:>12.0f}"
         ratio = f"{a / f:>8.2f}×" if f == f else ""
         print(f"{kind:<16}" + fmt.format(a) + (fmt.format(f) if f == f else f"{'':>12}") + ratio)
+    bare = results[MINIMAL[0]]
+    a, m = median(results["Patchwork"]["cold load"]), median(bare["cold load"])
+    print(f"Explore's cold first paint (the picture drawn, nothing cached) against the minimal "
+          f"floor (a metric and one HTML image): {a:.0f} ms against {m:.0f} ms, {a / m:.2f}× "
+          f"(target ≤ 1.2×); JavaScript {median(results['Patchwork']['JavaScript MB']):.2f} MB "
+          f"against {median(bare['JavaScript MB']):.2f} MB")
     first, second = median(results["Patchwork"]["first visitor"]), \
         median(results["Patchwork"]["second visitor"])
     print(f"Patchwork first visitor / the next one on the same fresh server: "

@@ -14,8 +14,9 @@ process from /proc, over the clicking only, divided by the clicks that finished)
 page; for Plan, until the cheapest model's monthly cost has changed and the page is idle),
 interactions lost (a change not on screen within --timeout seconds; that visitor then reloads),
 visits whose page never became ready, and the server's RSS after the run (and its peak); then
-the ratios to the floor. `--uploads 20`: 20 visitors each upload a distinct
-24-megapixel photo to Explore; the server's RSS with them all on the page and after they leave.
+the ratios to the floor. `--uploads 20`: 20 visitors each upload a distinct 24-megapixel photo
+to Explore, all at once; the server's RSS with them all on the page and after they leave; then
+another wave of 20 (`--waves`): what a session keeps must go with it.
 
     .venv/bin/python bench/bench_load.py [--visitors 10] [--rounds 3] [--clicks 8] [--uploads 20]
 
@@ -282,6 +283,8 @@ async def main() -> None:
                     help="also the Plan variant (a volume change)")
     ap.add_argument("--uploads", type=int, default=0,
                     help="then this many visitors each upload a 24 MP photo (memory)")
+    ap.add_argument("--waves", type=int, default=2,
+                    help="upload waves, one after another leaves: memory stays bounded")
     args = ap.parse_args()
     timeout_ms = int(args.timeout * 1000)
     env = {"PATCHWORK_CALIBRATION_DB": str(Path(tempfile.mkdtemp()) / "calibration.sqlite3"),
@@ -309,13 +312,14 @@ async def main() -> None:
             print(f"bench_load: {args.visitors} visitors at once, {args.rounds} rounds of "
                   f"{args.clicks} interactions each per app")
             report(targets, floor, load)
-            if args.uploads:
-                u = await uploads(browser, explore, args.uploads, timeout_ms)
-                print(f"{args.uploads} visitors each upload a 24 MP photo ({u['mb']:.1f} MB): "
-                      f"{u['done']} shown (median {u['median_ms']:.0f} ms); server RSS "
-                      f"{u['before']:.0f} MB before, {u['with_them']:.0f} MB with them all on "
-                      f"the page (peak {u['peak']:.0f}), {u['after']:.0f} MB after they left; "
-                      f"load {os.getloadavg()[0]:.2f}")
+            for wave in range(args.uploads and args.waves):
+                # a file of 5 MB each, all at once: slower than a click, so more time to show
+                u = await uploads(browser, explore, args.uploads, 3 * timeout_ms)
+                print(f"wave {wave + 1}: {args.uploads} visitors each upload a 24 MP photo "
+                      f"({u['mb']:.1f} MB): {u['done']} shown (median {u['median_ms']:.0f} ms); "
+                      f"server RSS {u['before']:.0f} MB before, {u['with_them']:.0f} MB with "
+                      f"them all on the page (peak {u['peak']:.0f}), {u['after']:.0f} MB after "
+                      f"they left; load {os.getloadavg()[0]:.2f}", flush=True)
             await browser.close()
 
 

@@ -1,7 +1,8 @@
 """The floor for bench/bench_load.py and bench/bench_browser.py: a bare Streamlit page with the
 kind of controls Explore has — a title, a segmented control, a metric and an HTML image — and
-nothing else. A Detail click changes the metric and the image, as it does on Explore; the image
-is an SVG grid in the same `.pw-overlay img.pw-grid` markup, so one probe times both pages.
+nothing else (at /?minimal, the metric and the image alone). A Detail click changes the metric
+and the image, as it does on Explore; the image is an SVG grid in the same
+`.pw-overlay img.pw-grid` markup, so one probe times both pages.
 """
 
 import base64
@@ -10,8 +11,13 @@ import streamlit as st
 
 CELLS = {"low": 2, "high": 8}  # cells a side: a click changes the picture
 
-st.title("Floor")
-detail = st.segmented_control("Detail", list(CELLS), default="high", required=True, key="detail")
+# ?minimal: a metric and one HTML image only (bench_browser.py's floor for a cold first paint)
+if "minimal" in st.query_params:
+    detail = "high"
+else:
+    st.title("Floor")
+    detail = st.segmented_control("Detail", list(CELLS), default="high", required=True,
+                                  key="detail")
 n = CELLS[detail]
 st.metric("Tokens", f"{85 + 170 * n * n:,}", border=True)
 lines = "".join(f"M{i * 512 // n} 0V512M0 {i * 512 // n}H512" for i in range(n + 1))

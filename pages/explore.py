@@ -52,14 +52,21 @@ DEFAULTS = {
 # --- cached work ---------------------------------------------------------------------------------
 
 def _preview(current: dict, size: tuple[int, int]) -> str:
-    """The preview's URL (the page ships the URL, the browser fetches and keeps the picture).
+    """The preview's URL: a rerun ships the URL, the browser fetches the picture and keeps it.
     Per session (an upload's preview is its owner's, served while this session keeps it), a few
     sizes of the last images; a bundled sample's is shared by every session."""
     loaded = current["loaded"]
     if current["kind"] == "sample":
-        return sample_preview(loaded.sha256, size, loaded.working).url
-    return memo("explore_preview", (loaded.sha256, size),
-                lambda: preview(loaded.working, size), max_entries=4).url
+        served = sample_preview(loaded.sha256, size, loaded.working)
+    else:
+        served = memo("explore_preview", (loaded.sha256, size),
+                      lambda: preview(loaded.working, size), max_entries=4)
+    # A visit's first picture goes inline: on a cold first visit the browser would fetch a URL
+    # only behind the page's own scripts (six connections to a host), a few hundred ms later.
+    if st.session_state.get("explore_pictured"):
+        return served.url
+    st.session_state["explore_pictured"] = True
+    return served.data_url
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -16,6 +16,7 @@ app.py's st.App serves routes() beside Streamlit's own.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import threading
 import weakref
@@ -37,6 +38,11 @@ class Served:
 
     def __init__(self, data: bytes, mime: str, url: str):
         self.data, self.mime, self.url = data, mime, url
+
+    @property
+    def data_url(self) -> str:
+        """The same bytes inline, for a page's first screen (see pages/explore.py)."""
+        return f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"
 
 
 _registry: weakref.WeakValueDictionary[str, Served] = weakref.WeakValueDictionary()

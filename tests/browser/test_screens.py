@@ -36,6 +36,11 @@ TABLES_CUT = """() => [...document.querySelectorAll('.pw-table')]
   .map(t => t.querySelector('th').innerText)"""
 
 
+# Explore's picture (under its grid): its address and, once decoded, its width.
+PICTURE = """() => { const i = document.querySelector('.pw-overlay img');
+  return [i.src, i.complete ? i.naturalWidth : 0]; }"""
+
+
 def wait_for_explore(page):
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)
     page.wait_for_function("""() => [...document.querySelectorAll('.pw-overlay img')]
@@ -116,10 +121,8 @@ def test_the_home_url_is_explore_with_no_console_error_at_all(browser, tmp_path)
             wait_for_explore(page)
             assert page.locator("h1").first.inner_text() == "Explore"
             assert page.url.startswith(f"{url}/?")  # the view in the query, the path still "/"
-            # the picture is fetched by URL from the app's own route, not inlined in the page
-            src, width = page.evaluate("""() => { const i = document.querySelector(
-                '.pw-overlay img'); return [i.src, i.complete ? i.naturalWidth : 0]; }""")
-            assert src.startswith(f"{url}/patchwork/media/") and width > 0
+            # a visit's first picture is inline; after a click, fetched from the app's own route
+            assert page.evaluate(PICTURE)[0].startswith("data:image/webp;base64,")
             for detail in ("low", "high"):
                 page.get_by_role("radiogroup", name="Detail").get_by_text(detail,
                                                                           exact=True).click()
@@ -127,6 +130,8 @@ def test_the_home_url_is_explore_with_no_console_error_at_all(browser, tmp_path)
                     "d => document.querySelector('[data-testid=\"stText\"]')?.textContent"
                     ".includes(` · ${d} · `)", arg=detail, timeout=30_000)
                 assert f"detail={detail}" in page.url
+                page.wait_for_function(f"() => ({PICTURE})()[1] > 0", timeout=30_000)
+                assert page.evaluate(PICTURE)[0].startswith(f"{url}/patchwork/media/")
         page.wait_for_timeout(1000)  # anything the browser fetches after the last rerun
         assert errors == []
 
