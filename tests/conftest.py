@@ -16,7 +16,6 @@ import pytest
 from hypothesis import settings
 
 from calc.engine import clock
-
 from tests.fakes.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
 
 settings.register_profile("ci", deadline=None, max_examples=200)
@@ -35,11 +34,13 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def today(request):
-    """calc's clock, pinned for the test: its own `today` mark, else the run's --today."""
+def today(request, monkeypatch):
+    """calc's clock, pinned for the test: its own `today` mark, else the run's --today. A child
+    process the test starts (the CLI, a server) reads the same day from the environment."""
     mark = request.node.get_closest_marker("today")
     day = mark.args[0] if mark else request.config.getoption("--today")
     with clock.pinned(day) as pinned:
+        monkeypatch.setenv(clock.ENV, pinned.isoformat())
         yield pinned
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.known_days import CURRENT_2026_12_11
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -49,12 +51,12 @@ def test_the_default_model_is_a_current_one():
     assert data["usd"] == "0.004916"  # 1,229 × $4.00 / 1M, exact
 
 
+@pytest.mark.today("2026-12-11")
 def test_model_all_prints_the_current_models_cheapest_first():
     import calc
 
     rows = json.loads(run("1024x1024", "--model", "all", "--json").stdout)
-    current = {m.name for m in calc.models() if m.status() != "shut down"}
-    assert {r["model"] for r in rows} == current
+    assert {r["model"] for r in rows} == CURRENT_2026_12_11
     priced = [Decimal(r["usd"]) for r in rows]
     assert priced == sorted(priced)
     table = run("1024x1024", "--model", "all").stdout.splitlines()

@@ -14,6 +14,8 @@ import pytest
 
 import calc
 from calc.engine import catalogue as cat
+from calc.engine import clock
+from tests.known_days import CURRENT_ON
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -180,14 +182,23 @@ def test_status_on_a_given_day(name, day, status):
     assert m.status(date.fromisoformat(day)) == status
 
 
-def test_status_defaults_to_today():
-    # o1 shut down on 2026-10-23 (§8) and gpt-5.4 has no date, whatever today is
-    assert calc.resolve_model("gpt-5.4").status() == "active"
-    today = date.today()
-    for name, _, shutdown in SPEC_MODELS:
-        if shutdown is not None:
-            expected = "shut down" if today >= date.fromisoformat(shutdown) else "deprecated"
-            assert calc.resolve_model(name).status() == expected
+@pytest.mark.parametrize(("day", "gpt_5", "gpt_4o"), [
+    ("2026-12-03", "deprecated", "deprecated"), ("2026-12-11", "shut down", "deprecated"),
+    ("2027-01-14", "shut down", "shut down")])
+def test_status_defaults_to_the_clocks_day(day, gpt_5, gpt_4o):
+    with clock.pinned(day):
+        assert calc.resolve_model("gpt-5.4").status() == "active"  # no shutdown date
+        assert calc.resolve_model("o1").status() == "shut down"  # 2026-10-23
+        assert calc.resolve_model("gpt-5").status() == gpt_5  # 2026-12-11
+        assert calc.resolve_model("gpt-4o").status() == gpt_4o  # 2027-01-14
+
+
+@pytest.mark.parametrize("day", sorted(CURRENT_ON))
+def test_current_models_on_a_day(day):
+    """The spec's shutdown dates, both sides of each (a day that differs from today's)."""
+    assert {m.name for m in calc.models(include_shut_down=False, on=day)} == CURRENT_ON[day]
+    with clock.pinned(day):
+        assert {m.name for m in calc.models(include_shut_down=False)} == CURRENT_ON[day]
 
 
 def test_models_without_the_shut_down_ones_on_a_day():

@@ -135,7 +135,7 @@ def test_the_advisor_labels_and_marks_the_cheapest():
 
 
 def test_a_link_restores_every_setting_of_both_views():
-    s = ps.Settings(source="mix", models=("gpt-5.4", "gpt-4o"), detail="high",
+    s = ps.Settings(source="mix", models=("gpt-5.4", "gpt-5.2"), detail="high",
                     rules="documented", file_means="month", backlog=123, rpd=456, days=22,
                     ipr=7, prompt=600, output=300, reasoning=50, cached=25, writes=3,
                     tier="flex", regional=True, tpm=90_000, rpm=500, shut_down=False)
@@ -146,7 +146,7 @@ def test_a_link_restores_every_setting_of_both_views():
     restored = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
     assert restored == query
     ss = at.session_state
-    assert ss["plan_models"] == ["gpt-5.4", "gpt-4o"] and ss["plan_rules"] == "documented"
+    assert ss["plan_models"] == ["gpt-5.4", "gpt-5.2"] and ss["plan_rules"] == "documented"
     assert ss["plan_tier"] == "flex" and ss["plan_ipr"] == 7 and ss["plan_cached"] == 25
     at.segmented_control(key="plan_view").set_value("Generate").run()
     assert at.session_state["gen_quality"] == "high" and at.session_state["gen_n"] == 3
