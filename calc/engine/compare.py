@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from calc.engine.catalogue import Model, models
+from calc.engine.catalogue import Model, models, resolve_model
 from calc.engine.clock import day as _day
 from calc.engine.errors import CalcError, ImageRejectedError, UnknownRulesError
-from calc.engine.estimate import Estimate, check_size
+from calc.engine.estimate import Estimate, check_size, estimate
 from calc.engine.pricing import (
     canonical_tier,
     cost_usd,
@@ -109,3 +109,17 @@ def compare(width: int, height: int, detail: str = "auto", fidelity: str = "low"
     return tuple(sorted((_row(m, width, height, detail, fidelity, rules, tier, day)
                          for m in models(include_shut_down=include_shut_down, on=day)),
                         key=cheapest_first))
+
+
+def on_replacements(est: Estimate) -> tuple[Estimate, ...]:
+    """The same image on each model the deprecations page names instead of `est`'s (none where
+    it names none), at the nearest detail and fidelity each has, the same rules and day, and the
+    same tier where the replacement offers it (else standard)."""
+    out = []
+    w, h = est.original_size
+    for name in est.replacements:
+        m = resolve_model(name)
+        tier = est.tier if offers(m, est.tier) else "standard"
+        out.append(estimate(w, h, name, detail_for(m, est.detail)[0],
+                            fidelity_for(m, est.fidelity)[0], est.rules, tier, est.priced_on))
+    return tuple(out)
