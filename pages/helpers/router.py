@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw
 
 import calc
 from calc.views.markup import sidebar_html
+from pages.helpers import page_state
 
 PAGES_DIR = Path(__file__).resolve().parents[1]
 ICON = ":material/grid_on:"
@@ -88,6 +89,7 @@ def shell():
 def run(page) -> None:
     """app.py: run the chosen page inside the shell."""
     _run.routed = True
+    page_state.on_screen(page.url_path)  # for the address bar (pages/helpers/address.py)
     try:
         page.run()
     except Exception:  # the page boundary: the traceback is for the operator, not the visitor
