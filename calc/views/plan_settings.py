@@ -337,31 +337,31 @@ def _mix(raw: str | None, notices: list[str]) -> tuple[tuple[int, int, float], .
         notices.append(f"mix: only the first {MAX_MIX_ENTRIES} of its {len(parts):,} sizes are "
                        f"used (a mix has at most {MAX_MIX_ENTRIES})")
     read: list[tuple[str, tuple[int, int, float]]] = []
+    refused: list[tuple[str, str]] = []  # (the entry, why)
     for part in parts[:MAX_MIX_ENTRIES]:
         m = _MIX_ENTRY.fullmatch(part)
-        share = float(m[3]) if m else math.nan
-        if m is None or not math.isfinite(share):
-            notices.append(f"mix entry {quoted(part.strip(), 40)} cannot be used: an entry is "
-                           "WIDTHxHEIGHT:SHARE, whole pixels and a share of 0 or more (e.g. "
-                           "1024x768:40); left out")
-            continue
-        read.append((part.strip(), (int(m[1]), int(m[2]), share)))
+        if m is None or not math.isfinite(float(m[3])):
+            refused.append((part, "an entry is WIDTHxHEIGHT:SHARE, whole pixels and a share of 0 "
+                                  "or more (e.g. 1024x768:40)"))
+        else:
+            read.append((part, (int(m[1]), int(m[2]), float(m[3]))))
     checked = wl.mix_workload(wl.mix_table([entry for _, entry in read]))
-    refused = dict(zip(checked.bad_rows.get("row", []), checked.bad_rows.get("reason", []),
-                       strict=True))
+    reasons = dict(zip(checked.bad_rows["row"], checked.bad_rows["reason"], strict=True))
     entries = []
-    for row, (text, entry) in enumerate(read, start=1):
-        if row in refused:
-            notices.append(f"mix entry {quoted(text, 40)} cannot be used: {refused[row]} (a size "
-                           f"is 1 to {wl.MAX_SIDE_PX:,} px a side and at most "
-                           f"{wl.MAX_PIXELS // 1_000_000} megapixels); left out")
+    for row, (part, entry) in enumerate(read, start=1):
+        if row in reasons:
+            refused.append((part, f"{reasons[row]} (a size is 1 to {wl.MAX_SIDE_PX:,} px a side "
+                                  f"and at most {wl.MAX_PIXELS // 1_000_000} megapixels)"))
         else:
             entries.append(entry)
-    if not any(share > 0 for _, _, share in entries):
-        notices.append("the link's mix has no size with a share above zero: the preset mix "
-                       "instead")
-        return ()
-    return tuple(entries)
+    usable = any(share > 0 for _, _, share in entries)
+    for i, (part, why) in enumerate(refused, start=1):
+        end = "left out" if usable or i < len(refused) else \
+            "left out, and with no usable size left the preset mix is used instead"
+        notices.append(f"mix entry {quoted(part.strip(), 40)} cannot be used: {why}; {end}")
+    if not usable and not refused:
+        notices.append("mix: no size has a share above zero; the preset mix is used instead")
+    return tuple(entries) if usable else ()
 
 
 __all__ = ["FILE_MEANS", "GEN_FAMILIES", "GEN_RULES", "GenSettings", "RULES", "SOURCES",
