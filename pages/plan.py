@@ -69,8 +69,8 @@ def first_visit() -> dict[str, object]:
 
 
 def keep_state() -> None:
-    """Top of every run (and of the numbers' fragment): the widgets Streamlit dropped while the
-    page was away, or a view hidden, come back as the visitor left them; so do editors' edits."""
+    """Top of every run: the widgets Streamlit dropped while the page was away, or a view
+    hidden, come back as the visitor left them; so do the editors' edits."""
     page_state.keep("plan", first_visit)
     ss = st.session_state
     for name in TABLES:
@@ -490,7 +490,7 @@ def share_link(workload: wl.Workload | None, s: ps.Settings) -> None:
 @st.fragment
 def numbers(key: object, workload: wl.Workload | None) -> None:
     """Volume, request, tier and limits, and everything they change: reruns on its own."""
-    keep_state()  # a fragment's run starts here, not at the top of the page
+    page_state.remember("plan")  # a fragment's own run starts here, not at the top
     controls(st.session_state["plan_source"])
     s = settings_now()
     if workload is not None and workload.images <= 0:

@@ -1,6 +1,6 @@
-"""Plan comes back as it was after a trip to another page (AppTest's switch_page, through app.py,
-as the menu goes): every setting of both views, the mix's edits, the view, and the address. A
-link counts only on the page it opened; a link of nothing usable still opens a working page
+"""A trip to another page and back (AppTest's switch_page, as the menu goes): Plan comes back as it
+was — every setting of both views, the mix's edits, the view, the address — and so does Explore.
+A link counts only on the page it opened; a link of nothing usable still opens a working page
 (Plan and Explore)."""
 
 from __future__ import annotations
@@ -64,17 +64,42 @@ def test_every_field_differs_from_its_default():
                 if getattr(chosen, f.name) == getattr(default, f.name)] == []
 
 
+KINDS = ("number_input", "multiselect", "selectbox", "radio", "toggle", "segmented_control")
+
+
+def choose(at: AppTest, values: dict[str, object]) -> AppTest:
+    """Set each value with its widget, as a visitor would (one run each: a choice can change
+    what the next widget offers)."""
+    for key, value in values.items():
+        (widget,) = [w for kind in KINDS for w in at.get(kind) if w.key == key]
+        widget.set_value(value)
+        run(at)
+    return at
+
+
+def chosen_with_the_widgets() -> AppTest:
+    at = on_plan()
+    plan = widgets(SETTINGS, GEN)
+    # first what makes the others drawn and enabled: the file's inputs, a sample's volume
+    # (backlog and requests a day both open), shut-down models offered
+    choose(at, {"plan_source": "csv", "plan_file_means": "sample", "plan_shut_down": True})
+    settings = {k: v for k, v in plan.items() if k.startswith("plan_")}
+    means = settings.pop("plan_file_means")  # last: "month" closes requests a day
+    choose(at, settings | {"plan_file_means": means})
+    choose(at, {"plan_view": "Generate", "gen_show_shut_down": True})
+    choose(at, {"gen_model": GEN.model, "gen_edit": True})
+    choose(at, {k: v for k, v in plan.items() if k.startswith("gen_")})
+    return at
+
+
 @pytest.mark.parametrize("view", ["Workload", "Generate"])
 def test_a_trip_to_every_other_page_brings_every_setting_and_the_address_back(view):
-    at = on_plan()
-    chosen = widgets(SETTINGS, GEN) | {"plan_view": view}
-    for key, value in chosen.items():
-        at.session_state[key] = value
-    run(at)
-    on_screen = drawn(chosen, view)
+    at = choose(chosen_with_the_widgets(), {"plan_view": view})
+    expected = widgets(SETTINGS, GEN)
+    on_screen = drawn(expected, view)
     assert held(at, on_screen) == on_screen
     before = address(at)
-    assert before == ps.to_query(SETTINGS, GEN, PRESETS)
+    assert before == ps.to_query(SETTINGS, GEN)  # every setting of both views
     for other in (EXPLORE, VERIFY, METERED):
         to(to(at, other), PLAN)
         assert held(at, on_screen) == on_screen, other
@@ -154,3 +179,16 @@ def test_an_explore_link_of_nothing_usable_opens_a_working_page():
     assert len(at.warning) == 8  # one per value; w and h are one size
     assert {m.label for m in at.metric} >= {"Tokens", "$ per image"}
     assert address(at)["sample"] == "phone-photo"
+
+
+def test_explore_comes_back_too_with_a_control_it_drew_after_its_first_run():
+    at = run(AppTest.from_file(APP, default_timeout=120))
+    at.button_group(key="explore_source").set_value("Width × height")
+    run(at)
+    at.number_input(key="explore_w").set_value(2048)
+    at.button_group(key="explore_tier").set_value("flex")
+    run(at)
+    for other in (PLAN, VERIFY):
+        to(to(at, other), "pages/explore.py")
+        assert at.number_input(key="explore_w").value == 2048
+        assert (address(at)["w"], address(at)["tier"]) == ("2048", "flex")
