@@ -26,6 +26,7 @@ from calc.views.markup import (
 )
 from calc.views.model_choice import model_label, model_names
 from calc.views.samples import sample, samples
+from pages.helpers import address, page_state
 from pages.helpers.image_cache import decode, sample_image, sample_preview
 from pages.helpers.overlay_figure import build_figure, overlay_png, preview_data_url
 from pages.helpers.router import ensure_router
@@ -39,7 +40,7 @@ RULE_LABELS = {"billing": "Billing (measured)", "documented": "Documented (guide
 FAMILY_LABELS = {"tile": "512 px tiles", "patch": "32 px patches", "image": "gpt-image-1 input",
                  "image2": "gpt-image-2 input"}
 # Widget keys and their first values. Streamlit drops a widget's state while another page is
-# shown, so the page keeps a copy ("explore_memory") and puts it back on return.
+# shown, so the page keeps a copy (pages/helpers/page_state.py) and puts it back on return.
 DEFAULTS = {
     "explore_source": "Sample", "explore_url": "", "explore_sample": samples()[0].name,
     "explore_w": 1024, "explore_h": 1024, "explore_model": urlstate.DEFAULT_MODEL,
@@ -70,35 +71,30 @@ def _compare(width: int, height: int, detail: str, fidelity: str, rules: str, ti
 
 # --- state ---------------------------------------------------------------------------------------
 
+def _first_visit() -> dict:
+    """The widgets' first values: the view a shared link asks for, else the defaults."""
+    view, notices = urlstate.decode(st.query_params.to_dict() if page_state.landed_here() else {})
+    memory = dict(DEFAULTS)
+    memory.update(explore_model=view.model, explore_detail=view.detail,
+                  explore_fidelity=view.fidelity, explore_rules=view.rules, explore_tier=view.tier)
+    if view.size is not None:
+        memory.update(explore_source="Width × height", explore_w=view.size[0],
+                      explore_h=view.size[1])
+    elif view.url is not None:
+        memory.update(explore_source="Image URL", explore_url=view.url)
+    elif view.sample is not None:
+        memory.update(explore_source="Sample", explore_sample=view.sample)
+    st.session_state["explore_notices"] = notices
+    return memory
+
+
 def _restore_state() -> None:
     """First visit: read the link. Every run: put back widget values Streamlit dropped."""
+    page_state.keep("explore", _first_visit)
     state = st.session_state
-    if "explore_memory" not in state:
-        view, notices = urlstate.decode(st.query_params.to_dict())
-        memory = dict(DEFAULTS)
-        memory.update(explore_model=view.model, explore_detail=view.detail,
-                      explore_fidelity=view.fidelity, explore_rules=view.rules,
-                      explore_tier=view.tier)
-        if view.size is not None:
-            memory.update(explore_source="Width × height", explore_w=view.size[0],
-                          explore_h=view.size[1])
-        elif view.url is not None:
-            memory.update(explore_source="Image URL", explore_url=view.url)
-        elif view.sample is not None:
-            memory.update(explore_source="Sample", explore_sample=view.sample)
-        state["explore_memory"] = memory
-        state["explore_notices"] = notices
-    for key, value in state["explore_memory"].items():
-        state.setdefault(key, value)
     state.setdefault("explore_current", None)  # the image on screen (survives failed inputs)
     state.setdefault("explore_processed", None)  # the last input tried, so it runs once
     state.setdefault("explore_messages", [])  # what that input said: [(level, text)]
-
-
-def _remember() -> None:
-    memory = st.session_state["explore_memory"]
-    for key in memory:
-        memory[key] = st.session_state[key]
 
 
 def _set_current(kind: str, label: str, size: tuple[int, int], loaded=None, url=None,
@@ -266,19 +262,14 @@ def _share(choice: dict, current: dict | None) -> None:
             source = {"sample": current["sample"]}
         else:
             source = {"size": current["size"]}
-    params = urlstate.encode(urlstate.ViewState(**choice, **source))
-    if st.query_params.to_dict() != params:
-        st.query_params.from_dict(params)
+    address.show(urlstate.encode(urlstate.ViewState(**choice, **source)))
 
 
 def _publish(choice: dict, current: dict | None) -> None:
     """What Verify reads: the image and the choice made here."""
-    st.session_state["shared_choice"] = dict(choice)
-    if current is None or current["loaded"] is None:
-        st.session_state["shared_image"] = None
-    else:
-        st.session_state["shared_image"] = dict(image=current["loaded"], label=current["label"],
-                                                url=current["url"])
+    image = None if current is None or current["loaded"] is None else \
+        dict(image=current["loaded"], label=current["label"], url=current["url"])
+    page_state.hand_over(image, choice)
 
 
 # --- seeing --------------------------------------------------------------------------------------
@@ -472,7 +463,6 @@ with side:
     _bring_image()
     choice = _choose()
 current = st.session_state["explore_current"]
-_remember()
 _publish(choice, current)
 _share(choice, current)
 if current is None:

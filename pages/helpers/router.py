@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw
 
 import calc
 from calc.views.markup import sidebar_html
+from pages.helpers import page_state
 
 PAGES_DIR = Path(__file__).resolve().parents[1]
 ICON = ":material/grid_on:"
@@ -89,6 +90,7 @@ def shell():
 def run(page) -> None:
     """app.py: run the chosen page inside the shell."""
     _run.routed = True
+    page_state.served_at(page.url_path)  # for the address bar (pages/helpers/address.py)
     try:
         page.run()
     except Exception:  # the page boundary: the traceback is for the operator, not the visitor
@@ -100,7 +102,8 @@ def run(page) -> None:
 
 
 def ensure_router(page_file: str) -> None:
-    """First line of every page: outside app.py (see the module's docstring), go through it."""
+    """First line of every page: outside app.py (see the module's docstring), go through it;
+    then note the page on screen (pages/helpers/page_state.py)."""
     # Once per session: a page run on its own (AppTest) then simply carries on.
     if not getattr(_run, "routed", False) and "router_rerun" not in st.session_state:
         st.session_state["router_rerun"] = True
@@ -108,6 +111,7 @@ def ensure_router(page_file: str) -> None:
         # switch_page, not rerun: it names the page as app.py's menu knows it (the default
         # page's id differs from the folder mode's), so no "page not found" on the way.
         st.switch_page(Path(page_file).resolve(), query_params=st.query_params.to_dict())
+    page_state.on_screen(Path(page_file).name)
 
 
 def warm_up() -> None:

@@ -255,28 +255,7 @@ def test_advisor_known_answer_on_gpt_4_1_mini():
     assert fits["fit 1024 px"][0].image_tokens == calc.tokens(w, h, "gpt-4.1-mini")
 
 
-# --- link and exports ----------------------------------------------------------------------------
-
-
-def test_a_link_carries_every_setting_of_both_views():
-    s = ps.Settings(source="csv", models=("gpt-5.4", "gpt-4o"), detail="high",
-                    rules="documented", file_means="month", backlog=123, rpd=456, days=22,
-                    ipr=7, prompt=600, output=300, reasoning=50, cached=25, writes=3,
-                    tier="flex", regional=True, tpm=90_000, rpm=500, shut_down=True)
-    g = ps.GenSettings("gpt-image-1", "high", "1024x1536", 3, 2, 77, 20, "batch", True, "high")
-    s2, g2, mix, notices = ps.from_query(ps.to_query(s, g))
-    assert (s2, g2, mix) == (s, g, ())
-    assert any("not your file" in n for n in notices)
-    m = ps.Settings()
-    s3, _, mix3, notices3 = ps.from_query(ps.to_query(m, ps.GenSettings(), ((10, 20, 50.0),)))
-    assert s3 == m and mix3 == ((10, 20, 50.0),) and notices3 == []
-
-
-@given(st.dictionaries(st.sampled_from([*ps.to_query(ps.Settings()), "mix", "other"]),
-                       st.one_of(st.text(max_size=40), st.lists(st.text(max_size=10)))))
-def test_any_query_string_gives_usable_settings(params):
-    s, g, mix, notices = ps.from_query(params)
-    assert ps.check(s) is s and isinstance(notices, list)
+# --- exports (the link: test_plan_link.py) -------------------------------------------------------
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
