@@ -26,6 +26,7 @@ from calc.engine.estimate import Estimate, Grid, Step, estimate, tokens
 from calc.engine.generation import GenerationCost, generation_cost, generation_options
 from calc.engine.pricing import (
     TIERS,
+    check_regional,
     cost_usd,
     format_usd,
     priced_on,
@@ -51,7 +52,7 @@ __all__ = [
     "FetchError", "GenerationCost", "Grid", "ImageError", "ImageRejectedError", "InvalidSizeError",
     "Model", "Note", "RULE_SETS", "Step", "TIERS", "UnknownGenerationOptionError",
     "UnknownModelError", "UnknownRulesError", "UnsupportedDetailError", "UnsupportedFidelityError",
-    "catalogue", "cost_usd", "estimate", "estimate_frame", "format_usd", "generation_cost",
-    "generation_options", "models", "priced_on", "resolve_model", "scheduled_changes",
-    "staleness_note", "tier_factor", "tier_label", "tiers_for", "tokens",
+    "catalogue", "check_regional", "cost_usd", "estimate", "estimate_frame", "format_usd",
+    "generation_cost", "generation_options", "models", "priced_on", "resolve_model",
+    "scheduled_changes", "staleness_note", "tier_factor", "tier_label", "tiers_for", "tokens",
 ]

@@ -21,6 +21,7 @@ from calc.views import manifest as mf
 from calc.views import plan as cp
 from calc.views import plan_figures as pf
 from calc.views import plan_inputs as wl
+from calc.views import plan_month as pm
 from calc.views import plan_prompt as pp
 from calc.views import plan_settings as ps
 from calc.views.inert import md, short
@@ -170,19 +171,21 @@ def resize_totals(key: object, _priced: cp.PricedWorkload, models: tuple, detail
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def plan_tables(key: object, _totals: list, settings: dict, images: float,
-                bytes_per_image: float | None):
-    """Every figure for these inputs (`key` stands for the workload and its pricing):
-    recomputed only when one of them changes."""
+                bytes_per_image: float | None, day: str):
+    """Every figure for these inputs (`key` stands for the workload and its pricing; `day` the
+    day the month planned is priced on): recomputed only when one of them changes."""
     settings = ps.Settings(**settings)
     volume = pf.volume(settings, Fraction(images))
-    figs = [pf.figures(t, settings, volume, Fraction(images)) for t in _totals]
+    figs = pf.with_endings([pf.figures(t, settings, volume, Fraction(images), day)
+                            for t in _totals], pm.endings(settings.models, settings.month))
     rates = [pf.rate(f, settings) for f in figs]
     rejected = [(t.model, f"{w}×{h}", f"{float(n):,.10g}")
                 for t in _totals for w, h, n in t.rejected]
     return (volume.statement, pf.figures_table(figs),
             pf.rate_table(rates, bool(volume.backlog_images)),
             pd.DataFrame(rejected, columns=["model", "size", "images"]),
-            pf.request_flags(settings, bytes_per_image), pf.month_bars(figs))
+            pf.request_flags(settings, bytes_per_image), pf.month_bars(figs),
+            pf.cheapest(figs))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -346,7 +349,12 @@ def controls(source: str) -> None:
     a, b, c, d = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
     with a:
         st.segmented_control("Price tier", calc.TIERS, key="plan_tier", required=True,
-                             format_func=calc.tier_label)
+                             format_func=calc.tier_label,
+                             help="A model that does not offer the tier is listed unpriced.")
+    d.selectbox("Plan for", pm.months(), key="plan_month", format_func=pm.month_label,
+                help="A month ahead is priced with what will hold then: its prices, tiers and "
+                     "the models still running (a model shut down by then names its "
+                     "replacement).")
     b.toggle("Regional processing", key="plan_regional",
              help="Data residency: +10 % (confirmed on the gpt-6.1-terra page).")
     c.number_input("Cache writes per day", **ps.bounds("writes"), key="plan_writes",
@@ -405,26 +413,31 @@ def prompt_counter() -> None:
 
 
 def results(key: object, workload: wl.Workload, s: ps.Settings) -> None:
+    models = pm.with_replacements(s.models, s.month)  # a shut-down model's replacement too
     try:
-        priced, totals = price(key, workload.rows, s.models, s.detail, s.rules)
+        calc.check_regional(s.tier, s.regional)
+        priced, totals = price(key, workload.rows, models, s.detail, s.rules)
     except calc.CalcError as error:
         st.error(f"This workload cannot be costed: {md(error)}")
         return
-    statement, table, rates, rejected, flags, bars = plan_tables(
-        (key, s.models, s.detail, s.rules), totals, asdict(s), priced.images,
-        workload.bytes_per_image)
-    st.markdown("#### What it costs")
+    day = pm.priced_day(s.month)
+    statement, table, rates, rejected, flags, bars, best = plan_tables(
+        (key, models, s.detail, s.rules), totals, asdict(s), priced.images,
+        workload.bytes_per_image, day.isoformat())
+    st.markdown("#### What it costs" + (f" in {pm.month_label(s.month)}" if s.month else ""))
     st.info(statement)
-    if len(table):
-        best = table.iloc[0]
-        st.metric(f"Cheapest: {best['model']}", f"{best['$ / month']} / month",
+    if best is not None:
+        st.metric(f"Cheapest: {best.model}", f"{best.month} / month",
                   help="The whole request (images, text, output) at your volume and tier.")
+        for caveat in best.caveats:  # beside the number it qualifies
+            st.caption(f"⚠️ {md(caveat)}")
     for flag in flags:
         st.error(f"Request limit: {flag}")
     st.dataframe(table, hide_index=True, key="plan_figures")
     st.caption("Per request: image input + text input + output (reasoning billed as output), "
                f"at the {calc.tier_label(s.tier)} tier"
                + (" with the regional uplift" if s.regional else "")
+               + (f", {calc.priced_on(day)}" if calc.priced_on(day) else "")
                + ". Rejected images are counted, never priced.")
     if bars:
         st.plotly_chart(month_figure(bars, s.tier), width="stretch", key="plan_month_chart",

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import pandas as pd
 
-from calc.engine.catalogue import catalogue
+from calc.engine.catalogue import catalogue, resolve_model
 from calc.engine.errors import CalcError
 from calc.engine.pricing import format_usd
 from calc.engine.request_cost import RequestShape, as_decimal, request_cost
@@ -122,6 +122,30 @@ def figures(t: ModelTotals, s: Settings, v: Volume, images: Fraction,
 
 def money(amount: Fraction | None) -> str:
     return format_usd(None if amount is None else as_decimal(amount))
+
+
+@dataclass(frozen=True)
+class Cheapest:
+    """Plan's headline: the cheapest model a month, and what that number rests on."""
+
+    model: str
+    month: str  # formatted, e.g. "$12.13"
+    caveats: tuple[str, ...]  # an unconfirmed tier, an inferred sizing rule, a third party
+
+
+CAVEAT_WORDS = ("not confirmed", "inferred", "third party", "shuts down", "shut down")
+
+
+def cheapest(rows: list[Figures]) -> Cheapest | None:
+    """The cheapest priced model a month (as the table sorts) and its caveats; None if none
+    is priced."""
+    priced = [f for f in rows if f.month is not None]
+    if not priced:
+        return None
+    best = min(priced, key=lambda f: (f.month, f.backlog or 0))
+    caveats = [n for n in best.notes if any(w in n for w in CAVEAT_WORDS)]
+    caveats += [f"inferred: {fact}" for fact in resolve_model(best.model).inferred]
+    return Cheapest(best.model, money(best.month), tuple(dict.fromkeys(caveats)))
 
 
 def with_endings(rows: list[Figures], endings) -> list[Figures]:

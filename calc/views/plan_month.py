@@ -85,3 +85,11 @@ def endings(models: tuple[str, ...], month: str, on: date | None = None) -> tupl
         if m.shutdown and date.fromisoformat(m.shutdown) <= end:
             out.append(Ending(m.name, m.shutdown, m.replacements))
     return tuple(out)
+
+
+def with_replacements(models: tuple[str, ...], month: str, on: date | None = None
+                      ) -> tuple[str, ...]:
+    """The plan's models and, after them, the replacements of those shut down by the month
+    (so the same workload is priced there too)."""
+    extra = [r for e in endings(models, month, on) for r in e.replacements]
+    return tuple(dict.fromkeys((*models, *extra)))

@@ -28,6 +28,7 @@ from calc.engine.rules import DETAILS, FIDELITIES, RULE_SETS
 from calc.views import plan_inputs as wl
 from calc.views.inert import quoted
 from calc.views.model_choice import DEFAULT_PLAN_MODELS, model_names
+from calc.views.plan_month import months
 
 SOURCES = ("mix", "images", "csv")
 FILE_MEANS = ("backlog", "day", "month", "sample")  # what a file's counts stand for
@@ -65,6 +66,7 @@ class Settings:
     tpm: int = 0  # 0: no limit given
     rpm: int = 0
     shut_down: bool = False  # offer shut-down models in the picker
+    month: str = ""  # the month planned: '' this month, else 'YYYY-MM', one of the next 12
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,7 @@ RULES = {
     "tpm": Whole(0, 10**12),
     "rpm": Whole(0, 10**9),
     "shut_down": Switch(),
+    "month": OneOf(lambda _: months()),
 }
 GEN_RULES = {  # in reading order: quality and size depend on the model
     "model": Models(GEN_FAMILIES, many=False),
