@@ -1,4 +1,4 @@
-"""What the catalogue knows about the future, and how old it is (docs/metering.md §8.1, §8.4):
+"""What the catalogue knows about the future, and how old it is (docs/metering.md §9.1, §9.5):
 the scheduled changes of the coming days, and a plain note when the prices have not been checked
 for a while."""
 
