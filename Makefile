@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench install install-dev chromium
+.PHONY: run test lint check-catalogue bench install install-dev chromium
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -31,7 +31,12 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-test: install-dev chromium lint
+# The catalogue is whole (every model sized and priced for every day it runs, periods that meet,
+# sources and confidences): docs/updating-the-catalogue.md.
+check-catalogue: install
+	$(BIN)/python -m calc catalogue check
+
+test: install-dev chromium lint check-catalogue
 	$(BIN)/python -m pytest
 
 bench: install-dev
