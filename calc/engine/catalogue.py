@@ -84,7 +84,7 @@ class LongContext:
 
 @dataclass(frozen=True, eq=False)
 class Price:
-    """USD per 1M tokens at the standard tier over one period (docs/metering.md §8.1); None
+    """USD per 1M tokens at the standard tier over one period (docs/metering.md §9.1); None
     where unknown. Image tokens pay `input`."""
 
     valid_from: date | None  # None: since the model's release

@@ -3,7 +3,7 @@ rounded once.
 
 Prices are USD per 1M tokens at the standard tier and hold over periods; a tier multiplies
 every token price, image tokens included, by a factor that can differ per model and per day
-(docs/metering.md §8.1, §8.2). `on` is a date (None: the clock's today). Rounding (half up)
+(docs/metering.md §9.1, §9.2). `on` is a date (None: the clock's today). Rounding (half up)
 happens only in `format_usd`, at display.
 """
 

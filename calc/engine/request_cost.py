@@ -1,6 +1,6 @@
 """What one whole request costs: image input, text input and output, at a tier, exactly.
 
-Per docs/metering.md §8: image tokens pay the model's text input rate (cached at the cached
+Per docs/metering.md §9: image tokens pay the model's text input rate (cached at the cached
 rate); the day's price row and the tier's factor for the model on that day, and the regional
 uplift, multiply every price; above the long-context threshold the whole request pays the
 model's long-context factors; explicit cache writes pay the 30-minute or 12-hour write rate.

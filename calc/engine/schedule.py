@@ -1,4 +1,4 @@
-"""What the catalogue knows about the future, and how old it is (docs/metering.md §8.1, §8.4):
+"""What the catalogue knows about the future, and how old it is (docs/metering.md §9.1, §9.5):
 the scheduled changes of the coming days, and a plain note when the prices have not been checked
 for a while."""
 
@@ -7,15 +7,16 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from calc.engine.catalogue import catalogue
+from calc.engine.catalogue import Catalogue, catalogue
 from calc.engine.clock import day as _day
 
 STALE_AFTER_DAYS = 30
 
 
-def staleness_note(today: date | str | None = None) -> str:
-    """'' within 30 days of the day the catalogue was checked; after, a sentence that says so."""
-    checked = date.fromisoformat(catalogue().checked)
+def staleness_note(today: date | str | None = None, book: Catalogue | None = None) -> str:
+    """'' within 30 days of the day the catalogue (the one in use, or `book`) was checked;
+    after, a sentence that says so."""
+    checked = date.fromisoformat((book or catalogue()).checked)
     age = (_day(today) - checked).days
     if age <= STALE_AFTER_DAYS:
         return ""
@@ -23,14 +24,15 @@ def staleness_note(today: date | str | None = None) -> str:
             "page")
 
 
-def scheduled_changes(start: date | str | None = None, days: int = 90
-                      ) -> tuple[tuple[date, str], ...]:
-    """Every change the catalogue schedules from `start` (today) through `days` days on, by day:
-    shutdowns (with their replacements), price periods and tier factors that begin."""
+def scheduled_changes(start: date | str | None = None, days: int = 90,
+                      book: Catalogue | None = None) -> tuple[tuple[date, str], ...]:
+    """Every change the catalogue (the one in use, or `book`) schedules from `start` (today)
+    through `days` days on, by day: shutdowns (with their replacements), price periods and tier
+    factors that begin."""
     first = _day(start)
     last = first + timedelta(days=days)
     events: dict[date, list[str]] = defaultdict(list)
-    book = catalogue()
+    book = book or catalogue()
     shutdowns: dict[tuple[date, tuple[str, ...]], list[str]] = defaultdict(list)
     for m in book.models.values():
         if m.shutdown and first <= date.fromisoformat(m.shutdown) <= last:

@@ -31,7 +31,7 @@ from calc.engine.schedule import scheduled_changes, staleness_note
 
 DOC = "docs/metering.md"  # the project's own account of the rules; nothing shown points elsewhere
 DOC_PATH = Path(__file__).resolve().parents[2] / DOC
-EDITION = "2026-12-01"
+EDITION = "2026-12-03"
 EVIDENCE_SOURCE = ("image tokens isolated from real API usage: (input tokens with the image) − "
                    "(input tokens of the same request without it)")
 
@@ -131,6 +131,10 @@ class Measurement:
     when: str = ""
 
 
+# The 6560×4928 photo was measured on "the gpt-5.6 / gpt-6 family": every model of both.
+GPT_5_6_AND_6 = ("gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna", "gpt-6-astra", "gpt-6-sol",
+                 "gpt-6-luna", "gpt-6.1-sol", "gpt-6.1-terra", "gpt-6.2-astra", "gpt-6.2-sol")
+
 EVIDENCE: tuple[Measurement, ...] = (
     Measurement(("gpt-4o",), 1, 1, ("high", "auto"), 255, "no upscaling; auto = high"),
     Measurement(("gpt-4o",), 1, 1, ("low",), 85, "low = base"),
@@ -153,6 +157,8 @@ EVIDENCE: tuple[Measurement, ...] = (
                 "2,500 patches × 1.2 on all three (Responses)", when="2026-03"),
     Measurement(("gpt-5.6-sol", "gpt-6-sol"), 7952, 5304, ("auto",), None,
                 "the 30,000-patch limit; no budget at auto", patches=41334),
+    Measurement(GPT_5_6_AND_6, 6560, 4928, ("auto",), None,
+                "the same limit on a real phone photo", patches=31570, when="2026-09"),
     # gpt-image models take no detail; "auto" is how a request without one is read.
     Measurement(("gpt-image-1",), 1024, 1025, ("auto",), 194,
                 "short side to 512 rounds down: 1 tile"),

@@ -1,4 +1,4 @@
-"""Prices and tier factors that take effect on dates (docs/metering.md §8.1, §8.2): known
+"""Prices and tier factors that take effect on dates (docs/metering.md §9.1, §9.2): known
 answers from the spec on both sides of every date, tiers per model, and the day a price is for."""
 
 from __future__ import annotations

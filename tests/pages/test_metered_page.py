@@ -1,5 +1,5 @@
 """The "How it's metered" page under AppTest: every tab renders, and its checks show the notes'
-numbers (docs/metering.md, edition 2026-12-01), written out here by hand."""
+numbers (docs/metering.md, edition 2026-12-03), written out here by hand."""
 
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ MEASURED = [  # §10, in its order
     ("gpt-5-mini", "1600×1600", "1,826"), ("gpt-5-nano", "1600×1600", "2,282"),
     ("gpt-5.4, gpt-5.4-mini, gpt-5.4-nano", "1600×1600", "3,000"),
     ("gpt-5.6-sol, gpt-6-sol", "7952×5304", "rejected, 41,334 patches"),
+    ("gpt-5.6-sol, gpt-5.6-terra, gpt-5.6-luna, gpt-6-astra, gpt-6-sol, gpt-6-luna, gpt-6.1-sol, "
+     "gpt-6.1-terra, gpt-6.2-astra, gpt-6.2-sol", "6560×4928", "rejected, 31,570 patches"),
     ("gpt-image-1", "1024×1025", "194"), ("gpt-image-1", "1023×1024", "194"),
     ("gpt-image-1", "512×513", "323"), ("gpt-image-2", "1024×1024", "7,024"),
 ]
@@ -93,9 +95,9 @@ def test_nothing_on_the_page_points_outside_the_repository(metered):
 
 def test_the_rules_tab_shows_the_doc(metered):
     labels = [e.label for e in metered.expander]
-    assert any(lab.startswith("docs/metering.md") and "2026-12-01" in lab for lab in labels)
+    assert any(lab.startswith("docs/metering.md") and "2026-12-03" in lab for lab in labels)
     body = everything(metered)
-    assert "How OpenAI meters images — Patchwork's account (edition 2026-12-01)" in body
+    assert "How OpenAI meters images — Patchwork's account (edition 2026-12-03)" in body
     assert r"\$0.2107" in body  # dollars escaped, not read as maths
 
 

@@ -1,5 +1,5 @@
 """What the "How it's metered" page shows: every known answer written here from the metering notes
-(docs/metering.md, edition 2026-12-01), never from calc's own output."""
+(docs/metering.md, edition 2026-12-03), never from calc's own output."""
 
 from __future__ import annotations
 
@@ -40,6 +40,9 @@ MEASURED = {
     (("gpt-5-nano",), 1600, 1600, ("high",)): 2282,
     (("gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano"), 1600, 1600, ("high",)): 3000,
     (("gpt-5.6-sol", "gpt-6-sol"), 7952, 5304, ("auto",)): ("rejected", 41334),
+    (("gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna", "gpt-6-astra", "gpt-6-sol", "gpt-6-luna",
+      "gpt-6.1-sol", "gpt-6.1-terra", "gpt-6.2-astra", "gpt-6.2-sol"), 6560, 4928, ("auto",)):
+        ("rejected", 31570),  # 205 × 154 patches, a phone photo (2026-09)
     (("gpt-image-1",), 1024, 1025, ("auto",)): 194,
     (("gpt-image-1",), 1023, 1024, ("auto",)): 194,
     (("gpt-image-1",), 512, 513, ("auto",)): 323,
@@ -91,7 +94,7 @@ def test_calc_matches_every_measurement_under_billing(check):
     assert len(check.billing) == len(m.models) * len(m.details)
     for o in check.billing:
         if isinstance(want, tuple):
-            assert (o.accepted, o.tokens, o.units) == (False, None, 41334)
+            assert (o.accepted, o.tokens, o.units) == (False, None, want[1])
         else:
             assert (o.accepted, o.tokens) == (True, want)
     assert check.matches
@@ -365,9 +368,10 @@ def test_family_facts_are_the_notes():
 
 
 def test_the_doc_is_the_repositorys_own():
-    assert explain.DOC == "docs/metering.md" and explain.EDITION == "2026-12-01"
+    assert explain.DOC == "docs/metering.md" and explain.EDITION == "2026-12-03"
     text = explain.doc_text()
-    assert text is not None and "edition 2026-12-01" in text
+    assert text is not None and "edition 2026-12-03" in text.splitlines()[0]
+    assert "What changed in the edition of 2026-12-03" in text
     for heading in ("Tile models", "profiles", "30,000-patch rejection", "Detail levels",
                     "gpt-image models reading an image", "Generated images", "Prices and "
                     "modifiers", "Lifecycle", "Names", "Reading usage back", "Knife edges",
