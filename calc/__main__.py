@@ -78,7 +78,8 @@ def _size_of(item: str) -> tuple[str, int, int]:
             raise calc.CalcError(f"{_shown(item)}: a side that long is not a size (at most "
                                  f"{MAX_SIDE:,} px)")
         return item, int(match[1]), int(match[2])
-    from calc.adapters.images import probe  # Pillow is imported only when a file is given
+    # Pillow is imported only when a file is given
+    from calc.adapters.images import RefusedFormatError, probe
 
     try:
         info = probe(item)
@@ -90,11 +91,18 @@ def _size_of(item: str) -> tuple[str, int, int]:
     except OSError as error:  # a name too long for the file system, no permission, …
         raise calc.CalcError(f"{_shown(item)}: cannot be read ({error.strerror or error})") \
             from None
+    except RefusedFormatError as error:  # BMP, TIFF, HEIC, SVG: priced as if converted
+        if error.size is None:
+            raise calc.CalcError(f"{_shown(item)}: {error}") from None
+        sys.stderr.write(f"calc: {_shown(item)}: {error}; priced at its size as converted\n")
+        return item, *error.size
     except calc.CalcError as error:
         raise calc.CalcError(f"{_shown(item)}: {error}") from None
-    if info.animated:  # the API refuses it; say what was priced instead
-        sys.stderr.write(f"calc: {_shown(item)}: animated ({info.frames} frames) — the API "
-                         "accepts still images only; priced its first frame\n")
+    if info.animated:  # say what was priced
+        sys.stderr.write(f"calc: {_shown(item)}: animated ({info.frames} frames) — "
+                         + ("the API reads its first frame; " if info.format == "GIF" else
+                            "the API accepts still images only; ")
+                         + "priced its first frame\n")
     return item, info.width, info.height
 
 
@@ -153,6 +161,8 @@ def _print_breakdown(e: calc.Estimate) -> None:
     else:
         print(f"  {e.reason}")
         print(_way_out(e))
+        print("  (OpenAI's own API; other routes, such as gateways, may accept or refuse "
+              "differently)")
     for note in e.notes:
         print(f"  {note.kind}: {note.text}")
     line = replacement_line(e, on_replacements(e))

@@ -14,7 +14,7 @@ from calc.engine.compare import compare
 from calc.engine.estimate import MAX_SIDE
 from calc.views import explore_link as urlstate
 from calc.views.explore import both_rule_sets, caption, headline, overlay, rejection
-from calc.views.image_input import fetch_public
+from calc.views.image_input import RefusedFormatError, fetch_public
 from calc.views.inert import md, short
 from calc.views.labels import format_tokens, format_usd, tier_label, tiers_for
 from calc.views.markup import (
@@ -35,7 +35,8 @@ from pages.helpers.session_cache import memo
 ensure_router(__file__)
 
 SOURCES = ("Upload", "Image URL", "Sample", "Width × height")
-UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif"]
+# The API takes the first five; the others are taken too, to say so and give their size.
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff", "heic", "heif", "svg"]
 RULE_LABELS = {"billing": "Billing (measured)", "documented": "Documented (guide)"}
 FAMILY_LABELS = {"tile": "512 px tiles", "patch": "32 px patches", "image": "gpt-image-1 input",
                  "image2": "gpt-image-2 input"}
@@ -110,11 +111,20 @@ def _use_bytes(data: bytes, kind: str, label: str, url=None, sample_name=None) -
     messages = []
     try:
         with st.spinner("Reading the image …"):
-            loaded, animated = decode(data)
+            loaded, caveat = decode(data)
+    except RefusedFormatError as e:  # HEIC, SVG: no pixels here, but the size it declares
+        if e.size is None:
+            return [("error", f"{short(label)}: {e}")]
+        _set_current(kind, short(label), e.size, None, url, sample_name)
+        return [("error", f"{short(label)}: {e}. The estimate below is for the same size "
+                          "once converted.")]
     except calc.ImageError as e:
         return [("error", f"{short(label)}: {e}")]
-    if animated is not None:
-        messages.append(("warning", f"{animated} The estimate below is for the first frame."))
+    if isinstance(caveat, RefusedFormatError):
+        messages.append(("error", f"{short(label)}: {caveat}. The estimate below is for the "
+                                  "same pixels once converted."))
+    elif caveat is not None:
+        messages.append(("warning", f"{caveat} The estimate below is for the first frame."))
         label = f"{short(label)} (first frame)"
     _set_current(kind, short(label), loaded.info.size, loaded, url, sample_name)
     return messages
@@ -359,7 +369,9 @@ def _rejected(est: calc.Estimate, r) -> None:
     """A rejection as a rejection: the count against the limit, no price, two ways out."""
     st.error(f"**Rejected by the API** (HTTP 400): this image needs {r.patches:,} patches at "
              f"detail {est.detail} on {est.model}; the limit is {r.limit:,} per image. "
-             "It would not be billed — and not answered.", icon=":material/block:")
+             "It would not be billed — and not answered. (This is OpenAI's own API; other "
+             "routes, such as gateways, have accepted or refused big images differently.)",
+             icon=":material/block:")
     c1, c2 = st.columns(2)
     high = (f"{r.high_tokens:,} tokens, {format_usd(r.high_usd)}" if r.high_tokens is not None
             else "rejected too")

@@ -208,7 +208,8 @@ def _probe_entry(source: bytes | BinaryIO) -> tuple[int, int] | str:
     except ZipRefusedError:
         raise
     except AnimatedImageError:
-        return f"animated ({info.frames} frames): the API takes only still images"
+        if info.format != "GIF":  # the API reads an animated GIF's first frame (measured)
+            return f"animated ({info.frames} frames): the API takes only still images"
     except ImageError as error:
         return str(error)
     except MALFORMED as error:  # any malformed file is one skipped row, never a crash

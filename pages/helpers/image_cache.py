@@ -12,6 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
+import calc
 from calc.views import image_input as images
 from pages.helpers.overlay_figure import preview_data_url
 from pages.helpers.session_cache import memo
@@ -19,18 +20,22 @@ from pages.helpers.session_cache import memo
 MAX_DECODED = 2
 
 
-def decode(data: bytes) -> tuple[images.LoadedImage, images.AnimatedImageError | None]:
-    """The still image; for an animated one, its first frame and the reason (to show the user).
+def decode(data: bytes) -> tuple[images.LoadedImage, calc.ImageError | None]:
+    """The still image; for an animated one its first frame, and for a format the API refuses
+    that Pillow reads (BMP, TIFF) its pixels — each with the reason, to show the user.
 
-    Any other ImageError (corrupt, unsupported, too large) propagates for the page to report.
+    Any other ImageError (corrupt, too large, HEIC or SVG) propagates for the page to report.
     """
     sha = hashlib.sha256(data).hexdigest()
     try:
         return memo("decode", (sha, False), lambda: images.read_image(data), MAX_DECODED), None
-    except images.AnimatedImageError as animated:
+    except (images.AnimatedImageError, images.RefusedFormatError) as caveat:
+        if isinstance(caveat, images.RefusedFormatError) and caveat.format in ("HEIC", "AVIF",
+                                                                                "SVG"):
+            raise  # nothing here decodes them: the page uses the size they declare
         first = memo("decode", (sha, True),
                      lambda: images.read_image(data, first_frame_ok=True), MAX_DECODED)
-        return first, animated
+        return first, caveat
 
 
 # --- the bundled samples: ours, not a visitor's, so decoded once per process and shared ---------

@@ -217,7 +217,6 @@ BAD_UPLOADS = [
     ("notes.png", b"these are not pixels", "not an image"),
     ("cut.png", png(300, 200)[:400], "truncated or corrupt"),
     ("huge.png", png_header_only(12_000, 10_000), "100 megapixels"),  # 120 MP, header only
-    ("old.png", encode(picture(40, 30), "BMP"), "BMP"),  # a BMP renamed .png
 ]
 
 
@@ -235,10 +234,19 @@ def test_bad_upload_shows_its_message_and_keeps_the_image(name, data, words):
     assert "1,229 tokens" in shown_caption(at)  # 32 × 32 patches × 1.2 = 1,228.8 → 1,229
 
 
-def test_unsupported_format_names_the_accepted_ones():
-    at = upload(start(), "old.png", encode(picture(40, 30), "BMP"))
-    assert "PNG, JPEG, WEBP" in errors(at)[0]
-    assert shown_caption(at) == PHONE_CAPTION
+@pytest.mark.parametrize(("name", "data"), [
+    ("old.png", encode(picture(1024, 1024), "BMP")),  # a BMP renamed .png
+    ("scan.tiff", encode(picture(1024, 1024), "TIFF")),
+    ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="1024" height="1024"/>'),
+])
+def test_a_format_the_api_refuses_gets_its_size_and_says_convert(name, data):
+    # §17: BMP, TIFF, HEIC and SVG are answered with HTTP 400; the image gets the size it would
+    # have: 1024×1024 on gpt-4o is 4 tiles, 85 + 4 × 170 = 765 tokens
+    at = upload(start(), name, data)
+    assert len(errors(at)) == 1
+    assert "the API refuses this format (HTTP 400): convert to PNG or JPEG" in errors(at)[0]
+    choose(at, model="gpt-4o")
+    assert "765 tokens" in shown_caption(at)
 
 
 def test_animated_gif_is_refused_but_its_first_frame_estimated():

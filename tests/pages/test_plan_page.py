@@ -9,6 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 import calc
@@ -19,7 +20,9 @@ from tests.fakes.apptest import address, page, run
 PAGE = page("plan.py")
 PRICES = {"gpt-6-luna": ("0.10", "0.50"), "gpt-5.6-luna": ("0.20", "1.20"),
           "gpt-5.4-mini": ("0.75", "4.50"), "gpt-6-sol": ("2.00", "10.00"),
-          "gpt-5.6-sol": ("4.00", "20.00"), "gpt-6-astra": ("10.00", "50.00")}  # in, out
+          "gpt-5.6-sol": ("5.00", "30.00"), "gpt-6-astra": ("10.00", "50.00")}  # in, out
+# The prices above are the catalogue's edition day's (gpt-5.6-sol's from 2026-12-01).
+pytestmark = pytest.mark.today("2026-12-03")
 RECEIPTS = [(3024, 4032, 1_000_000), (1200, 1600, 1_000_000), (850, 1100, 489_170)]
 
 
@@ -96,13 +99,14 @@ def test_tiers_long_context_and_cache_share():
     at = upload_csv(open_page(), "width,height,count\n2048,2048,100\n")
     at.multiselect(key="plan_models").set_value(["gpt-5.4", "gpt-6-sol"])
     at.number_input(key="plan_ipr").set_value(100)  # 100 × 3000 = 300,000 input tokens
-    at.segmented_control(key="plan_tier").set_value("priority")
+    at.segmented_control(key="plan_tier").set_value("fast")
     run(at)
     shown = figures(at)
     assert "long context" in shown["gpt-5.4"]["notes"]
     image = Fraction(100 * 3000) * Fraction(Decimal("2.50")) * 2 * 2 / 10**6  # ×2 lc, ×2 tier
     assert shown["gpt-5.4"]["image input"] == usd(image)
-    assert "Priority not confirmed for gpt-6-sol" in shown["gpt-6-sol"]["notes"]
+    assert "Fast (priority) not confirmed for this model (gpt-6-sol)" in \
+        shown["gpt-6-sol"]["notes"]
     at.number_input(key="plan_cached").set_value(50).run()
     rate = (Fraction(2) + Fraction(1, 5)) / 2 * 2  # half at $2, half at $0.20, priority
     tokens = 100 * calc.estimate(2048, 2048, "gpt-6-sol").tokens  # auto = original: no budget
