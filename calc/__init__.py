@@ -23,7 +23,12 @@ from calc.engine.errors import (
     UnsupportedFidelityError,
 )
 from calc.engine.estimate import Estimate, Grid, Step, estimate, tokens
-from calc.engine.generation import GenerationCost, generation_cost, generation_options
+from calc.engine.generation import (
+    GenerationCost,
+    generation_cost,
+    generation_options,
+    output_options,
+)
 from calc.engine.pricing import TIERS, cost_usd, format_usd, tier_factor, tier_label
 from calc.engine.rules import DETAILS, FIDELITIES, RULE_SETS, Note
 
@@ -45,3 +50,4 @@ __all__ = [
     "catalogue", "cost_usd", "estimate", "estimate_frame", "format_usd", "generation_cost",
     "generation_options", "models", "resolve_model", "tier_factor", "tier_label", "tokens",
 ]
+__all__ += ["output_options"]  # gpt-image-2.6 complexity, formats, GIF frames

@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields, replace
 
 from calc.engine.catalogue import resolve_model
 from calc.engine.errors import CalcError
+from calc.engine.generation import MAX_TYPED_TOKENS
 from calc.engine.manifest import PLANNABLE_FAMILIES
 from calc.engine.pricing import TIERS
 from calc.engine.rules import DETAILS, RULE_SETS
@@ -66,13 +67,18 @@ class GenSettings:
     tier: str = "standard"
     edit: bool = False
     fidelity: str = "low"
+    tokens: int = 0  # output tokens per image the user typed (gpt-image-2.5 / 2.6); 0: none
+    complexity: str = "high"  # gpt-image-2.6
+    format: str = "png"  # output format; gif and svg are gpt-image-2.6's
+    frames: int = 2  # of a GIF
 
 
 _INT_RANGES = {"backlog": (0, BIG), "rpd": (0, 10**9), "days": (1, 31),
                "ipr": (1, MAX_IMAGES_PER_REQUEST_INPUT), "prompt": (0, 10**8),
                "output": (0, 10**8), "reasoning": (0, 10**8), "cached": (0, 100),
                "writes": (0, 10**9), "tpm": (0, 10**12), "rpm": (0, 10**9)}
-_GEN_INT_RANGES = {"n": (1, 10), "partial": (0, 3), "rpd": (0, 10**9), "days": (1, 31)}
+_GEN_INT_RANGES = {"n": (1, 10), "partial": (0, 3), "rpd": (0, 10**9), "days": (1, 31),
+                   "tokens": (0, MAX_TYPED_TOKENS), "frames": (2, 16)}
 _CHOICES = {"source": SOURCES, "detail": DETAILS, "rules": RULE_SETS, "file_means": FILE_MEANS,
             "tier": TIERS}
 
@@ -135,7 +141,7 @@ def from_query(params: Mapping[str, str | list[str]]
         s_args["models"] = _models(value("models"), notices)
     for name, (low, high) in _GEN_INT_RANGES.items():
         _int_arg(value("g" + name), "generate " + name, low, high, g_args, notices, name)
-    for name in ("model", "quality", "size", "tier", "fidelity"):
+    for name in ("model", "quality", "size", "tier", "fidelity", "complexity", "format"):
         if value("g" + name) is not None:
             g_args[name] = value("g" + name)[:60]  # the page checks these against its options
     if value("gedit") is not None:

@@ -206,7 +206,7 @@ def test_unpublished_2_5_and_2_6_in_plain_words(metered):
     assert "a `low` or `medium` one is not" in body
     assert "GIF output (2–16 frames within 8,294,400 pixels" in body
     assert "`gpt-image-2.6-flare`, `gpt-image-2.6-sunburst` offer no Batch tier" in body
-    assert r"1,353 tokens → \$0.04059 per image" in body
+    assert r"1,353 tokens → \$0.0406 per image" in body  # $0.04059, shown to 2 digits
 
 
 def test_prices_with_their_dates_and_the_tiers(metered):
