@@ -108,7 +108,7 @@ def check_generation_size(size: str) -> tuple[int, int]:
     f = catalogue().generation["sizes"]
     match = _SIZE.match(size) if isinstance(size, str) else None
     if not match:
-        raise InvalidSizeError(f"size {str(size)[:40]!r} is not like 1024x1536")
+        raise InvalidSizeError(f"size {_shown(size)} is not like 1024x1536")
     w, h = int(match[1]), int(match[2])
     m = f["side_multiple"]
     if w % m or h % m:
@@ -124,9 +124,16 @@ def check_generation_size(size: str) -> tuple[int, int]:
     return w, h
 
 
+def _shown(value: object, limit: int = 40) -> str:
+    """A user's value for an error message, quoted and cut; a huge int is never made a string."""
+    if isinstance(value, int) and value.bit_length() > 128:
+        return "a number of more than 38 digits"
+    return repr(str(value)[:limit])
+
+
 def _counts(value: object, name: str, least: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise InvalidSizeError(f"{name} must be a whole number ≥ {least}, not {str(value)[:20]!r}")
+        raise InvalidSizeError(f"{name} must be a whole number ≥ {least}, not {_shown(value, 20)}")
     return value
 
 
@@ -152,8 +159,7 @@ def generation_cost(model: str, quality: str, size: str, n: int = 1, partial_ima
     if tokens_per_image is not None:
         _counts(tokens_per_image, "tokens per image", 1)
         if tokens_per_image > MAX_TYPED_TOKENS:
-            raise InvalidSizeError(f"tokens per image must be at most {MAX_TYPED_TOKENS:,}, "
-                                   f"not {tokens_per_image:,}")
+            raise InvalidSizeError(f"tokens per image must be at most {MAX_TYPED_TOKENS:,}")
     day = _day(on)
     factor = tier_factor(tier, m, day)  # refuses a tier the model does not offer
     size = size.replace("×", "x").strip() if isinstance(size, str) else size
@@ -197,10 +203,10 @@ def _table(quality: str, size: str) -> int:
     qualities, sizes = generation_options()
     if quality not in qualities:
         raise UnknownGenerationOptionError(
-            f"unknown quality {str(quality)[:40]!r}: use one of {', '.join(qualities)}")
+            f"unknown quality {_shown(quality)}: use one of {', '.join(qualities)}")
     if size not in sizes:
         raise UnknownGenerationOptionError(
-            f"unknown size {str(size)[:40]!r}: use one of {', '.join(sizes)}")
+            f"unknown size {_shown(size)}: use one of {', '.join(sizes)}")
     return catalogue().generation["table"]["tokens"][quality][size]
 
 
@@ -212,7 +218,7 @@ def _formula(model: str, quality: str, size: str, notes: list[Note]) -> int:
         quality = f["auto_as"]
     if quality not in f["quality_factor"]:
         raise UnknownGenerationOptionError(
-            f"unknown quality {str(quality)[:40]!r}: use one of "
+            f"unknown quality {_shown(quality)}: use one of "
             f"{', '.join(generation_options(model)[0])}")
     w, h = check_generation_size(size)
     notes.append(Note("info", "gpt-image-2 output tokens by a derived formula that reproduces "
@@ -225,7 +231,7 @@ def _unpublished(model: str, quality: str, size: str, notes: list[Note]) -> Meas
     u = catalogue().generation["unpublished"]
     if quality not in u["qualities"]:
         raise UnknownGenerationOptionError(
-            f"unknown quality {str(quality)[:40]!r}: use one of {', '.join(u['qualities'])}")
+            f"unknown quality {_shown(quality)}: use one of {', '.join(u['qualities'])}")
     check_generation_size(size)
     if quality in u["no_count"]:
         notes.append(Note("unpublished", f"quality {quality!r} on {model}: no published token "
@@ -248,7 +254,7 @@ def _output(model: str, size: str, complexity: str | None, output_format: str | 
         if not o.complexities:
             raise UnknownGenerationOptionError(f"{model} has no complexity option (it is "
                                                "gpt-image-2.6's: low, medium or high)")
-        raise UnknownGenerationOptionError(f"unknown complexity {str(complexity)[:40]!r}: use "
+        raise UnknownGenerationOptionError(f"unknown complexity {_shown(complexity)}: use "
                                            f"one of {', '.join(o.complexities)}")
     if complexity is not None and complexity != o.complexity_default:
         notes.append(Note("unpublished", f"complexity {complexity!r}: its effect on output "
@@ -257,13 +263,13 @@ def _output(model: str, size: str, complexity: str | None, output_format: str | 
     output_format = o.formats[0] if output_format is None else output_format
     if output_format not in o.formats:
         raise UnknownGenerationOptionError(
-            f"{model} cannot output {str(output_format)[:40]!r}: use one of "
+            f"{model} cannot output {_shown(output_format)}: use one of "
             f"{', '.join(o.formats)} (GIF and SVG output are gpt-image-2.6's)")
     if output_format == "gif":
         least, most = o.gif_frames
         if isinstance(frames, bool) or not isinstance(frames, int) or not least <= frames <= most:
             raise UnknownGenerationOptionError(f"a GIF has {least}–{most} frames, not "
-                                               f"{str(frames)[:20]!r}")
+                                               f"{_shown(frames, 20)}")
         w, h = (int(x) for x in size.split("x"))
         if frames * w * h > o.gif_max_pixels:
             raise InvalidSizeError(

@@ -65,11 +65,11 @@ def measured_point(model: str, size: str, quality: str) -> MeasuredPoint | None:
     and above (and 3–4× 2.5's at low and medium), so a 2.6 point at high also matches 2.5 at
     high, while a 2.6 point at low or medium does not match 2.5.
     """
+    if not all(isinstance(x, str) for x in (model, size, quality)):
+        return None
     try:
         family = generation_family(model)
     except CalcError:
-        return None
-    if not isinstance(size, str) or not isinstance(quality, str):
         return None
     size = size.replace("×", "x").replace("X", "x").replace(" ", "")
     points = [p for p in measured_points() if (p.size, p.quality) == (size, quality)]

@@ -140,7 +140,8 @@ def test_typed_tokens_on_gpt_image_2_name_calcs_own_estimate():
     assert any("calc's own estimate: 7,024" in n.text for n in cost.notes)
 
 
-@pytest.mark.parametrize("typed", [0, -1, 1.5, True, "664", 1_000_001])
+@pytest.mark.parametrize("typed", [0, -1, 1.5, True, "664", 1_000_001,
+                                   pytest.param(10**5000, id="5001 digits")])
 def test_typed_tokens_must_be_a_sensible_whole_number(typed):
     with pytest.raises(calc.CalcError, match="tokens per image"):
         calc.generation_cost("gpt-image-2.6-flare", "low", "1536x1024", tokens_per_image=typed)
@@ -229,7 +230,8 @@ def test_gif_frames_within_the_pixel_total(size, frames, accepted):
                                  frames=frames)
 
 
-@pytest.mark.parametrize("frames", [None, 1, 17, 0, True, 2.5])
+@pytest.mark.parametrize("frames", [None, 1, 17, 0, True, 2.5, "4",
+                                    pytest.param(10**5000, id="5001 digits")])
 def test_gif_frames_outside_2_to_16(frames):
     with pytest.raises(calc.UnknownGenerationOptionError, match="2–16 frames"):
         calc.generation_cost("gpt-image-2.6-sunburst", "low", "1024x1024", output_format="gif",
