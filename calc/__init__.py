@@ -29,8 +29,17 @@ from calc.engine.generation import (
     generation_options,
     output_options,
 )
-from calc.engine.pricing import TIERS, cost_usd, format_usd, tier_factor, tier_label
+from calc.engine.pricing import (
+    TIERS,
+    cost_usd,
+    format_usd,
+    priced_on,
+    tier_factor,
+    tier_label,
+    tiers_for,
+)
 from calc.engine.rules import DETAILS, FIDELITIES, RULE_SETS, Note
+from calc.engine.schedule import scheduled_changes, staleness_note
 
 CATALOGUE_VERSION = catalogue().version
 
@@ -48,6 +57,7 @@ __all__ = [
     "Model", "Note", "RULE_SETS", "Step", "TIERS", "UnknownGenerationOptionError",
     "UnknownModelError", "UnknownRulesError", "UnsupportedDetailError", "UnsupportedFidelityError",
     "catalogue", "cost_usd", "estimate", "estimate_frame", "format_usd", "generation_cost",
-    "generation_options", "models", "resolve_model", "tier_factor", "tier_label", "tokens",
+    "generation_options", "models", "priced_on", "resolve_model", "scheduled_changes",
+    "staleness_note", "tier_factor", "tier_label", "tiers_for", "tokens",
 ]
 __all__ += ["output_options"]  # gpt-image-2.6 complexity, formats, GIF frames

@@ -13,10 +13,10 @@ import calc
 from calc.engine.compare import compare
 from calc.engine.estimate import MAX_SIDE
 from calc.views import explore_link as urlstate
-from calc.views.explore import both_rule_sets, caption, overlay, rejection
+from calc.views.explore import both_rule_sets, caption, headline, overlay, rejection
 from calc.views.image_input import fetch_public
 from calc.views.inert import md, short
-from calc.views.labels import format_tokens, format_usd, tier_label
+from calc.views.labels import format_tokens, format_usd, tier_label, tiers_for
 from calc.views.markup import (
     comparison_html,
     comparison_note,
@@ -63,8 +63,9 @@ def _preview(current: dict, size: tuple[int, int]) -> str:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _compare(width: int, height: int, detail: str, fidelity: str, rules: str, tier: str,
-             include_shut_down: bool):
-    return compare(width, height, detail, fidelity, rules, tier, include_shut_down)
+             include_shut_down: bool, day):
+    """`day` is part of the key: prices and running models change on dates."""
+    return compare(width, height, detail, fidelity, rules, tier, include_shut_down, day)
 
 
 # --- state ---------------------------------------------------------------------------------------
@@ -244,8 +245,14 @@ def _choose() -> dict:
     row = st.container(horizontal=True, gap="medium")
     rules = row.segmented_control("Rules", calc.RULE_SETS, key="explore_rules",
                                   format_func=RULE_LABELS.get, required=True, wrap=True)
-    tier = row.segmented_control("Price tier", calc.TIERS, key="explore_tier",
-                                 format_func=tier_label, required=True, wrap=True)
+    offered = tiers_for(m)  # a tier the model does not offer is not offered here
+    if state["explore_tier"] not in offered:
+        st.warning(f"{m.name} does not offer the {tier_label(state['explore_tier'])} tier: "
+                   "Standard is shown.")
+        state["explore_tier"] = "standard"
+    tier = row.segmented_control("Price tier", offered, key="explore_tier",
+                                 format_func=tier_label, required=True, wrap=True,
+                                 help=f"The tiers {m.name} offers.")
     return dict(model=model, detail=detail, fidelity=fidelity, rules=rules, tier=tier)
 
 
@@ -307,7 +314,7 @@ def _notes(est: calc.Estimate, choice: dict) -> None:
 
 def _both_rule_sets(est: calc.Estimate, choice: dict) -> None:
     """Where the guide and billing disagree: both numbers side by side."""
-    for col, count in zip(st.columns(2), both_rule_sets(est, choice["tier"]), strict=True):
+    for col, count in zip(st.columns(2), both_rule_sets(est), strict=True):
         label = f"{count.rules.capitalize()} rules"
         if count.tokens is None:
             col.metric(label, "rejected", border=True, help=count.reason)
@@ -344,7 +351,7 @@ def _all_models(est: calc.Estimate, choice: dict) -> None:
     st.subheader("All models for this image")
     w, h = est.original_size
     rows = _compare(w, h, choice["detail"], choice["fidelity"], choice["rules"], choice["tier"],
-                    st.session_state["explore_shut_down"])
+                    st.session_state["explore_shut_down"], est.priced_on)
     st.html(comparison_html(rows, est.model))  # wraps on a phone: no sideways scroll
     st.html(text_html(comparison_note(rows), caption=True))
 
@@ -374,13 +381,14 @@ def _rejected(est: calc.Estimate, r) -> None:
               width="stretch", help="The largest size of this shape the API accepts")
 
 
-def _metrics(est: calc.Estimate, tier: str, refused) -> None:
-    """The headline numbers; `refused` is the estimate's `rejection` (None when accepted)."""
-    label = f"{tier_label(tier)} tier"
+def _metrics(est: calc.Estimate, refused) -> None:
+    """The headline numbers and, beside them, what they rest on; `refused` is the estimate's
+    `rejection` (None when accepted)."""
+    label = f"{tier_label(est.tier)} tier"
     # A wrapping row: four across on a desktop, two by two on a phone, never cut.
     with st.container(horizontal=True, gap="small"):
         if est.accepted:
-            usd = calc.cost_usd(est.tokens, est.model, tier)
+            usd = est.usd
             st.metric("Tokens", format_tokens(est.tokens), border=True, width="content")
             st.metric("$ per image", format_usd(usd), border=True, help=label, width="content")
             st.metric("$ per 1,000 images", format_usd(None if usd is None else usd * 1000),
@@ -396,6 +404,11 @@ def _metrics(est: calc.Estimate, tier: str, refused) -> None:
         else:
             st.metric(est.unit_name.capitalize(), f"{est.grid.cols}×{est.grid.rows}",
                       border=True, help=f"{est.units:,} counted", width="content")
+    head = headline(est)
+    for text in head.caveats:  # next to the numbers they qualify, not only further down
+        st.html(text_html(f"⚠️ {text}", caption=True))
+    if head.replacement:
+        st.html(text_html(f"⏳ {est.model} {head.replacement}", caption=True))
 
 
 def _show(current: dict, choice: dict, top, picture, side) -> None:
@@ -404,14 +417,14 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
     w, h = current["size"]
     try:
         est = calc.estimate(w, h, choice["model"], choice["detail"], choice["fidelity"],
-                            choice["rules"])
+                            choice["rules"], choice["tier"])
     except calc.CalcError as e:
         top.error(md(e))
         return
     loaded = current["loaded"]
-    refused = rejection(est, choice["tier"])  # once: it estimates the two ways out
+    refused = rejection(est)  # once: it estimates the two ways out
     with top:
-        _metrics(est, choice["tier"], refused)
+        _metrics(est, refused)
         if refused is not None:
             _rejected(est, refused)
     with side:
@@ -428,7 +441,7 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
     base = " — low detail: base tokens only" if est.units == 0 else ""
     heading.html(text_html("", f"{ov.cols}×{ov.rows} {est.unit_name}",
                            f", {where} ({ov.image[0]}×{ov.image[1]} px; black: padding){base}"))
-    alt = caption(est, choice["tier"])
+    alt = caption(est)
     if interactive:
         chart.plotly_chart(build_figure(ov, src), width="stretch", key="explore_overlay",
                            config={"displayModeBar": False}, alt=alt)
@@ -436,7 +449,7 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
         chart.html(overlay_html(ov, src, alt))
     with side:
         st.html(text_html(_image_facts(current), caption=True))
-        st.text(caption(est, choice["tier"]))  # plain text: no syntax highlighter to load
+        st.text(alt)  # plain text: no syntax highlighter to load
         _notes(est, choice)
         _downloads(est, ov, current)
     st.subheader("How it is counted")

@@ -9,7 +9,6 @@ confidence, with factors in range.
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import replace
 from datetime import date, timedelta
@@ -27,7 +26,6 @@ from calc.engine.catalogue import (
 
 ENV = "PATCHWORK_CATALOGUE"
 MAX_FACTOR = Decimal(10)  # no tier or long-context factor is anywhere near this
-log = logging.getLogger("patchwork")
 ONE_DAY = timedelta(days=1)
 
 
@@ -170,6 +168,9 @@ def operator_catalogue() -> Catalogue | None:
     path = os.environ.get(ENV, "").strip()
     if not path:
         return None
+    import logging  # only here: `import calc` stays fast without an operator's file
+
+    log = logging.getLogger("patchwork")
     book, found = check_file(path)
     if book is not None and not found:
         log.info("Patchwork catalogue: %s (edition %s)", path, book.version)

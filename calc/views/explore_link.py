@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from calc.engine.catalogue import resolve_model
 from calc.engine.errors import CalcError
 from calc.engine.estimate import MAX_SIDE
-from calc.engine.pricing import TIERS
+from calc.engine.pricing import TIERS, canonical_tier
 from calc.engine.rules import FIDELITIES, RULE_SETS
 from calc.views import model_choice
 from calc.views.inert import quoted, short
@@ -119,8 +119,8 @@ def decode(params: Mapping[str, str | list[str]]) -> tuple[ViewState, list[str]]
         else:
             notices.append(f"unknown rules {quoted(p['rules'])}; showing {DEFAULT_RULES}")
     if "tier" in p:
-        if p["tier"] in TIERS:
-            tier = p["tier"]
+        if p["tier"] in TIERS or p["tier"] == "priority":  # the old name of fast
+            tier = canonical_tier(p["tier"])
         else:
             notices.append(f"unknown price tier {quoted(p['tier'])}; showing {DEFAULT_TIER}")
     source, source_notices = _source(p)

@@ -8,9 +8,9 @@ separators.
 from __future__ import annotations
 
 from calc.engine.estimate import Estimate
-from calc.engine.pricing import TIERS, format_usd, tier_label
+from calc.engine.pricing import TIERS, format_usd, tier_label, tiers_for
 
-__all__ = ["TIERS", "format_tokens", "format_usd", "replacement_line", "tier_label"]
+__all__ = ["TIERS", "format_tokens", "format_usd", "replacement_line", "tier_label", "tiers_for"]
 
 
 def format_tokens(tokens: float | int | None) -> str:

@@ -77,7 +77,8 @@ def shell():
         st.markdown(f"### {ICON} Patchwork")
         book = calc.catalogue()
         # Plain HTML, one element: on every page's first screen, and cheaper than Markdown
-        st.html(sidebar_html(book.as_of, len(book.models), book.source))
+        st.html(sidebar_html(book.checked, len(book.models), book.source,
+                             calc.staleness_note(), book.fallback))
         # Streamlit serves no repository file, so a link to docs/metering.md would break: link
         # the page that shows it (its first tab) and name the file.
         st.page_link(next(p for p in pages if p.url_path == "metered"),

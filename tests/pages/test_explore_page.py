@@ -507,9 +507,10 @@ def test_bad_link_values_fall_back_with_notices():
     assert at.selectbox(key="explore_model").value == "gpt-5.6-sol"  # the default model
     assert at.button_group(key="explore_rules").value == "billing"
     # the default view: gpt-5.6-sol, auto = original (65535 fit: kept) on the phone photo:
-    # ⌈3024/32⌉ × ⌈4032/32⌉ = 95 × 126 = 11,970 patches × 1.2 = 14,364 × $4/1M = $0.057456
+    # ⌈3024/32⌉ × ⌈4032/32⌉ = 95 × 126 = 11,970 patches × 1.2 = 14,364 × $5/1M = $0.07182
+    # (from 2026-12-01; $4 during the promotion that ended 2026-11-30)
     assert shown_caption(at) == ("gpt-5.6-sol · auto → original · 3024×4032 → 3024×4032 · "
-                                 "95×126 patches · 14,364 tokens · $0.0575")
+                                 "95×126 patches · 14,364 tokens · $0.0718")
     assert errors(at) == []
     rerun(at)  # notices are said once
     assert warnings_(at) == []
@@ -519,8 +520,8 @@ def test_first_visit_opens_on_a_current_mainstream_model():
     at = start(pinned=None)
     assert at.selectbox(key="explore_model").value == "gpt-5.6-sol"
     assert metrics(at)["Tokens"] == "14,364"  # as above
-    assert metrics(at)["$ per image"] == "$0.0575"
-    assert metrics(at)["$ per 1,000 images"] == "$57.46"  # $57.456 rounded half up
+    assert metrics(at)["$ per image"] == "$0.0718"
+    assert metrics(at)["$ per 1,000 images"] == "$71.82"  # 14,364 × $5/1M × 1,000
 
 
 def test_a_deprecated_model_says_when_it_shuts_down():
