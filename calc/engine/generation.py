@@ -16,9 +16,9 @@ from decimal import Decimal
 
 from calc.engine.catalogue import catalogue, resolve_model
 from calc.engine.clock import day as _day
-from calc.engine.errors import InvalidSizeError, UnknownGenerationOptionError
+from calc.engine.errors import CalcError, InvalidSizeError, UnknownGenerationOptionError
 from calc.engine.generation_measured import MeasuredPoint, generation_family, measured_point
-from calc.engine.pricing import tier_factor, tier_note, usd
+from calc.engine.pricing import canonical_tier, tier_factor, tier_note, usd
 from calc.engine.rules import Note
 
 _SIZE = re.compile(r"^\s*(\d{1,6})\s*[x×X]\s*(\d{1,6})\s*$")
@@ -160,7 +160,12 @@ def generation_cost(model: str, quality: str, size: str, n: int = 1, partial_ima
         _counts(tokens_per_image, "tokens per image", 1)
         if tokens_per_image > MAX_TYPED_TOKENS:
             raise InvalidSizeError(f"tokens per image must be at most {MAX_TYPED_TOKENS:,}")
-    day = _day(on)
+    try:
+        day = _day(on)
+    except (TypeError, ValueError):
+        day = None
+    if not isinstance(day, date):
+        raise CalcError(f"the day must be YYYY-MM-DD, not {_shown(on, 20)}")
     factor = tier_factor(tier, m, day)  # refuses a tier the model does not offer
     size = size.replace("×", "x").strip() if isinstance(size, str) else size
     notes: list[Note] = []
@@ -194,8 +199,8 @@ def generation_cost(model: str, quality: str, size: str, n: int = 1, partial_ima
     if caveat := tier_note(m, tier, day):
         notes.append(Note("tier", caveat))
     return GenerationCost(m.name, quality, size, n, partial_images, per_image, total, amount,
-                          tuple(notes), tier, day, complexity, output_format, frames,
-                          tokens_per_image is not None, measured)
+                          tuple(notes), canonical_tier(tier), day, complexity, output_format,
+                          frames, tokens_per_image is not None, measured)
 
 
 def _table(quality: str, size: str) -> int:

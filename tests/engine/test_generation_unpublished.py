@@ -175,6 +175,18 @@ def test_a_tier_not_confirmed_for_the_model_says_so():
     assert any(n.kind == "tier" and "not confirmed" in n.text for n in cost.notes)
 
 
+@pytest.mark.parametrize("on", ["2026-13-01", "tomorrow", 20261203])
+def test_a_day_that_is_not_a_day(on):
+    with pytest.raises(calc.CalcError, match="the day must be YYYY-MM-DD"):
+        calc.generation_cost("gpt-image-2", "high", "1024x1024", on=on)
+
+
+def test_the_old_name_of_fast_is_fast():
+    cost = calc.generation_cost("gpt-image-2.6-flare", "high", "1536x1024", tier="priority",
+                                tokens_per_image=1353)
+    assert (cost.tier, cost.usd) == ("fast", D("0.08118"))  # × 2
+
+
 @pytest.mark.parametrize(("on", "shut"), [("2026-11-30", False), ("2026-12-01", True)])
 def test_the_day_decides_the_lifecycle_and_is_recorded(on, shut):
     cost = calc.generation_cost("gpt-image-1.5", "high", "1024x1024", on=on)  # shut 2026-12-01
