@@ -23,7 +23,12 @@ from calc.engine.errors import (
     UnsupportedFidelityError,
 )
 from calc.engine.estimate import Estimate, Grid, Step, estimate, tokens
-from calc.engine.generation import GenerationCost, generation_cost, generation_options
+from calc.engine.generation import (
+    GenerationCost,
+    generation_cost,
+    generation_options,
+    output_options,
+)
 from calc.engine.pricing import (
     TIERS,
     check_regional,
@@ -56,3 +61,4 @@ __all__ = [
     "generation_cost", "generation_options", "models", "priced_on", "resolve_model",
     "scheduled_changes", "staleness_note", "tier_factor", "tier_label", "tiers_for", "tokens",
 ]
+__all__ += ["output_options"]  # gpt-image-2.6 complexity, formats, GIF frames

@@ -220,9 +220,10 @@ def generation_section() -> None:
            for q, row in g.rows])
     f = explain.formula()
     model, quality, size, expected = f.example
-    st.subheader("gpt-image-2 family: a formula")
+    st.subheader("gpt-image-2: a formula")
     st.markdown(
-        f"{names(f.models)}. **{f.confidence.capitalize()}, not documented**: {f.source}. With "
+        f"{names(f.models)} only (not 2.5 or 2.6: below). "
+        f"**{f.confidence.capitalize()}, not documented**: {f.source}. With "
         "q = " + ", ".join(f"{v} ({k})" for k, v in f.quality_factor.items())
         + " and short / long the sides of the requested size:")
     st.code(f.text, language=None)
@@ -235,14 +236,51 @@ def generation_section() -> None:
     table([{"size": s.replace("x", "×"), "calc says": err} for s, err in f.errors])
     st.markdown(
         f"- quality `auto` is chosen by the model: estimated as `{f.auto}` — **{INFERRED}**.\n"
-        f"- {' and '.join(f'`{q}`' for q in f.unpublished)} on {names(f.unpublished_models)}: "
-        f"no published count, no number (“{f.unpublished_error}”).\n"
         f"- each streamed partial image adds {f.partial_image_tokens} output tokens (documented "
         f"for gpt-image-1; **{INFERRED}** after).")
     st.markdown("The guide's per-image prices, against the formula:")
     table([{"size": p.size.replace("x", "×"), "quality": p.quality, "tokens": num(p.tokens),
             "calc": calc.format_usd(p.usd), "guide": f"${p.guide}", "match": tick(p.matches)}
            for p in f.prices])
+    unpublished_section()
+
+
+def unpublished_section() -> None:
+    u = explain.unpublished()
+    st.subheader("gpt-image-2.5 and 2.6: unpublished")
+    st.markdown(
+        f"{names(u.models)}: OpenAI publishes no output-token count for the images they create, "
+        "and measurements of real usage contradict the gpt-image-2 formula above — so "
+        "Patchwork gives **no number** for them, only “unpublished”. The same size rules "
+        f"hold. Where a measurement matches the request (family, size and quality), it is shown "
+        f"as a *{u.third_party}*.")
+    st.markdown("The measurements (a gateway's real usage; variant — flare or sunburst — not "
+                "stated), against what the formula would say:")
+    table([{"family": m.point.family, "size": m.point.size.replace("x", "×"),
+            "quality": m.point.quality,
+            "measured output tokens": ("about " if m.point.approximate else "")
+            + f"{m.point.tokens:,}",
+            "the formula would say": num(m.formula_tokens), "measured on": m.point.as_of,
+            "source": m.point.source} for m in u.measured])
+    also = " and ".join(f"`{q}`" for q in u.shared_qualities)
+    st.markdown(
+        f"- The same source: on {u.shared_family}, `low` and `medium` use 3–4× the tokens of "
+        f"{u.shared_also}; {also} the same. So a {u.shared_family} point at {also} is shown "
+        f"for {u.shared_also} too; a `low` or `medium` one is not.\n"
+        f"- {' and '.join(f'`{q}`' for q in u.no_count)}: no published count and no "
+        "measurement — no number.\n"
+        f"- {u.options_family} adds `complexity` ({', '.join(u.options.complexities)}; default "
+        f"`{u.options.complexity_default}`), GIF output ({u.options.gif_frames[0]}–"
+        f"{u.options.gif_frames[1]} frames within {u.options.gif_max_pixels:,} pixels, all "
+        "frames together) and SVG output: their effect on tokens is unpublished.\n"
+        f"- {names(u.no_batch)} offer no Batch tier (third-party).")
+    ex, typed = u.example, u.typed
+    st.markdown(
+        f"What calc answers for `{ex.model}` · {ex.size.replace('x', '×')} · `{ex.quality}`: "
+        "no token count, no price — “" + "”; “".join(n.text for n in ex.notes) + "”.\n\n"
+        f"Plan lets you type your own tokens per image for these models (prefilled from a "
+        f"matching measurement) and prices them at the image-output rate: "
+        f"{typed.tokens_per_image:,} tokens → {dollars(calc.format_usd(typed.usd))} per image.")
 
 
 # ---- prices, tiers and modifiers -----------------------------------------------------------

@@ -20,6 +20,7 @@ import calc
 from calc.views import manifest as mf
 from calc.views import plan as cp
 from calc.views import plan_figures as pf
+from calc.views import plan_generate as pg
 from calc.views import plan_inputs as wl
 from calc.views import plan_month as pm
 from calc.views import plan_prompt as pp
@@ -581,6 +582,59 @@ def edit_inputs() -> tuple[str, list[tuple[int, int]]]:
     return fidelity, sizes
 
 
+def output_options(model: str) -> tuple[str | None, str, int | None]:
+    """gpt-image-2.6's complexity, the output format and a GIF's frames (the token effect of
+    all three is unpublished: calc says so in the notes)."""
+    ss = st.session_state
+    o = calc.output_options(model)
+    for key, options, default in (("gen_complexity", o.complexities, o.complexity_default),
+                                  ("gen_format", o.formats, o.formats[0])):
+        if options and ss.get(key) not in options:
+            ss[key] = default
+    a, b, c = st.columns(3)
+    if o.complexities:
+        a.segmented_control("Complexity", o.complexities, key="gen_complexity", required=True,
+                            help="gpt-image-2.6 only; its effect on tokens is unpublished.")
+    b.selectbox("Output format", o.formats, key="gen_format",
+                help="GIF and SVG are gpt-image-2.6's; their effect on tokens is unpublished.")
+    frames = None
+    if ss["gen_format"] == "gif":
+        least, most = o.gif_frames
+        frames = c.number_input("GIF frames", min_value=least, max_value=most, key="gen_frames",
+                                help=f"{least}–{most} frames within {o.gif_max_pixels:,} "
+                                     "pixels, all frames together.")
+    return (ss["gen_complexity"] if o.complexities else None), ss["gen_format"], frames
+
+
+def keep_typed_tokens() -> None:
+    """on_change: the typed field's value is the setting (empty: none typed)."""
+    ss = st.session_state
+    ss["gen_tokens"] = int(ss["gen_tokens_field"] or 0)
+
+
+def typed_tokens(model: str, quality: str, size: str) -> int | None:
+    """For a model with no published count (§4.3): the user's tokens per image, prefilled from
+    a matching third-party measurement when the request changes and nothing of theirs is in it."""
+    ss = st.session_state
+    prefill = pg.tokens_prefill(model, quality, size)
+    request = (model, quality, size)
+    if prefill is None:
+        ss["gen_tokens"], ss["gen_tokens_for"] = 0, None  # a published count: nothing typed
+        return None
+    if ss.get("gen_tokens_for") != request:
+        if ss["gen_tokens"] in (0, ss.get("gen_tokens_prefilled")):
+            ss["gen_tokens"] = prefill.tokens or 0
+        ss["gen_tokens_for"], ss["gen_tokens_prefilled"] = request, prefill.tokens
+    ss["gen_tokens_field"] = ss["gen_tokens"] or None
+    st.number_input("Output tokens per image (yours)", min_value=1,
+                    max_value=pg.MAX_TYPED_TOKENS, step=100, key="gen_tokens_field",
+                    on_change=keep_typed_tokens,
+                    help="OpenAI publishes no count for this model: the tokens you type are "
+                         "priced at its image-output rate.")
+    (st.info if prefill.point else st.warning)(prefill.message)
+    return ss["gen_tokens"] or None
+
+
 def generate_view() -> None:
     ss = st.session_state
     st.caption("The cost of images the models create: output tokens by quality and size, plus "
@@ -594,6 +648,8 @@ def generate_view() -> None:
             ss[key] = options[0] if key == "gen_size" or "medium" not in options else "medium"
     b.segmented_control("Quality", qualities, required=True, key="gen_quality")
     c.selectbox("Size", sizes, key="gen_size", format_func=lambda s: s.replace("x", "×"))
+    complexity, output_format, frames = output_options(ss["gen_model"])
+    typed = typed_tokens(ss["gen_model"], ss["gen_quality"], ss["gen_size"])
     d, e, f, g = st.columns(4)
     d.number_input("Images per request", **ps.bounds("n", ps.GEN_RULES), key="gen_n")
     e.number_input("Partial images (streamed)", **ps.bounds("partial", ps.GEN_RULES),
@@ -608,8 +664,10 @@ def generate_view() -> None:
         fidelity, inputs = edit_inputs()
     g_ = gen_now()
     try:
-        plan = cp.generation_plan(g_.model, g_.quality, g_.size, g_.n, g_.partial, inputs,
-                                  fidelity, g_.tier, g_.rpd, g_.days)
+        plan = pg.generation_plan(g_.model, g_.quality, g_.size, g_.n, g_.partial, inputs,
+                                  fidelity, g_.tier, g_.rpd, g_.days, tokens_per_image=typed,
+                                  complexity=complexity, output_format=output_format,
+                                  frames=frames)
     except calc.CalcError as error:
         st.error(f"This request would be refused: {md(error)}")
         return
@@ -618,24 +676,29 @@ def generate_view() -> None:
                settings_now())
 
 
-def show_generation(plan: cp.GenerationPlan) -> None:
-    money = calc.format_usd
+def show_generation(plan: pg.GenerationPlan) -> None:
+    out = plan.output
+
+    def money(amount) -> str:
+        return "unpublished" if out.unpublished else calc.format_usd(amount)
+
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Per image", money(plan.image_usd))
     m2.metric("Per request", money(plan.request_usd),
-              help=f"{plan.output.n} image(s) of {plan.output.size.replace('x', '×')}")
+              help=f"{out.n} image(s) of {out.size.replace('x', '×')}")
     m3.metric("Per day", money(plan.day_usd), help=f"{plan.images_per_day:,} images a day")
     m4.metric("Per month", money(plan.month_usd))
     parts = pd.DataFrame([
-        ("Output images", plan.output.output_tokens, money(plan.output_usd)),
-        ("Input images", plan.input_tokens, money(plan.input_usd if plan.inputs else 0)),
+        ("Output images", out.output_tokens, money(plan.output_usd)),
+        ("Input images", plan.input_tokens, calc.format_usd(plan.input_usd if plan.inputs else 0)),
     ], columns=["part", "tokens per request", "$ per request"])
     st.dataframe(parts, hide_index=True, key="gen_parts")
-    st.caption(f"Output: {plan.output.tokens_per_image:,} tokens per image "
-               f"({plan.output.quality}, {plan.output.size.replace('x', '×')}"
-               + (f", {plan.output.partial_images} partial image(s)"
-                  if plan.output.partial_images else "") + ").")
-    for note in plan.output.notes:
+    counted = ("unpublished" if out.unpublished else
+               f"{out.tokens_per_image:,} tokens per image" + (" (yours)" if out.typed else ""))
+    st.caption(f"Output: {counted} ({out.quality}, {out.size.replace('x', '×')}"
+               + (f", {out.partial_images} partial image(s)" if out.partial_images else "")
+               + ").")
+    for note in out.notes:
         st.caption(note.text)
     if plan.inputs:
         st.dataframe(pd.DataFrame([

@@ -24,7 +24,15 @@ from calc.engine.catalogue import (
 )
 from calc.engine.errors import CalcError
 from calc.engine.estimate import Estimate, estimate, tokens
-from calc.engine.generation import check_generation_size, formula_tokens, generation_cost
+from calc.engine.generation import (
+    GenerationCost,
+    OutputOptions,
+    check_generation_size,
+    formula_tokens,
+    generation_cost,
+    output_options,
+)
+from calc.engine.generation_measured import THIRD_PARTY, MeasuredPoint, measured_points
 from calc.engine.pricing import cost_usd, format_usd, offers, tier_label
 from calc.engine.rules import float_patches
 from calc.engine.schedule import scheduled_changes, staleness_note
@@ -602,9 +610,6 @@ class Formula:
     rules: tuple[str, ...]  # the size rules, in words
     errors: tuple[tuple[str, str], ...]  # (size, the error calc gives for it)
     auto: str  # quality auto is estimated as
-    unpublished: tuple[str, ...]  # qualities with no published count…
-    unpublished_models: tuple[str, ...]  # …on these models
-    unpublished_error: str
     partial_image_tokens: int
     prices: tuple[PriceCheck, ...]
 
@@ -616,7 +621,7 @@ class Formula:
 @cache
 def formula() -> Formula:
     gen = catalogue().generation
-    f = gen["formula"]
+    f, sizes = gen["formula"], gen["sizes"]
     model, quality, size_, expected = FORMULA_EXAMPLE
     w, h = check_generation_size(size_)
     q = f["quality_factor"][quality]
@@ -627,11 +632,6 @@ def formula() -> Formula:
             check_generation_size(bad)
         except CalcError as err:
             errors.append((bad, str(err)))
-    try:
-        generation_cost(f["unpublished_models"][0], f["unpublished"][0], size_)
-        unpublished_error = ""
-    except CalcError as err:
-        unpublished_error = str(err)
     price = resolve_model(model).price_output
     prices = tuple(PriceCheck(s, qq, (c := generation_cost(model, qq, s)).tokens_per_image,
                               c.usd, Decimal(g)) for s, qq, g in GUIDE_IMAGE_PRICES)
@@ -642,13 +642,66 @@ def formula() -> Formula:
               "tokens = (q · saf · (2,000,000 + w·h) + 3,999,999) // 4,000,000"),
         example=FORMULA_EXAMPLE, saf=(2 * q * min(w, h) + max(w, h)) // (2 * max(w, h)),
         tokens=formula_tokens(q, w, h), usd=format_usd(cost.usd), price=format_usd(price),
-        rules=(f"both sides multiples of {f['side_multiple']}",
-               f"long side at most {f['max_long_side']:,}",
-               f"long side at most {f['max_ratio']}× the short side",
-               f"total pixels between {f['min_pixels']:,} and {f['max_pixels']:,}"),
-        errors=tuple(errors), auto=f["auto_as"], unpublished=tuple(f["unpublished"]),
-        unpublished_models=tuple(f["unpublished_models"]), unpublished_error=unpublished_error,
+        rules=(f"both sides multiples of {sizes['side_multiple']}",
+               f"long side at most {sizes['max_long_side']:,}",
+               f"long side at most {sizes['max_ratio']}× the short side",
+               f"total pixels between {sizes['min_pixels']:,} and {sizes['max_pixels']:,}"),
+        errors=tuple(errors), auto=f["auto_as"],
         partial_image_tokens=gen["partial_image_tokens"], prices=prices)
+
+
+# ---- gpt-image-2.5 / 2.6: unpublished (§4.3) ------------------------------------------------
+
+@dataclass(frozen=True)
+class MeasuredOutput:
+    """A third-party measured point beside what the gpt-image-2 formula would say for it."""
+
+    point: MeasuredPoint
+    formula_tokens: int
+
+
+@dataclass(frozen=True)
+class Unpublished:
+    models: tuple[str, ...]
+    source: str
+    measured: tuple[MeasuredOutput, ...]
+    third_party: str  # how a measured point is marked
+    shared_source: str  # why a 2.6 point at high also stands for 2.5
+    shared_family: str
+    shared_also: str
+    shared_qualities: tuple[str, ...]
+    no_count: tuple[str, ...]  # qualities with no count at all
+    options_family: str
+    options: OutputOptions
+    no_batch: tuple[str, ...]  # models that do not offer Batch
+    example: GenerationCost  # what calc answers for one: no number, the matching point
+    typed: GenerationCost  # the user's own count, priced
+
+
+UNPUBLISHED_EXAMPLE = ("gpt-image-2.6-flare", "high", "1536x1024")
+TYPED_EXAMPLE = 1353  # tokens per image a user types (the measured point), priced at $30/1M
+
+
+def unpublished() -> Unpublished:
+    """§4.3 as data, computed live (not cached: the typed example is priced on today)."""
+    gen = catalogue().generation
+    u, f = gen["unpublished"], gen["formula"]
+    family = next(iter(u["options"]))  # the family that adds complexity, GIF and SVG
+    measured = []
+    for p in measured_points():
+        w, h = check_generation_size(p.size)
+        measured.append(MeasuredOutput(p, formula_tokens(f["quality_factor"][p.quality], w, h)))
+    model, quality, size_ = UNPUBLISHED_EXAMPLE
+    shared = u.get("shared", {})
+    return Unpublished(
+        models=tuple(u["models"]), source=u["source"], measured=tuple(measured),
+        third_party=THIRD_PARTY, shared_source=shared.get("source", ""),
+        shared_family=shared.get("family", ""), shared_also=shared.get("also", ""),
+        shared_qualities=tuple(shared.get("qualities", ())), no_count=tuple(u["no_count"]),
+        options_family=family, options=output_options(u["families"][family][0]),
+        no_batch=tuple(m for m in u["models"] if not offers(m, "batch")),
+        example=generation_cost(model, quality, size_),
+        typed=generation_cost(model, quality, size_, tokens_per_image=TYPED_EXAMPLE))
 
 
 # ---- prices, tiers and modifiers ----------------------------------------------------------

@@ -21,7 +21,7 @@ from dataclasses import dataclass, fields, replace
 
 from calc.engine.catalogue import resolve_model
 from calc.engine.errors import CalcError
-from calc.engine.generation import generation_options
+from calc.engine.generation import MAX_TYPED_TOKENS, generation_options, output_options
 from calc.engine.manifest import PLANNABLE_FAMILIES
 from calc.engine.pricing import TIERS
 from calc.engine.rules import DETAILS, FIDELITIES, RULE_SETS
@@ -83,6 +83,10 @@ class GenSettings:
     tier: str = "standard"
     edit: bool = False
     fidelity: str = "low"
+    tokens: int = 0  # output tokens per image the user typed (gpt-image-2.5 / 2.6); 0: none
+    complexity: str = "high"  # gpt-image-2.6
+    format: str = "png"  # output format; gif and svg are gpt-image-2.6's
+    frames: int = 2  # of a GIF
 
 
 class Unusable(ValueError):
@@ -225,6 +229,10 @@ GEN_RULES = {  # in reading order: quality and size depend on the model
     "tier": OneOf(TIERS),
     "edit": Switch(),
     "fidelity": OneOf(FIDELITIES),
+    "tokens": Whole(0, MAX_TYPED_TOKENS),
+    "complexity": OneOf(lambda g: output_options(g["model"]).complexities or ("high",)),
+    "format": OneOf(lambda g: output_options(g["model"]).formats),
+    "frames": Whole(2, 16),
 }
 GEN_PREFIX = "g"  # the Generate view's keys in a link: gmodel, gquality, …
 

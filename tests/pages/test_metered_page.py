@@ -195,6 +195,22 @@ def test_generated_images(metered):
     assert set(prices["match"]) == {"✓"} and "$0.211" in set(prices["guide"])
 
 
+def test_unpublished_2_5_and_2_6_in_plain_words(metered):
+    body = everything(metered)
+    assert "gpt-image-2.5 and 2.6: unpublished" in body
+    assert "Patchwork gives **no number** for them" in body
+    assert "*third-party measurement, not OpenAI's*" in body
+    points = table(metered, "measured output tokens")
+    assert list(points["measured output tokens"]) == ["664", "1,353", "about 3,337"]  # §4.3
+    assert list(points["the formula would say"]) == ["158", "5,488", "13,342"]
+    assert list(points["size"]) == ["1536×1024", "1536×1024", "3840×2160"]
+    assert set(points["measured on"]) == {"2026-11-05"}
+    assert "a `low` or `medium` one is not" in body
+    assert "GIF output (2–16 frames within 8,294,400 pixels" in body
+    assert "`gpt-image-2.6-flare`, `gpt-image-2.6-sunburst` offer no Batch tier" in body
+    assert r"1,353 tokens → \$0.0406 per image" in body  # $0.04059, shown to 2 digits
+
+
 def test_prices_with_their_dates_and_the_tiers(metered):
     df = table(metered, "as of")
     now = df[df["period"].isin(["always"]) | df["period"].str.startswith("from")]

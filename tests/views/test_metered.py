@@ -287,8 +287,7 @@ def test_the_formula_its_example_and_the_size_rules():
     assert "3,840" in errors["4096x1024"]
     assert "3×" in errors["3200x1024"]
     assert "655,360" in errors["512x512"] and "8,294,400" in errors["3840x2176"]
-    assert f.auto == "medium" and set(f.unpublished) == {"xhigh", "max"}
-    assert "no published token count" in f.unpublished_error
+    assert f.auto == "medium" and f.models == ("gpt-image-2",)  # §4.2: the formula's only model
     assert f.partial_image_tokens == 100
 
 
@@ -297,6 +296,29 @@ def test_the_guides_per_image_prices_come_out_of_the_formula():
     assert prices["1024x1024", "high"].guide == Decimal("0.211")
     assert prices["1536x1024", "medium"].guide == Decimal("0.041")
     assert len(prices) == 9 and all(p.matches for p in prices.values())
+
+
+@pytest.mark.today("2026-12-03")
+def test_unpublished_2_5_and_2_6_with_the_measured_points():
+    u = explain.unpublished()
+    assert set(u.models) == {"gpt-image-2.5-flare", "gpt-image-2.5-sunburst",
+                             "gpt-image-2.6-flare", "gpt-image-2.6-sunburst"}
+    # §4.3's table: size, quality, measured, what the §4.2 formula would say
+    assert [(m.point.size, m.point.quality, m.point.tokens, m.point.approximate,
+             m.formula_tokens) for m in u.measured] == [
+        ("1536x1024", "low", 664, False, 158), ("1536x1024", "high", 1353, False, 5488),
+        ("3840x2160", "high", 3337, True, 13342)]
+    assert all(m.point.third_party and m.point.as_of == "2026-11-05" for m in u.measured)
+    assert u.third_party == "third-party measurement, not OpenAI's"
+    assert (u.shared_family, u.shared_also, u.shared_qualities) == (
+        "gpt-image-2.6", "gpt-image-2.5", ("high", "xhigh", "max"))
+    assert u.no_count == ("xhigh", "max")
+    assert u.options.complexities == ("low", "medium", "high")
+    assert u.options.complexity_default == "high" and u.options.gif_frames == (2, 16)
+    assert u.options.gif_max_pixels == 8_294_400 and "svg" in u.options.formats
+    assert set(u.no_batch) == {"gpt-image-2.6-flare", "gpt-image-2.6-sunburst"}
+    assert u.example.tokens_per_image is None and u.example.measured.tokens == 1353
+    assert (u.typed.tokens_per_image, u.typed.usd) == (1353, Decimal("0.04059"))
 
 
 # ---- prices and modifiers --------------------------------------------------------------------
