@@ -139,6 +139,13 @@ class OneOf:
         return value in self.choices(so_far)
 
 
+class Tier(OneOf):
+    """A price tier; 'priority', the old name of 'fast', in an older link reads as 'fast'."""
+
+    def read(self, raw: str, so_far: Mapping) -> tuple[str, list[str]]:
+        return super().read("fast" if raw == "priority" else raw, so_far)
+
+
 @dataclass(frozen=True)
 class Switch:
     """On or off: 1 or 0."""
@@ -211,7 +218,7 @@ RULES = {
     "reasoning": Whole(0, 10**8),
     "cached": Whole(0, 100),
     "writes": Whole(0, 10**9),
-    "tier": OneOf(TIERS),
+    "tier": Tier(TIERS),
     "regional": Switch(),
     "tpm": Whole(0, 10**12),
     "rpm": Whole(0, 10**9),
@@ -226,7 +233,7 @@ GEN_RULES = {  # in reading order: quality and size depend on the model
     "partial": Whole(0, 3),
     "rpd": Whole(0, 10**9),
     "days": Whole(1, 31),
-    "tier": OneOf(TIERS),
+    "tier": Tier(TIERS),
     "edit": Switch(),
     "fidelity": OneOf(FIDELITIES),
     "tokens": Whole(0, MAX_TYPED_TOKENS),

@@ -37,8 +37,10 @@ CHOICES = [
     ("detail", ["low", "high", "auto", "original"], "auto"),
     ("rules", ["billing", "documented"], "billing"),
     ("file_means", ["backlog", "day", "month", "sample"], "backlog"),
-    ("tier", ["standard", "batch", "flex", "priority"], "standard"),
-    ("gtier", ["standard", "batch", "flex", "priority"], "standard"),
+    ("tier", ["standard", "batch", "flex", "fast", "ultrafast", "background-2h",
+              "background-8h"], "standard"),
+    ("gtier", ["standard", "batch", "flex", "fast", "ultrafast", "background-2h",
+               "background-8h"], "standard"),
     ("gfidelity", ["low", "high"], "low"),
 ]
 SWITCHES = [("regional", False), ("shut_down", False), ("gedit", False)]
