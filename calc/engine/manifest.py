@@ -71,7 +71,7 @@ def check_batch(batch: pd.DataFrame, where: np.ndarray | None = None, label: str
     w, h, reasons = check_sizes(_column(batch, "width", n), _column(batch, "height", n))
     if too_wide is not None and (too_wide > 0).any():
         wide = too_wide > 0
-        texts = np.array([f"has {k} fields; the header has {header_fields}"
+        texts = np.array([f"has {k:,} fields; the header has {header_fields:,}"
                           for k in too_wide[wide]], dtype=object)
         reasons[wide] = reasons[wide] + texts + "; "
     count = _check_count(_column(batch, "count", n), reasons)

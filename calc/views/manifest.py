@@ -78,7 +78,8 @@ class PlanTotals:
 
     def to_dict(self) -> dict:
         return {"rows": self.rows, "bad_rows": self.bad_rows,
-                "models": [t.to_dict() for t in self.models]}
+                "models": [t.to_dict() for t in self.models],
+                "bad_examples": [{"where": w, "reason": r} for w, r in self.bad_examples]}
 
 
 # --- pricing, batch by batch ---------------------------------------------------------------------

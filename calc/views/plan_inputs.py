@@ -34,7 +34,7 @@ TEMPLATE_CSV = (
     "1024,1024,150,low,\n"
     "256,256,50,,gpt-4.1-mini\n"
 )
-EMPTY_ZIP = "an empty zip: there are no files in it"
+EMPTY_ZIP = "a zip with no files in it"
 
 
 class ZipRefusedError(WorkloadError):

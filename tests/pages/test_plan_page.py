@@ -1,7 +1,7 @@
 """The Plan page under AppTest: the issue's receipts question end to end, every figure checked
 against sums of calc.estimate and the spec's prices (§8) done here; files at their word and as
 a sample; tiers and long context; rate and request limits; the advisor; a link that restores
-every setting of both views; Generate."""
+every setting of both views; Generate; awkward files, to the same known totals as the CLI."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 import calc
 from calc.engine.request_cost import as_decimal
 from calc.views import plan_settings as ps
+from calc.views.inert import md
 from tests.fakes.apptest import page, run
+from tests.workload_cases import CASES, MODELS, Case
 
 PAGE = page("plan.py")
 PRICES = {"gpt-6-luna": ("0.10", "0.50"), "gpt-5.6-luna": ("0.20", "1.20"),
@@ -166,3 +169,52 @@ def test_generate_output_cost_known_answer():
     at.segmented_control(key="plan_view").set_value("Generate").run()
     at.segmented_control(key="gen_quality").set_value("high").run()
     assert at.metric[0].value == calc.format_usd(Decimal(7024) * 30 / 1_000_000) == "$0.2107"
+
+
+# --- awkward files: the same literals as `python -m calc plan` (tests/test_cli_plan.py) ----------
+
+
+def upload_case(case: Case) -> AppTest:
+    at = open_page()
+    at.multiselect(key="plan_models").set_value(list(MODELS))
+    if case.images_source:
+        at.segmented_control(key="plan_source").set_value("images").run()
+        at.file_uploader(key="plan_images").set_value([(case.name, case.data,
+                                                        "application/zip")])
+    else:
+        at.segmented_control(key="plan_source").set_value("csv").run()
+        at.file_uploader(key="plan_csv").set_value((case.name, case.data, "text/csv"))
+    return run(at)
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    return next((d.value for d in at.dataframe if column in d.value.columns), pd.DataFrame())
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_awkward_files_give_the_known_totals(case):
+    at = upload_case(case)
+    if case.error:
+        shown = [e.value for e in (at.warning if case.images_source else at.error)]
+        said = md(case.error) if case.images_source else \
+            f"This CSV cannot be used: {md(case.error)}"
+        assert said in shown
+        assert not any("$ / request" in d.value.columns for d in at.dataframe)
+        return
+    skipped = table_with(at, "why")
+    bad_rows = table_with(at, "reason")
+    bad = [(str(f), w) for f, w in skipped.to_numpy().tolist()] + [
+        (str(row[0]), row[-1]) for row in bad_rows.to_numpy().tolist()]
+    assert bad == list(case.bad)
+    per_image = table_with(at, f"{MODELS[0]} tokens")
+    count = per_image["count"].astype("int64")
+    assert int(count.sum()) == case.images
+    assert any(i.value.startswith(f"{case.images:,} images from ") for i in at.info)
+    for model, tokens, rejected in zip(MODELS, case.tokens, case.rejected, strict=True):
+        column = per_image[f"{model} tokens"]
+        assert int((count * column.fillna(0).astype("int64")).sum()) == tokens
+        assert int(count[column.isna()].sum()) == rejected
+    if case.images_source:
+        assert len(per_image) + len(bad) == case.rows
+    else:
+        assert any(c.value.startswith(f"{case.rows:,} rows read: ") for c in at.caption)
