@@ -234,14 +234,16 @@ class Manifest:
                 continue
             rest = block[cut:]
             whole = block[:cut]
-            if whole.strip():
-                frame, where, wide = self._parse(whole, line, names, positions)
+            newlines = whole.count(b"\n")
+            frame, where, wide = self._parse(whole, line, newlines, positions, names)
+            if len(frame):
                 yield Batch(frame, where, wide, min(f.tell(), self.size) if data else self.size)
-            line += whole.count(b"\n")
+            line += newlines
             if not data:
                 return
 
-    def _parse(self, block: bytes, line: int, names: list[str], positions: list[int]):
+    def _parse(self, block: bytes, line: int, newlines: int, positions: list[int],
+               names: list[str]):
         """Arrow, when it reads the block line for line; else the csv module."""
         typed = b"0x" not in block and b"0X" not in block  # Arrow reads 0x10 as 16: text here
         for as_numbers in ((True, False) if typed else (False,)):
@@ -253,7 +255,7 @@ class Manifest:
                 continue  # a cell that is not an integer, or not UTF-8
             if invalid:
                 break
-            where = _row_lines(block, line, table.num_rows)
+            where = _row_lines(block, line, newlines, table.num_rows)
             if where is None:
                 break
             frame = pd.DataFrame({c: _values(table.column(i))
@@ -345,11 +347,11 @@ def _looks_numeric(cell: str) -> bool:
     return _NUMERIC.fullmatch(cell.strip()) is not None
 
 
-def _row_lines(block: bytes, line: int, rows: int) -> np.ndarray | None:
+def _row_lines(block: bytes, line: int, newlines: int, rows: int) -> np.ndarray | None:
     """The line number of each row Arrow read: it skips empty lines, so count them back in.
     None when the count of non-empty lines is not the row count (a quoted line break)."""
     if not (b"\n\n" in block or b"\n\r\n" in block or block[:1] in (b"\n", b"\r")):
-        if block.count(b"\n") + (not block.endswith(b"\n")) != rows:
+        if newlines + (not block.endswith(b"\n")) != rows:
             return None
         return np.arange(line, line + rows, dtype=np.int64)
     buf = np.frombuffer(block, dtype=np.uint8)

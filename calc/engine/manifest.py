@@ -41,6 +41,39 @@ def plannable(model: str) -> str:
     return m.name
 
 
+class Problems:
+    """What is wrong with each row of a batch: masks while checking (cheap on a million rows);
+    the words only for the rows that are shown."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self._found: list[tuple[np.ndarray, str | Callable[[np.ndarray], list[str]]]] = []
+
+    def flag(self, mask: np.ndarray, text: str | Callable[[np.ndarray], list[str]]) -> None:
+        """Rows in `mask` have this problem: `text`, or a function of their indices giving
+        each one's text."""
+        if mask.any():
+            self._found.append((mask, text))
+
+    @property
+    def bad(self) -> np.ndarray:
+        out = np.zeros(self.n, dtype=bool)
+        for mask, _ in self._found:
+            out |= mask
+        return out
+
+    def reasons(self, rows: np.ndarray) -> list[str]:
+        """Each of `rows`' problems, in the order they were checked, joined by "; "."""
+        parts: list[list[str]] = [[] for _ in range(len(rows))]
+        for mask, text in self._found:
+            hit = np.flatnonzero(mask[rows])
+            if len(hit):
+                texts = [text] * len(hit) if isinstance(text, str) else text(rows[hit])
+                for j, t in zip(hit.tolist(), texts, strict=True):
+                    parts[j].append(t)
+        return ["; ".join(p) for p in parts]
+
+
 @dataclass(frozen=True, eq=False)
 class CheckedBatch:
     """A batch split by the rules.
@@ -68,63 +101,56 @@ def check_batch(batch: pd.DataFrame, where: np.ndarray | None = None, label: str
     batch = batch.reset_index(drop=True)
     n = len(batch)
     where = np.arange(1, n + 1, dtype=np.int64) if where is None else np.asarray(where)
-    w, h, reasons = check_sizes(_column(batch, "width", n), _column(batch, "height", n))
-    if too_wide is not None and (too_wide > 0).any():
-        wide = too_wide > 0
-        texts = np.array([f"has {k:,} fields; the header has {header_fields:,}"
-                          for k in too_wide[wide]], dtype=object)
-        reasons[wide] = reasons[wide] + texts + "; "
-    count = _check_count(_column(batch, "count", n), reasons)
-    detail = _check_choice(batch, "detail", reasons, _detail_problem)
-    model = _check_choice(batch, "model", reasons, _model_problem)
-    ok = reasons == ""
+    problems = Problems(n)
+    w, h = check_sizes(_column(batch, "width", n), _column(batch, "height", n), problems)
+    if too_wide is not None:
+        problems.flag(too_wide > 0, lambda rows: [
+            f"has {k:,} fields; the header has {header_fields:,}" for k in too_wide[rows]])
+    count = _check_count(_column(batch, "count", n), problems)
+    detail = _check_choice(batch, "detail", problems, _detail_problem)
+    model = _check_choice(batch, "model", problems, _model_problem)
+    bad_rows = problems.bad
+    ok = ~bad_rows
     good = pd.DataFrame({
         label: where[ok], "width": w[ok].astype(np.int64), "height": h[ok].astype(np.int64),
         "count": count[ok].astype(np.int64), "detail": detail[ok], "model": model[ok],
     }, copy=False)
-    bad_at = np.flatnonzero(~ok)
+    bad_at = np.flatnonzero(bad_rows)
     shown = bad_at if keep is None else bad_at[:keep]
     bad = {label: where[shown]}
     for name in COLUMNS:
         if name in batch.columns:
-            bad[name] = batch[name].to_numpy(dtype=object)[shown]
-    bad["reason"] = [r[:-2] for r in reasons[shown]]  # without the last "; "
+            bad[name] = batch[name].iloc[shown].to_numpy(dtype=object)
+    bad["reason"] = problems.reasons(shown)
     return CheckedBatch(good, ok, pd.DataFrame(bad), len(bad_at))
 
 
-def check_sizes(width: pd.Series, height: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Whole sizes from 1 to MAX_SIDE_PX a side: (width, height) as float64 (0 where the row is
-    bad) and each row's reasons ("" when good, else each problem followed by "; ")."""
-    reasons = np.full(len(width), "", dtype=object)
+def check_sizes(width: pd.Series, height: pd.Series, problems: Problems
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Whole sizes from 1 to MAX_SIDE_PX a side, as float64 (where the row is good); the rows
+    that are not go into `problems`."""
     sides = []
     for name, col in (("width", width), ("height", height)):
         values, missing, not_number = numbers(col)
         finite = np.isfinite(values)
-        flag(reasons, missing, f"{name} is missing")
-        flag(reasons, not_number, f"{name} is not a number")
-        flag(reasons, finite & (values != np.floor(values)), f"{name} is not a whole number")
-        flag(reasons, finite & (values == 0), f"{name} is zero")
-        flag(reasons, finite & (values < 0), f"{name} is negative")
-        flag(reasons, finite & (values > MAX_SIDE_PX), f"{name} is over {MAX_SIDE_PX:,} px")
+        problems.flag(missing, f"{name} is missing")
+        problems.flag(not_number, f"{name} is not a number")
+        problems.flag(finite & (values != np.floor(values)), f"{name} is not a whole number")
+        problems.flag(finite & (values == 0), f"{name} is zero")
+        problems.flag(finite & (values < 0), f"{name} is negative")
+        problems.flag(finite & (values > MAX_SIDE_PX), f"{name} is over {MAX_SIDE_PX:,} px")
         sides.append(values)
-    ok = reasons == ""
-    return np.where(ok, sides[0], 0), np.where(ok, sides[1], 0), reasons
+    return sides[0], sides[1]
 
 
-def flag(reasons: np.ndarray, mask: np.ndarray, text: str) -> None:
-    """Add `text` to the reasons of the rows in `mask`."""
-    if mask.any():
-        reasons[mask] = reasons[mask] + (text + "; ")
-
-
-def _check_count(col: pd.Series, reasons: np.ndarray) -> np.ndarray:
+def _check_count(col: pd.Series, problems: Problems) -> np.ndarray:
     values, missing, not_number = numbers(col)
     finite = np.isfinite(values)
-    flag(reasons, not_number, "count is not a number")
-    flag(reasons, finite & (values != np.floor(values)), "count is not a whole number")
-    flag(reasons, finite & (values == 0), "count is zero")
-    flag(reasons, finite & (values < 0), "count is negative")
-    flag(reasons, finite & (values > MAX_COUNT), f"count is over {MAX_COUNT:,}")
+    problems.flag(not_number, "count is not a number")
+    problems.flag(finite & (values != np.floor(values)), "count is not a whole number")
+    problems.flag(finite & (values == 0), "count is zero")
+    problems.flag(finite & (values < 0), "count is negative")
+    problems.flag(finite & (values > MAX_COUNT), f"count is over {MAX_COUNT:,}")
     return np.where(missing | ~finite, 1, values)  # no count: one image
 
 
@@ -197,15 +223,14 @@ def _is_na(value: object) -> bool:
 # --- detail and model: each distinct value checked once -------------------------------------------
 
 
-def _check_choice(frame: pd.DataFrame, name: str, reasons: np.ndarray,
+def _check_choice(frame: pd.DataFrame, name: str, problems: Problems,
                   problem: Callable[[str], tuple[str, str]]) -> pd.Categorical:
     """Check each distinct value of a text column once; flag the rows that use a bad one.
 
     Returns the canonical values as a Categorical ("" where not given or bad).
     """
-    n = len(reasons)
     if name not in frame.columns:
-        return pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), categories=[""])
+        return pd.Categorical.from_codes(np.zeros(problems.n, dtype=np.int64), categories=[""])
     codes, uniques = pd.factorize(frame[name], use_na_sentinel=False)
     canonical, messages = [], []
     for value in uniques:
@@ -213,11 +238,10 @@ def _check_choice(frame: pd.DataFrame, name: str, reasons: np.ndarray,
         text = "" if text in NA_MARKERS else text
         fixed, message = problem(text) if text else ("", "")
         canonical.append(fixed)
-        messages.append(message + "; " if message else "")
+        messages.append(message)
     if any(messages):
-        row_messages = np.array(messages, dtype=object)[codes]
-        flagged = row_messages != ""
-        reasons[flagged] = reasons[flagged] + row_messages[flagged]
+        said = np.array(messages, dtype=object)
+        problems.flag((said != "")[codes], lambda rows: list(said[codes[rows]]))
     merged, categories = pd.factorize(np.array(canonical or [""], dtype=object))  # "HIGH", "high"
     return pd.Categorical.from_codes(merged[codes], categories=list(categories))
 
@@ -265,7 +289,7 @@ def distinct_sizes(rows: pd.DataFrame, detail: str = "") -> tuple[pd.DataFrame, 
     if nd * nm > np.iinfo(np.int64).max // (_KEY * _KEY):  # the packed key must fit in int64
         raise CalcError(f"too many different detail and model values ({nd} × {nm})")
     key = ((w * _KEY + h) * nd + d_codes) * nm + m_codes
-    unique, inverse = np.unique(key, return_inverse=True)
+    inverse, unique = pd.factorize(key, sort=True)  # hashing; only the distinct keys sorted
     total = np.bincount(inverse, weights=count.astype(np.float64), minlength=len(unique))
     if np.issubdtype(count.dtype, np.integer):
         if len(total) and total.max() >= 2**53:  # past float64's whole numbers: add exactly

@@ -23,7 +23,7 @@ import pandas as pd
 from calc.adapters.images import MALFORMED, AnimatedImageError, check_still, probe
 from calc.adapters.manifest_files import ManifestError as WorkloadError
 from calc.engine.errors import ImageError
-from calc.engine.manifest import check_batch, check_sizes, flag, numbers
+from calc.engine.manifest import Problems, check_batch, check_sizes, numbers
 from calc.views.inert import short
 
 TEMPLATE_CSV = (
@@ -138,12 +138,13 @@ def mix_workload(mix: pd.DataFrame) -> Workload:
     mix = mix.reset_index(drop=True)
     n = len(mix)
     names = _text(mix["name"], n) if "name" in mix else np.full(n, "", dtype=object)
-    w, h, reasons = check_sizes(_column(mix, "width", n), _column(mix, "height", n))
+    problems = Problems(n)
+    w, h = check_sizes(_column(mix, "width", n), _column(mix, "height", n), problems)
     share, missing, not_number = numbers(_column(mix, "share", n))
-    flag(reasons, missing, "share is missing")
-    flag(reasons, not_number, "share is not a number")
-    flag(reasons, np.isfinite(share) & (share < 0), "share is negative")
-    bad = reasons != ""
+    problems.flag(missing, "share is missing")
+    problems.flag(not_number, "share is not a number")
+    problems.flag(np.isfinite(share) & (share < 0), "share is negative")
+    bad = problems.bad
     good = ~bad & (np.nan_to_num(share) > 0)
     labels = [label or preset_name(int(a), int(b))
               for label, a, b in zip(names[good], w[good], h[good], strict=True)]
@@ -160,7 +161,7 @@ def mix_workload(mix: pd.DataFrame) -> Workload:
     table = {"row": np.flatnonzero(bad) + 1}
     table.update({c: mix[c].to_numpy(dtype=object)[bad]
                   for c in ("name", "width", "height", "share") if c in mix.columns})
-    table["reason"] = [r[:-2] for r in reasons[bad]]
+    table["reason"] = problems.reasons(np.flatnonzero(bad))
     return Workload(rows, shown_bad_rows(pd.DataFrame(table)), notices=tuple(notices))
 
 
