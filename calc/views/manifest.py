@@ -28,6 +28,7 @@ from calc.adapters.manifest_files import (
     Manifest,
     ManifestError,
     Source,
+    clean_name,
     name_list,
     open_regular,
     path_text,
@@ -108,7 +109,7 @@ def price_batch(batch: pd.DataFrame, models: Sequence[str], detail: str = "auto"
     collapsed and priced: PRICED_COLUMNS, one row per model costed and one (model BATCH) with the
     batch's rows and bad rows. Pure: the same batch always gives the same frame, so batches can
     be priced anywhere (a Dask worker) and summed with `sum_priced`."""
-    checked = check_batch(batch, keep=0)
+    checked = check_batch(batch.rename(columns=clean_name), keep=0)
     return pd.concat([_counts(len(batch), checked.bad_count),
                       price_rows(checked.good, models, detail, rules)], ignore_index=True)
 
