@@ -259,7 +259,7 @@ def csv_input() -> tuple[object, wl.Workload | None]:
         st.session_state["plan_csv_good"] = (key, workload)
     show_bad_rows(workload)
     for notice in workload.notices:
-        st.caption(notice)
+        st.caption(md(notice))
     return key, workload
 
 
@@ -282,7 +282,7 @@ def mix_input() -> tuple[object, wl.Workload | None]:
     workload = wl.mix_workload(edited)
     show_bad_rows(workload)
     for notice in workload.notices:
-        st.caption(notice)
+        st.caption(md(notice))
     key = ("mix", tuple(map(tuple, workload.rows[["width", "height", "count"]].to_numpy()
                             .tolist())))
     return key, workload
