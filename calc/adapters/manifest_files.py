@@ -76,16 +76,22 @@ def open_regular(path: str | Path) -> BinaryIO:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
         raise ManifestError(f"{name}: {error.strerror or error}") from None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
+    what = not_a_file(os.fstat(fd).st_mode)
+    if what:
         os.close(fd)
-        what = ("a directory" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode)
-                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket"
-                if stat.S_ISSOCK(mode) else "not a regular file")
         raise ManifestError(f"{name} is {what}, not a file: name a CSV, Parquet, image or zip "
                             "file")
     os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
+
+
+def not_a_file(mode: int) -> str | None:
+    """What a path is when it is not a regular file (from its st_mode), else None."""
+    if stat.S_ISREG(mode):
+        return None
+    return ("a directory" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket"
+            if stat.S_ISSOCK(mode) else "not a regular file")
 
 
 def path_text(path: str | Path) -> str:

@@ -180,7 +180,7 @@ def read_manifest(source: Source, name: str = "", on_progress: Progress | None =
                 parts = [_merge(parts)]
         unused = m.unused
     sizes = _merge(parts)
-    notices = [f"{rows:,} rows read: {len(sizes):,} distinct "
+    notices = [f"{rows:,} row{'s' if rows != 1 else ''} read: {len(sizes):,} distinct "
                f"size{'s' if len(sizes) != 1 else ''}."]
     if unused:
         notices.append(f"Columns not used: {name_list(unused)}.")

@@ -229,7 +229,8 @@ def test_awkward_files_give_the_known_totals(case):
     if case.images_source:
         assert len(table_with(at, f"{MODELS[0]} tokens")) + len(bad) == case.rows
     else:
-        assert any(c.value.startswith(f"{case.rows:,} rows read: ") for c in at.caption)
+        assert any(c.value.startswith(f"{case.rows:,} row{'s' * (case.rows != 1)} read: ")
+                   for c in at.caption)
 
 
 def test_a_files_own_text_is_shown_short_and_inert():
