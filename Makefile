@@ -13,8 +13,8 @@ $(VENV)/.app: requirements.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements.txt -r requirements-dev.txt
+$(VENV)/.dev: requirements.txt requirements-dev.txt requirements-dask.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt -r requirements-dev.txt -r requirements-dask.txt
 	touch $@ $(VENV)/.app
 
 install: $(VENV)/.app

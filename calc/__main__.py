@@ -80,7 +80,14 @@ def _size_of(item: str) -> tuple[str, int, int]:
         return item, int(match[1]), int(match[2])
     # Pillow is imported only when a file is given
     from calc.adapters.images import RefusedFormatError, probe
+    from calc.adapters.manifest_files import not_a_file
 
+    try:
+        what = not_a_file(os.stat(item).st_mode)
+    except OSError:
+        what = None  # probe says why below
+    if what and what != "a directory":  # a pipe or a device would be waited on, or never end
+        raise calc.CalcError(f"{_shown(item)}: is {what}, not an image file")
     try:
         info = probe(item)
     except FileNotFoundError:

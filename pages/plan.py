@@ -39,7 +39,6 @@ SOURCES = {"mix": "A size mix", "images": "Many images", "csv": "A CSV or Parque
 MEANS = {"backlog": "the backlog (once)", "day": "one day of traffic",
          "month": "one month of traffic", "sample": "a sample of the mix"}
 MAX_TABLE_ROWS = 5_000  # rows sent to the browser; the CSV export has them all
-BIG_FILE = 8 << 20  # bytes: a CSV past this is streamed in chunks (calc.views.manifest)
 VIEWS = ("Workload", "Generate")
 S_KEYS = {f.name: f"plan_{f.name}" for f in fields(ps.Settings)}
 G_KEYS = {f.name: f"gen_{f.name}" for f in fields(ps.GenSettings)}
@@ -145,15 +144,14 @@ def read_images(key: tuple, files: list) -> wl.Workload:
 
 def read_csv(key: tuple, upload) -> tuple[wl.Workload | None, str | None]:
     def read() -> tuple[wl.Workload | None, str | None]:
-        data = upload.getvalue()
+        bar = st.progress(0.0, text="Reading the file…")  # any size: one path, batch by batch
         try:
-            with st.spinner("Reading the file…"):
-                if len(data) > BIG_FILE or data[:4] == b"PAR1":  # streamed in chunks
-                    return mf.workload_from_file(data, [cp.DEFAULT_MODELS[0]],
-                                                 name=upload.name), None
-                return wl.read_csv(data), None
+            return mf.read_manifest(upload, upload.name,
+                                    lambda share, text: bar.progress(share, text=text)), None
         except calc.CalcError as error:
             return None, str(error)
+        finally:
+            bar.empty()
 
     return memo("plan_csv", key, read, MAX_READ)
 
@@ -222,10 +220,14 @@ def images_input() -> tuple[object, wl.Workload | None]:
     workload = read_images(key, files)
     for refused in workload.refused:
         st.error(f"**{md(short(refused.name))}** refused: {md(refused.reason)}")
+    empty = wl.nothing_to_plan(workload)
+    if empty:
+        st.warning(md(empty))
     if workload.skipped:
-        with st.expander(f"⚠️ {len(workload.skipped):,} files left out", expanded=True):
+        with st.expander(f"⚠️ {len(workload.skipped):,} files left out", expanded=not empty):
             st.dataframe(pd.DataFrame([(s.name, s.reason) for s in workload.skipped],
                                       columns=["file", "why"]), hide_index=True)
+    show_bad_rows(workload)
     if len(workload.rows):
         st.caption(f"{len(workload.rows):,} images read (header read only: sizes come from each "
                    "file's header, so a file with damaged pixels is still counted — Explore "
@@ -261,9 +263,9 @@ def csv_input() -> tuple[object, wl.Workload | None]:
         key, workload = good  # a bad new file does not throw away the plan on screen
     else:
         st.session_state["plan_csv_good"] = (key, workload)
-    show_bad_rows(workload, "line")
+    show_bad_rows(workload)
     for notice in workload.notices:
-        st.caption(notice)
+        st.caption(md(notice))
     return key, workload
 
 
@@ -284,24 +286,25 @@ def mix_input() -> tuple[object, wl.Workload | None]:
     st.button("Reset to the presets", on_click=reset_mix, icon=":material/restart_alt:",
               type="tertiary")
     workload = wl.mix_workload(edited)
-    show_bad_rows(workload, "row")
+    show_bad_rows(workload)
     for notice in workload.notices:
-        st.caption(notice)
+        st.caption(md(notice))
     key = ("mix", tuple(map(tuple, workload.rows[["width", "height", "count"]].to_numpy()
                             .tolist())))
     return key, workload
 
 
-def show_bad_rows(workload: wl.Workload, label: str) -> None:
-    bad = workload.bad_rows
-    if not len(bad):
+def show_bad_rows(workload: wl.Workload) -> None:
+    bad, count = workload.bad_rows, workload.bad_count
+    if not count:
         return
-    noun = label if len(bad) == 1 else f"{label}s"
-    st.warning(f"{len(bad):,} {noun} left out of the totals: the table says why.")
+    label = str(bad.columns[0])  # line (CSV), row (Parquet, a table), name (an image)
+    noun = {"name": "image"}.get(label, label) + ("" if count == 1 else "s")
+    st.warning(f"{count:,} {noun} left out of the totals: the table says why.")
     st.dataframe(bad.head(MAX_TABLE_ROWS), hide_index=True, key=f"plan_bad_{label}",
                  column_config={c: st.column_config.Column(c.capitalize()) for c in bad.columns})
-    if len(bad) > MAX_TABLE_ROWS:
-        st.caption(f"The first {MAX_TABLE_ROWS:,} of {len(bad):,} are shown.")
+    if count > min(len(bad), MAX_TABLE_ROWS):
+        st.caption(f"The first {min(len(bad), MAX_TABLE_ROWS):,} of {count:,} are shown.")
 
 
 # --- the Workload view ---------------------------------------------------------------------------
@@ -560,6 +563,7 @@ def edit_inputs() -> tuple[str, list[tuple[int, int]]]:
         read = read_images(key, files)
         for skipped in (*read.skipped, *read.refused):
             st.warning(f"**{md(short(skipped.name))}** left out: {md(skipped.reason)}")
+        show_bad_rows(read)
         sizes += list(zip(read.rows["width"].tolist(), read.rows["height"].tolist(),
                           strict=True))
     ss.setdefault("gen_sizes_base",
@@ -576,7 +580,7 @@ def edit_inputs() -> tuple[str, list[tuple[int, int]]]:
         })
     ss["gen_sizes_current"] = typed
     table = wl.table_workload(typed)
-    show_bad_rows(table, "row")
+    show_bad_rows(table)
     for w, h, n in table.rows[["width", "height", "count"]].itertuples(index=False):
         sizes += [(int(w), int(h))] * int(n)
     return fidelity, sizes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -127,3 +128,13 @@ def test_a_closed_pipe_is_not_a_traceback():
     err = proc.stderr.read().decode()
     proc.wait(timeout=60)
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "device"])
+def test_a_pipe_or_a_device_is_refused_at_once_not_read(tmp_path, kind):
+    path = tmp_path / "pipe" if kind == "named pipe" else Path("/dev/zero")
+    if kind == "named pipe":
+        os.mkfifo(path)  # nobody writes to it: opening it to read would wait for ever
+    result = run(str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"calc: {path}: is a {kind}, not an image file\n"

@@ -17,11 +17,10 @@ import pandas as pd
 
 from calc.engine.catalogue import models as all_models
 from calc.engine.catalogue import resolve_model
-from calc.engine.errors import CalcError, InvalidSizeError
-from calc.engine.estimate import MAX_SIDE
+from calc.engine.errors import CalcError
 from calc.engine.frame import estimate_frame
 from calc.engine.frame import fit_long as fit_sizes  # the advisor's pre-resize: the spec's fit step
-from calc.engine.manifest import PLANNABLE_FAMILIES
+from calc.engine.manifest import PLANNABLE_FAMILIES, distinct_sizes
 from calc.engine.pricing import format_usd, tier_factor, usd
 from calc.engine.rules import DETAILS
 from calc.views.model_choice import DEFAULT_PLAN_MODELS
@@ -31,7 +30,6 @@ DEFAULT_MODELS = DEFAULT_PLAN_MODELS
 FIT_SIDES = (2048, 1536, 1024, 768, 512)
 AS_SENT = "as sent"
 MAX_REQUESTS_PER_DAY = 1_000_000_000
-_KEY = MAX_SIDE + 1  # packs (width, height) into one int64
 
 
 def plannable_models() -> tuple[str, ...]:
@@ -71,7 +69,7 @@ def price_workload(rows: pd.DataFrame, models: Sequence[str], detail: str = "aut
     if detail not in DETAILS:
         raise CalcError(f"unknown detail {detail!r}: use one of {', '.join(DETAILS)}")
     compared = tuple(dict.fromkeys(resolve_model(m).name for m in models))
-    sizes, row_size = _distinct_sizes(rows, detail)
+    sizes, row_size = distinct_sizes(rows, detail)
     model_of = sizes["model"].to_numpy(dtype=object)
     pinned = model_of != ""
     free, fixed = np.flatnonzero(~pinned), np.flatnonzero(pinned)
@@ -120,44 +118,6 @@ def _estimate(sizes: pd.DataFrame, size_idx: np.ndarray, model: pd.Categorical,
             "accepted": result["accepted"].to_numpy(),
             "resized_width": result["resized_width"].to_numpy(),
             "resized_height": result["resized_height"].to_numpy()}
-
-
-def _distinct_sizes(rows: pd.DataFrame, detail: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """Collapse rows that cost the same (same size, detail and model) into one, counts summed."""
-    w = rows["width"].to_numpy(dtype=np.int64)
-    h = rows["height"].to_numpy(dtype=np.int64)
-    if len(w) and (min(w.min(), h.min()) < 1 or max(w.max(), h.max()) > MAX_SIDE):
-        raise InvalidSizeError(f"every width and height must be between 1 and {MAX_SIDE:,} px")
-    count = rows["count"].to_numpy()
-    d_codes, d_labels = _text_codes(rows, "detail", len(w), detail)
-    m_codes, m_labels = _text_codes(rows, "model", len(w), "")
-    nd, nm = len(d_labels), len(m_labels)
-    if nd * nm > np.iinfo(np.int64).max // (_KEY * _KEY):  # the packed key must fit in int64
-        raise CalcError(f"too many different detail and model values ({nd} × {nm})")
-    key = ((w * _KEY + h) * nd + d_codes) * nm + m_codes
-    unique, inverse = np.unique(key, return_inverse=True)
-    total = np.bincount(inverse, weights=count.astype(np.float64), minlength=len(unique))
-    if np.issubdtype(count.dtype, np.integer):
-        total = np.rint(total).astype(np.int64)
-    rest, m = np.divmod(unique, nm)
-    wh, d = np.divmod(rest, nd)
-    sizes = pd.DataFrame({
-        "width": wh // _KEY, "height": wh % _KEY,
-        "detail": pd.Categorical.from_codes(d, categories=d_labels),
-        "model": pd.Categorical.from_codes(m, categories=m_labels),
-        "count": total,
-    }, copy=False)
-    return sizes, inverse.astype(np.int64)
-
-
-def _text_codes(rows: pd.DataFrame, name: str, n: int, blank: str) -> tuple[np.ndarray, list]:
-    """Codes and distinct labels of a text column; missing or "" becomes `blank`."""
-    if name not in rows.columns:
-        return np.zeros(n, dtype=np.int64), [blank]
-    codes, uniques = pd.factorize(rows[name], use_na_sentinel=False)
-    labels = [blank if pd.isna(u) or str(u) == "" else str(u) for u in uniques]
-    merged, distinct = pd.factorize(np.array(labels or [blank], dtype=object))
-    return merged[codes].astype(np.int64) if n else codes.astype(np.int64), list(distinct)
 
 
 @dataclass(frozen=True)
