@@ -16,10 +16,10 @@ import re
 import sys
 
 import calc
-from calc.engine import clock
+from calc.cli_args import day_arg, tier_arg
 from calc.engine.compare import applied, on_replacements
 from calc.engine.estimate import MAX_SIDE
-from calc.engine.pricing import TIERS, canonical_tier, offers, priced_on, tier_label
+from calc.engine.pricing import TIERS, offers, priced_on, tier_label
 from calc.engine.schedule import staleness_note
 from calc.views.labels import replacement_line
 from calc.views.model_choice import DEFAULT_MODEL
@@ -44,27 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--detail", default="auto", choices=calc.DETAILS)
     p.add_argument("--fidelity", default="low", choices=calc.FIDELITIES)
     p.add_argument("--rules", default="billing", choices=calc.RULE_SETS)
-    p.add_argument("--tier", default="standard", type=_tier, metavar="TIER",
+    p.add_argument("--tier", default="standard", type=tier_arg, metavar="TIER",
                    help=f"the price tier: {', '.join(TIERS)} (priority = fast; default standard)")
-    p.add_argument("--on", default=None, type=_day, metavar="YYYY-MM-DD",
+    p.add_argument("--on", default=None, type=day_arg, metavar="YYYY-MM-DD",
                    help="price on this day: its prices, tiers and running models (default today)")
     p.add_argument("--json", action="store_true", help="print the estimates as JSON")
     return p
 
-
-def _tier(text: str) -> str:
-    try:
-        return canonical_tier(text)
-    except calc.CalcError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _day(text: str):
-    try:
-        return clock.day(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a day: use YYYY-MM-DD, e.g. "
-                                         f"{clock.today().isoformat()}") from None
 
 
 def _shown(item: str) -> str:

@@ -13,8 +13,11 @@ import argparse
 import json
 import os
 import sys
+from dataclasses import replace
 
 import calc
+from calc.cli_args import day_arg, tier_arg
+from calc.engine import clock
 from calc.engine.pricing import format_usd
 from calc.views.inert import plain
 from calc.views.manifest import PlanTotals, plan_files
@@ -39,6 +42,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--detail", default="auto", choices=calc.DETAILS,
                    help="for rows that give no detail (default auto)")
     p.add_argument("--rules", default="billing", choices=calc.RULE_SETS)
+    p.add_argument("--tier", default="standard", type=tier_arg, metavar="TIER",
+                   help="the price tier (default standard); see python -m calc --help")
+    p.add_argument("--on", default=None, type=day_arg, metavar="YYYY-MM-DD",
+                   help="price on this day (default today)")
     p.add_argument("--json", action="store_true", help="print the totals as JSON")
     return p
 
@@ -54,9 +61,11 @@ def main(argv: list[str]) -> int:
     except OSError as error:  # a file that fails while being read (a disk error, …)
         sys.stderr.write(f"calc plan: {plain(error.strerror or error)}\n")
         return 2
+    totals = replace(totals, models=tuple(t.priced(args.tier, args.on) for t in totals.models))
     try:
         if args.json:
-            print(json.dumps(totals.to_dict(), indent=2))
+            print(json.dumps(totals.to_dict() | {
+                "tier": args.tier, "priced_on": clock.day(args.on).isoformat()}, indent=2))
         else:
             _print(totals)
         sys.stdout.flush()
@@ -66,7 +75,7 @@ def main(argv: list[str]) -> int:
 
 
 def _print(totals: PlanTotals) -> None:
-    header = ("model", "images", "image tokens", "usd (standard)", "rejected")
+    header = ("model", "images", "image tokens", "usd", "rejected")
     table = [header] + [(t.model, f"{t.images:,}", f"{t.image_tokens:,}", format_usd(t.usd),
                          f"{t.rejected:,}") for t in totals.models]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]

@@ -16,7 +16,8 @@ what a Dask cluster maps over a data lake's partitions (calc.views.manifest_dask
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,8 +35,9 @@ from calc.adapters.manifest_files import (
     path_text,
 )
 from calc.engine.catalogue import resolve_model
+from calc.engine.errors import CalcError
 from calc.engine.manifest import CheckedBatch, check_batch, distinct_sizes, plannable
-from calc.engine.pricing import usd
+from calc.engine.pricing import cost_usd, usd
 from calc.views.plan import model_totals, price_workload
 from calc.views.plan_inputs import (
     Skipped,
@@ -60,11 +62,21 @@ class ModelTotal:
     images: int  # the rejected ones included
     image_tokens: int
     rejected: int  # images the API would refuse (30,000 patches): never priced
-    usd: Decimal | None  # standard tier; None where no price is known
+    usd: Decimal | None  # standard tier today unless repriced; None where no price is known
+    note: str = ""  # why there is no price (a tier the model does not offer)
 
     def to_dict(self) -> dict:
-        return {"model": self.model, "images": self.images, "image_tokens": self.image_tokens,
-                "usd": None if self.usd is None else str(self.usd), "rejected": self.rejected}
+        out = {"model": self.model, "images": self.images, "image_tokens": self.image_tokens,
+               "usd": None if self.usd is None else str(self.usd), "rejected": self.rejected}
+        return out | ({"note": self.note} if self.note else {})
+
+    def priced(self, tier: str, on: date | str | None) -> ModelTotal:
+        """The same totals priced at a tier on a day (unpriced, with the reason, where the
+        model does not offer the tier)."""
+        try:
+            return replace(self, usd=cost_usd(self.image_tokens, self.model, tier, on))
+        except CalcError as error:
+            return replace(self, usd=None, note=str(error))
 
 
 @dataclass(frozen=True)
