@@ -97,7 +97,7 @@ CASES = [
                                                   "notes.txt": b"hello"}),
          rows=3, images=2, tokens=(1229 + 2,) * 2,
          bad=(("notes.txt", "the file is not an image that can be read; use PNG, JPEG, WEBP or "
-                            "non-animated GIF"),)),
+                            "GIF"),)),
     Case("an empty file", "sizes.csv", b"",
          error="sizes.csv is empty: it needs a width,height header and one line per image size"),
     Case("a header and no rows", "sizes.csv", b"width,height,count\r\n\r\n",
@@ -106,5 +106,5 @@ CASES = [
          error="No images to plan — empty.zip: a zip with no files in it."),
     Case("a zip with no images", "docs.zip", zipped({"notes.txt": b"hello"}),
          error="No images to plan — notes.txt: the file is not an image that can be read; use "
-               "PNG, JPEG, WEBP or non-animated GIF."),
+               "PNG, JPEG, WEBP or GIF."),
 ]
