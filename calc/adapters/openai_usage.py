@@ -316,7 +316,7 @@ def _translate_status(exc: openai.APIStatusError, key: str | None, host: str) ->
     if status in (400, 422):
         return RequestRejectedError(
             f"the API refused the request ({status}) — usually the image: use a PNG, JPEG, "
-            f"WEBP or GIF (an animated one is read on its first frame) under 50 MB, and a detail level the model supports."
+            f"WEBP or GIF under 50 MB, and a detail level the model supports."
             f"{said}", status=status, code=code
         )
     return UnexpectedApiError(
