@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
+import markdown_it
 from streamlit.testing.v1 import AppTest
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
@@ -19,3 +22,14 @@ def run(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+# CommonMark with GFM's tables and strikethrough: what Streamlit's renderer builds on.
+_MARKDOWN = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of a Markdown message: rendered, tags dropped, entities decoded, and
+    the invisible word joiners inert.md puts in bare addresses left out."""
+    text = html.unescape(re.sub(r"<[^>]*>", "", _MARKDOWN.render(markdown)))
+    return text.replace("\u2060", "").strip()
