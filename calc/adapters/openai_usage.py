@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import httpx2
 import openai
 
+from calc.adapters.deadline_http import DeadlineClient, too_slow
 from calc.adapters.key_scrub import scrub
 from calc.adapters.url_fetch import AddressPolicy
 from calc.engine.counts import MAX_TOKENS, shown, token_count
@@ -94,7 +95,7 @@ class ServerError(MeasureError):
 
 
 class ApiTimeoutError(MeasureError):
-    """No answer within the client's timeout."""
+    """Too slow: silent past the client's timeout, or unfinished at the call's deadline."""
 
 
 class ConnectionFailedError(MeasureError):
@@ -134,28 +135,32 @@ def endpoint_host(client: Any) -> str:
 
 # Seconds: a page waits for an answer, so a dead endpoint fails fast and a slow one in time.
 CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 30.0
+READ_TIMEOUT = 30.0  # the longest silence within one call
+CALL_DEADLINE = 60.0  # the longest one call may take, first byte to last, however it trickles
 
 
 def make_client(api_key: str, base_url: str | None = None, timeout: float = READ_TIMEOUT, *,
-                connect_timeout: float = CONNECT_TIMEOUT,
+                connect_timeout: float = CONNECT_TIMEOUT, deadline: float = CALL_DEADLINE,
                 policy: AddressPolicy | None = None) -> openai.OpenAI:
     """The only place Patchwork builds a client.
 
     max_retries=0: a retry would silently double a billed run and hide a rate limit the user
     should see, so every failure is reported instead. base_url None means api.openai.com
-    (or OPENAI_BASE_URL, as the SDK reads it). `policy`: the endpoint is one a visitor typed —
+    (or OPENAI_BASE_URL, as the SDK reads it). `timeout` bounds each wait for the endpoint,
+    `deadline` each whole call (deadline_http). `policy`: the endpoint is one a visitor typed —
     every connection is checked against it and only the given key is sent (guarded_http).
     """
     if not isinstance(api_key, str) or not api_key.strip():
         raise MissingKeyError("no API key given — paste an OpenAI API key (it starts with sk-)")
     limits = httpx2.Timeout(timeout, connect=min(connect_timeout, timeout))
-    http_client = None
-    if policy is not None:
+    if policy is None:
+        http_client = DeadlineClient(deadline, timeout=limits)
+    else:
         from calc.adapters.guarded_http import GuardedTransport
 
-        http_client = httpx2.Client(transport=GuardedTransport(policy, api_key.strip()),
-                                    timeout=limits, trust_env=False)
+        http_client = DeadlineClient(
+            deadline, transport=GuardedTransport(policy, api_key.strip(), deadline),
+            timeout=limits, trust_env=False)
     return openai.OpenAI(
         api_key=api_key.strip(), base_url=base_url or None, timeout=limits, max_retries=0,
         http_client=http_client,
@@ -261,14 +266,25 @@ def _retry_after(exc: openai.APIStatusError) -> float | None:
     return None
 
 
+# The endpoint was reached, then the connection failed: not a connection that never started.
+_BROKEN_OFF = (httpx2.RemoteProtocolError, httpx2.ReadError, httpx2.WriteError)
+
+
 def _translate(exc: openai.OpenAIError, client: Any) -> MeasureError:
     key = _key_of(client)
     host = endpoint_host(client)
     err: MeasureError
     if isinstance(exc, openai.APITimeoutError):  # before APIConnectionError: a subclass of it
+        seconds = too_slow(exc)
+        how = (f"it had not sent a complete answer after {seconds:g} s, the most one call may "
+               "take" if seconds is not None else "it went quiet for longer than the timeout")
         err = ApiTimeoutError(
-            f"{host} did not answer within the timeout — try again, or raise the timeout "
-            "for large images"
+            f"{host} was too slow: {how} — try again later, or with a smaller image"
+        )
+    elif isinstance(exc, openai.APIConnectionError) and isinstance(exc.__cause__, _BROKEN_OFF):
+        err = ConnectionFailedError(
+            f"{host} broke off the connection before its answer was complete — try again; if "
+            "it keeps happening, check the base URL and any proxy in between"
         )
     elif isinstance(exc, openai.APIConnectionError):
         cause = scrub(str(exc.__cause__ or ""), key)

@@ -61,6 +61,7 @@ FAILURE_MODES = (
     "wrong_shape",  # 200, valid JSON, but not the object the endpoint promises
     "trickle",  # 200 headers at once, then the body one byte at a time, slower than any deadline
     "trickle_head",  # the status line and headers one byte at a time
+    "cut_off",  # 200 headers and half the body, then the connection closes
 )
 
 
@@ -570,6 +571,11 @@ def _make_handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 mode = "server_error"
             if mode in ("trickle", "trickle_head"):
                 self._trickle(mode == "trickle_head")
+                return
+            if mode == "cut_off":
+                self.wfile.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                                 b"content-length: 40\r\n\r\n" + b'{"input_tokens": 1')
+                self.close_connection = True
                 return
             if mode == "garbage":
                 self._send(200, b'{"id": "resp_1", "usage": {"input_tok', "application/json")

@@ -60,8 +60,8 @@ def env(monkeypatch, fake, db):
     # A short client timeout so the timeout case takes a second, not a minute.
     real = calc.adapters.openai_usage.make_client
 
-    def quick_client(api_key, base_url=None, timeout=30.0):
-        return real(api_key, base_url, timeout=min(timeout, 1.0))
+    def quick_client(api_key, base_url=None, timeout=30.0, **kw):
+        return real(api_key, base_url, timeout=min(timeout, 1.0), **kw)
 
     monkeypatch.setattr(calc.adapters.openai_usage, "make_client", quick_client)
     return monkeypatch
@@ -291,7 +291,7 @@ FAILURES = {
     "rate_limit": "wait 7 s",
     "server_error": "failed on its side (500)",
     "unavailable": "failed on its side (503)",
-    "timeout": "did not answer within the timeout",
+    "timeout": "was too slow: it went quiet for longer than the timeout",
     "garbage": "not valid JSON",
     "garbage_html": "not valid JSON",  # an HTML page: a proxy's login
     "wrong_shape": "the reply has no input_tokens",
@@ -369,6 +369,25 @@ def test_a_calibration_run_stops_at_a_bad_count_and_logs_only_true_counts(env, f
     assert list(table["size"]) == ["64×64", "320×320"]
     assert [(r.width, r.reported) for r in log_rows(db)] == [
         (64, math.ceil(4 * 1.2)), (320, math.ceil(100 * 1.2))]
+
+
+def test_a_trickling_endpoint_is_shown_as_too_slow_at_the_deadline(env, fake, db):
+    real = calc.adapters.openai_usage.make_client
+
+    def one_second_calls(api_key, base_url=None, timeout=30.0, **kw):
+        return real(api_key, base_url, timeout=timeout, deadline=1.0, **kw)
+
+    env.setattr(calc.adapters.openai_usage, "make_client", one_second_calls)
+    _seed_log(db)
+    at = new_app().run()
+    fake.fail_next("trickle")  # a byte every 50 ms: no read ever waits long
+    click(at, "verify_go")
+    assert not at.exception
+    [error] = texts(at, "error")
+    assert error.startswith(f"127.0.0.1:{fake.port} was too slow: it had not sent a complete "
+                            "answer after 1 s")
+    assert "connect" not in error
+    assert [r.endpoint_host for r in log_rows(db)] == ["earlier.example"]
 
 
 def test_a_refused_connection_is_explained(env, db):
