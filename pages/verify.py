@@ -467,7 +467,8 @@ def _calibration_step(job: CalibrationJob, settings: dict, access: va.Access) ->
 
 
 def _key_models_section(access: va.Access, request: dict | None) -> None:
-    """GET /v1/models (free), held against the catalogue: dated ids resolved, new ids listed."""
+    """GET /v1/models (free), held against the catalogue (spec §9): dated ids resolved, new ids
+    listed, each shutdown_date beside the catalogue's and flagged where they differ."""
     st.subheader("Models your key can use")
     st.button("List them (free)", key="verify_list_models", icon=":material/list:",
               disabled=not access.ready, on_click=_request, args=("models", ("models",)),
@@ -476,8 +477,8 @@ def _key_models_section(access: va.Access, request: dict | None) -> None:
     if request is not None and request["kind"] == "models" and access.ready:
         try:
             with st.spinner("Asking the API which models this key can use …"):
-                ids = vv.list_model_ids(_client(access))
-            st.session_state["verify_key_models"] = vv.key_models(ids)
+                listed = vv.list_models(_client(access))
+            st.session_state["verify_key_models"] = vv.key_models(listed)
             st.session_state.pop("verify_key_models_error", None)
         except calc.ApiError as exc:
             st.session_state["verify_key_models_error"] = vv.scrub(str(exc), access.key)
@@ -487,16 +488,9 @@ def _key_models_section(access: va.Access, request: dict | None) -> None:
     rows = st.session_state.get("verify_key_models")
     if not rows:
         return
-    known = [r for r in rows if r.catalogue_name]
-    new = [r.id for r in rows if not r.catalogue_name]
-    st.dataframe(pd.DataFrame({
-        "id": [inert.short(r.id) for r in known],
-        "catalogue model": [r.catalogue_name for r in known],
-        "status": [r.status for r in known]}), hide_index=True, width="stretch")
-    if new:  # ids come from the API: shown inert
-        st.warning(f"{len(new)} id(s) the catalogue does not know yet (not estimable until "
-                   "added): " + inert.md(", ".join(inert.short(i) for i in new)),
-                   icon=":material/new_releases:")
+    st.dataframe(pd.DataFrame(vv.key_model_records(rows)), hide_index=True, width="stretch")
+    for note in vv.key_model_notes(rows):  # ids and dates come from the API: shown inert
+        st.warning(inert.md(note), icon=":material/new_releases:")
 
 
 def _show_calibration(result) -> None:

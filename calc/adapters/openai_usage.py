@@ -431,16 +431,41 @@ def _count(client: Any, model: str, input_: list[dict]) -> int:
     return _tokens(client, body, "input_tokens")
 
 
-def list_model_ids(client: Any) -> tuple[str, ...]:
-    """GET /v1/models: the ids this key can use (free), in the API's order, each once."""
+@dataclass(frozen=True)
+class ListedModel:
+    """One model of GET /v1/models. `shutdown_date` as the API sent it (spec §9: optional,
+    "YYYY-MM-DD" or null — or anything a faulty endpoint sends); `has_shutdown_date` says
+    whether the field was there at all (absent is not null: null means none announced)."""
+
+    id: str
+    shutdown_date: Any = None
+    has_shutdown_date: bool = False
+
+
+def _field(obj: Any, name: str) -> tuple[bool, Any]:
+    """(present, value) of a field of an SDK object: one the SDK declares, or an extra one."""
+    extra = getattr(obj, "model_extra", None) or {}
+    if name in extra:
+        return True, extra[name]
+    if name in (getattr(obj, "model_fields_set", None) or ()):
+        return True, getattr(obj, name, None)
+    return False, None
+
+
+def list_models(client: Any) -> tuple[ListedModel, ...]:
+    """GET /v1/models (client.models.list(), free): what this key can use, in the API's order,
+    each id once, with its shutdown_date."""
     page = _call(client, client.models.list)
     try:
-        ids = [m.id for m in page]
+        listed = [(m.id, *_field(m, "shutdown_date")) for m in page]
     except (AttributeError, TypeError):
         raise _bad_reply(client, "model list") from None
-    if not all(isinstance(i, str) for i in ids):
+    if not all(isinstance(i, str) for i, _, _ in listed):
         raise _bad_reply(client, "model list")
-    return tuple(dict.fromkeys(ids))
+    first: dict[str, ListedModel] = {}
+    for model_id, present, value in listed:
+        first.setdefault(model_id, ListedModel(model_id, value, present))
+    return tuple(first.values())
 
 
 def _cost(model_names: tuple[str, ...], input_tokens: int, output_tokens: int) -> float | None:

@@ -65,12 +65,16 @@ FAILURE_MODES = (
 )
 
 
-# What GET /v1/models says of shutdowns: gpt-5-mini as announced (2026-12-11), gpt-4o a day
-# later than announced (2027-01-14), gpt-5.4 with none announced, and the dated gpt-6.1-sol.
+# What GET /v1/models says of shutdowns (spec section 8.3 has the announced dates): gpt-5-mini
+# as announced (2026-12-11), gpt-4o a day later than announced (2027-01-14), gpt-4.1 with none
+# announced (2027-01-14), o3 with a value that is no date, the unknown gpt-7-preview with a date,
+# and the dated gpt-6.1-sol id with none. Ids not named here leave the field out.
 SHUTDOWN_DATES: dict[str, Any] = {
     "gpt-5-mini": "2026-12-11",
     "gpt-5-mini-2025-08-07": "2026-12-11",
     "gpt-4o": "2027-01-15",
+    "gpt-4.1": None,
+    "o3": "next spring",
     "gpt-7-preview": "2027-06-30",
     "gpt-6.1-sol-2026-09-29": None,
 }

@@ -564,12 +564,33 @@ def test_models_your_key_can_use_are_held_against_the_catalogue(env, fake):
     click(at, "verify_list_models")
     assert not at.exception
     table = next(df.value for df in at.dataframe if "catalogue model" in df.value.columns)
-    rows = dict(zip(table["id"], table["catalogue model"], strict=True))
-    assert rows["gpt-5-mini-2025-08-07"] == "gpt-5-mini"  # a dated id resolves (spec §9)
-    assert rows["gpt-4o"] == "gpt-4o"
+    rows = table.set_index("id")
+    # (catalogue model, API's shutdown date, catalogue's — spec §8.3 — and the check)
+    seen = {i: tuple(rows.loc[i, ["catalogue model", "shutdown (API)", "shutdown (catalogue)",
+                                 "check"]]) for i in rows.index}
+    assert seen["gpt-5-mini"] == ("gpt-5-mini", "2026-12-11", "2026-12-11", "")
+    assert seen["gpt-5-mini-2025-08-07"] == ("gpt-5-mini", "2026-12-11", "2026-12-11", "")
+    assert seen["gpt-4o"] == ("gpt-4o", "2027-01-15", "2027-01-14",
+                              "the API says 2027-01-15, the catalogue 2027-01-14")
+    assert seen["gpt-6.1-sol-2026-09-29"] == ("gpt-6.1-sol", "none announced", "none", "")
+    assert seen["gpt-7-preview"] == ("— (unknown)", "2027-06-30", "—",
+                                     "the catalogue does not know this id: a model to add")
     assert [r.path for r in fake.requests] == ["/v1/models"]  # one free GET, nothing else
     new = [w for w in texts(at, "warning") if "does not know yet" in w]
     assert new and "gpt-7-preview" in new[0]  # an id the catalogue does not know: to add
+    [dates] = [w for w in texts(at, "warning") if w.startswith("Shutdown dates to check")]
+    assert "gpt-4o (the API says 2027-01-15, the catalogue 2027-01-14)" in dates
+    assert "gpt-5-mini " not in dates and "gpt-5-mini (" not in dates
+
+
+@pytest.mark.today("2026-12-03")
+def test_the_models_table_says_each_models_status_today(env, fake):
+    at = click(new_app().run(), "verify_list_models")
+    table = next(df.value for df in at.dataframe if "catalogue model" in df.value.columns)
+    status = dict(zip(table["id"], table["status"], strict=True))
+    # spec §8.3: gpt-5-mini shuts down 2026-12-11, o4-mini shut down 2026-10-23
+    assert (status["gpt-5-mini"], status["o4-mini"], status["gpt-6.1-sol-2026-09-29"]) == \
+        ("deprecated", "shut down", "active")
 
 
 def test_the_model_picker_offers_current_models_with_badges(env, fake):
