@@ -23,7 +23,7 @@ def resolve(secrets: Mapping[str, Any], environ: Mapping[str, str],
             session: Mapping[str, Any]) -> va.Access:
     """The same decision as Verify's, from the same session keys (its typed key and URL)."""
     return va.resolve(secrets, environ, session.get("verify_key_typed"),
-                      session.get("verify_base_typed"))
+                      session.get("verify_base_typed"), session.get("verify_http_confirmed"))
 
 
 def why_not(access: va.Access, models: tuple[str, ...]) -> str | None:
@@ -34,6 +34,8 @@ def why_not(access: va.Access, models: tuple[str, ...]) -> str | None:
                 "counted exactly, for free)")
     if access.problem:
         return f"the endpoint cannot be used: {access.problem}"
+    if access.unencrypted:
+        return f"confirm on Verify first: {access.unencrypted}"
     if not models:
         return "choose a model to count on"
     return None

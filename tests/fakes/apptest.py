@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+import markdown_it
 from streamlit.testing.v1 import AppTest
 
 from pages.helpers.address import MARKER
@@ -32,3 +34,14 @@ def address(at: AppTest) -> dict[str, str]:
     assert bodies, "the page wrote no address"
     data = json.loads(re.search(r"const d = (\{.*?\});", bodies[-1])[1])
     return dict(parse_qsl(data["search"].removeprefix("?"), keep_blank_values=True))
+
+
+# CommonMark with GFM's tables and strikethrough: what Streamlit's renderer builds on.
+_MARKDOWN = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of a Markdown message: rendered, tags dropped, entities decoded, and
+    the invisible word joiners inert.md puts in bare addresses left out."""
+    text = html.unescape(re.sub(r"<[^>]*>", "", _MARKDOWN.render(markdown)))
+    return text.replace("\u2060", "").strip()

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from calc.adapters import images
 from calc.adapters.url_fetch import AddressPolicy, fetch_image
 from calc.views.inert import md
-from tests.fakes.apptest import address
+from tests.fakes.apptest import address, shown
 from tests.fakes.html_tables import tables, text
 from tests.known_days import CURRENT_2026_12_03
 
@@ -121,11 +121,12 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
+    """The error messages as a reader sees them (rendered Markdown)."""
+    return [shown(e.value) for e in at.error]
 
 
 def warnings_(at: AppTest) -> list[str]:
-    return [w.value for w in at.warning]
+    return [shown(w.value) for w in at.warning]
 
 
 def upload(at: AppTest, name: str, data: bytes, mime: str = "image/png") -> AppTest:
