@@ -20,7 +20,7 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from calc.engine.errors import ImageError
+from calc.engine.errors import ImageError, RefusedFormatError
 
 # Spec §6: PNG, JPEG, WEBP and non-animated GIF.
 SUPPORTED_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
@@ -55,7 +55,7 @@ class NotAnImageError(ImageError):
     """Data that is not an image, or a file that cannot be read."""
 
 
-class UnsupportedFormatError(ImageError):
+class UnsupportedFormatError(RefusedFormatError):
     """An image in a format the API does not accept (BMP, TIFF, …)."""
 
 

@@ -6,6 +6,7 @@ tokens included (spec §8). Rounding (half up) happens only in `format_usd`, at 
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from calc.engine.catalogue import catalogue, resolve_model
@@ -52,8 +53,10 @@ def usd(tokens: int, price_per_million: Decimal | None, factor: Decimal = Decima
     return Decimal(tokens) * price_per_million * factor / MILLION
 
 
-def cost_usd(tokens: int, model: str, tier: str = "standard") -> Decimal | None:
-    """Image-input dollars for `tokens` on `model`; None where the catalogue knows no price."""
+def cost_usd(tokens: int, model: str, tier: str = "standard",
+             on: date | str | None = None) -> Decimal | None:
+    """Image-input dollars for `tokens` on `model`; None where the catalogue knows no price.
+    `on`: the day priced on (accepted now; the dated prices take it)."""
     return usd(tokens, resolve_model(model).price_input, tier_factor(tier))
 
 
