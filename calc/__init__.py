@@ -23,6 +23,7 @@ from calc.engine.errors import (
     UnsupportedFidelityError,
 )
 from calc.engine.estimate import Estimate, Grid, Step, estimate, tokens
+from calc.engine.fit import fit
 from calc.engine.generation import GenerationCost, generation_cost, generation_options
 from calc.engine.pricing import TIERS, cost_usd, format_usd, tier_factor, tier_label
 from calc.engine.rules import DETAILS, FIDELITIES, RULE_SETS, Note
@@ -45,5 +46,5 @@ __all__ = [
     "UnknownModelError", "UnknownRulesError", "UnsupportedDetailError", "UnsupportedFidelityError",
     "catalogue", "cost_usd", "estimate", "estimate_frame", "format_usd", "generation_cost",
     "generation_options", "models", "resolve_model", "tier_factor", "tier_label", "tokens",
-    "count_text_tokens",
+    "count_text_tokens", "fit",
 ]
