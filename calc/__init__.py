@@ -39,6 +39,15 @@ def estimate_frame(df):
     return _estimate_frame(df)
 
 
+def estimate_request(body, *, tier="standard", on=None, fetch=None):
+    """A request body (JSON text or dict of responses.create or chat.completions.create)
+    estimated before it is sent: see calc.engine.request. Image headers are read with Pillow
+    (imported here, on first use); remote images are fetched only with `fetch(url) -> bytes`."""
+    from calc.views.request import estimate_request as _estimate_request
+
+    return _estimate_request(body, tier=tier, on=on, fetch=fetch)
+
+
 __all__ = [
     "ApiError", "CATALOGUE_VERSION", "CalcError", "DETAILS", "Estimate", "FIDELITIES",
     "FetchError", "GenerationCost", "Grid", "ImageError", "ImageRejectedError", "InvalidSizeError",
@@ -46,5 +55,5 @@ __all__ = [
     "UnknownModelError", "UnknownRulesError", "UnsupportedDetailError", "UnsupportedFidelityError",
     "catalogue", "cost_usd", "estimate", "estimate_frame", "format_usd", "generation_cost",
     "generation_options", "models", "resolve_model", "tier_factor", "tier_label", "tokens",
-    "count_text_tokens", "fit",
+    "count_text_tokens", "estimate_request", "fit",
 ]

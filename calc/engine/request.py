@@ -348,7 +348,7 @@ def _header(image: _Image, probe: Probe, fetch: Fetch | None,
         except CalcError as error:
             raise CalcError(f"{image.where}: {error}") from None
     if fetch is None:
-        return "a remote URL, not fetched: fetch it (--fetch) to read its size"
+        return "a remote URL, not fetched: its size is read only when it is fetched"
     if image.reference not in fetched:
         try:
             fetched[image.reference] = probe(fetch(image.reference))
