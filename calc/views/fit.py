@@ -37,3 +37,12 @@ def fit_image(data: bytes, model: str, detail: str = "auto",
     size = fit(w, h, model, detail, max_tokens)
     return Fitted(estimate(w, h, model, detail), estimate(*size, model, detail),
                   fitted_file(loaded, size), loaded.info.format)
+
+
+_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+
+
+def fitted_name(size: tuple[int, int], format: str) -> tuple[str, str]:
+    """A download's file name and MIME type for an image fitted to `size`."""
+    ext = _EXTENSIONS.get(format.upper(), "png")
+    return f"patchwork-fit-{size[0]}x{size[1]}.{ext}", f"image/{'jpeg' if ext == 'jpg' else ext}"
