@@ -161,16 +161,31 @@ def parse_body(body: str | Mapping[str, Any]) -> tuple[dict[str, Any], int]:
         size = len(body) if body.isascii() else len(body.encode("utf-8"))
     elif isinstance(body, Mapping):
         parsed = dict(body)
-        try:
-            size = len(json.dumps(parsed, separators=(",", ":")).encode("utf-8"))
-        except (TypeError, ValueError) as error:
-            raise CalcError(f"the request cannot be written as JSON: {error}") from None
+        size = json_size(parsed)
     else:
         raise CalcError(f"a request is a JSON text or a dict, not {type(body).__name__}")
     if not isinstance(parsed, dict):
         raise CalcError("the request must be a JSON object (the body of responses.create or "
                         f"chat.completions.create), not {_kind(parsed)}")
     return parsed, size
+
+
+def json_size(value: Any) -> int:
+    """Bytes of `value` as compact JSON (json.dumps with separators ",", ":"), without writing
+    it out: a long base64 string is measured, not copied."""
+    if isinstance(value, str):
+        if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
+            return len(value) + 2  # nothing to escape
+        return len(json.dumps(value))
+    if isinstance(value, dict):
+        return 2 + sum(json_size(str(k)) + 1 + json_size(v) for k, v in value.items()) \
+            + max(len(value) - 1, 0)
+    if isinstance(value, (list, tuple)):
+        return 2 + sum(json_size(v) for v in value) + max(len(value) - 1, 0)
+    try:
+        return len(json.dumps(value))
+    except (TypeError, ValueError) as error:
+        raise CalcError(f"the request cannot be written as JSON: {error}") from None
 
 
 def _kind(value: Any) -> str:

@@ -15,10 +15,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import calc
 from calc.engine.errors import RefusedFormatError
-from calc.engine.request import HEADER_CHARS, data_url_bytes, estimate_request, on_model
+from calc.engine.request import (
+    HEADER_CHARS,
+    data_url_bytes,
+    estimate_request,
+    json_size,
+    on_model,
+)
 
 
 @dataclass(frozen=True)
@@ -310,3 +318,14 @@ def test_the_json_has_the_request_and_each_image():
 def test_a_body_that_is_not_a_request_says_what_is_wrong(body, message):
     with pytest.raises(calc.CalcError, match=message):
         run(body)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20)
+
+
+@given(JSON)
+def test_the_size_of_a_dict_body_is_its_compact_json(value):
+    assert json_size(value) == len(json.dumps(value, separators=(",", ":")))
