@@ -31,6 +31,7 @@ APIS = ("responses", "chat.completions")
 # writes (EXIF is at most 64 KiB a segment); the whole payload is read only if that fails.
 HEADER_CHARS = 1 << 18
 _TEXT_PARTS = {"responses": ("input_text", "output_text"), "chat.completions": ("text",)}
+_CONTROLS = bytes(range(0x20))  # JSON escapes these (and " and \\) in ASCII text
 _IMAGE_PART = {"responses": "input_image", "chat.completions": "image_url"}
 
 
@@ -172,10 +173,14 @@ def parse_body(body: str | Mapping[str, Any]) -> tuple[dict[str, Any], int]:
 
 def json_size(value: Any) -> int:
     """Bytes of `value` as compact JSON (json.dumps with separators ",", ":"), without writing
-    it out: a long base64 string is measured, not copied."""
+    it out: an ASCII string without control characters is len + 2 + one per quote or backslash
+    (a few fast scans of a long base64 string, where json.dumps escapes it character by
+    character)."""
     if isinstance(value, str):
-        if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
-            return len(value) + 2  # nothing to escape
+        if value.isascii():
+            raw = value.encode("ascii")
+            if len(raw.translate(None, _CONTROLS)) == len(raw):  # no control characters
+                return len(value) + 2 + value.count('"') + value.count("\\")  # \" and \\
         return len(json.dumps(value))
     if isinstance(value, dict):
         return 2 + sum(json_size(str(k)) + 1 + json_size(v) for k, v in value.items()) \
