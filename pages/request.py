@@ -22,7 +22,7 @@ ensure_router(__file__)  # a shared /request link still runs app.py (page config
 
 MAX_BODY_MB = 50  # the upload limit of .streamlit/config.toml; the API's own is 512 MB
 VERDICT = {"accepted": st.success, "uncertain": st.warning, "refused": st.error}
-MARK = {"accepted": "✅", "rejected": "⛔", "unknown": "❔"}
+STATUS = {"accepted": "accepted", "rejected": "rejected", "unknown": "size unknown"}
 COLUMNS = 3
 
 
@@ -55,11 +55,12 @@ def _body() -> str:
                   width="stretch")
         upload = st.file_uploader("…or a .json file", type=["json"], key="request_file",
                                   help=f"Up to {MAX_BODY_MB} MB.")
-        st.segmented_control("Price tier", calc.TIERS, key="request_tier", required=True,
-                             format_func=calc.tier_label)
-        st.toggle("Fetch remote images", key="request_fetch",
-                  help="Read the size of http(s) images by fetching them (public addresses "
-                       "only). Off: their size is unknown.")
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left.segmented_control("Price tier", calc.TIERS, key="request_tier", required=True,
+                           format_func=calc.tier_label)
+    right.toggle("Fetch remote images", key="request_fetch",
+                 help="Read the size of http(s) images by fetching them (public addresses "
+                      "only). Off: their size is unknown.")
     if upload is not None:
         try:
             return upload.getvalue().decode("utf-8")
@@ -82,7 +83,7 @@ def _screen(body: str) -> vr.RequestScreen:
 
 def _card(card: vr.ImageCard) -> None:
     with st.container(border=True):
-        st.html(text_html("", card.title, f" {MARK[card.status]}"))
+        st.html(text_html("", card.title, f" · {STATUS[card.status]}"))
         if card.picture is not None:
             st.html(card.picture)
         st.html(text_html(card.source, caption=True))

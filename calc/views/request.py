@@ -122,12 +122,13 @@ def verdict_of(est: rq.RequestEstimate) -> tuple[str, str]:
 
 
 def _metrics(est: rq.RequestEstimate) -> tuple[Metric, ...]:
-    counts = f"{len(est.images):,}"
-    if est.rejected or est.unknown:
-        counts += f" ({est.rejected:,} rejected, {est.unknown:,} unknown)"
     return (
-        Metric("Images", counts, f"at most {catalogue().limits['images_per_request']:,} per "
-                                  "request"),
+        Metric("Images", f"{len(est.images):,}",
+               f"at most {catalogue().limits['images_per_request']:,} per request"),
+        Metric("Rejected", f"{est.rejected:,}", "images the API refuses: the whole request "
+                                                  "is refused"),
+        Metric("Unknown size", f"{est.unknown:,}", "a file id, or a URL not fetched: not in "
+                                                    "the totals"),
         Metric("Image tokens", f"{est.image_tokens:,}", "the accepted images"),
         Metric("Text tokens", f"{est.text_tokens:,}", "o200k_base, without message framing"),
         Metric("Input tokens", f"{est.input_tokens:,}", "image + text"),
