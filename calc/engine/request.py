@@ -18,7 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from calc.engine.catalogue import catalogue, resolve_model, shorten
+from calc.engine.catalogue import Model, catalogue, resolve_model, shorten
 from calc.engine.clock import day
 from calc.engine.errors import CalcError, RefusedFormatError
 from calc.engine.estimate import Estimate, estimate
@@ -451,7 +451,7 @@ def on_model(est: RequestEstimate, model: str) -> RequestEstimate:
                    accepted=not problems, problems=problems, usd=usd, notes=notes)
 
 
-def _chat_model(name: str):
+def _chat_model(name: str) -> Model:
     m = resolve_model(name)
     if m.family in ("image", "image2"):
         raise CalcError(f"{m.name} makes images (the Images API, or an image_generation tool): "
@@ -459,7 +459,7 @@ def _chat_model(name: str):
     return m
 
 
-def _problems(m, when: date, images: tuple[RequestImage, ...], size: int) -> tuple[str, ...]:
+def _problems(m: Model, when: date, images: tuple[RequestImage, ...], size: int) -> tuple[str, ...]:
     """Why the API would refuse the whole request (spec §7, §2.4, §8.3); () when it would not."""
     limits = catalogue().limits
     problems = []
@@ -479,7 +479,7 @@ def _problems(m, when: date, images: tuple[RequestImage, ...], size: int) -> tup
     return tuple(problems)
 
 
-def _price(m, tokens: int, tier: str, when: date) -> tuple[Decimal | None, tuple[str, ...]]:
+def _price(m: Model, tokens: int, tier: str, when: date) -> tuple[Decimal | None, tuple[str, ...]]:
     """The input's dollars at the tier on the day, the long-context rate where it applies."""
     usd = cost_usd(tokens, m.name, tier, when)
     notes = []
