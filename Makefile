@@ -31,8 +31,17 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# The suite runs on the catalogue's edition day, then (without the browser) on days when
+# announced changes take effect: a test that depends on the day without pinning it fails here,
+# not on the day the change lands.
+DAYS_AHEAD := 2026-12-11 2027-03-01
+
 test: install-dev chromium lint
+	$(BIN)/python -m calc catalogue check
 	$(BIN)/python -m pytest
+	for day in $(DAYS_AHEAD); do \
+	  $(BIN)/python -m pytest -q -m "not browser" --ignore=tests/browser --today $$day || exit 1; \
+	done
 
 bench: install-dev
 	for b in bench/bench_calc.py bench/bench_images.py bench/bench_explore.py bench/bench_plan.py bench/bench_request.py; do $(BIN)/python $$b; done

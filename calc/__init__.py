@@ -25,8 +25,17 @@ from calc.engine.errors import (
 from calc.engine.estimate import Estimate, Grid, Step, estimate, tokens
 from calc.engine.fit import fit
 from calc.engine.generation import GenerationCost, generation_cost, generation_options
-from calc.engine.pricing import TIERS, cost_usd, format_usd, tier_factor, tier_label
+from calc.engine.pricing import (
+    TIERS,
+    cost_usd,
+    format_usd,
+    priced_on,
+    tier_factor,
+    tier_label,
+    tiers_for,
+)
 from calc.engine.rules import DETAILS, FIDELITIES, RULE_SETS, Note
+from calc.engine.schedule import scheduled_changes, staleness_note
 from calc.engine.text_tokens import count_text_tokens
 
 CATALOGUE_VERSION = catalogue().version
@@ -54,6 +63,7 @@ __all__ = [
     "Model", "Note", "RULE_SETS", "Step", "TIERS", "UnknownGenerationOptionError",
     "UnknownModelError", "UnknownRulesError", "UnsupportedDetailError", "UnsupportedFidelityError",
     "catalogue", "cost_usd", "estimate", "estimate_frame", "format_usd", "generation_cost",
-    "generation_options", "models", "resolve_model", "tier_factor", "tier_label", "tokens",
+    "generation_options", "models", "priced_on", "resolve_model", "scheduled_changes",
+    "staleness_note", "tier_factor", "tier_label", "tiers_for", "tokens",
     "count_text_tokens", "estimate_request", "fit",
 ]

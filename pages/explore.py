@@ -13,11 +13,11 @@ import calc
 from calc.engine.compare import compare
 from calc.engine.estimate import MAX_SIDE
 from calc.views import explore_link as urlstate
-from calc.views.explore import both_rule_sets, caption, overlay, rejection
+from calc.views.explore import both_rule_sets, caption, headline, overlay, rejection
 from calc.views.fit import fitted_file, fitted_name
 from calc.views.image_input import fetch_public
 from calc.views.inert import md, short
-from calc.views.labels import format_tokens, format_usd, tier_label
+from calc.views.labels import format_tokens, format_usd, tier_label, tiers_for
 from calc.views.markup import (
     comparison_html,
     comparison_note,
@@ -27,6 +27,7 @@ from calc.views.markup import (
 )
 from calc.views.model_choice import model_label, model_names
 from calc.views.samples import sample, samples
+from pages.helpers import address, page_state
 from pages.helpers.image_cache import decode, sample_image, sample_preview
 from pages.helpers.overlay_figure import build_figure, overlay_png, preview_data_url
 from pages.helpers.router import ensure_router
@@ -40,7 +41,7 @@ RULE_LABELS = {"billing": "Billing (measured)", "documented": "Documented (guide
 FAMILY_LABELS = {"tile": "512 px tiles", "patch": "32 px patches", "image": "gpt-image-1 input",
                  "image2": "gpt-image-2 input"}
 # Widget keys and their first values. Streamlit drops a widget's state while another page is
-# shown, so the page keeps a copy ("explore_memory") and puts it back on return.
+# shown, so the page keeps a copy (pages/helpers/page_state.py) and puts it back on return.
 DEFAULTS = {
     "explore_source": "Sample", "explore_url": "", "explore_sample": samples()[0].name,
     "explore_w": 1024, "explore_h": 1024, "explore_model": urlstate.DEFAULT_MODEL,
@@ -64,41 +65,37 @@ def _preview(current: dict, size: tuple[int, int]) -> str:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _compare(width: int, height: int, detail: str, fidelity: str, rules: str, tier: str,
-             include_shut_down: bool):
-    return compare(width, height, detail, fidelity, rules, tier, include_shut_down)
+             include_shut_down: bool, day):
+    """`day` is part of the key: prices and running models change on dates."""
+    return compare(width, height, detail, fidelity, rules, tier, include_shut_down, day)
 
 
 # --- state ---------------------------------------------------------------------------------------
 
+def _first_visit() -> dict:
+    """The widgets' first values: the view a shared link asks for, else the defaults."""
+    view, notices = urlstate.decode(st.query_params.to_dict() if page_state.landed_here() else {})
+    memory = dict(DEFAULTS)
+    memory.update(explore_model=view.model, explore_detail=view.detail,
+                  explore_fidelity=view.fidelity, explore_rules=view.rules, explore_tier=view.tier)
+    if view.size is not None:
+        memory.update(explore_source="Width × height", explore_w=view.size[0],
+                      explore_h=view.size[1])
+    elif view.url is not None:
+        memory.update(explore_source="Image URL", explore_url=view.url)
+    elif view.sample is not None:
+        memory.update(explore_source="Sample", explore_sample=view.sample)
+    st.session_state["explore_notices"] = notices
+    return memory
+
+
 def _restore_state() -> None:
     """First visit: read the link. Every run: put back widget values Streamlit dropped."""
+    page_state.keep("explore", _first_visit)
     state = st.session_state
-    if "explore_memory" not in state:
-        view, notices = urlstate.decode(st.query_params.to_dict())
-        memory = dict(DEFAULTS)
-        memory.update(explore_model=view.model, explore_detail=view.detail,
-                      explore_fidelity=view.fidelity, explore_rules=view.rules,
-                      explore_tier=view.tier)
-        if view.size is not None:
-            memory.update(explore_source="Width × height", explore_w=view.size[0],
-                          explore_h=view.size[1])
-        elif view.url is not None:
-            memory.update(explore_source="Image URL", explore_url=view.url)
-        elif view.sample is not None:
-            memory.update(explore_source="Sample", explore_sample=view.sample)
-        state["explore_memory"] = memory
-        state["explore_notices"] = notices
-    for key, value in state["explore_memory"].items():
-        state.setdefault(key, value)
     state.setdefault("explore_current", None)  # the image on screen (survives failed inputs)
     state.setdefault("explore_processed", None)  # the last input tried, so it runs once
     state.setdefault("explore_messages", [])  # what that input said: [(level, text)]
-
-
-def _remember() -> None:
-    memory = st.session_state["explore_memory"]
-    for key in memory:
-        memory[key] = st.session_state[key]
 
 
 def _set_current(kind: str, label: str, size: tuple[int, int], loaded=None, url=None,
@@ -245,8 +242,14 @@ def _choose() -> dict:
     row = st.container(horizontal=True, gap="medium")
     rules = row.segmented_control("Rules", calc.RULE_SETS, key="explore_rules",
                                   format_func=RULE_LABELS.get, required=True, wrap=True)
-    tier = row.segmented_control("Price tier", calc.TIERS, key="explore_tier",
-                                 format_func=tier_label, required=True, wrap=True)
+    offered = tiers_for(m)  # a tier the model does not offer is not offered here
+    if state["explore_tier"] not in offered:
+        st.warning(f"{m.name} does not offer the {tier_label(state['explore_tier'])} tier: "
+                   "Standard is shown.")
+        state["explore_tier"] = "standard"
+    tier = row.segmented_control("Price tier", offered, key="explore_tier",
+                                 format_func=tier_label, required=True, wrap=True,
+                                 help=f"The tiers {m.name} offers.")
     return dict(model=model, detail=detail, fidelity=fidelity, rules=rules, tier=tier)
 
 
@@ -260,19 +263,14 @@ def _share(choice: dict, current: dict | None) -> None:
             source = {"sample": current["sample"]}
         else:
             source = {"size": current["size"]}
-    params = urlstate.encode(urlstate.ViewState(**choice, **source))
-    if st.query_params.to_dict() != params:
-        st.query_params.from_dict(params)
+    address.show(urlstate.encode(urlstate.ViewState(**choice, **source)))
 
 
 def _publish(choice: dict, current: dict | None) -> None:
     """What Verify reads: the image and the choice made here."""
-    st.session_state["shared_choice"] = dict(choice)
-    if current is None or current["loaded"] is None:
-        st.session_state["shared_image"] = None
-    else:
-        st.session_state["shared_image"] = dict(image=current["loaded"], label=current["label"],
-                                                url=current["url"])
+    image = None if current is None or current["loaded"] is None else \
+        dict(image=current["loaded"], label=current["label"], url=current["url"])
+    page_state.hand_over(image, choice)
 
 
 # --- seeing --------------------------------------------------------------------------------------
@@ -308,7 +306,7 @@ def _notes(est: calc.Estimate, choice: dict) -> None:
 
 def _both_rule_sets(est: calc.Estimate, choice: dict) -> None:
     """Where the guide and billing disagree: both numbers side by side."""
-    for col, count in zip(st.columns(2), both_rule_sets(est, choice["tier"]), strict=True):
+    for col, count in zip(st.columns(2), both_rule_sets(est), strict=True):
         label = f"{count.rules.capitalize()} rules"
         if count.tokens is None:
             col.metric(label, "rejected", border=True, help=count.reason)
@@ -345,7 +343,7 @@ def _all_models(est: calc.Estimate, choice: dict) -> None:
     st.subheader("All models for this image")
     w, h = est.original_size
     rows = _compare(w, h, choice["detail"], choice["fidelity"], choice["rules"], choice["tier"],
-                    st.session_state["explore_shut_down"])
+                    st.session_state["explore_shut_down"], est.priced_on)
     st.html(comparison_html(rows, est.model))  # wraps on a phone: no sideways scroll
     st.html(text_html(comparison_note(rows), caption=True))
 
@@ -390,13 +388,14 @@ def _fitted_download(est: calc.Estimate, loaded) -> None:
                             "of this shape the API accepts")
 
 
-def _metrics(est: calc.Estimate, tier: str, refused) -> None:
-    """The headline numbers; `refused` is the estimate's `rejection` (None when accepted)."""
-    label = f"{tier_label(tier)} tier"
+def _metrics(est: calc.Estimate, refused) -> None:
+    """The headline numbers and, beside them, what they rest on; `refused` is the estimate's
+    `rejection` (None when accepted)."""
+    label = f"{tier_label(est.tier)} tier"
     # A wrapping row: four across on a desktop, two by two on a phone, never cut.
     with st.container(horizontal=True, gap="small"):
         if est.accepted:
-            usd = calc.cost_usd(est.tokens, est.model, tier)
+            usd = est.usd
             st.metric("Tokens", format_tokens(est.tokens), border=True, width="content")
             st.metric("$ per image", format_usd(usd), border=True, help=label, width="content")
             st.metric("$ per 1,000 images", format_usd(None if usd is None else usd * 1000),
@@ -412,6 +411,11 @@ def _metrics(est: calc.Estimate, tier: str, refused) -> None:
         else:
             st.metric(est.unit_name.capitalize(), f"{est.grid.cols}×{est.grid.rows}",
                       border=True, help=f"{est.units:,} counted", width="content")
+    head = headline(est)
+    for text in head.caveats:  # next to the numbers they qualify, not only further down
+        st.html(text_html(f"⚠️ {text}", caption=True))
+    if head.replacement:
+        st.html(text_html(f"⏳ {est.model} {head.replacement}", caption=True))
 
 
 def _show(current: dict, choice: dict, top, picture, side) -> None:
@@ -420,14 +424,14 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
     w, h = current["size"]
     try:
         est = calc.estimate(w, h, choice["model"], choice["detail"], choice["fidelity"],
-                            choice["rules"])
+                            choice["rules"], choice["tier"])
     except calc.CalcError as e:
         top.error(md(e))
         return
     loaded = current["loaded"]
-    refused = rejection(est, choice["tier"])  # once: it estimates the two ways out
+    refused = rejection(est)  # once: it estimates the two ways out
     with top:
-        _metrics(est, choice["tier"], refused)
+        _metrics(est, refused)
         if refused is not None:
             _rejected(est, refused)
             _fitted_download(est, loaded)
@@ -445,7 +449,7 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
     base = " — low detail: base tokens only" if est.units == 0 else ""
     heading.html(text_html("", f"{ov.cols}×{ov.rows} {est.unit_name}",
                            f", {where} ({ov.image[0]}×{ov.image[1]} px; black: padding){base}"))
-    alt = caption(est, choice["tier"])
+    alt = caption(est)
     if interactive:
         chart.plotly_chart(build_figure(ov, src), width="stretch", key="explore_overlay",
                            config={"displayModeBar": False}, alt=alt)
@@ -453,7 +457,7 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
         chart.html(overlay_html(ov, src, alt))
     with side:
         st.html(text_html(_image_facts(current), caption=True))
-        st.text(caption(est, choice["tier"]))  # plain text: no syntax highlighter to load
+        st.text(alt)  # plain text: no syntax highlighter to load
         _notes(est, choice)
         _downloads(est, ov, current)
     st.subheader("How it is counted")
@@ -476,7 +480,6 @@ with side:
     _bring_image()
     choice = _choose()
 current = st.session_state["explore_current"]
-_remember()
 _publish(choice, current)
 _share(choice, current)
 if current is None:

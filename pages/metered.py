@@ -11,6 +11,7 @@ import streamlit as st
 
 import calc
 from calc.views import metered as explain
+from calc.views.inert import md
 from pages.helpers.router import ensure_router
 
 ensure_router(__file__)
@@ -248,14 +249,17 @@ def generation_section() -> None:
 
 def prices_section() -> None:
     st.markdown("USD per 1M tokens, standard tier. Image tokens are billed at the model's input "
-                "rate (cached image tokens at the cached rate); each row has its own date and "
-                "source.")
+                "rate (cached image tokens at the cached rate). A price holds over a period: "
+                "every period is listed, past and scheduled, each with its own date, source and "
+                "confidence; figures from a third party say so.")
     table([{
-        "model": p.model, "status": p.status, "input": p.input, "cached input": p.cached_input,
+        "model": p.model, "status": p.status, "period": p.period or "always",
+        "input": p.input, "cached input": p.cached_input,
         "cache write": p.cache_write, "output": p.output, "text input (gpt-image)": p.text_input,
         "long context": p.long_context, "tiers confirmed": p.tiers,
         "regional": "+" if p.regional else "", "as of": p.as_of, "source": p.source,
         "confidence": confidence(p.confidence),
+        "third party": p.third_party or "—",
     } for p in explain.price_table()], height="content",
         column_config={"model": st.column_config.TextColumn(pinned=True)})
     mods = explain.modifiers()
@@ -264,6 +268,7 @@ def prices_section() -> None:
                 f"{mods.example_tokens:,} tokens. A tier a model's page does not list is shown "
                 "“not confirmed for this model”.")
     table([{"tier": t.label, "× standard": f"×{t.factor}", "example": t.example,
+            "offered by": t.offered_by, "own factors": t.own or "—",
             "confirmed for": ", ".join(t.confirmed_for) if t.tier != "standard"
             else "every model"} for t in mods.tiers])
     st.markdown(
@@ -272,8 +277,15 @@ def prices_section() -> None:
         "Many images in one request reach it.\n"
         f"- **Regional processing**: +{mods.regional_uplift * 100:.0f}% "
         f"({mods.regional_source}); the example: {dollars(mods.regional_example)}.\n"
-        f"- **Cache writes** (explicit caching): ×{mods.cache_write_factor} input, where a row "
-        "gives it.")
+        f"- **Cache writes** (explicit caching): a 30-minute write ×{mods.cache_write_factor} "
+        f"input, a 12-hour write ×{mods.cache_write_12h_factor} that, where a row gives it.\n"
+        "- **Fast** (the new name of Priority) and **Ultrafast** cannot be combined with "
+        "regional processing.")
+    info = explain.catalogue_info()
+    st.subheader("Scheduled changes")
+    st.markdown("What the catalogue knows about the next 90 days, applied on its date:")
+    for day, text in info.scheduled or (("—", "nothing scheduled"),):
+        st.markdown(f"- **{day}**: {md(text)}")
 
 
 # ---- lifecycle -----------------------------------------------------------------------------
@@ -287,7 +299,8 @@ def lifecycle_section() -> None:
     table([{"model": r.model, "family": r.family, "status": r.status,
             "shutdown": (r.shutdown or "none announced") + (f" ({INFERRED})" if r.inferred
                                                             else ""),
-            "replacement": r.replacement or "—"} for r in rows], height="content")
+            "replacement": r.replacement or "—", "source": r.source or "—"} for r in rows],
+          height="content")
 
 
 # ---- where the guide and billing differ ----------------------------------------------------
@@ -315,7 +328,10 @@ info = explain.catalogue_info()
 st.caption(
     f"The rules Patchwork implements, in plain words — written out with their evidence in "
     f"`{explain.DOC}` (edition {explain.EDITION}) — and every example and measurement "
-    f"recomputed live. Catalogue {info.version}, as of {info.as_of}, {info.models} models.")
+    f"recomputed live. Catalogue {info.version}, checked {info.checked}, {info.models} models.")
+for warning in (info.stale, info.fallback):
+    if warning:
+        st.warning(md(warning))
 for tab, render in zip(
     st.tabs(SECTIONS, key="section", bind="query-params"),
     (rules_section, profiles_section, worked_section, evidence_section, generation_section,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, fields
 from fractions import Fraction
-from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -26,6 +25,7 @@ from calc.views import plan_settings as ps
 from calc.views.inert import md, short
 from calc.views.model_choice import model_label, model_names
 from calc.views.plan_export import to_csv_bytes
+from pages.helpers import address, page_state
 from pages.helpers.router import ensure_router
 from pages.helpers.session_cache import memo
 
@@ -43,39 +43,41 @@ G_KEYS = {f.name: f"gen_{f.name}" for f in fields(ps.GenSettings)}
 
 # --- state ---------------------------------------------------------------------------------------
 
+# Widgets that come back as they were with the settings, though a link does not carry them.
+PAGE_WIDGETS = {"plan_view": VIEWS[0], "plan_prompt_text": "", "gen_show_shut_down": False}
+TABLES = ("plan_mix", "gen_sizes")  # the data editors: "<name>_base", "_version", "_current"
 
-def seed_state() -> None:
-    """Once per session: every setting from a shared link (else the defaults) into the widgets'
-    keys; then, on every run, keep them alive while their view is hidden."""
+
+def first_visit() -> dict[str, object]:
+    """The widgets' first values: every setting from a shared link, else the defaults."""
     ss = st.session_state
-    if "plan_seeded" not in ss:
-        ss["plan_seeded"] = True
-        settings, gen, mix, notices = ps.Settings(), ps.GenSettings(), (), []
-        params = st.query_params.to_dict()
-        if any(k in params for k in (*S_KEYS, "mix", *("g" + k for k in G_KEYS))):
-            settings, gen, mix, notices = ps.from_query(params)
-        if any(calc.resolve_model(m).status() == "shut down" for m in settings.models):
-            settings = ps.replace(settings, shut_down=True)
-        ss["plan_link_notices"] = notices
-        for name, key in S_KEYS.items():
-            value = getattr(settings, name)
-            ss[key] = list(value) if isinstance(value, tuple) else value
-        gen_models = model_names(True, families=("image", "image2"))
-        if gen.model not in gen_models:
-            gen = ps.replace(gen, model=ps.GenSettings.model)
-        qualities, sizes = calc.generation_options(gen.model)
-        if gen.quality not in qualities:
-            gen = ps.replace(gen, quality=qualities[0])
-        if gen.size not in sizes:
-            gen = ps.replace(gen, size=sizes[0])
-        for name, key in G_KEYS.items():
-            ss[key] = getattr(gen, name)
-        ss["plan_mix_base"] = wl.mix_table(mix) if mix else wl.preset_mix()
-        ss["plan_mix_version"] = 0
-        ss["plan_view"] = VIEWS[0]
-    for key in (*S_KEYS.values(), *G_KEYS.values(), "plan_prompt_text"):
-        if key in ss:
-            ss[key] = ss[key]  # a widget not drawn this run would otherwise forget its value
+    settings, gen, mix, notices = ps.Settings(), ps.GenSettings(), (), []
+    params = st.query_params.to_dict()
+    if page_state.landed_here() and any(k in params for k in ps.link_keys()):
+        settings, gen, mix, notices = ps.from_query(params)
+    if any(calc.resolve_model(m).status() == "shut down" for m in settings.models):
+        settings = ps.replace(settings, shut_down=True)  # so the picker offers the link's model
+    ss["plan_link_notices"] = notices
+    ss["plan_mix_base"] = wl.mix_table(mix) if mix else wl.preset_mix()
+    ss["plan_mix_version"] = 0
+    values = {key: getattr(settings, name) for name, key in S_KEYS.items()}
+    values["plan_models"] = list(settings.models)
+    values.update({key: getattr(gen, name) for name, key in G_KEYS.items()})
+    return {**values, **PAGE_WIDGETS}
+
+
+def keep_state() -> None:
+    """Top of every run: the widgets Streamlit dropped while the page was away, or a view
+    hidden, come back as the visitor left them; so do the editors' edits."""
+    page_state.keep("plan", first_visit)
+    ss = st.session_state
+    for name in TABLES:
+        if ss.get(f"{name}_current") is not None and editor_key(name) not in ss:
+            keep_table(name)
+
+
+def editor_key(name: str) -> str:
+    return f"{name}_editor_{st.session_state.get(f'{name}_version', 0)}"
 
 
 def settings_now() -> ps.Settings:
@@ -94,14 +96,14 @@ def gen_now() -> ps.GenSettings:
 def reset_mix() -> None:
     st.session_state["plan_mix_base"] = wl.preset_mix()
     st.session_state["plan_mix_version"] += 1
+    st.session_state.pop("plan_mix_current", None)  # the edits go, not back into the table
 
 
 def keep_table(name: str) -> None:
-    """An editor that leaves the page loses its edits: make them its new starting table."""
+    """An editor that was not drawn has lost its edits: make them its new starting table."""
     ss = st.session_state
-    if ss.get(f"{name}_current") is not None:
-        ss[f"{name}_base"] = ss[f"{name}_current"]
-        ss[f"{name}_version"] = ss.get(f"{name}_version", 0) + 1
+    ss[f"{name}_base"] = ss.pop(f"{name}_current")
+    ss[f"{name}_version"] = ss.get(f"{name}_version", 0) + 1
 
 
 def keep_upload(key: str) -> None:
@@ -263,7 +265,7 @@ def mix_input() -> tuple[object, wl.Workload | None]:
     ss = st.session_state
     st.caption("Typical sizes and the share of your images each one is. Edit, add or delete rows.")
     edited = st.data_editor(
-        ss["plan_mix_base"], key=f"plan_mix_editor_{ss['plan_mix_version']}", num_rows="dynamic",
+        ss["plan_mix_base"], key=editor_key("plan_mix"), num_rows="dynamic",
         hide_index=True, column_config={
             "name": st.column_config.TextColumn("Kind of image"),
             "width": st.column_config.NumberColumn("Width (px)", min_value=1, step=1,
@@ -321,23 +323,22 @@ def controls(source: str) -> None:
                  format_func=MEANS.get, horizontal=True)
     means = st.session_state["plan_file_means"] if file_based else "sample"
     a, b, c = st.columns(3)
-    a.number_input("One-off backlog (images)", min_value=0, step=1000, key="plan_backlog",
-                   disabled=means == "backlog",
+    a.number_input("One-off backlog (images)", **ps.bounds("backlog"), step=1000,
+                   key="plan_backlog", disabled=means == "backlog",
                    help="Images processed once; with “the backlog” the file gives it.")
-    b.number_input("Requests per day (ongoing)", min_value=0, max_value=10**9, step=100,
+    b.number_input("Requests per day (ongoing)", **ps.bounds("rpd"), step=100,
                    key="plan_rpd", disabled=means in ("day", "month"),
                    help="With “one day / one month” the file gives the daily volume.")
-    c.number_input("Days per month", min_value=1, max_value=31, step=1, key="plan_days")
+    c.number_input("Days per month", **ps.bounds("days"), step=1, key="plan_days")
     st.markdown("#### One request")
     a, b, c, d, e = st.columns(5)
-    a.number_input("Images per request", min_value=1,
-                   max_value=ps.MAX_IMAGES_PER_REQUEST_INPUT, step=1, key="plan_ipr")
-    b.number_input("Prompt tokens", min_value=0, max_value=10**8, step=100, key="plan_prompt",
+    a.number_input("Images per request", **ps.bounds("ipr"), step=1, key="plan_ipr")
+    b.number_input("Prompt tokens", **ps.bounds("prompt"), step=100, key="plan_prompt",
                    help="Instructions and text in each request.")
-    c.number_input("Output tokens", min_value=0, max_value=10**8, step=100, key="plan_output")
-    d.number_input("Reasoning tokens", min_value=0, max_value=10**8, step=100,
+    c.number_input("Output tokens", **ps.bounds("output"), step=100, key="plan_output")
+    d.number_input("Reasoning tokens", **ps.bounds("reasoning"), step=100,
                    key="plan_reasoning", help="Billed as output, for models that reason.")
-    e.number_input("Cached share of input (%)", min_value=0, max_value=100, step=5,
+    e.number_input("Cached share of input (%)", **ps.bounds("cached"), step=5,
                    key="plan_cached")
     prompt_counter()
     a, b, c, d = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
@@ -346,14 +347,14 @@ def controls(source: str) -> None:
                              format_func=calc.tier_label)
     b.toggle("Regional processing", key="plan_regional",
              help="Data residency: +10 % (confirmed on the gpt-6.1-terra page).")
-    c.number_input("Cache writes per day", min_value=0, max_value=10**9, key="plan_writes",
+    c.number_input("Cache writes per day", **ps.bounds("writes"), key="plan_writes",
                    help="Explicit caching: requests that write their cached part, at the "
                         "cache-write rate where the catalogue gives one.")
     with st.expander("Rate limits (your tier's TPM and RPM; 0 = none)"):
         a, b = st.columns(2)
-        a.number_input("Tokens per minute (TPM)", min_value=0, max_value=10**12, step=10_000,
+        a.number_input("Tokens per minute (TPM)", **ps.bounds("tpm"), step=10_000,
                        key="plan_tpm")
-        b.number_input("Requests per minute (RPM)", min_value=0, max_value=10**9, step=100,
+        b.number_input("Requests per minute (RPM)", **ps.bounds("rpm"), step=100,
                        key="plan_rpm")
 
 
@@ -461,9 +462,8 @@ def share_link(workload: wl.Workload | None, s: ps.Settings) -> None:
         mix = tuple(zip(workload.rows["width"].tolist(), workload.rows["height"].tolist(),
                         workload.rows["count"].tolist(), strict=True))
     query = ps.to_query(s, gen_now(), mix)
-    if st.query_params.to_dict() != query:
-        st.query_params.from_dict(query)
-    link = f"{st.context.url or ''}?{urlencode(query, safe=',:')}"
+    address.show(query)
+    link = f"{st.context.url or ''}{address.search(query)}"
     st.markdown("#### Share this plan")
     st.caption("This page's address holds every setting of both views"
                + ("" if s.source == "mix" else " — but not your file: whoever opens it uploads "
@@ -474,8 +474,8 @@ def share_link(workload: wl.Workload | None, s: ps.Settings) -> None:
 @st.fragment
 def numbers(key: object, workload: wl.Workload | None) -> None:
     """Volume, request, tier and limits, and everything they change: reruns on its own."""
-    ss = st.session_state
-    controls(ss["plan_source"])
+    page_state.remember("plan")  # a fragment's own run starts here, not at the top
+    controls(st.session_state["plan_source"])
     s = settings_now()
     if workload is not None and workload.images <= 0:
         st.info("No usable image sizes yet: nothing to cost.")
@@ -490,8 +490,7 @@ def workload_view() -> None:
     for notice in st.session_state.get("plan_link_notices", ()):
         st.warning(md(f"From the link: {notice}"))
     source = st.segmented_control("Describe the workload", list(SOURCES), key="plan_source",
-                                  required=True, format_func=SOURCES.get, on_change=keep_table,
-                                  args=("plan_mix",))
+                                  required=True, format_func=SOURCES.get)
     if source == "images":
         key, workload = images_input()
     elif source == "csv":
@@ -536,7 +535,7 @@ def edit_inputs() -> tuple[str, list[tuple[int, int]]]:
     ss.setdefault("gen_sizes_base",
                   pd.DataFrame({"width": [1024], "height": [1024], "count": [1]}))
     typed = st.data_editor(
-        ss["gen_sizes_base"], key=f"gen_sizes_{ss.get('gen_sizes_version', 0)}",
+        ss["gen_sizes_base"], key=editor_key("gen_sizes"),
         num_rows="dynamic", hide_index=True,
         column_config={
             "width": st.column_config.NumberColumn("Width (px)", min_value=1, step=1,
@@ -559,7 +558,7 @@ def generate_view() -> None:
                "the input images of an edit. Text prompt tokens are not included.")
     a, b, c = st.columns(3)
     with a:
-        model_picker("gen_model", "Model", ("image", "image2"), False, "gen_show_shut_down")
+        model_picker("gen_model", "Model", ps.GEN_FAMILIES, False, "gen_show_shut_down")
     qualities, sizes = calc.generation_options(ss["gen_model"])
     for key, options in (("gen_quality", qualities), ("gen_size", sizes)):
         if ss.get(key) not in options:
@@ -567,16 +566,16 @@ def generate_view() -> None:
     b.segmented_control("Quality", qualities, required=True, key="gen_quality")
     c.selectbox("Size", sizes, key="gen_size", format_func=lambda s: s.replace("x", "×"))
     d, e, f, g = st.columns(4)
-    d.number_input("Images per request", min_value=1, max_value=10, key="gen_n")
-    e.number_input("Partial images (streamed)", min_value=0, max_value=3, key="gen_partial",
+    d.number_input("Images per request", **ps.bounds("n", ps.GEN_RULES), key="gen_n")
+    e.number_input("Partial images (streamed)", **ps.bounds("partial", ps.GEN_RULES),
+                   key="gen_partial",
                    help="Each streamed partial adds 100 tokens.")
-    f.number_input("Requests per day", min_value=0, max_value=10**9, step=10, key="gen_rpd")
-    g.number_input("Days per month", min_value=1, max_value=31, key="gen_days")
+    f.number_input("Requests per day", **ps.bounds("rpd", ps.GEN_RULES), step=10, key="gen_rpd")
+    g.number_input("Days per month", **ps.bounds("days", ps.GEN_RULES), key="gen_days")
     st.segmented_control("Price tier", calc.TIERS, key="gen_tier", required=True,
                          format_func=calc.tier_label)
     fidelity, inputs = "low", []
-    if st.toggle("Edit: send input images", key="gen_edit", on_change=keep_table,
-                 args=("gen_sizes",)):
+    if st.toggle("Edit: send input images", key="gen_edit"):
         fidelity, inputs = edit_inputs()
     g_ = gen_now()
     try:
@@ -619,7 +618,7 @@ def show_generation(plan: cp.GenerationPlan) -> None:
 
 # --- page ----------------------------------------------------------------------------------------
 
-seed_state()
+keep_state()
 st.title("Plan")
 st.caption("What a product really pays on each model — per request, per day, per month and for "
            "a backlog — how fast your rate limits let it go, and what resizing would save. "

@@ -56,8 +56,9 @@ def _body() -> str:
         upload = st.file_uploader("…or a .json file", type=["json"], key="request_file",
                                   help=f"Up to {MAX_BODY_MB} MB.")
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    left.segmented_control("Price tier", calc.TIERS, key="request_tier", required=True,
-                           format_func=calc.tier_label)
+    left.selectbox("Price tier", calc.TIERS, key="request_tier", format_func=calc.tier_label,
+                   help="The rate every model's price is given at (a model that does not offer "
+                        "it has no price).")
     right.toggle("Fetch remote images", key="request_fetch",
                  help="Read the size of http(s) images by fetching them (public addresses "
                       "only). Off: their size is unknown.")

@@ -29,6 +29,7 @@ from calc.views import inert
 from calc.views import verify as vv
 from calc.views.calibration import CalibrationJob, calibration_sizes, measurer
 from calc.views.model_choice import DEFAULT_MODEL, model_label, model_names
+from pages.helpers import page_state
 from pages.helpers.image_cache import decode
 from pages.helpers.operator_settings import operator_settings
 from pages.helpers.router import ensure_router
@@ -176,15 +177,14 @@ def _cost_words(p: vv.CostPreview) -> str:
 # --- the image and the choice -----------------------------------------------------------------
 
 def _shared() -> tuple[dict | None, dict]:
-    s = st.session_state
-    shared = s.get("shared_image")
+    shared, handed, _ = page_state.handed_over()
     # Duck-typed: a LoadedImage made before a module reload is another class, but still fine.
     picture = shared.get("image") if isinstance(shared, dict) else None
     if not all(hasattr(picture, a) for a in ("image", "info", "sha256")):
         shared = None
     choice = dict(DEFAULT_CHOICE)
-    if isinstance(s.get("shared_choice"), dict):
-        choice.update({k: v for k, v in s["shared_choice"].items() if k in DEFAULT_CHOICE})
+    if isinstance(handed, dict):
+        choice.update({k: v for k, v in handed.items() if k in DEFAULT_CHOICE})
     return shared, choice
 
 
@@ -211,7 +211,7 @@ def _image_section(shared: dict | None, choice: dict) -> tuple[vv.LoadedImage | 
                                       default=SOURCES[0], label_visibility="collapsed")
     else:
         source = SOURCES[1]
-        if "shared_choice" in st.session_state:
+        if page_state.handed_over()[2]:
             st.caption("Explore has no picture to share (a typed size only, or nothing yet): "
                        "upload the image here.")
     if source == SOURCES[0]:

@@ -31,6 +31,11 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "today(day): the ISO day this test's facts hold on")
+    # Before any fixture: a module- or session-scoped fixture reads the run's day too, never
+    # the wall clock (the per-test fixture below narrows it to a test's own day).
+    day = clock.day(config.getoption("--today"))
+    clock.pin(day)
+    os.environ[clock.ENV] = day.isoformat()
 
 
 @pytest.fixture(autouse=True)

@@ -44,11 +44,12 @@ def test_rules_documented_switches_the_budget():
     assert (billing["tokens"], documented["tokens"]) == (2353, 4977)
 
 
+@pytest.mark.today("2026-12-03")
 def test_the_default_model_is_a_current_one():
     data = json.loads(run("1024x1024", "--json").stdout)
     # gpt-5.6-sol, auto = original: 32 × 32 = 1,024 patches × 1.2 = 1,228.8 → 1,229 (spec §2.3)
     assert (data["model"], data["tokens"], data["accepted"]) == ("gpt-5.6-sol", 1229, True)
-    assert data["usd"] == "0.004916"  # 1,229 × $4.00 / 1M, exact
+    assert data["usd"] == "0.006145"  # 1,229 × $5.00 / 1M (from 2026-12-01), exact
 
 
 @pytest.mark.today("2026-12-11")

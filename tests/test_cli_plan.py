@@ -13,7 +13,7 @@ import pytest
 import calc
 from calc.__main__ import main
 
-SOL_INPUT = Decimal("4.00")  # spec §8, gpt-5.6-sol input per 1M
+SOL_INPUT = Decimal("5.00")  # spec §8, gpt-5.6-sol input per 1M from 2026-12-01
 LUNA_INPUT = Decimal("0.10")  # gpt-6-luna
 
 
@@ -36,6 +36,7 @@ def expected(w, h, count, model):
     return images, tokens, rejected
 
 
+@pytest.mark.today("2026-12-03")
 @pytest.mark.parametrize("kind", ["csv", "parquet"])
 def test_totals_equal_independent_sums(tmp_path, capsys, kind):
     w, h, count = manifest()

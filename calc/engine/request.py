@@ -22,7 +22,7 @@ from calc.engine.catalogue import Model, catalogue, resolve_model, shorten
 from calc.engine.clock import day
 from calc.engine.errors import CalcError, RefusedFormatError
 from calc.engine.estimate import Estimate, estimate
-from calc.engine.pricing import cost_usd, format_usd, tier_note
+from calc.engine.pricing import canonical_tier, cost_usd, format_usd, offers, tier_label, tier_note
 from calc.engine.rules import DETAILS
 from calc.engine.text_tokens import count_text_tokens
 
@@ -62,6 +62,7 @@ class RequestImage:
     size: tuple[int, int] | None = None  # as the model receives it (EXIF applied)
     format: str | None = None
     tokens: int | None = None  # accepted images only
+    usd: Decimal | None = None  # its tokens at the request's tier and day (None: no price)
     reason: str | None = None  # why it is rejected, or why its size is unknown
     largest_accepted: tuple[int, int] | None = None  # the way out of a patch rejection
     notes: tuple[str, ...] = ()
@@ -80,7 +81,9 @@ class RequestImage:
                 "reference": self.label, "detail": self.detail,
                 "effective_detail": self.estimate.effective_detail if self.estimate else None,
                 "status": self.status, "size": _pair(self.size), "format": self.format,
-                "tokens": self.tokens, "reason": self.reason,
+                "tokens": self.tokens,
+                "usd": None if self.usd is None else format(self.usd, "f"),
+                "reason": self.reason,
                 "largest_accepted": _pair(self.largest_accepted), "notes": list(self.notes)}
 
 
@@ -396,15 +399,16 @@ def _read_image(number: int, image: _Image, probe: Probe, fetch: Fetch | None,
                         format=header.format, notes=notes)
 
 
-def _on_model(image: RequestImage, model: str) -> RequestImage:
-    """The image estimated on `model`; one whose size is not known stays as it is."""
+def _on_model(image: RequestImage, m: Model, tier: str, when: date) -> RequestImage:
+    """The image estimated on model `m`; one whose size is not known stays as it is."""
     if image.size is None:
         return image
-    e = estimate(*image.size, model, image.detail)
+    e = estimate(*image.size, m.name, image.detail, on=when)
     if not e.accepted:
-        return replace(image, status="rejected", tokens=None, reason=e.reason,
+        return replace(image, status="rejected", tokens=None, usd=None, reason=e.reason,
                        largest_accepted=e.largest_accepted, estimate=e)
-    return replace(image, status="accepted", tokens=e.tokens, reason=None,
+    usd = cost_usd(e.tokens, m.name, tier, when) if offers(m, tier) else None
+    return replace(image, status="accepted", tokens=e.tokens, usd=usd, reason=None,
                    largest_accepted=None, estimate=e)
 
 
@@ -420,7 +424,7 @@ def estimate_request(body: str | Mapping[str, Any], *, probe: Probe, fetch: Fetc
     images stay unknown). A body that is not such a request raises CalcError saying what is
     wrong.
     """
-    when = day(on)
+    when, tier = day(on), canonical_tier(tier)
     parsed, size = parse_body(body)
     api = _api(parsed)
     requested = parsed.get("model")
@@ -443,7 +447,7 @@ def on_model(est: RequestEstimate, model: str) -> RequestEstimate:
     """The same request sent to `model` (same tier and day): every image of known size estimated
     again, the text as counted (every catalogue model has the same encoding), checked, priced."""
     m = _chat_model(model)
-    images = tuple(_on_model(i, m.name) for i in est.images)
+    images = tuple(_on_model(i, m, est.tier, est.on) for i in est.images)
     image_tokens = sum(i.tokens for i in images if i.tokens is not None)
     problems = _problems(m, est.on, images, est.payload_bytes)
     usd, notes = _price(m, image_tokens + est.text_tokens, est.tier, est.on)
@@ -481,16 +485,19 @@ def _problems(m: Model, when: date, images: tuple[RequestImage, ...], size: int)
 
 def _price(m: Model, tokens: int, tier: str, when: date) -> tuple[Decimal | None, tuple[str, ...]]:
     """The input's dollars at the tier on the day, the long-context rate where it applies."""
+    if not offers(m, tier):
+        return None, (f"{m.name} does not offer the {tier_label(tier)} tier: no price",)
     usd = cost_usd(tokens, m.name, tier, when)
     notes = []
-    caveat = tier_note(m.name, tier)
+    caveat = tier_note(m, tier, when)
     if caveat:
         notes.append(f"{caveat}: priced at the general rate of that tier")
-    lc = m.price.long_context if m.price is not None else None
+    price = m.price_on(when)
+    lc = price.long_context if price is not None else None
     if usd is not None and lc is not None and tokens > lc.above:
         usd *= lc.input_factor
         notes.append(f"long context: {tokens:,} input tokens > {lc.above:,}, so the request pays "
                      f"{lc.input_factor}× input ({format_usd(usd)})")
     if usd is None:
-        notes.append(f"no input price is known for {m.name}")
+        notes.append(f"no input price is known for {m.name} on {when.isoformat()}")
     return usd, tuple(notes)

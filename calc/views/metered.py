@@ -13,12 +13,21 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
-from calc.engine.catalogue import Level, Model, Profile, catalogue, models, resolve_model
+from calc.engine.catalogue import (
+    Level,
+    Model,
+    Price,
+    Profile,
+    catalogue,
+    models,
+    resolve_model,
+)
 from calc.engine.errors import CalcError
 from calc.engine.estimate import Estimate, estimate, tokens
 from calc.engine.generation import check_generation_size, formula_tokens, generation_cost
-from calc.engine.pricing import format_usd, tier_label
+from calc.engine.pricing import cost_usd, format_usd, offers, tier_label
 from calc.engine.rules import float_patches
+from calc.engine.schedule import scheduled_changes, staleness_note
 
 DOC = "docs/metering.md"  # the project's own account of the rules; nothing shown points elsewhere
 DOC_PATH = Path(__file__).resolve().parents[2] / DOC
@@ -508,8 +517,9 @@ class LifecycleRow:
     family: str
     status: str
     shutdown: str | None
-    replacement: str | None
+    replacement: str | None  # the replacements the deprecations page names, joined by "or"
     inferred: bool  # the shutdown date is inferred
+    source: str = ""  # where the shutdown date is from
 
 
 def lifecycle(on: date | str | None = None) -> tuple[LifecycleRow, ...]:
@@ -517,8 +527,10 @@ def lifecycle(on: date | str | None = None) -> tuple[LifecycleRow, ...]:
 
     Not cached: a running server crosses midnight.
     """
-    rows = [LifecycleRow(m.name, m.family, m.status(on), m.shutdown, m.replacement,
-                         m.shutdown is not None and m.shutdown_confidence == "inferred")
+    rows = [LifecycleRow(m.name, m.family, m.status(on), m.shutdown,
+                         " or ".join(m.replacements) or None,
+                         m.shutdown is not None and m.shutdown_confidence == "inferred",
+                         m.shutdown_source if m.shutdown else "")
             for m in models()]
     return tuple(sorted(rows, key=lambda r: (r.shutdown is None, r.shutdown or "", r.model)))
 
@@ -639,6 +651,7 @@ def formula() -> Formula:
 class PriceRow:
     model: str
     status: str
+    period: str  # '' for a price with no dates; else 'from 2026-12-01', '… to …', 'until …'
     input: str  # image tokens pay this (text input on vision models)
     cached_input: str
     cache_write: str
@@ -650,42 +663,47 @@ class PriceRow:
     as_of: str
     source: str
     confidence: str
+    third_party: str = ""  # the figures a third party gives, not OpenAI
 
 
 def _money(amount: Decimal | None) -> str:
     return "unknown" if amount is None else format_usd(amount)
 
 
-def _price_row(m: Model) -> PriceRow:
-    p = m.price
+def _price_row(m: Model, p: Price) -> PriceRow:
     lc = p.long_context
     long_context = "" if lc is None else (f"> {lc.above:,} input tokens: ×{lc.input_factor} "
                                           f"input, ×{lc.output_factor} output")
     text_input = "" if p.text_input is None else (
         _money(p.text_input) + ("" if p.text_cached_input is None
                                 else f" (cached {_money(p.text_cached_input)})"))
+    write = "" if p.cache_write is None else _money(p.cache_write) + (
+        "" if p.cache_write_12h is None else f" (12 h {_money(p.cache_write_12h)})")
     return PriceRow(
-        m.name, m.status(), _money(p.input), _money(p.cached_input),
-        "" if p.cache_write is None else _money(p.cache_write), _money(p.output), text_input,
-        long_context, ", ".join(tier_label(t) for t in p.tiers), p.regional, p.as_of, p.source,
-        p.confidence)
+        m.name, m.status(), p.period, _money(p.input), _money(p.cached_input), write,
+        _money(p.output), text_input, long_context, ", ".join(tier_label(t) for t in m.tiers),
+        m.regional, p.as_of, p.source, p.confidence,
+        ", ".join(f.replace("_", " ") for f in p.third_party))
 
 
 def price_table() -> tuple[PriceRow, ...]:
-    """Every priced model (not cached: statuses change with the day)."""
-    return tuple(_price_row(m) for m in models() if m.price is not None)
+    """Every price period of every model, past and scheduled (not cached: statuses change
+    with the day)."""
+    return tuple(_price_row(m, p) for m in models() for p in m.prices)
 
 
 @dataclass(frozen=True)
 class TierRow:
     tier: str
     label: str
-    factor: Decimal
+    factor: Decimal  # today's general factor
     confirmed_for: tuple[str, ...]  # models whose page confirms it (standard: every model)
-    example: str  # the tier's price of the example image
+    example: str  # the tier's price of the example image ("not offered" where it is not)
+    offered_by: str  # "every model" or the few that offer it
+    own: str  # the models with a factor of their own, dated: "gpt-5.5 2.5×; …"
 
 
-MODIFIER_EXAMPLE = ("gpt-6.1-terra", 1024, 1024, "high")  # the model whose page lists every tier
+MODIFIER_EXAMPLE = ("gpt-6.1-terra", 1024, 1024, "high")  # its page lists every tier it has
 
 
 @dataclass(frozen=True)
@@ -698,27 +716,43 @@ class Modifiers:
     regional_models: tuple[str, ...]
     regional_example: str
     cache_write_factor: Decimal
+    cache_write_12h_factor: Decimal
     long_context_above: int
     long_context_models: tuple[str, ...]
 
 
-@cache
+def _own_factors(tier: str) -> str:
+    """'gpt-6.2-sol 3× until 2027-02-28, 6× from 2027-03-01 (inferred)'; '' where none."""
+    parts = []
+    for m in models():
+        rows = [f for f in m.tier_factors if f.tier == tier]
+        if rows:
+            parts.append(f"{m.name} " + ", ".join(
+                f"{f.factor}×" + (f" until {f.valid_until}" if f.valid_until else "")
+                + (f" from {f.valid_from}" if f.valid_from else "")
+                + (f" ({f.confidence})" if f.confidence != "documented" else "")
+                for f in rows))
+    return "; ".join(parts)
+
+
 def modifiers() -> Modifiers:
+    """Tiers and modifiers today (not cached: factors change on dates)."""
     book = catalogue()
     model, w, h, detail = MODIFIER_EXAMPLE
     n = tokens(w, h, model, detail)
-    base = resolve_model(model).price_input * n / 1_000_000
+    m = resolve_model(model)
     tiers = tuple(TierRow(
         t.name, t.label, t.factor,
-        tuple(m.name for m in models() if m.price and (t.name == "standard"
-                                                      or t.name in m.price.tiers)),
-        format_usd(base * t.factor)) for t in book.tiers.values())
+        tuple(x.name for x in models() if t.name == "standard" or t.name in x.tiers),
+        format_usd(cost_usd(n, model, t.name)) if offers(m, t.name) else "not offered",
+        "every model" if t.offered_by is None else ", ".join(t.offered_by),
+        _own_factors(t.name)) for t in book.tiers.values())
     return Modifiers(
         tiers, f"{model} · {size(w, h)} · {detail}", n, book.regional_uplift,
-        book.regional_source, tuple(m.name for m in models() if m.price and m.price.regional),
-        format_usd(base * (1 + book.regional_uplift)), book.cache_write_factor,
-        book.limits["long_context_above"],
-        tuple(m.name for m in models() if m.price and m.price.long_context))
+        book.regional_source, tuple(x.name for x in models() if x.regional),
+        format_usd(cost_usd(n, model) * (1 + book.regional_uplift)), book.cache_write_factor,
+        book.cache_write_12h_factor, book.limits["long_context_above"],
+        tuple(x.name for x in models() if x.price and x.price.long_context))
 
 
 @dataclass(frozen=True)
@@ -727,8 +761,14 @@ class CatalogueInfo:
     version: str
     models: int
     limits: dict
+    checked: str = ""
+    stale: str = ""  # the plain note when the prices were checked long ago
+    fallback: str = ""  # why an operator's catalogue file was not used
+    scheduled: tuple[tuple[str, str], ...] = ()  # (ISO day, what changes) in the next 90 days
 
 
 def catalogue_info() -> CatalogueInfo:
     book = catalogue()
-    return CatalogueInfo(book.as_of, book.version, len(book.models), dict(book.limits))
+    return CatalogueInfo(book.as_of, book.version, len(book.models), dict(book.limits),
+                         book.checked, staleness_note(), book.fallback,
+                         tuple((d.isoformat(), text) for d, text in scheduled_changes()))

@@ -17,7 +17,7 @@ from calc.adapters import images
 from calc.engine import request as rq
 from calc.engine.catalogue import catalogue
 from calc.engine.errors import CalcError
-from calc.engine.pricing import cost_usd, format_usd, tier_label
+from calc.engine.pricing import format_usd, tier_label
 from calc.views.explore import overlay
 from calc.views.image_input import fetch_public
 from calc.views.labels import format_tokens
@@ -158,8 +158,7 @@ def _card(image: rq.RequestImage, est: rq.RequestEstimate, fetched: dict[str, by
         lw, lh = image.largest_accepted
         way_out = f"resize it to {lw}×{lh} (the largest size of this shape the API accepts)"
     else:
-        usd = cost_usd(image.tokens, est.model, est.tier, est.on)
-        outcome = f"{image.tokens:,} tokens · {format_usd(usd)}"
+        outcome = f"{image.tokens:,} tokens · {format_usd(image.usd)}"
     ov = overlay(e, max_side=THUMB_SIDE)
     picture = overlay_html(ov, _thumbnail(image, fetched, ov.preview_size),
                            f"{title}: {facts}")

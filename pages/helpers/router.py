@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw
 
 import calc
 from calc.views.markup import sidebar_html
+from pages.helpers import page_state
 
 PAGES_DIR = Path(__file__).resolve().parents[1]
 ICON = ":material/grid_on:"
@@ -79,7 +80,8 @@ def shell():
         st.markdown(f"### {ICON} Patchwork")
         book = calc.catalogue()
         # Plain HTML, one element: on every page's first screen, and cheaper than Markdown
-        st.html(sidebar_html(book.as_of, len(book.models), book.source))
+        st.html(sidebar_html(book.checked, len(book.models), book.source,
+                             calc.staleness_note(), book.fallback))
         # Streamlit serves no repository file, so a link to docs/metering.md would break: link
         # the page that shows it (its first tab) and name the file.
         st.page_link(next(p for p in pages if p.url_path == "metered"),
@@ -90,6 +92,7 @@ def shell():
 def run(page) -> None:
     """app.py: run the chosen page inside the shell."""
     _run.routed = True
+    page_state.served_at(page.url_path)  # for the address bar (pages/helpers/address.py)
     try:
         page.run()
     except Exception:  # the page boundary: the traceback is for the operator, not the visitor
@@ -101,7 +104,8 @@ def run(page) -> None:
 
 
 def ensure_router(page_file: str) -> None:
-    """First line of every page: outside app.py (see the module's docstring), go through it."""
+    """First line of every page: outside app.py (see the module's docstring), go through it;
+    then note the page on screen (pages/helpers/page_state.py)."""
     # Once per session: a page run on its own (AppTest) then simply carries on.
     if not getattr(_run, "routed", False) and "router_rerun" not in st.session_state:
         st.session_state["router_rerun"] = True
@@ -109,6 +113,7 @@ def ensure_router(page_file: str) -> None:
         # switch_page, not rerun: it names the page as app.py's menu knows it (the default
         # page's id differs from the folder mode's), so no "page not found" on the way.
         st.switch_page(Path(page_file).resolve(), query_params=st.query_params.to_dict())
+    page_state.on_screen(Path(page_file).name)
 
 
 def warm_up() -> None:

@@ -47,7 +47,7 @@ SPEC_MODELS = [  # name, family, shutdown (§8's deprecations list; None: no dat
     ("gpt-5.5", "patch", None),
     ("gpt-5.4", "patch", None),
     ("gpt-5.4-mini", "patch", None),
-    ("gpt-5.4-nano", "patch", None),
+    ("gpt-5.4-nano", "patch", "2027-04-01"),
     ("gpt-5.2", "patch", None),
     ("gpt-4.1-mini", "patch", "2027-01-14"),
     ("gpt-5-mini", "patch", "2026-12-11"),
@@ -224,14 +224,14 @@ def test_a_shut_down_model_is_still_estimable_and_says_so():
 # ---- prices (§8) ---------------------------------------------------------------------------------
 
 PRICES = [  # name, input, cached input, output, cache write, as_of ("unknown" → None)
-    ("gpt-6.2-astra", "8.00", None, "40.00", None, "2026-11-17"),
-    ("gpt-6.2-sol", "2.00", None, "10.00", None, "2026-11-17"),
+    ("gpt-6.2-astra", "8.00", "0.40", "40.00", None, "2026-12-03"),  # cached: third-party
+    ("gpt-6.2-sol", "2.00", "0.10", "10.00", "2.50", "2026-12-03"),
     ("gpt-6.1-sol", "2.00", "0.10", "10.00", "2.50", "2026-11-21"),
     ("gpt-6.1-terra", "1.00", "0.05", "5.00", "1.25", "2026-11-21"),
-    ("gpt-6-astra", "10.00", "1.00", "50.00", "12.50", "2026-11-21"),
+    ("gpt-6-astra", "10.00", "1.00", "50.00", "12.50", "2026-12-03"),
     ("gpt-6-sol", "2.00", "0.20", "10.00", "2.50", "2026-11-21"),
     ("gpt-6-luna", "0.10", "0.01", "0.50", "0.125", "2026-11-21"),
-    ("gpt-5.6-sol", "4.00", "0.40", "20.00", "5.00", "2026-11-21"),
+    ("gpt-5.6-sol", "5.00", "0.50", "30.00", "6.25", "2026-12-03"),  # from 2026-12-01
     ("gpt-5.6-terra", "2.00", "0.20", "12.00", None, "2026-11-21"),
     ("gpt-5.6-luna", "0.20", "0.02", "1.20", None, "2026-11-21"),
     ("gpt-5.5", "5.00", "0.50", "30.00", None, "2026-11-21"),
@@ -255,6 +255,7 @@ def _dec(value):
     return None if value is None else Decimal(value)
 
 
+@pytest.mark.today("2026-12-03")  # the spec's table is "as of 2026-12-03"
 @pytest.mark.parametrize(("name", "input_", "cached", "output", "write", "as_of"), PRICES)
 def test_prices_of_section_8(name, input_, cached, output, write, as_of):
     p = calc.resolve_model(name).price
@@ -285,8 +286,9 @@ def test_gpt_image_prices_of_section_8(name, text, text_cached, image, image_cac
 
 
 LONG_CONTEXT = [  # §8: above 272K input tokens, 2× input (and cached), 1.5× output
-    ("gpt-6.1-sol", True), ("gpt-6.1-terra", True), ("gpt-5.4", True),
-    ("gpt-6-astra", False), ("gpt-5.6-sol", False), ("gpt-5.5", False), ("gpt-4o", False),
+    ("gpt-6.1-sol", True), ("gpt-6.1-terra", True), ("gpt-5.4", True), ("gpt-6.2-sol", True),
+    ("gpt-5.6-sol", True),  # >272K: 10.00 / 1.00 / 45.00
+    ("gpt-6-astra", False), ("gpt-5.5", False), ("gpt-4o", False),
 ]
 
 

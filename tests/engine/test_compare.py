@@ -104,6 +104,10 @@ def test_high_fidelity_only_where_it_exists():
     assert rows["gpt-4o"].tokens == 765 and rows["gpt-4o"].note == ""
 
 
+NOT_OFFERED = {"batch": {"gpt-image-2.6-flare", "gpt-image-2.6-sunburst"}}  # §8.2
+OWN_FACTOR = {("priority", "gpt-5.5"): "2.5"}  # §8.2: gpt-5.5 Fast is 2.5×
+
+
 @pytest.mark.parametrize(("tier", "factor"), [("batch", "0.5"), ("flex", "0.5"),
                                               ("priority", "2")])
 def test_tiers_multiply_exactly(tier, factor):
@@ -111,7 +115,11 @@ def test_tiers_multiply_exactly(tier, factor):
     other = by_model(compare(800, 600, "high", tier=tier))
     for name, row in standard.items():
         assert other[name].tokens == row.tokens
-        assert other[name].usd == (None if row.usd is None else row.usd * Decimal(factor))
+        if name in NOT_OFFERED.get(tier, ()):
+            assert other[name].usd is None and "does not offer" in other[name].note
+            continue
+        f = Decimal(OWN_FACTOR.get((tier, name), factor))
+        assert other[name].usd == (None if row.usd is None else row.usd * f)
     assert "not confirmed" in other["gpt-5.4"].note
     assert "not confirmed" not in other["gpt-6.1-terra"].note  # its page confirms all three
 

@@ -252,6 +252,20 @@ def test_the_tier_and_day_are_passed_through():
         run(body, tier="cheap")
 
 
+@pytest.mark.today("2026-12-03")
+def test_a_tier_the_model_does_not_offer_leaves_it_unpriced():
+    # spec §8.2: Ultrafast only on gpt-6-astra, gpt-6.1-sol (6×) and gpt-6.2-sol (3× until
+    # 2027-02-28); "priority" is Fast's old name
+    body = responses("gpt-6-sol", text("tiktoken is great!"), responses_image(data_url(32, 32)))
+    r = run(body, tier="ultrafast")
+    assert (r.usd, r.images[0].usd) == (None, None) and r.tier == "ultrafast"
+    assert r.notes == ("gpt-6-sol does not offer the Ultrafast tier: no price",)
+    assert r.accepted  # the tier is how it is billed, not what the API refuses
+    # 6 text + 2 image tokens (1 patch × 1.2, rounded up) × $2.00 / 1M × 3
+    assert on_model(r, "gpt-6.2-sol").usd == Decimal("0.000048")
+    assert run(body, tier="priority").tier == "fast"
+
+
 def test_the_json_has_the_request_and_each_image():
     r = run(responses("gpt-6-sol", text("hello world"), responses_image(data_url(7952, 5304)),
                       responses_image("https://example.com/a.png")))

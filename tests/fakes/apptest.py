@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 from streamlit.testing.v1 import AppTest
+
+from pages.helpers.address import MARKER
 
 PAGES = Path(__file__).resolve().parents[2] / "pages"
 
@@ -19,3 +24,11 @@ def run(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def address(at: AppTest) -> dict[str, str]:
+    """The query the page last put in the browser's address bar (pages/helpers/address.py)."""
+    bodies = [el.proto.body for el in at.get("html") if MARKER in el.proto.body]
+    assert bodies, "the page wrote no address"
+    data = json.loads(re.search(r"const d = (\{.*?\});", bodies[-1])[1])
+    return dict(parse_qsl(data["search"].removeprefix("?"), keep_blank_values=True))

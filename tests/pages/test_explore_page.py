@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 from calc.adapters import images
 from calc.adapters.url_fetch import AddressPolicy, fetch_image
 from calc.views.inert import md
+from tests.fakes.apptest import address
 from tests.fakes.html_tables import tables, text
 from tests.known_days import CURRENT_2026_12_03
 
@@ -186,7 +187,7 @@ def test_first_visit_shows_the_phone_photo():
     assert at.session_state["shared_choice"] == {"model": "gpt-4o", "detail": "auto",
                                                  "fidelity": "low", "rules": "billing",
                                                  "tier": "standard"}
-    assert at.query_params["sample"] == "phone-photo"
+    assert address(at)["sample"] == "phone-photo"
     assert any("EXIF orientation 6 applied" in t for t in html_texts(at))
 
 
@@ -200,7 +201,7 @@ def test_upload_each_accepted_format(fmt, mime):
     assert errors(at) == []
     assert at.session_state["shared_image"]["label"] == f"square.{fmt.lower()}"
     # an upload is shared in the link as its size
-    assert (at.query_params["w"], at.query_params["h"]) == ("1024", "1024")
+    assert (address(at)["w"], address(at)["h"]) == ("1024", "1024")
 
 
 def test_upload_applies_exif_orientation():
@@ -299,7 +300,7 @@ def test_each_sample(name, expected):
     at = start()
     rerun(at.selectbox(key="explore_sample").set_value(name))
     assert expected in shown_caption(at)
-    assert at.query_params["sample"] == name
+    assert address(at)["sample"] == name
     assert at.session_state["shared_image"]["image"] is not None
 
 
@@ -314,7 +315,7 @@ def test_width_and_height_only():
     assert shown_caption(at) == ("gpt-4o · high · 2048×4096 → 768×1536 · 2×3 tiles · "
                                  "1,105 tokens · $0.0028")
     assert at.session_state["shared_image"] is None  # a size only: nothing for Verify to send
-    assert (at.query_params["w"], at.query_params["h"]) == ("2048", "4096")
+    assert (address(at)["w"], address(at)["h"]) == ("2048", "4096")
 
 
 # --- every control ---------------------------------------------------------------------------
@@ -476,7 +477,7 @@ def test_a_link_restores_the_view():
     # 2048×4096 → short side 512 → 512×1024 → 1×2 tiles → 65 + 258 = 323; not square: + 6,240
     assert shown_caption(at).startswith("gpt-image-1 · fidelity high · 2048×4096 → 512×1024 · "
                                         "1×2 tiles · 6,563 tokens")
-    assert at.query_params["model"] == "gpt-image-1"
+    assert address(at)["model"] == "gpt-image-1"
 
 
 def test_a_link_to_a_sample():
@@ -507,9 +508,10 @@ def test_bad_link_values_fall_back_with_notices():
     assert at.selectbox(key="explore_model").value == "gpt-5.6-sol"  # the default model
     assert at.button_group(key="explore_rules").value == "billing"
     # the default view: gpt-5.6-sol, auto = original (65535 fit: kept) on the phone photo:
-    # ⌈3024/32⌉ × ⌈4032/32⌉ = 95 × 126 = 11,970 patches × 1.2 = 14,364 × $4/1M = $0.057456
+    # ⌈3024/32⌉ × ⌈4032/32⌉ = 95 × 126 = 11,970 patches × 1.2 = 14,364 × $5/1M = $0.07182
+    # (from 2026-12-01; $4 during the promotion that ended 2026-11-30)
     assert shown_caption(at) == ("gpt-5.6-sol · auto → original · 3024×4032 → 3024×4032 · "
-                                 "95×126 patches · 14,364 tokens · $0.0575")
+                                 "95×126 patches · 14,364 tokens · $0.0718")
     assert errors(at) == []
     rerun(at)  # notices are said once
     assert warnings_(at) == []
@@ -519,8 +521,8 @@ def test_first_visit_opens_on_a_current_mainstream_model():
     at = start(pinned=None)
     assert at.selectbox(key="explore_model").value == "gpt-5.6-sol"
     assert metrics(at)["Tokens"] == "14,364"  # as above
-    assert metrics(at)["$ per image"] == "$0.0575"
-    assert metrics(at)["$ per 1,000 images"] == "$57.46"  # $57.456 rounded half up
+    assert metrics(at)["$ per image"] == "$0.0718"
+    assert metrics(at)["$ per 1,000 images"] == "$71.82"  # 14,364 × $5/1M × 1,000
 
 
 def test_a_deprecated_model_says_when_it_shuts_down():

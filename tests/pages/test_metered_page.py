@@ -194,14 +194,28 @@ def test_generated_images(metered):
 
 
 def test_prices_with_their_dates_and_the_tiers(metered):
-    df = table(metered, "as of").set_index("model")
-    assert df.loc["gpt-6-astra", "input"] == "$10.00"
-    assert df.loc["gpt-6.2-astra", "as of"] == "2026-11-17"
-    assert df.loc["gpt-5.4-nano", "cached input"] == "unknown"
-    assert df.loc["gpt-6.1-terra", "tiers confirmed"] == "Batch, Flex, Priority"
+    df = table(metered, "as of")
+    now = df[df["period"].isin(["always"]) | df["period"].str.startswith("from")]
+    now = now.set_index("model")
+    assert now.loc["gpt-6-astra", "input"] == "$10.00"
+    assert now.loc["gpt-6.2-astra", "third party"] == "cached input"
+    assert now.loc["gpt-5.4-nano", "cached input"] == "unknown"
+    assert now.loc["gpt-6.1-terra", "tiers confirmed"] == (
+        "Batch, Flex, Fast (priority), Background (2 h), Background (8 h)")
+    sol = df[df["model"] == "gpt-5.6-sol"]
+    assert list(sol["period"]) == ["until 2026-08-20", "2026-08-21 to 2026-11-30",
+                                   "from 2026-12-01"]
+    assert list(sol["input"]) == ["$5.00", "$4.00", "$5.00"]
     tiers = table(metered, "× standard").set_index("tier")
-    assert tiers.loc["Priority", "× standard"] == "×2"
+    assert tiers.loc["Fast (priority)", "× standard"] == "×2"
     assert tiers.loc["Batch", "× standard"] == "×0.5"
+    assert tiers.loc["Ultrafast", "offered by"] == "gpt-6-astra, gpt-6.1-sol, gpt-6.2-sol"
+
+
+def test_the_scheduled_changes_are_listed(metered):
+    body = everything(metered)
+    assert "**2027-03-01**: gpt-6.2-sol Ultrafast 3× → 6×" in body
+    assert "**2026-12-11**: gpt-5-mini shut down → gpt-6.1-terra" in body
 
 
 def test_inferred_is_shown(metered):

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 import calc
 from calc.engine.request_cost import as_decimal
 from calc.views import plan_settings as ps
-from tests.fakes.apptest import page, run
+from tests.fakes.apptest import address, page, run
 
 PAGE = page("plan.py")
 PRICES = {"gpt-6-luna": ("0.10", "0.50"), "gpt-5.6-luna": ("0.20", "1.20"),
@@ -143,15 +143,13 @@ def test_a_link_restores_every_setting_of_both_views():
     query = ps.to_query(s, g, ((1000, 800, 60.0), (640, 480, 40.0)))
     at = open_page(**query)
     assert not at.warning
-    restored = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
-    assert restored == query
+    assert address(at) == query
     ss = at.session_state
     assert ss["plan_models"] == ["gpt-5.4", "gpt-5.2"] and ss["plan_rules"] == "documented"
     assert ss["plan_tier"] == "flex" and ss["plan_ipr"] == 7 and ss["plan_cached"] == 25
     at.segmented_control(key="plan_view").set_value("Generate").run()
     assert at.session_state["gen_quality"] == "high" and at.session_state["gen_n"] == 3
-    assert {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()} \
-        == query
+    assert address(at) == query
 
 
 def test_a_file_plans_link_says_the_file_is_not_in_it():

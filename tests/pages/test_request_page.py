@@ -110,7 +110,7 @@ def test_a_rejection_refuses_the_request_and_every_model_is_priced():
 def test_the_tier_prices_the_request():
     at = paste(open_page(), {"model": "gpt-6-sol", "input": "tiktoken is great!"})
     assert metric(at, "$ input (Standard)") == "$0.000012"  # 6 × $2.00 / 1M
-    at.segmented_control(key="request_tier").set_value("batch")
+    at.selectbox(key="request_tier").set_value("batch")
     run(at)
     assert metric(at, "$ input (Batch)") == "$0.0000060"
 

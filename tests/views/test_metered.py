@@ -11,6 +11,9 @@ import pytest
 import calc
 from calc.views import metered as explain
 
+# Prices, tiers and statuses of the catalogue's edition day.
+pytestmark = pytest.mark.today("2026-12-03")
+
 # (model, size, detail) → (number, what it counts, size the steps end on): §1 and §2.3 of the notes
 GUIDE = {
     ("gpt-4o", 1024, 1024, "high"): (765, "tokens", (768, 768)),
@@ -228,6 +231,13 @@ SHUTDOWNS = {  # §8 of the notes
     "gpt-5": "2026-12-11", "gpt-5-mini": "2026-12-11", "gpt-5-nano": "2026-12-11",
     "o3": "2026-12-11", "gpt-4o": "2027-01-14", "gpt-4o-mini": "2027-01-14",
     "gpt-4.1": "2027-01-14", "gpt-4.1-mini": "2027-01-14", "gpt-5.1": "2027-04-01",
+    "gpt-5.4-nano": "2027-04-01",  # edition 2026-12-03 (third-party calendar)
+}
+REPLACEMENTS = {  # §8.3: named by the deprecations page; none where it names none
+    "gpt-5": "gpt-6.1-sol", "gpt-5-mini": "gpt-6.1-terra", "gpt-4o": "gpt-6-luna",
+    "gpt-4o-mini": "gpt-6-luna", "gpt-4.1": "gpt-6-luna", "gpt-4.1-mini": "gpt-6-luna",
+    "gpt-image-1.5": "gpt-image-2.6-sunburst or gpt-image-2.6-flare",
+    "gpt-image-1-mini": "gpt-image-2.6-sunburst or gpt-image-2.6-flare",
 }
 
 
@@ -239,6 +249,8 @@ def test_lifecycle_lists_every_model_by_shutdown_date():
     assert rows.index(dated[-1]) == len(dated) - 1  # the undated (active) ones come last
     assert {r.model: r.shutdown for r in dated if r.model != "gpt-4.5-preview"} == SHUTDOWNS
     assert next(r for r in rows if r.model == "gpt-4.5-preview").inferred  # "shut down (2025)"
+    assert {r.model: r.replacement for r in rows if r.replacement} == REPLACEMENTS
+    assert "third-party" in next(r for r in rows if r.model == "gpt-5.4-nano").source
 
 
 @pytest.mark.parametrize("on, model, status", [
@@ -287,17 +299,25 @@ def test_the_guides_per_image_prices_come_out_of_the_formula():
 # ---- prices and modifiers --------------------------------------------------------------------
 
 def test_price_rows_carry_their_date_source_and_confidence():
-    rows = {r.model: r for r in explain.price_table()}
+    every = explain.price_table()
+    rows = {r.model: r for r in every if not r.period or r.period.startswith("from")}
     assert set(rows) == {m.name for m in calc.models()}
     astra = rows["gpt-6-astra"]
     assert (astra.input, astra.cached_input, astra.cache_write, astra.output) == (
         "$10.00", "$1.00", "$12.50", "$50.00")  # §8
-    assert astra.as_of == "2026-11-21" and astra.source and astra.confidence == "documented"
-    assert rows["gpt-6.2-sol"].as_of == "2026-11-17"
+    assert astra.as_of == "2026-12-03" and astra.source and astra.confidence == "documented"
+    assert rows["gpt-6.2-sol"].cache_write == "$2.50 (12 h $5.00)"
+    assert rows["gpt-6.2-astra"].third_party == "cached input"
     assert rows["gpt-5.4-nano"].cached_input == "unknown"
     assert rows["gpt-5.4"].long_context == "> 272,000 input tokens: ×2 input, ×1.5 output"
     terra = rows["gpt-6.1-terra"]
-    assert terra.tiers == "Batch, Flex, Priority" and terra.regional
+    assert terra.tiers == ("Batch, Flex, Fast (priority), Background (2 h), Background (8 h)")
+    assert terra.regional
+    # gpt-5.6-sol's three periods (§8), oldest first
+    sol = [(r.period, r.input, r.output, r.confidence) for r in every if r.model == "gpt-5.6-sol"]
+    assert sol == [("until 2026-08-20", "$5.00", "$30.00", "inferred"),
+                   ("2026-08-21 to 2026-11-30", "$4.00", "$20.00", "documented"),
+                   ("from 2026-12-01", "$5.00", "$30.00", "documented")]
     assert rows["gpt-image-2"].text_input == "$5.00 (cached $1.25)"
     assert rows["gpt-image-2"].output == "$30.00"
 
@@ -306,17 +326,27 @@ def test_tiers_and_modifiers():
     mods = explain.modifiers()
     factors = {t.tier: t.factor for t in mods.tiers}
     assert factors == {"standard": 1, "batch": Decimal("0.5"), "flex": Decimal("0.5"),
-                       "priority": 2}  # §8
+                       "fast": 2, "ultrafast": 6, "background-2h": Decimal("0.7"),
+                       "background-8h": Decimal("0.6")}  # §8.2
     tiers = {t.tier: t for t in mods.tiers}
-    assert "gpt-6.1-terra" in tiers["priority"].confirmed_for
-    assert "gpt-5.4" not in tiers["priority"].confirmed_for  # not confirmed for it
+    assert "gpt-6.1-terra" in tiers["fast"].confirmed_for
+    assert "gpt-5.4" not in tiers["fast"].confirmed_for  # not confirmed for it
+    assert tiers["ultrafast"].offered_by == "gpt-6-astra, gpt-6.1-sol, gpt-6.2-sol"
+    assert tiers["ultrafast"].example == "not offered"  # gpt-6.1-terra has no Ultrafast
+    assert tiers["fast"].own == "gpt-5.5 2.5×"
+    assert tiers["ultrafast"].own == ("gpt-6.1-sol 6× (measured); gpt-6.2-sol 3× until "
+                                      "2027-02-28, 6× from 2027-03-01 (inferred)")
     # gpt-6.1-terra 1024×1024 high: ⌈1024 × 1.2⌉ = 1229 tokens at $1.00/1M
     assert mods.example_tokens == 1229
     assert tiers["standard"].example == calc.format_usd(Decimal("0.001229"))
-    assert tiers["priority"].example == calc.format_usd(Decimal("0.002458"))
-    assert mods.regional_uplift == Decimal("0.10") and mods.regional_models == ("gpt-6.1-terra",)
+    assert tiers["fast"].example == calc.format_usd(Decimal("0.002458"))
+    assert tiers["background-8h"].example == calc.format_usd(Decimal("0.0007374"))
+    assert mods.regional_uplift == Decimal("0.10")
+    assert mods.regional_models == ("gpt-6-sol", "gpt-6.1-terra", "gpt-5.4")
     assert mods.cache_write_factor == Decimal("1.25") and mods.long_context_above == 272000
-    assert set(mods.long_context_models) == {"gpt-5.4", "gpt-6.1-sol", "gpt-6.1-terra"}
+    assert mods.cache_write_12h_factor == 2
+    assert set(mods.long_context_models) == {"gpt-5.4", "gpt-6.1-sol", "gpt-6.1-terra",
+                                             "gpt-6.2-sol", "gpt-5.6-sol"}
 
 
 # ---- facts and the doc -----------------------------------------------------------------------
