@@ -17,7 +17,7 @@ from calc.adapters import images
 from calc.engine import request as rq
 from calc.engine.catalogue import catalogue
 from calc.engine.errors import CalcError
-from calc.engine.pricing import format_usd, tier_label
+from calc.engine.pricing import format_usd, offers, tier_label
 from calc.views.explore import overlay
 from calc.views.image_input import fetch_public
 from calc.views.labels import format_tokens
@@ -183,7 +183,9 @@ def _models(est: rq.RequestEstimate) -> tuple[str, str]:
     rows.sort(key=lambda r: (not r.accepted, r.usd is None, r.usd or 0, r.model))
     cells = [(r.model + (f" · {badge(r.model, est.on)}" if badge(r.model, est.on) else ""),
               format_tokens(r.image_tokens), format_tokens(r.text_tokens),
-              format_tokens(r.input_tokens), format_usd(r.usd), _short_verdict(r))
+              format_tokens(r.input_tokens),
+              format_usd(r.usd) if offers(r.model, r.tier) else
+              f"no {tier_label(r.tier)} tier", _short_verdict(r))
              for r in rows]
     html = table_html(MODELS_HEADER, cells, bars=log_bars([r.usd for r in rows]), bar_column=4,
                       chosen=next((i for i, r in enumerate(rows) if r.model == est.model), None))

@@ -120,6 +120,15 @@ def test_the_screen_has_cards_a_verdict_and_every_model():
     assert json.loads(screen.json)["rejected"] == 1
 
 
+@pytest.mark.today("2026-12-03")
+def test_models_without_the_tier_say_so():
+    screen = vr.request_screen(responses({"type": "input_text", "text": "hello world"},
+                                         model="gpt-6-sol"), tier="ultrafast")
+    rows = {r[0].split(" · ")[0]: r for r in _table(screen.models_html)[1:]}
+    assert rows["gpt-6-sol"][4] == "no Ultrafast tier"
+    assert rows["gpt-6.2-sol"][4] == "$0.000012"  # 2 tokens × $2.00 / 1M × 3 (spec §8.2)
+
+
 def test_the_example_is_a_request_with_two_unknown_images():
     r = calc.estimate_request(vr.example_body())
     assert [i.status for i in r.images] == ["accepted", "accepted", "unknown", "unknown"]
