@@ -108,6 +108,9 @@ def _show(screen: vr.RequestScreen) -> None:
         for i, card in enumerate(screen.cards):
             with columns[i % COLUMNS]:
                 _card(card)
+        if screen.more:
+            st.html(text_html(f"… and {screen.more:,} more images, counted above but not drawn.",
+                              caption=True))
     st.subheader("On every current model")
     st.html(screen.models_html)
     st.html(text_html(screen.models_note, caption=True))

@@ -26,6 +26,7 @@ from calc.views.model_choice import badge, model_names
 from calc.views.samples import SAMPLES_DIR
 
 THUMB_SIDE = 320  # a thumbnail's long side, in preview pixels
+MAX_CARDS = 60  # images drawn as cards (each one decoded for its thumbnail); all are counted
 FRAMING = ("Text tokens are the o200k_base encoding's count of every text (instructions, "
            "inputs, messages). The API adds message framing on top: about 7 tokens on Responses "
            "and 8 on Chat Completions for one short user message (measured, docs/metering.md "
@@ -78,7 +79,8 @@ class RequestScreen:
     verdict: str
     verdict_kind: str  # "accepted", "uncertain" (images of unknown size) or "refused"
     metrics: tuple[Metric, ...]
-    cards: tuple[ImageCard, ...]
+    cards: tuple[ImageCard, ...]  # the first MAX_CARDS images
+    more: int  # images counted but not drawn as cards
     models_html: str  # the request on every current model, cheapest first
     models_note: str
     notes: tuple[str, ...]
@@ -96,12 +98,13 @@ def request_screen(body: str, *, tier: str = "standard", on: date | str | None =
         return fetched[url]
 
     est = estimate_request(body, tier=tier, on=on, fetch=fetch if fetch_remote else None)
-    cards = tuple(_card(image, est, fetched) for image in est.images)
+    cards = tuple(_card(image, est, fetched) for image in est.images[:MAX_CARDS])
     models_html, models_note = _models(est)
     verdict, kind = verdict_of(est)
     return RequestScreen(
         estimate=est, verdict=verdict, verdict_kind=kind, metrics=_metrics(est), cards=cards,
-        models_html=models_html, models_note=models_note, notes=(FRAMING, *est.notes),
+        more=len(est.images) - len(cards), models_html=models_html, models_note=models_note,
+        notes=(FRAMING, *est.notes),
         json=json.dumps(est.to_dict(), indent=2, ensure_ascii=False))
 
 

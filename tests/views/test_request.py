@@ -129,6 +129,13 @@ def test_models_without_the_tier_say_so():
     assert rows["gpt-6.2-sol"][4] == "$0.000012"  # 2 tokens × $2.00 / 1M × 3 (spec §8.2)
 
 
+def test_only_the_first_cards_are_drawn_but_every_image_counts():
+    one = data_url(image_bytes((32, 32), "PNG"), "image/png")
+    screen = vr.request_screen(responses(*[image_part(one, "low")] * (vr.MAX_CARDS + 5)))
+    assert (len(screen.cards), screen.more) == (vr.MAX_CARDS, 5)
+    assert len(screen.estimate.images) == vr.MAX_CARDS + 5
+
+
 def test_the_example_is_a_request_with_two_unknown_images():
     r = calc.estimate_request(vr.example_body())
     assert [i.status for i in r.images] == ["accepted", "accepted", "unknown", "unknown"]
