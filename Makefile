@@ -48,4 +48,4 @@ test: install-dev chromium lint check-catalogue
 	done
 
 bench: install-dev
-	for b in bench/bench_calc.py bench/bench_images.py bench/bench_explore.py bench/bench_plan.py; do $(BIN)/python $$b; done
+	for b in bench/bench_calc.py bench/bench_images.py bench/bench_explore.py bench/bench_plan.py bench/bench_request.py; do $(BIN)/python $$b; done

@@ -182,6 +182,10 @@ def main(argv: list[str] | None = None) -> int:
         from calc.cli_plan import main as plan_main
 
         return plan_main(argv[1:])
+    if argv[:1] in (["request"], ["fit"]):  # a request body, or an image fitted (cli_request.py)
+        from calc.cli_request import main as request_main
+
+        return request_main(argv)
     if argv[:1] == ["catalogue"]:  # `python -m calc catalogue check` (calc/cli_catalogue.py)
         from calc.cli_catalogue import main as catalogue_main
 

@@ -14,6 +14,7 @@ from calc.engine.compare import compare
 from calc.engine.estimate import MAX_SIDE
 from calc.views import explore_link as urlstate
 from calc.views.explore import both_rule_sets, caption, headline, overlay, rejection
+from calc.views.fit import fitted_file, fitted_name
 from calc.views.image_input import RefusedFormatError, fetch_public
 from calc.views.inert import md, short
 from calc.views.labels import format_tokens, format_usd, tier_label, tiers_for
@@ -384,6 +385,21 @@ def _rejected(est: calc.Estimate, r) -> None:
               width="stretch", help="The largest size of this shape the API accepts")
 
 
+def _fitted_download(est: calc.Estimate, loaded) -> None:
+    """Beside a rejection: the image itself at the largest size of its shape the API accepts
+    (calc.fit), made only when the button is pressed. Nothing to resize for a typed size."""
+    if loaded is None:
+        return
+    w, h = est.original_size
+    size = calc.fit(w, h, est.model, est.detail, fidelity=est.fidelity, rules=est.rules)
+    name, mime = fitted_name(size, loaded.info.format)
+    st.download_button(f"Download it at {size[0]}×{size[1]}", key="explore_fitted",
+                       data=functools.partial(fitted_file, loaded, size), file_name=name,
+                       mime=mime, on_click="ignore", icon=":material/download:", width="stretch",
+                       help="Resized with LANCZOS, upright, in its own format: the largest size "
+                            "of this shape the API accepts")
+
+
 def _metrics(est: calc.Estimate, refused) -> None:
     """The headline numbers and, beside them, what they rest on; `refused` is the estimate's
     `rejection` (None when accepted)."""
@@ -430,6 +446,7 @@ def _show(current: dict, choice: dict, top, picture, side) -> None:
         _metrics(est, refused)
         if refused is not None:
             _rejected(est, refused)
+            _fitted_download(est, loaded)
     with side:
         mapped = st.toggle("Map the grid onto the original image", key="explore_mapped",
                            help="The same cells stretched over the image as you gave it.")

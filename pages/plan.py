@@ -8,7 +8,6 @@ volume or request-shape change reruns only them, on totals cached per workload.
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, fields
 from fractions import Fraction
 
@@ -29,7 +28,6 @@ from calc.views.inert import md, short
 from calc.views.model_choice import model_label, model_names
 from calc.views.plan_export import to_csv_bytes
 from pages.helpers import address, page_state
-from pages.helpers.operator_settings import operator_settings
 from pages.helpers.router import ensure_router
 from pages.helpers.session_cache import memo
 
@@ -372,48 +370,34 @@ def controls(source: str) -> None:
                        key="plan_rpm")
 
 
-def prompt_access():
-    ss = st.session_state
-    return pp.resolve(operator_settings(), os.environ, ss), tuple(ss.get("plan_models") or ())
-
-
 def count_prompt() -> None:
-    """on_click: count the pasted prompt (free) and put the count into Prompt tokens."""
+    """on_click: count the pasted prompt (offline, exact) and put the count into Prompt tokens."""
     ss = st.session_state
-    access, models = prompt_access()
     try:
-        if pp.why_not(access, models):
-            raise calc.CalcError(pp.why_not(access, models))
-        n = pp.count_prompt(access, models[0], ss.get("plan_prompt_text") or "")
+        n = pp.count_prompt(ss.get("plan_prompt_text") or "", tuple(ss.get("plan_models") or ()))
     except calc.CalcError as error:
-        ss["plan_prompt_counted"] = ("error", pp.scrub(str(error), access))
+        ss["plan_prompt_counted"] = ("error", str(error))
         return
     ss["plan_prompt"] = n
-    ss["plan_prompt_counted"] = ("ok", n, models[0], access.host)
+    ss["plan_prompt_counted"] = ("ok", n)
 
 
 def prompt_counter() -> None:
-    """Paste the prompt and count it exactly — with a key, under Verify's rules; else typed."""
+    """Paste the prompt and count it exactly, here: no key, nothing sent."""
     ss = st.session_state
-    access, models = prompt_access()
-    blocked = pp.why_not(access, models)
     a, b = st.columns([4, 1], vertical_alignment="bottom")
     a.text_area("Paste the prompt (optional)", key="plan_prompt_text", height=68,
                 max_chars=pp.MAX_PROMPT_CHARS,
-                help="Counted by the API's free count endpoint on the first model compared; "
-                     "never stored or put in the link (only the count is).")
-    b.button("Count it (free)", key="plan_count_prompt", on_click=count_prompt,
-             disabled=blocked is not None, icon=":material/calculate:",
-             help=blocked[0].upper() + blocked[1:] + "." if blocked else
-             f"Free: asks {access.host} how many input tokens this prompt is.")
+                help="Counted here with o200k_base, the encoding of every current model; never "
+                     "stored or put in the link (only the count is).")
+    b.button("Count it", key="plan_count_prompt", on_click=count_prompt,
+             icon=":material/calculate:", help="Exact and offline: no key, nothing is sent.")
     done = ss.get("plan_prompt_counted")
     if done and done[0] == "error":
         st.error(f"The prompt could not be counted: {md(done[1])}")
     elif done:
-        st.caption(f"Counted: {done[1]:,} prompt tokens on {md(short(done[2]))} "
-                   f"({md(done[3])}, free) — now in Prompt tokens.")
-    if blocked:
-        st.caption(f"Prompt tokens are typed: {md(blocked)}.")
+        st.caption(f"Counted: {done[1]:,} prompt tokens (o200k_base, offline) — now in Prompt "
+                   f"tokens. {md(pp.FRAMING)}")
 
 
 def results(key: object, workload: wl.Workload, s: ps.Settings) -> None:

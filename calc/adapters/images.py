@@ -20,7 +20,7 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from calc.engine.errors import ImageError
+from calc.engine.errors import ImageError, RefusedFormatError
 
 # docs/metering.md §17: PNG, JPEG, WEBP and GIF (an animated GIF is read on its first frame,
 # measured); BMP, TIFF, HEIC and SVG are refused with HTTP 400 (measured 2026-07).
@@ -60,7 +60,7 @@ class NotAnImageError(ImageError):
     """Data that is not an image, or a file that cannot be read."""
 
 
-class UnsupportedFormatError(ImageError):
+class UnsupportedFormatError(RefusedFormatError):
     """An image in a format the API does not accept (BMP, TIFF, …)."""
 
 
@@ -244,6 +244,43 @@ def data_url(image: Image.Image, format: str = "PNG") -> str:
         )
     encoded = base64.b64encode(buf.getvalue()).decode("ascii")
     return f"data:image/{fmt.lower()};base64,{encoded}"
+
+
+def preview_url(data: bytes, size: tuple[int, int]) -> str:
+    """A thumbnail: the image as the model sees it (oriented, first frame), shrunk to `size`,
+    as a small lossy WEBP data URL. A JPEG is decoded at a reduced scale (Pillow's draft)."""
+    with _open(io.BytesIO(data), "the file") as im:
+        info = _inspect(im)
+        stored = (size[1], size[0]) if info.orientation >= 5 else size
+        try:
+            im.draft("RGB", stored)  # JPEG: decode at 1/2 … 1/8 scale; others ignore it
+            small = _to_rgb_or_rgba(im).resize(stored, Image.Resampling.BILINEAR)
+        except MALFORMED as e:
+            raise _damaged(e, info.format) from e
+    method = _TRANSPOSE.get(info.orientation)
+    if method is not None:
+        small = small.transpose(method)
+    buf = io.BytesIO()
+    small.save(buf, "WEBP", quality=80, method=0)
+    return "data:image/webp;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def resized_file(image: Image.Image, size: tuple[int, int], format: str) -> bytes:
+    """`image` (decoded and upright: see `load`) resized to `size` with LANCZOS and saved in
+    `format`, the file's own. No EXIF goes with it: the pixels are already upright."""
+    small = image if image.size == size else image.resize(size, Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    fmt = format.upper()
+    if fmt == "JPEG":
+        small.convert("RGB").save(buf, "JPEG", quality=95)
+    elif fmt == "WEBP":
+        small.save(buf, "WEBP", quality=95)
+    elif fmt in ("PNG", "GIF"):
+        small.save(buf, fmt, **({"compress_level": _PNG_LEVEL} if fmt == "PNG" else {}))
+    else:
+        raise UnsupportedFormatError(f"{format} images are not accepted by the API; use "
+                                     f"{_ACCEPTED_TEXT}")
+    return buf.getvalue()
 
 
 # ---------------------------------------------------------------------------

@@ -59,6 +59,8 @@ def _pages() -> list:
                 visibility="hidden"),
         st.Page(PAGES_DIR / "plan.py", title="Plan",
                 url_path="plan"),
+        st.Page(PAGES_DIR / "request.py", title="Paste a request",
+                url_path="request"),
         st.Page(PAGES_DIR / "verify.py", title="Verify",
                 url_path="verify"),
         st.Page(PAGES_DIR / "metered.py", title="How it's metered",

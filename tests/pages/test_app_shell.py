@@ -18,8 +18,8 @@ from tests.fakes.html_tables import text
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
-PAGES = {"Explore": "explore.py", "Plan": "plan.py", "Verify": "verify.py",
-         "How it's metered": "metered.py"}
+PAGES = {"Explore": "explore.py", "Plan": "plan.py", "Paste a request": "request.py",
+         "Verify": "verify.py", "How it's metered": "metered.py"}
 
 
 class RecordingRunner(LocalScriptRunner):
@@ -54,7 +54,7 @@ def test_app_runs_without_exception(app):
     assert not at.exception
 
 
-def test_navigation_lists_the_four_pages(app):
+def test_navigation_lists_the_five_pages(app):
     at, nav = app
     assert nav, "app.py sent no navigation menu"
     menu = nav[-1].app_pages

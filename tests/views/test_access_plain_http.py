@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from calc.adapters.url_fetch import AddressPolicy
 from calc.views import access as va
-from calc.views import plan_prompt as pp
 
 KEY = "sk-proj-VisitorPlainHttp0123456789"
 ALLOW_PRIVATE = {va.ALLOW_PRIVATE: "true"}
@@ -76,16 +75,6 @@ def test_https_and_the_operators_own_endpoint_need_no_click():
     operator = va.resolve({va.KEY_NAME: "sk-op-key-0123456789",
                            va.BASE_URL_NAME: "http://93.184.215.14/v1"}, {}, None, None)
     assert operator.owner == va.OPERATOR and operator.unencrypted is None and operator.ready
-
-
-def test_plans_prompt_count_waits_for_the_same_confirmation():
-    base = "http://93.184.215.14/v1"
-    session = {"verify_key_typed": KEY, "verify_base_typed": base}
-    waiting = pp.resolve({}, {}, session)
-    assert pp.why_not(waiting, ("gpt-5-mini",)).startswith(
-        "confirm on Verify first: this endpoint is plain http://")
-    confirmed = pp.resolve({}, {}, {**session, "verify_http_confirmed": base})
-    assert pp.why_not(confirmed, ("gpt-5-mini",)) is None
 
 
 ADDRESSES = st.one_of(st.ip_addresses(v=4), st.ip_addresses(v=6))
