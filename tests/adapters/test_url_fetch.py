@@ -325,7 +325,9 @@ def test_non_image_body_is_refused():
 def test_image_in_an_unaccepted_format_is_refused_with_its_reason():
     buf = io.BytesIO()
     Image.new("RGB", (4, 4)).save(buf, "BMP")
-    refused = pytest.raises(NotAnImageResponseError, match="BMP images are not accepted")
+    refused = pytest.raises(NotAnImageResponseError,
+                            match=r"BMP, 4×4 px: the API refuses this format \(HTTP 400\): "
+                                  r"convert to PNG or JPEG")
     with serve({"/x.bmp": body(buf.getvalue(), "image/bmp")}) as srv, refused:
         fetch_image(srv.url("/x.bmp"), policy=LOCAL)
 

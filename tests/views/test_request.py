@@ -79,7 +79,9 @@ def test_a_bmp_data_url_is_a_rejected_image_and_text_is_no_image():
     bmp = data_url(image_bytes((64, 64), "BMP"), "image/bmp")
     r = calc.estimate_request(responses(image_part(bmp)))
     assert r.images[0].status == "rejected"
-    assert r.images[0].reason.startswith("the API refuses it: BMP images are not accepted")
+    assert r.images[0].reason.startswith("the API refuses it: BMP, ")
+    assert r.images[0].reason.endswith("the API refuses this format (HTTP 400): convert to PNG "
+                                       "or JPEG")
     not_image = data_url(b"just some text, not pixels", "image/png")
     with pytest.raises(calc.CalcError, match=r"input\[0\]\.content\[0\]: the data URL holds no "
                                              "image the API takes"):
