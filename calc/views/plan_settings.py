@@ -167,13 +167,14 @@ class Models:
     """Model names (or aliases) of some families: one, or a comma-separated list of them."""
 
     families: tuple[str, ...]
+    kinds: str  # what the families are, in words
     many: bool
 
     def allowed(self, so_far: Mapping) -> str:
-        kinds = "tile or patch models" if self.families == PLANNABLE_FAMILIES else \
-            "image-making models (" + ", ".join(model_names(True, families=self.families)) + ")"
-        return ("names of the catalogue's " if self.many else "a name of one of the catalogue's ") \
-            + kinds
+        if self.many:
+            return f"names of the catalogue's {self.kinds}"
+        names = ", ".join(model_names(True, families=self.families))
+        return f"a name of one of the catalogue's {self.kinds} ({names})"
 
     def _name(self, text: str) -> str | None:
         try:
@@ -205,7 +206,7 @@ class Models:
 
 RULES = {
     "source": OneOf(SOURCES),
-    "models": Models(PLANNABLE_FAMILIES, many=True),
+    "models": Models(PLANNABLE_FAMILIES, "tile or patch models", many=True),
     "detail": OneOf(DETAILS),
     "rules": OneOf(RULE_SETS),
     "file_means": OneOf(FILE_MEANS),
@@ -226,7 +227,7 @@ RULES = {
     "month": OneOf(lambda _: months()),
 }
 GEN_RULES = {  # in reading order: quality and size depend on the model
-    "model": Models(GEN_FAMILIES, many=False),
+    "model": Models(GEN_FAMILIES, "image-making models", many=False),
     "quality": OneOf(lambda g: generation_options(g["model"])[0]),
     "size": OneOf(lambda g: generation_options(g["model"])[1]),
     "n": Whole(1, 10),

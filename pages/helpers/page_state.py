@@ -3,8 +3,9 @@
 Streamlit forgets a widget's value when a run ends without drawing the widget: on every trip to
 another page (the page's script does not run at all) and while one of Plan's views is hidden.
 A page that must come back as it was keeps its widgets' values here (`keep`) and has them put
-back on its next run. Explore hands its image and choice to Verify here, and the router notes
-which page is on screen, for the address bar (pages/helpers/address.py).
+back on its next run. Explore hands its image and choice to Verify here; the router notes which
+page is on screen (for arrivals, links and the address bar: pages/helpers/address.py) and that
+it has rerouted a page once.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ _ON_SCREEN = "page_on_screen"  # the file of the page the last run showed
 _BEFORE = "page_before"  # the file of the page the run before it showed
 _LANDED = "page_landed"  # the file of the session's first page
 _URL_PATH = "page_url_path"  # the url path of the page on screen
+_REROUTED = "router_rerun"  # a page found itself outside app.py once and went through it
 _MEMORY = "{page}_memory"  # a page's widget values, kept while it is not on screen
 
 
@@ -94,3 +96,11 @@ def served_at(url_path: str) -> None:
 def url_path() -> str | None:
     """The url path of the page on screen; None when no router ran (a page tested alone)."""
     return st.session_state.get(_URL_PATH)
+
+
+def first_reroute() -> bool:
+    """The router: True once per session, when a page first runs outside app.py."""
+    if _REROUTED in st.session_state:
+        return False
+    st.session_state[_REROUTED] = True
+    return True

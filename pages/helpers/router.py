@@ -107,8 +107,7 @@ def ensure_router(page_file: str) -> None:
     """First line of every page: outside app.py (see the module's docstring), go through it;
     then note the page on screen (pages/helpers/page_state.py)."""
     # Once per session: a page run on its own (AppTest) then simply carries on.
-    if not getattr(_run, "routed", False) and "router_rerun" not in st.session_state:
-        st.session_state["router_rerun"] = True
+    if not getattr(_run, "routed", False) and page_state.first_reroute():
         st.navigation(_pages(), position="hidden")
         # switch_page, not rerun: it names the page as app.py's menu knows it (the default
         # page's id differs from the folder mode's), so no "page not found" on the way.

@@ -60,8 +60,13 @@ def test_plan_keeps_its_settings_and_address_by_the_menu_a_link_and_back(page: P
                                                                         app_url: str):
     page.goto(app_url)
     heading(page, "Explore")
+    page.wait_for_function("location.search.includes('tier=standard')", timeout=60_000)
+    entries = page.evaluate("history.length")
+    page.locator('[data-testid="stButtonGroup"] button', has_text="Batch").first.click()
+    page.wait_for_function("location.search.includes('tier=batch')", timeout=60_000)
+    assert page.evaluate("history.length") == entries  # Explore's address changes in place too
     menu(page, "Plan")
-    plan_settled(page, rpd="1000", tier="standard")
+    plan_settled(page, rpd="1000", tier="standard")  # Explore's tier is Explore's
     entries = page.evaluate("history.length")
     requests = page.get_by_role("spinbutton", name="Requests per day (ongoing)")
     requests.fill("4321")
