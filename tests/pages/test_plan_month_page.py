@@ -51,3 +51,4 @@ def test_a_month_out_of_range_in_a_link_falls_back_with_the_range():
     assert at.selectbox(key="plan_month").value == ""
     assert any("month" in w.value and "2027-12" in w.value for w in at.warning)
     run(at)
+
