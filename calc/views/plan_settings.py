@@ -22,7 +22,7 @@ from dataclasses import dataclass, fields, replace
 from calc.engine.catalogue import resolve_model
 from calc.engine.errors import CalcError
 from calc.engine.generation import MAX_TYPED_TOKENS, generation_options, output_options
-from calc.engine.manifest import PLANNABLE_FAMILIES
+from calc.engine.manifest import MAX_SIDE_PX, PLANNABLE_FAMILIES
 from calc.engine.pricing import TIERS
 from calc.engine.rules import DETAILS, FIDELITIES, RULE_SETS
 from calc.views import plan_inputs as wl
@@ -146,6 +146,14 @@ class Tier(OneOf):
         return super().read("fast" if raw == "priority" else raw, so_far)
 
 
+class Month(OneOf):
+    """The month planned: '' (this month) or one of the next 12, said as a range."""
+
+    def allowed(self, so_far: Mapping) -> str:
+        ahead = self.choices(so_far)[1:]
+        return f"empty (this month) or a month from {ahead[0]} to {ahead[-1]}"
+
+
 @dataclass(frozen=True)
 class Switch:
     """On or off: 1 or 0."""
@@ -224,7 +232,7 @@ RULES = {
     "tpm": Whole(0, 10**12),
     "rpm": Whole(0, 10**9),
     "shut_down": Switch(),
-    "month": OneOf(lambda _: months()),
+    "month": Month(lambda _: months()),
 }
 GEN_RULES = {  # in reading order: quality and size depend on the model
     "model": Models(GEN_FAMILIES, "image-making models", many=False),
@@ -369,8 +377,7 @@ def _mix(raw: str | None, notices: list[str]) -> tuple[tuple[int, int, float], .
     entries = []
     for row, (part, entry) in enumerate(read, start=1):
         if row in reasons:
-            refused.append((part, f"{reasons[row]} (a size is 1 to {wl.MAX_SIDE_PX:,} px a side "
-                                  f"and at most {wl.MAX_PIXELS // 1_000_000} megapixels)"))
+            refused.append((part, f"{reasons[row]} (a size is 1 to {MAX_SIDE_PX:,} px a side)"))
         else:
             entries.append(entry)
     usable = any(share > 0 for _, _, share in entries)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakes.apptest import page, run
+from tests.fakes.apptest import page, run, shown
 from tests.pages.test_plan_page import figures, open_page
 
 pytestmark = pytest.mark.today("2026-12-03")
@@ -49,6 +49,8 @@ def test_fast_with_regional_processing_says_why():
 def test_a_month_out_of_range_in_a_link_falls_back_with_the_range():
     at = open_page(month="2030-01")
     assert at.selectbox(key="plan_month").value == ""
-    assert any("month" in w.value and "2027-12" in w.value for w in at.warning)
+    assert [shown(w.value) for w in at.warning] == [
+        "From the link: month '2030-01' cannot be used: month must be empty (this month) or a "
+        "month from 2027-01 to 2027-12; the default () instead"]
     run(at)
 
