@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import calc
+from tests.fakes.apptest import shown
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "pages" / "metered.py"
@@ -231,9 +232,9 @@ def test_prices_with_their_dates_and_the_tiers(metered):
 
 
 def test_the_scheduled_changes_are_listed(metered):
-    body = everything(metered)
-    assert "**2027-03-01**: gpt-6.2-sol Ultrafast 3× → 6×" in body
-    assert "**2026-12-11**: gpt-5-mini shut down → gpt-6.1-terra" in body
+    lines = [shown(m.value) for m in metered.markdown]
+    assert "2027-03-01: gpt-6.2-sol Ultrafast 3× → 6×" in lines
+    assert "2026-12-11: gpt-5-mini shut down → gpt-6.1-terra" in lines
 
 
 def test_inferred_is_shown(metered):

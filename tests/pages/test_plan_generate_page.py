@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.fakes.apptest import page, run
+from tests.fakes.apptest import address, page, run, shown
 
 PAGE = page("plan.py")
 pytestmark = pytest.mark.today("2026-12-03")
@@ -44,7 +44,7 @@ def captions(at: AppTest) -> str:
 
 
 def link(at: AppTest) -> dict[str, str]:
-    return {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
+    return address(at)  # what the page wrote into the browser's address bar
 
 
 def test_2_6_prefilled_from_the_measurement_and_priced():
@@ -101,7 +101,7 @@ def test_a_gif_over_the_pixel_total_is_a_clear_error():
     at = choose(generate(), "gpt-image-2.6-flare", "high", "3840x2160")
     at.selectbox(key="gen_format").set_value("gif")
     run(at)
-    assert any("within 8,294,400 pixels" in e.value for e in at.error)
+    assert any("within 8,294,400 pixels" in shown(e.value) for e in at.error)
 
 
 def test_2_6_has_no_batch_tier():

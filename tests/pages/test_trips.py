@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from calc.views import plan_inputs as wl
 from calc.views import plan_settings as ps
 from calc.views.inert import md
+from calc.views.plan_month import months
 from tests.fakes.apptest import address, page, run
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -25,8 +26,14 @@ PLAN, EXPLORE, VERIFY, METERED = (f"pages/{name}.py"
 SETTINGS = ps.Settings(source="csv", models=("gpt-5.4", "gpt-4o"), detail="high",
                        rules="documented", file_means="month", backlog=123, rpd=456, days=22,
                        ipr=7, prompt=600, output=300, reasoning=50, cached=25, writes=3,
-                       tier="flex", regional=True, tpm=90_000, rpm=500, shut_down=True)
-GEN = ps.GenSettings("gpt-image-1", "high", "1024x1536", 3, 2, 77, 20, "batch", True, "high")
+                       tier="flex", regional=True, tpm=90_000, rpm=500, shut_down=True,
+                       month=months()[2])  # two months ahead of the run's day
+GEN = ps.GenSettings("gpt-image-1", "high", "1024x1536", 3, 2, 77, 20, "batch", True, "high",
+                     format="jpeg")
+# Typed tokens, complexity and GIF frames have widgets only on gpt-image-2.5 / 2.6, where
+# fidelity has none: one visitor cannot set all of them. Their trip through the link is
+# tests/pages/test_plan_generate_page.py's; through page_state they are kept like any other.
+ONLY_ON_2_6 = ("tokens", "complexity", "frames")
 PRESETS = tuple((p.width, p.height, p.share) for p in wl.SIZE_PRESETS)
 
 
@@ -34,7 +41,8 @@ def widgets(s: ps.Settings, g: ps.GenSettings) -> dict[str, object]:
     """The values Plan's widgets hold for these settings (pages/plan.py: plan_*, gen_*)."""
     values = {f"plan_{f.name}": getattr(s, f.name) for f in fields(s)}
     values["plan_models"] = list(s.models)
-    values.update({f"gen_{f.name}": getattr(g, f.name) for f in fields(g)})
+    values.update({f"gen_{f.name}": getattr(g, f.name) for f in fields(g)
+                   if f.name not in ONLY_ON_2_6})
     return values
 
 
@@ -60,8 +68,8 @@ def on_plan() -> AppTest:
 
 def test_every_field_differs_from_its_default():
     for chosen, default in ((SETTINGS, ps.Settings()), (GEN, ps.GenSettings())):
-        assert [f.name for f in fields(chosen)
-                if getattr(chosen, f.name) == getattr(default, f.name)] == []
+        assert [f.name for f in fields(chosen) if f.name not in ONLY_ON_2_6
+                and getattr(chosen, f.name) == getattr(default, f.name)] == []
 
 
 KINDS = ("number_input", "multiselect", "selectbox", "radio", "toggle", "segmented_control")
