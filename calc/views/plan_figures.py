@@ -164,8 +164,9 @@ def with_endings(rows: list[Figures], endings) -> list[Figures]:
             alt = by_name.get(name)
             options.append(name if alt is None or alt.month is None
                            else f"{name}: {money(alt.month)} / month")
-        line = f"shuts down {end.shutdown}" + (f" → {' or '.join(options)}" if options else
-                                               " (no replacement named)")
+        when = (f"shut down by then ({end.shutdown})" if end.by_then
+                else f"shuts down {end.shutdown}")
+        line = when + (f" → {' or '.join(options)}" if options else " (no replacement named)")
         if f.month is not None and any(":" in o for o in options):
             line += f" instead of {money(f.month)}"
         out.append(replace(f, notes=(line, *f.notes)))

@@ -69,22 +69,21 @@ def last_day(month: str, on: date | None = None) -> date:
 
 @dataclass(frozen=True)
 class Ending:
-    """A model in the plan that will have shut down by the end of the month planned."""
+    """A model in the plan with a shutdown date: deprecated, or shut down by the month's end."""
 
     model: str
     shutdown: str
     replacements: tuple[str, ...]  # named by the deprecations page; empty where it names none
+    by_then: bool  # shut down on or before the last day of the month planned
 
 
 def endings(models: tuple[str, ...], month: str, on: date | None = None) -> tuple[Ending, ...]:
-    """The models that shut down on or before the month's last day (already shut ones too)."""
+    """Every model of the plan with a shutdown date, and whether it is shut down by the end of
+    the month planned (already shut ones too): each is named with its replacement."""
     end = last_day(month, on)
-    out = []
-    for name in models:
-        m = resolve_model(name)
-        if m.shutdown and date.fromisoformat(m.shutdown) <= end:
-            out.append(Ending(m.name, m.shutdown, m.replacements))
-    return tuple(out)
+    return tuple(Ending(m.name, m.shutdown, m.replacements,
+                        date.fromisoformat(m.shutdown) <= end)
+                 for m in map(resolve_model, models) if m.shutdown)
 
 
 def with_replacements(models: tuple[str, ...], month: str, on: date | None = None

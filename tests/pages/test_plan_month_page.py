@@ -19,8 +19,9 @@ def test_january_flags_gpt_4o_with_gpt_6_luna_for_the_same_workload():
     rows = figures(at)
     assert "gpt-6-luna" in rows  # the replacement, priced for the same workload
     note = rows["gpt-4o"]["notes"]
-    assert note.startswith(f"shuts down 2027-01-14 → gpt-6-luna: {rows['gpt-6-luna']['$ / month']}"
-                           f" / month instead of {rows['gpt-4o']['$ / month']}")
+    assert note.startswith(f"shut down by then (2027-01-14) → gpt-6-luna: "
+                           f"{rows['gpt-6-luna']['$ / month']} / month instead of "
+                           f"{rows['gpt-4o']['$ / month']}")
     assert at.query_params["month"] == "2027-01"
     assert any("in January 2027" in m.value for m in at.markdown)
 

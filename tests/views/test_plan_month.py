@@ -35,20 +35,20 @@ def test_a_month_out_of_range_says_what_is_allowed(month):
         pm.check_month(month, TODAY)
 
 
-@pytest.mark.parametrize(("month", "ending"), [
-    ("", {"gpt-5-mini": ("2026-12-11", ("gpt-6.1-terra",)), "o3": ("2026-12-11", ())}),
-    ("2027-01", {"gpt-5-mini": ("2026-12-11", ("gpt-6.1-terra",)), "o3": ("2026-12-11", ()),
-                 "gpt-4o": ("2027-01-14", ("gpt-6-luna",))}),
-    ("2027-03", {"gpt-5-mini": ("2026-12-11", ("gpt-6.1-terra",)), "o3": ("2026-12-11", ()),
-                 "gpt-4o": ("2027-01-14", ("gpt-6-luna",))}),
-    ("2027-04", {"gpt-5-mini": ("2026-12-11", ("gpt-6.1-terra",)), "o3": ("2026-12-11", ()),
-                 "gpt-4o": ("2027-01-14", ("gpt-6-luna",)),
-                 "gpt-5.4-nano": ("2027-04-01", ())}),
+@pytest.mark.parametrize(("month", "by_then"), [
+    ("", {"gpt-5-mini", "o3"}),  # 2026-12-11 falls in this month
+    ("2027-01", {"gpt-5-mini", "o3", "gpt-4o"}),  # 2027-01-14
+    ("2027-03", {"gpt-5-mini", "o3", "gpt-4o"}),
+    ("2027-04", {"gpt-5-mini", "o3", "gpt-4o", "gpt-5.4-nano"}),  # 2027-04-01
 ])
-def test_models_shut_down_by_the_month(month, ending):
+def test_models_shut_down_by_the_month(month, by_then):
     plan = ("gpt-5-mini", "o3", "gpt-4o", "gpt-5.4-nano", "gpt-6-luna")
     got = {e.model: (e.shutdown, e.replacements) for e in pm.endings(plan, month, TODAY)}
-    assert got == ending
+    # every model with a shutdown date is named with its replacement (none where none is named)
+    assert got == {"gpt-5-mini": ("2026-12-11", ("gpt-6.1-terra",)), "o3": ("2026-12-11", ()),
+                   "gpt-4o": ("2027-01-14", ("gpt-6-luna",)),
+                   "gpt-5.4-nano": ("2027-04-01", ())}
+    assert {e.model for e in pm.endings(plan, month, TODAY) if e.by_then} == by_then
 
 
 # --- the figures of a month ahead ------------------------------------------------------------
@@ -76,8 +76,11 @@ def test_a_month_ahead_uses_that_months_prices_and_flags_the_shut_down_models():
                     month="2027-01")
     assert figs["gpt-4o"].month == Fraction(57375, 1000)
     assert figs["gpt-6-luna"].month == Fraction(3687, 1000)
-    assert figs["gpt-4o"].notes[0] == ("shuts down 2027-01-14 → gpt-6-luna: $3.69 / month "
-                                       "instead of $57.38")
+    assert figs["gpt-4o"].notes[0] == ("shut down by then (2027-01-14) → gpt-6-luna: $3.69 / "
+                                       "month instead of $57.38")
+    dec = _figures(("gpt-4o", "gpt-6-luna"), on=TODAY)  # this month: still running, named
+    assert dec["gpt-4o"].notes[0] == ("shuts down 2027-01-14 → gpt-6-luna: $3.69 / month "
+                                      "instead of $57.38")
     # gpt-5.6-sol in November (the promotion) and in January: $4 then $5 per 1M
     nov = _figures(("gpt-5.6-sol",), on="2026-11-01")["gpt-5.6-sol"]
     jan = _figures(("gpt-5.6-sol",), on="2027-01-01")["gpt-5.6-sol"]
