@@ -229,9 +229,11 @@ class Manifest:
         positions = [names.index(c) for c in self.used]
         while True:
             data = f.read(BLOCK_BYTES)
-            block = rest + data
-            cut = len(block) if not data else block.rfind(b"\n") + 1
-            if cut == 0 and data:  # no line ends in this block yet: read on
+            last = not data
+            block = rest + data if rest else data
+            del data  # one copy of the block at a time: memory stays about BLOCK_BYTES
+            cut = len(block) if last else block.rfind(b"\n") + 1
+            if cut == 0 and not last:  # no line ends in this block yet: read on
                 if len(block) > MAX_LINE_BYTES:
                     raise ManifestError(f"{self.name}: line {line:,} is over "
                                         f"{MAX_LINE_BYTES >> 20} MB long; a manifest's lines "
@@ -239,13 +241,15 @@ class Manifest:
                 rest = block
                 continue
             rest = block[cut:]
-            whole = block[:cut]
+            whole = block[:cut] if cut < len(block) else block
+            del block
             newlines = whole.count(b"\n")
             frame, where, wide = self._parse(whole, line, newlines, positions, names)
+            del whole
             if len(frame):
-                yield Batch(frame, where, wide, min(f.tell(), self.size) if data else self.size)
+                yield Batch(frame, where, wide, self.size if last else min(f.tell(), self.size))
             line += newlines
-            if not data:
+            if last:
                 return
 
     def _parse(self, block: bytes, line: int, newlines: int, positions: list[int],
