@@ -375,8 +375,9 @@ def _row_lines(block: bytes, line: int, newlines: int, rows: int) -> np.ndarray 
     return lines.astype(np.int64) + line
 
 
-def _values(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """int64 for a clean integer column; float64 (NaN for nulls) for numbers; object for text."""
+def _values(column: pa.Array | pa.ChunkedArray) -> np.ndarray | pd.Series:
+    """int64 for a clean integer column; float64 (NaN for nulls) for numbers; anything else as
+    pandas has it from Arrow (text stays Arrow strings: no Python object per cell)."""
     t = column.type
     if pa.types.is_integer(t):
         if column.null_count:
@@ -386,4 +387,4 @@ def _values(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
         return column.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
     if pa.types.is_dictionary(t):
         column = column.cast(t.value_type)
-    return column.to_numpy(zero_copy_only=False).astype(object)
+    return column.to_pandas()
