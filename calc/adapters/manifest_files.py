@@ -360,9 +360,7 @@ def _looks_numeric(cell: str) -> bool:
 def _row_lines(block: bytes, line: int, newlines: int, rows: int) -> np.ndarray | None:
     """The line number of each row Arrow read: it skips empty lines, so count them back in.
     None when the count of non-empty lines is not the row count (a quoted line break)."""
-    if not (b"\n\n" in block or b"\n\r\n" in block or block[:1] in (b"\n", b"\r")):
-        if newlines + (not block.endswith(b"\n")) != rows:
-            return None
+    if newlines + (not block.endswith(b"\n")) == rows:  # a row on every line
         return np.arange(line, line + rows, dtype=np.int64)
     buf = np.frombuffer(block, dtype=np.uint8)
     ends = np.flatnonzero(buf == 10)
