@@ -190,9 +190,7 @@ class Manifest:
         if b"\0" in start:
             raise ManifestError(f"{self.name} is binary, not a CSV (text with one line per "
                                 "image size) or Parquet")
-        f.seek(0)
-        self._bom = 3 if start[:3] == b"\xef\xbb\xbf" else 0
-        f.seek(self._bom)
+        f.seek(3 if start[:3] == b"\xef\xbb\xbf" else 0)  # past a BOM
         line_no, first = 0, b""
         while True:  # the first line that is not blank
             first = f.readline(MAX_LINE_BYTES + 1)
@@ -261,7 +259,7 @@ class Manifest:
             try:
                 table = pacsv.read_csv(pa.py_buffer(block), **self._arrow_options(
                     names, as_numbers, invalid))
-            except (pa.ArrowInvalid, UnicodeDecodeError):
+            except (pa.ArrowException, UnicodeDecodeError):
                 continue  # a cell that is not an integer, or not UTF-8
             if invalid:
                 break
