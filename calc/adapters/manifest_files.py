@@ -190,9 +190,7 @@ class Manifest:
         if b"\0" in start:
             raise ManifestError(f"{self.name} is binary, not a CSV (text with one line per "
                                 "image size) or Parquet")
-        f.seek(0)
-        self._bom = 3 if start[:3] == b"\xef\xbb\xbf" else 0
-        f.seek(self._bom)
+        f.seek(3 if start[:3] == b"\xef\xbb\xbf" else 0)  # past a BOM
         line_no, first = 0, b""
         while True:  # the first line that is not blank
             first = f.readline(MAX_LINE_BYTES + 1)
@@ -229,9 +227,11 @@ class Manifest:
         positions = [names.index(c) for c in self.used]
         while True:
             data = f.read(BLOCK_BYTES)
-            block = rest + data
-            cut = len(block) if not data else block.rfind(b"\n") + 1
-            if cut == 0 and data:  # no line ends in this block yet: read on
+            last = not data
+            block = rest + data if rest else data
+            del data  # one copy of the block at a time: memory stays about BLOCK_BYTES
+            cut = len(block) if last else block.rfind(b"\n") + 1
+            if cut == 0 and not last:  # no line ends in this block yet: read on
                 if len(block) > MAX_LINE_BYTES:
                     raise ManifestError(f"{self.name}: line {line:,} is over "
                                         f"{MAX_LINE_BYTES >> 20} MB long; a manifest's lines "
@@ -239,13 +239,15 @@ class Manifest:
                 rest = block
                 continue
             rest = block[cut:]
-            whole = block[:cut]
+            whole = block[:cut] if cut < len(block) else block
+            del block
             newlines = whole.count(b"\n")
             frame, where, wide = self._parse(whole, line, newlines, positions, names)
+            del whole
             if len(frame):
-                yield Batch(frame, where, wide, min(f.tell(), self.size) if data else self.size)
+                yield Batch(frame, where, wide, self.size if last else min(f.tell(), self.size))
             line += newlines
-            if not data:
+            if last:
                 return
 
     def _parse(self, block: bytes, line: int, newlines: int, positions: list[int],
@@ -257,7 +259,7 @@ class Manifest:
             try:
                 table = pacsv.read_csv(pa.py_buffer(block), **self._arrow_options(
                     names, as_numbers, invalid))
-            except (pa.ArrowInvalid, UnicodeDecodeError):
+            except (pa.ArrowException, UnicodeDecodeError):
                 continue  # a cell that is not an integer, or not UTF-8
             if invalid:
                 break
@@ -356,9 +358,7 @@ def _looks_numeric(cell: str) -> bool:
 def _row_lines(block: bytes, line: int, newlines: int, rows: int) -> np.ndarray | None:
     """The line number of each row Arrow read: it skips empty lines, so count them back in.
     None when the count of non-empty lines is not the row count (a quoted line break)."""
-    if not (b"\n\n" in block or b"\n\r\n" in block or block[:1] in (b"\n", b"\r")):
-        if newlines + (not block.endswith(b"\n")) != rows:
-            return None
+    if newlines + (not block.endswith(b"\n")) == rows:  # a row on every line
         return np.arange(line, line + rows, dtype=np.int64)
     buf = np.frombuffer(block, dtype=np.uint8)
     ends = np.flatnonzero(buf == 10)
@@ -371,8 +371,9 @@ def _row_lines(block: bytes, line: int, newlines: int, rows: int) -> np.ndarray 
     return lines.astype(np.int64) + line
 
 
-def _values(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """int64 for a clean integer column; float64 (NaN for nulls) for numbers; object for text."""
+def _values(column: pa.Array | pa.ChunkedArray) -> np.ndarray | pd.Series:
+    """int64 for a clean integer column; float64 (NaN for nulls) for numbers; anything else as
+    pandas has it from Arrow (text stays Arrow strings: no Python object per cell)."""
     t = column.type
     if pa.types.is_integer(t):
         if column.null_count:
@@ -382,4 +383,4 @@ def _values(column: pa.Array | pa.ChunkedArray) -> np.ndarray:
         return column.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
     if pa.types.is_dictionary(t):
         column = column.cast(t.value_type)
-    return column.to_numpy(zero_copy_only=False).astype(object)
+    return column.to_pandas()

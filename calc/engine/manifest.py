@@ -91,12 +91,13 @@ class CheckedBatch:
 
 def check_batch(batch: pd.DataFrame, where: np.ndarray | None = None, label: str = "row",
                 too_wide: np.ndarray | None = None, header_fields: int = 0,
-                keep: int | None = None) -> CheckedBatch:
+                keep: int | None = None, label_good: bool = True) -> CheckedBatch:
     """Split a batch into good and bad rows; every problem of a bad row is named.
 
     `where`: each row's label (a line or row number, a file name); default 1, 2, …
     `too_wide`: for a CSV, the number of fields on each line that has more than the header's
     `header_fields` (0 elsewhere). `keep`: at most this many bad rows are tabled (all counted).
+    `label_good`: give the good rows their label column too (not needed once they collapse).
     """
     batch = batch.reset_index(drop=True)
     n = len(batch)
@@ -106,15 +107,15 @@ def check_batch(batch: pd.DataFrame, where: np.ndarray | None = None, label: str
     if too_wide is not None:
         problems.flag(too_wide > 0, lambda rows: [
             f"has {k:,} fields; the header has {header_fields:,}" for k in too_wide[rows]])
-    count = _check_count(_column(batch, "count", n), problems)
+    count = (_whole(batch["count"], "count", MAX_COUNT, problems, missing=1)
+             if "count" in batch.columns else np.ones(n, dtype=np.int64))  # no count: one image
     detail = _check_choice(batch, "detail", problems, _detail_problem)
     model = _check_choice(batch, "model", problems, _model_problem)
     bad_rows = problems.bad
     ok = ~bad_rows
-    good = pd.DataFrame({
-        label: where[ok], "width": w[ok].astype(np.int64), "height": h[ok].astype(np.int64),
-        "count": count[ok].astype(np.int64), "detail": detail[ok], "model": model[ok],
-    }, copy=False)
+    good = {label: where[ok]} if label_good else {}
+    good.update({"width": w[ok], "height": h[ok], "count": count[ok], "detail": detail[ok],
+                 "model": model[ok]})
     bad_at = np.flatnonzero(bad_rows)
     shown = bad_at if keep is None else bad_at[:keep]
     bad = {label: where[shown]}
@@ -122,36 +123,38 @@ def check_batch(batch: pd.DataFrame, where: np.ndarray | None = None, label: str
         if name in batch.columns:
             bad[name] = batch[name].iloc[shown].to_numpy(dtype=object)
     bad["reason"] = problems.reasons(shown)
-    return CheckedBatch(good, ok, pd.DataFrame(bad), len(bad_at))
+    return CheckedBatch(pd.DataFrame(good, copy=False), ok, pd.DataFrame(bad), len(bad_at))
 
 
 def check_sizes(width: pd.Series, height: pd.Series, problems: Problems
                 ) -> tuple[np.ndarray, np.ndarray]:
-    """Whole sizes from 1 to MAX_SIDE_PX a side, as float64 (where the row is good); the rows
+    """Whole sizes from 1 to MAX_SIDE_PX a side, as int64 (where the row is good); the rows
     that are not go into `problems`."""
-    sides = []
-    for name, col in (("width", width), ("height", height)):
-        values, missing, not_number = numbers(col)
-        finite = np.isfinite(values)
-        problems.flag(missing, f"{name} is missing")
-        problems.flag(not_number, f"{name} is not a number")
-        problems.flag(finite & (values != np.floor(values)), f"{name} is not a whole number")
-        problems.flag(finite & (values == 0), f"{name} is zero")
-        problems.flag(finite & (values < 0), f"{name} is negative")
-        problems.flag(finite & (values > MAX_SIDE_PX), f"{name} is over {MAX_SIDE_PX:,} px")
-        sides.append(values)
-    return sides[0], sides[1]
+    return (_whole(width, "width", MAX_SIDE_PX, problems),
+            _whole(height, "height", MAX_SIDE_PX, problems))
 
 
-def _check_count(col: pd.Series, problems: Problems) -> np.ndarray:
-    values, missing, not_number = numbers(col)
+def _whole(col: pd.Series, name: str, high: int, problems: Problems,
+           missing: int | None = None) -> np.ndarray:
+    """Whole numbers from 1 to `high` as int64 (other rows: any value); each problem flagged.
+    `missing`: what an empty cell means (None: it is a problem)."""
+    if pd.api.types.is_integer_dtype(col.dtype) and not col.hasnans:  # clean: no float detour
+        values = col.to_numpy(dtype=np.int64)
+        problems.flag(values == 0, f"{name} is zero")
+        problems.flag(values < 0, f"{name} is negative")
+        problems.flag(values > high, f"{name} is over {high:,}{' px' * (missing is None)}")
+        return values
+    values, empty, not_number = numbers(col)
     finite = np.isfinite(values)
-    problems.flag(not_number, "count is not a number")
-    problems.flag(finite & (values != np.floor(values)), "count is not a whole number")
-    problems.flag(finite & (values == 0), "count is zero")
-    problems.flag(finite & (values < 0), "count is negative")
-    problems.flag(finite & (values > MAX_COUNT), f"count is over {MAX_COUNT:,}")
-    return np.where(missing | ~finite, 1, values)  # no count: one image
+    if missing is None:
+        problems.flag(empty, f"{name} is missing")
+    problems.flag(not_number, f"{name} is not a number")
+    problems.flag(finite & (values != np.floor(values)), f"{name} is not a whole number")
+    problems.flag(finite & (values == 0), f"{name} is zero")
+    problems.flag(finite & (values < 0), f"{name} is negative")
+    problems.flag(finite & (values > high), f"{name} is over {high:,}{' px' * (missing is None)}")
+    usable = finite & (np.abs(values) <= high)
+    return np.where(usable, values, 1 if missing is None else missing).astype(np.int64)
 
 
 def _column(frame: pd.DataFrame, name: str, n: int) -> pd.Series:
@@ -311,7 +314,13 @@ def _text_codes(rows: pd.DataFrame, name: str, n: int, blank: str) -> tuple[np.n
     """Codes and distinct labels of a text column; missing or "" becomes `blank`."""
     if name not in rows.columns:
         return np.zeros(n, dtype=np.int64), [blank]
-    codes, uniques = pd.factorize(rows[name], use_na_sentinel=False)
+    col = rows[name]
+    if isinstance(col.dtype, pd.CategoricalDtype):  # the checked rows': codes as they are
+        codes, uniques = col.cat.codes.to_numpy(), list(col.cat.categories)
+        if (codes < 0).any():
+            codes, uniques = np.where(codes < 0, len(uniques), codes), [*uniques, blank]
+    else:
+        codes, uniques = pd.factorize(col, use_na_sentinel=False)
     labels = [blank if _is_na(u) or str(u) == "" else str(u) for u in uniques]
     merged, distinct = pd.factorize(np.array(labels or [blank], dtype=object))
-    return merged[codes].astype(np.int64) if n else codes.astype(np.int64), list(distinct)
+    return merged[codes].astype(np.int64) if n else np.zeros(0, dtype=np.int64), list(distinct)

@@ -121,7 +121,7 @@ def price_batch(batch: pd.DataFrame, models: Sequence[str], detail: str = "auto"
     collapsed and priced: PRICED_COLUMNS, one row per model costed and one (model BATCH) with the
     batch's rows and bad rows. Pure: the same batch always gives the same frame, so batches can
     be priced anywhere (a Dask worker) and summed with `sum_priced`."""
-    checked = check_batch(batch.rename(columns=clean_name), keep=0)
+    checked = check_batch(batch.rename(columns=clean_name), keep=0, label_good=False)
     return pd.concat([_counts(len(batch), checked.bad_count),
                       price_rows(checked.good, models, detail, rules)], ignore_index=True)
 
@@ -162,7 +162,7 @@ def _checked(m: Manifest, keep: int, on_progress: Progress | None) -> Iterator[C
     rows = 0
     for batch in m.batches():
         checked = check_batch(batch.frame, batch.where, m.label, batch.too_wide, len(m.columns),
-                              keep=keep)
+                              keep=keep, label_good=False)
         keep -= len(checked.bad)
         rows += len(batch.frame)
         if on_progress is not None:

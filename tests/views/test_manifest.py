@@ -149,6 +149,7 @@ def test_unused_columns_are_named_briefly_however_many():
     (b"height,count\n1,2\n", "no width column"),
     (b"size\n10x20\n", "no width or height column"),
     (b"1920\n1080\n", "no header and only one column"),
+    (b"PAR1 and then no Parquet at all", "not a Parquet file that can be read"),
     (b"a,b," + b",".join(b"c%d" % i for i in range(3000)) + b"\n1,2\n", "and 2,994 more"),
 ])
 def test_files_that_cannot_be_a_workload_say_why_briefly(data, message):
