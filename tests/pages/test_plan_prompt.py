@@ -100,4 +100,4 @@ def test_an_empty_prompt_keeps_the_typed_number(without_key):
     count(at, "  \n ")
     assert at.number_input(key="plan_prompt").value == 600
     (error,) = [e.value for e in at.error if "could not be counted" in e.value]
-    assert "there is no prompt to count: paste it first" in error
+    assert "there is no prompt to count: paste it first" in error.replace("\\", "")  # inert

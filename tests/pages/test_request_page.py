@@ -137,7 +137,7 @@ def test_a_chat_request_of_text_only_is_accepted():
 def test_a_body_that_is_not_a_request_is_one_clear_line(body, message):
     at = paste(open_page(), body)
     (error,) = at.error
-    assert error.value.startswith("This is not a request that can be estimated: ")
+    assert plain(error.value).startswith("This is not a request that can be estimated: ")
     assert message in plain(error.value)
 
 
