@@ -8,10 +8,6 @@ publishes for it. It is read once, on the first count: `import calc` does not pa
 
 from __future__ import annotations
 
-import binascii
-import gzip
-import hashlib
-import zlib
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +40,11 @@ SPECIAL_TOKENS = {"<|endoftext|>": 199999, "<|endofprompt|>": 200018}
 
 def read_ranks(path: Path | None = None) -> dict[bytes, int]:
     """The encoding's mergeable ranks from the bundled file, after checking its sha256."""
+    import binascii  # here, not at the top: `import calc` does not pay for them
+    import gzip
+    import hashlib
+    import zlib
+
     path = ENCODING_PATH if path is None else path
     damaged = f"the bundled token encoding {path.name} is damaged or missing"
     try:
