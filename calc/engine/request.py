@@ -31,7 +31,7 @@ APIS = ("responses", "chat.completions")
 # writes (EXIF is at most 64 KiB a segment); the whole payload is read only if that fails.
 HEADER_CHARS = 1 << 18
 _TEXT_PARTS = {"responses": ("input_text", "output_text"), "chat.completions": ("text",)}
-_CONTROLS = bytes(range(0x20))  # JSON escapes these (and " and \\) in ASCII text
+_CONTROLS = bytes(range(0x20)) + b"\x7f"  # JSON escapes these (and " and \\) in ASCII
 _IMAGE_PART = {"responses": "input_image", "chat.completions": "image_url"}
 
 
@@ -182,7 +182,7 @@ def json_size(value: Any) -> int:
     if isinstance(value, str):
         if value.isascii():
             raw = value.encode("ascii")
-            if len(raw.translate(None, _CONTROLS)) == len(raw):  # no control characters
+            if len(raw.translate(None, _CONTROLS)) == len(raw):  # no control character, no DEL
                 return len(value) + 2 + value.count('"') + value.count("\\")  # \" and \\
         return len(json.dumps(value))
     if isinstance(value, dict):

@@ -40,7 +40,7 @@ SPECIAL_TOKENS = {"<|endoftext|>": 199999, "<|endofprompt|>": 200018}
 
 def read_ranks(path: Path | None = None) -> dict[bytes, int]:
     """The encoding's mergeable ranks from the bundled file, after checking its sha256."""
-    import binascii  # here, not at the top: `import calc` stays fast (the file loads lazily)
+    import binascii  # here, not at the top: `import calc` does not pay for them
     import gzip
     import hashlib
     import zlib

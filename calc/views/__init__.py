@@ -2,5 +2,6 @@
 
 explore.py (+ explore_link.py, samples.py), plan.py (+ plan_inputs.py, plan_generate.py,
 plan_month.py, and manifest.py: one path for a workload file, shared with `python -m calc plan`),
-verify.py (+ calibration.py), metered.py. Views may use the engine and the adapters; never Streamlit.
+verify.py (+ calibration.py), metered.py. Views may use the engine and the adapters; never
+Streamlit.
 """

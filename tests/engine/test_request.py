@@ -340,6 +340,12 @@ JSON = st.recursive(
     max_leaves=20)
 
 
+@pytest.mark.parametrize("value", ["", "a\"b\\c", "\x7f", "line\nbreak", "\x00", "é",
+                                   {"\x7f": [1, None]}])
+def test_the_size_of_escaped_strings(value):
+    assert json_size(value) == len(json.dumps(value, separators=(",", ":")))
+
+
 @given(JSON)
 def test_the_size_of_a_dict_body_is_its_compact_json(value):
     assert json_size(value) == len(json.dumps(value, separators=(",", ":")))

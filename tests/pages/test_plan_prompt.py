@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 import calc
 from calc.engine.request_cost import as_decimal
 from calc.views.model_choice import DEFAULT_PLAN_MODELS
-from tests.fakes.apptest import page, run, shown
+from tests.fakes.apptest import page, run
 from tests.fakes.fake_openai import FakeOpenAI, PatchRule
 
 PAGE = page("plan.py")
@@ -99,5 +99,5 @@ def test_an_empty_prompt_keeps_the_typed_number(without_key):
     run(at)
     count(at, "  \n ")
     assert at.number_input(key="plan_prompt").value == 600
-    (error,) = [shown(e.value) for e in at.error if "could not be counted" in e.value]
-    assert "there is no prompt to count: paste it first" in error
+    (error,) = [e.value for e in at.error if "could not be counted" in e.value]
+    assert "there is no prompt to count: paste it first" in error.replace("\\", "")  # inert

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from tests.fakes.apptest import page, run, shown
+from tests.fakes.apptest import page, run
 from tests.fakes.html_tables import tables, text
 
 PAGE = page("request.py")
@@ -137,8 +137,8 @@ def test_a_chat_request_of_text_only_is_accepted():
 def test_a_body_that_is_not_a_request_is_one_clear_line(body, message):
     at = paste(open_page(), body)
     (error,) = at.error
-    assert shown(error.value).startswith("This is not a request that can be estimated: ")
-    assert message in shown(error.value)
+    assert plain(error.value).startswith("This is not a request that can be estimated: ")
+    assert message in plain(error.value)
 
 
 def test_text_from_the_body_is_shown_inert():
