@@ -45,14 +45,14 @@ def generate(path: Path, rows: int, parquet: bool) -> None:
 
 
 def one(path: str, models: list[str]) -> None:
-    from calc.views.manifest import scan_file
+    from calc.views.manifest import plan_files
 
     start = time.perf_counter()
-    result = scan_file(path, models)
+    result = plan_files([path], models)
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"rows": result.rows, "seconds": seconds, "peak_mb": peak_mb,
-                      "tokens": result.totals()[0].image_tokens}))
+                      "tokens": result.models[0].image_tokens}))
 
 
 def main() -> None:

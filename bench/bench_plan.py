@@ -1,5 +1,6 @@
 """Plan benchmarks: sizes of 1,000 uploaded images (target < 2 s) and a 1,000,000-row CSV planned
-end to end — parse, validate, estimate_frame, aggregate — on the default models (target < 3 s).
+end to end — read, check and collapse (batch by batch), estimate_frame, aggregate — on the
+default models (target < 3 s).
 
 Run: .venv/bin/python bench/bench_plan.py
 """
@@ -24,6 +25,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from calc.views import manifest as mf  # noqa: E402
 from calc.views import plan as cp  # noqa: E402
 from calc.views import plan_figures as pf  # noqa: E402
 from calc.views import plan_inputs as wl  # noqa: E402
@@ -125,7 +127,7 @@ def distinct_csv(n: int = 1_000_000, seed: int = 9) -> bytes:
 
 def plan(data: bytes, models) -> dict[str, float]:
     t0 = time.perf_counter()
-    workload = wl.read_csv(data)
+    workload = mf.read_manifest(data)
     t1 = time.perf_counter()
     priced = cp.price_workload(workload.rows, models)
     t2 = time.perf_counter()
@@ -138,7 +140,7 @@ def plan(data: bytes, models) -> dict[str, float]:
     t3 = time.perf_counter()
     assert set(priced.compared) <= set(table["model"]), "a compared model is missing"
     return {"parse+validate": t1 - t0, "estimate": t2 - t1, "aggregate": t3 - t2,
-            "total": t3 - t0, "rows": len(workload.rows), "bad": len(workload.bad_rows),
+            "total": t3 - t0, "bad": workload.bad_count,
             "sizes": len(priced.sizes), "estimated": len(priced.costs)}
 
 
@@ -149,7 +151,7 @@ def bench_csv(name: str, data: bytes, models, repeat: int = 3) -> cp.PricedWorkl
     best = min(runs, key=lambda r: r["total"])
     stages = ", ".join(f"{k} {best[k]:.2f}" for k in ("parse+validate", "estimate", "aggregate"))
     print(f"  {name}: median {statistics.median(totals):.2f} s, best {min(totals):.2f} s "
-          f"({stages} s) — {best['rows']:,} good rows, {best['bad']:,} bad, "
+          f"({stages} s) — {best['bad']:,} bad rows, "
           f"{best['sizes']:,} distinct sizes, {best['estimated']:,} rows estimated")
     return None
 
@@ -166,7 +168,7 @@ def main() -> None:
     bench_csv("worst case, all sizes distinct", distinct, models, repeat=2)
     bench_csv("worst case, one model", distinct, ("gpt-4.1-mini",), repeat=2)
 
-    workload = wl.read_csv(realistic)
+    workload = mf.read_manifest(realistic)
     priced = cp.price_workload(workload.rows, models)
     _, median, best = timed(lambda: cp.resize_totals(priced), 2)
     print(f"  resize advisor (5 fits × {len(models)} models, realistic mix, computed once per "

@@ -23,9 +23,26 @@ from calc.engine.errors import (
     UnsupportedFidelityError,
 )
 from calc.engine.estimate import Estimate, Grid, Step, estimate, tokens
-from calc.engine.generation import GenerationCost, generation_cost, generation_options
-from calc.engine.pricing import TIERS, cost_usd, format_usd, tier_factor, tier_label
+from calc.engine.fit import fit
+from calc.engine.generation import (
+    GenerationCost,
+    generation_cost,
+    generation_options,
+    output_options,
+)
+from calc.engine.pricing import (
+    TIERS,
+    check_regional,
+    cost_usd,
+    format_usd,
+    priced_on,
+    tier_factor,
+    tier_label,
+    tiers_for,
+)
 from calc.engine.rules import DETAILS, FIDELITIES, RULE_SETS, Note
+from calc.engine.schedule import scheduled_changes, staleness_note
+from calc.engine.text_tokens import count_text_tokens
 
 CATALOGUE_VERSION = catalogue().version
 
@@ -37,11 +54,23 @@ def estimate_frame(df):
     return _estimate_frame(df)
 
 
+def estimate_request(body, *, tier="standard", on=None, fetch=None):
+    """A request body (JSON text or dict of responses.create or chat.completions.create)
+    estimated before it is sent: see calc.engine.request. Image headers are read with Pillow
+    (imported here, on first use); remote images are fetched only with `fetch(url) -> bytes`."""
+    from calc.views.request import estimate_request as _estimate_request
+
+    return _estimate_request(body, tier=tier, on=on, fetch=fetch)
+
+
 __all__ = [
     "ApiError", "CATALOGUE_VERSION", "CalcError", "DETAILS", "Estimate", "FIDELITIES",
     "FetchError", "GenerationCost", "Grid", "ImageError", "ImageRejectedError", "InvalidSizeError",
     "Model", "Note", "RULE_SETS", "Step", "TIERS", "UnknownGenerationOptionError",
     "UnknownModelError", "UnknownRulesError", "UnsupportedDetailError", "UnsupportedFidelityError",
-    "catalogue", "cost_usd", "estimate", "estimate_frame", "format_usd", "generation_cost",
-    "generation_options", "models", "resolve_model", "tier_factor", "tier_label", "tokens",
+    "catalogue", "check_regional", "count_text_tokens", "cost_usd", "estimate",
+    "estimate_frame", "estimate_request", "fit", "format_usd", "generation_cost",
+    "generation_options", "models", "priced_on", "resolve_model", "scheduled_changes",
+    "staleness_note", "tier_factor", "tier_label", "tiers_for", "tokens",
 ]
+__all__ += ["output_options"]  # gpt-image-2.6 complexity, formats, GIF frames

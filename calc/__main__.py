@@ -1,7 +1,10 @@
-"""`python -m calc`: what an image costs, from a size or from image files.
+"""`python -m calc`: what an image costs, from a size or from image files, on a tier and a day.
 
     python -m calc 1800x2400 --model gpt-4.1-mini --detail high
     python -m calc photo.jpg scan.png --model all --json
+    python -m calc 1024x1024 --model gpt-6.2-sol --tier ultrafast --on 2027-03-01
+    python -m calc plan manifest.csv --model gpt-6-luna      (calc/cli_plan.py)
+    python -m calc catalogue check                           (calc/cli_catalogue.py)
 """
 
 from __future__ import annotations
@@ -13,8 +16,12 @@ import re
 import sys
 
 import calc
-from calc.engine.compare import applied
+from calc.cli_args import day_arg, tier_arg
+from calc.engine.compare import applied, on_replacements
 from calc.engine.estimate import MAX_SIDE
+from calc.engine.pricing import TIERS, offers, priced_on, tier_label
+from calc.engine.schedule import staleness_note
+from calc.views.labels import replacement_line
 from calc.views.model_choice import DEFAULT_MODEL
 
 SIZE = re.compile(r"^\s*(\d+)\s*[x×X]\s*(\d+)\s*$")
@@ -37,8 +44,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--detail", default="auto", choices=calc.DETAILS)
     p.add_argument("--fidelity", default="low", choices=calc.FIDELITIES)
     p.add_argument("--rules", default="billing", choices=calc.RULE_SETS)
+    p.add_argument("--tier", default="standard", type=tier_arg, metavar="TIER",
+                   help=f"the price tier: {', '.join(TIERS)} (priority = fast; default standard)")
+    p.add_argument("--on", default=None, type=day_arg, metavar="YYYY-MM-DD",
+                   help="price on this day: its prices, tiers and running models (default today)")
     p.add_argument("--json", action="store_true", help="print the estimates as JSON")
     return p
+
 
 
 def _shown(item: str) -> str:
@@ -52,8 +64,16 @@ def _size_of(item: str) -> tuple[str, int, int]:
             raise calc.CalcError(f"{_shown(item)}: a side that long is not a size (at most "
                                  f"{MAX_SIDE:,} px)")
         return item, int(match[1]), int(match[2])
-    from calc.adapters.images import probe  # Pillow is imported only when a file is given
+    # Pillow is imported only when a file is given
+    from calc.adapters.images import RefusedFormatError, probe
+    from calc.adapters.manifest_files import not_a_file
 
+    try:
+        what = not_a_file(os.stat(item).st_mode)
+    except OSError:
+        what = None  # probe says why below
+    if what and what != "a directory":  # a pipe or a device would be waited on, or never end
+        raise calc.CalcError(f"{_shown(item)}: is {what}, not an image file")
     try:
         info = probe(item)
     except FileNotFoundError:
@@ -64,25 +84,39 @@ def _size_of(item: str) -> tuple[str, int, int]:
     except OSError as error:  # a name too long for the file system, no permission, …
         raise calc.CalcError(f"{_shown(item)}: cannot be read ({error.strerror or error})") \
             from None
+    except RefusedFormatError as error:  # BMP, TIFF, HEIC, SVG: priced as if converted
+        if error.size is None:
+            raise calc.CalcError(f"{_shown(item)}: {error}") from None
+        sys.stderr.write(f"calc: {_shown(item)}: {error}; priced at its size as converted\n")
+        return item, *error.size
     except calc.CalcError as error:
         raise calc.CalcError(f"{_shown(item)}: {error}") from None
-    if info.animated:  # the API refuses it; say what was priced instead
-        sys.stderr.write(f"calc: {_shown(item)}: animated ({info.frames} frames) — the API "
-                         "accepts still images only; priced its first frame\n")
+    if info.animated:  # say what was priced
+        sys.stderr.write(f"calc: {_shown(item)}: animated ({info.frames} frames) — "
+                         + ("the API reads its first frame; " if info.format == "GIF" else
+                            "the API accepts still images only; ")
+                         + "priced its first frame\n")
     return item, info.width, info.height
 
 
 def _estimates(sizes, args) -> list[tuple[str, calc.Estimate]]:
     if args.model != "all":
-        return [(label, calc.estimate(w, h, args.model, args.detail, args.fidelity, args.rules))
+        return [(label, calc.estimate(w, h, args.model, args.detail, args.fidelity, args.rules,
+                                      args.tier, args.on))
                 for label, w, h in sizes]
     from calc.engine.compare import cheapest_first, detail_for, fidelity_for
 
+    chosen = calc.models(include_shut_down=args.include_shut_down, on=args.on)
+    without = [m.name for m in chosen if not offers(m, args.tier)]
+    if without:
+        sys.stderr.write(f"calc: {tier_label(args.tier)} is not offered by "
+                         f"{', '.join(without)}: left out\n")
     rows = []
     for label, w, h in sizes:  # every model at the nearest level it has, as Explore compares
         per_item = [calc.estimate(w, h, m.name, detail_for(m, args.detail)[0],
-                                  fidelity_for(m, args.fidelity)[0], args.rules)
-                    for m in calc.models(include_shut_down=args.include_shut_down)]
+                                  fidelity_for(m, args.fidelity)[0], args.rules, args.tier,
+                                  args.on)
+                    for m in chosen if m.name not in without]
         rows.extend((label, e) for e in sorted(per_item, key=cheapest_first))
     return rows
 
@@ -98,7 +132,7 @@ def _tokens(e: calc.Estimate) -> str:
 def _way_out(e: calc.Estimate) -> str:
     """A rejected image's two ways out: the same image at high, and the largest accepted size."""
     w, h = e.original_size
-    high = calc.estimate(w, h, e.model, "high", e.fidelity, e.rules)
+    high = calc.estimate(w, h, e.model, "high", e.fidelity, e.rules, e.tier, e.priced_on)
     lw, lh = e.largest_accepted
     return (f"  instead: send it at detail high ({high.tokens:,} tokens, "
             f"{calc.format_usd(high.usd)}), or resize it to {lw}×{lh} (the largest size of this "
@@ -107,9 +141,11 @@ def _way_out(e: calc.Estimate) -> str:
 
 def _print_breakdown(e: calc.Estimate) -> None:
     w, h = e.original_size
+    where = "".join(f" · {x}" for x in (tier_label(e.tier) if e.tier != "standard" else "",
+                                          priced_on(e.priced_on)) if x)
     print(f"{e.model} · detail {e.detail} → {e.effective_detail} · {w}×{h} · {e.rules} rules"
-          if e.detail != e.effective_detail else
-          f"{e.model} · detail {e.detail} · {w}×{h} · {e.rules} rules")
+          f"{where}" if e.detail != e.effective_detail else
+          f"{e.model} · detail {e.detail} · {w}×{h} · {e.rules} rules{where}")
     width = max(len(s.name) for s in e.steps)
     for s in e.steps:
         print(f"  {s.name:<{width}}  {s.size[0]:>5}×{s.size[1]:<5}  {s.explanation}")
@@ -118,8 +154,13 @@ def _print_breakdown(e: calc.Estimate) -> None:
     else:
         print(f"  {e.reason}")
         print(_way_out(e))
+        print("  (OpenAI's own API; other routes, such as gateways, may accept or refuse "
+              "differently)")
     for note in e.notes:
         print(f"  {note.kind}: {note.text}")
+    line = replacement_line(e, on_replacements(e))
+    if line:
+        print(f"  {line}")
 
 
 def _print_rows(rows: list[tuple[str, calc.Estimate]]) -> None:
@@ -141,7 +182,18 @@ def main(argv: list[str] | None = None) -> int:
         from calc.cli_plan import main as plan_main
 
         return plan_main(argv[1:])
+    if argv[:1] in (["request"], ["fit"]):  # a request body, or an image fitted (cli_request.py)
+        from calc.cli_request import main as request_main
+
+        return request_main(argv)
+    if argv[:1] == ["catalogue"]:  # `python -m calc catalogue check` (calc/cli_catalogue.py)
+        from calc.cli_catalogue import main as catalogue_main
+
+        return catalogue_main(argv[1:])
     args = _parser().parse_args(argv)
+    stale = staleness_note()  # how old the facts are today, whatever day is priced
+    if stale:
+        sys.stderr.write(f"calc: {stale}\n")
     try:
         sizes = [_size_of(item) for item in args.inputs]
         if any(not SIZE.match(label) for label, _, _ in sizes):
@@ -153,7 +205,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.json:
-            payload = [e.to_dict() | {"input": label} for label, e in rows]
+            payload = [e.to_dict() | {"input": label, "instead": [
+                {"model": alt.model, "tokens": alt.tokens,
+                 "usd": None if alt.usd is None else str(alt.usd)}
+                for alt in on_replacements(e)]} for label, e in rows]
             print(json.dumps(payload[0] if len(payload) == 1 else payload, indent=2))
         elif len(rows) == 1:
             _print_breakdown(rows[0][1])

@@ -13,10 +13,11 @@ import calc
 from calc.engine.compare import compare
 from calc.engine.estimate import MAX_SIDE
 from calc.views import explore_link as urlstate
-from calc.views.explore import both_rule_sets, caption, overlay, rejection
-from calc.views.image_input import fetch_public
+from calc.views.explore import both_rule_sets, caption, headline, overlay, rejection
+from calc.views.fit import fitted_file, fitted_name
+from calc.views.image_input import RefusedFormatError, fetch_public
 from calc.views.inert import md, short
-from calc.views.labels import format_tokens, format_usd, tier_label
+from calc.views.labels import format_tokens, format_usd, tier_label, tiers_for
 from calc.views.markup import (
     comparison_html,
     comparison_note,
@@ -26,6 +27,7 @@ from calc.views.markup import (
 )
 from calc.views.model_choice import model_label, model_names
 from calc.views.samples import sample, samples
+from pages.helpers import address, page_state
 from pages.helpers.image_cache import decode, preview, sample_image, sample_preview
 from pages.helpers.overlay_figure import build_figure, overlay_png
 from pages.helpers.router import ensure_router, page_boundary
@@ -34,12 +36,13 @@ from pages.helpers.session_cache import memo
 ensure_router(__file__)
 
 SOURCES = ("Upload", "Image URL", "Sample", "Width × height")
-UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif"]
+# The API takes the first five; the others are taken too, to say so and give their size.
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff", "heic", "heif", "svg"]
 RULE_LABELS = {"billing": "Billing (measured)", "documented": "Documented (guide)"}
 FAMILY_LABELS = {"tile": "512 px tiles", "patch": "32 px patches", "image": "gpt-image-1 input",
                  "image2": "gpt-image-2 input"}
 # Widget keys and their first values. Streamlit drops a widget's state while another page is
-# shown, so the page keeps a copy ("explore_memory") and puts it back on return.
+# shown, so the page keeps a copy (pages/helpers/page_state.py) and puts it back on return.
 DEFAULTS = {
     "explore_source": "Sample", "explore_url": "", "explore_sample": samples()[0].name,
     "explore_w": 1024, "explore_h": 1024, "explore_model": urlstate.DEFAULT_MODEL,
@@ -71,42 +74,37 @@ def _preview(current: dict, size: tuple[int, int]) -> str:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _compare(width: int, height: int, detail: str, fidelity: str, rules: str, tier: str,
-             include_shut_down: bool):
-    return compare(width, height, detail, fidelity, rules, tier, include_shut_down)
+             include_shut_down: bool, day):
+    """`day` is part of the key: prices and running models change on dates."""
+    return compare(width, height, detail, fidelity, rules, tier, include_shut_down, day)
 
 
 # --- state ---------------------------------------------------------------------------------------
 
+def _first_visit() -> dict:
+    """The widgets' first values: the view a shared link asks for, else the defaults."""
+    view, notices = urlstate.decode(st.query_params.to_dict() if page_state.landed_here() else {})
+    memory = dict(DEFAULTS)
+    memory.update(explore_model=view.model, explore_detail=view.detail,
+                  explore_fidelity=view.fidelity, explore_rules=view.rules, explore_tier=view.tier)
+    if view.size is not None:
+        memory.update(explore_source="Width × height", explore_w=view.size[0],
+                      explore_h=view.size[1])
+    elif view.url is not None:
+        memory.update(explore_source="Image URL", explore_url=view.url)
+    elif view.sample is not None:
+        memory.update(explore_source="Sample", explore_sample=view.sample)
+    st.session_state["explore_notices"] = notices
+    return memory
+
+
 def _restore_state() -> None:
     """First visit: read the link. Every run: put back widget values Streamlit dropped."""
+    page_state.keep("explore", _first_visit)
     state = st.session_state
-    if "explore_memory" not in state:
-        view, notices = urlstate.decode(st.query_params.to_dict())
-        memory = dict(DEFAULTS)
-        memory.update(explore_model=view.model, explore_detail=view.detail,
-                      explore_fidelity=view.fidelity, explore_rules=view.rules,
-                      explore_tier=view.tier)
-        if view.size is not None:
-            memory.update(explore_source="Width × height", explore_w=view.size[0],
-                          explore_h=view.size[1])
-        elif view.url is not None:
-            memory.update(explore_source="Image URL", explore_url=view.url)
-        elif view.sample is not None:
-            memory.update(explore_source="Sample", explore_sample=view.sample)
-        state["explore_memory"] = memory
-        state["explore_notices"] = notices
-    for key, value in state["explore_memory"].items():
-        state.setdefault(key, value)
     state.setdefault("explore_current", None)  # the image on screen (survives failed inputs)
     state.setdefault("explore_processed", None)  # the last input tried, so it runs once
     state.setdefault("explore_messages", [])  # what that input said: [(level, text)]
-
-
-def _remember() -> None:
-    state, memory = st.session_state, st.session_state["explore_memory"]
-    for key in memory:
-        if key in state:  # a rerun of the results alone: controls not on screen have no value
-            memory[key] = state[key]
 
 
 def _set_current(kind: str, label: str, size: tuple[int, int], loaded=None, url=None,
@@ -122,11 +120,20 @@ def _use_bytes(data: bytes, kind: str, label: str, url=None, sample_name=None) -
     messages = []
     try:
         with st.spinner("Reading the image …"):
-            loaded, animated = decode(data)
+            loaded, caveat = decode(data)
+    except RefusedFormatError as e:  # HEIC, SVG: no pixels here, but the size it declares
+        if e.size is None:
+            return [("error", f"{short(label)}: {e}")]
+        _set_current(kind, short(label), e.size, None, url, sample_name)
+        return [("error", f"{short(label)}: {e}. The estimate below is for the same size "
+                          "once converted.")]
     except calc.ImageError as e:
         return [("error", f"{short(label)}: {e}")]
-    if animated is not None:
-        messages.append(("warning", f"{animated} The estimate below is for the first frame."))
+    if isinstance(caveat, RefusedFormatError):
+        messages.append(("error", f"{short(label)}: {caveat}. The estimate below is for the "
+                                  "same pixels once converted."))
+    elif caveat is not None:
+        messages.append(("warning", f"{caveat} The estimate below is for the first frame."))
         label = f"{short(label)} (first frame)"
     _set_current(kind, short(label), loaded.info.size, loaded, url, sample_name)
     return messages
@@ -267,8 +274,14 @@ def _choose() -> None:
     row.segmented_control("Rules", calc.RULE_SETS, key="explore_rules",
                           format_func=RULE_LABELS.get, required=True, wrap=True,
                           on_change=_rerun_results)
-    row.segmented_control("Price tier", calc.TIERS, key="explore_tier", format_func=tier_label,
-                          required=True, wrap=True, on_change=_rerun_results)
+    offered = tiers_for(m)  # a tier the model does not offer is not offered here
+    if state["explore_tier"] not in offered:
+        st.warning(f"{m.name} does not offer the {tier_label(state['explore_tier'])} tier: "
+                   "Standard is shown.")
+        state["explore_tier"] = "standard"
+    row.segmented_control("Price tier", offered, key="explore_tier", format_func=tier_label,
+                          required=True, wrap=True, help=f"The tiers {m.name} offers.",
+                          on_change=_rerun_results)
 
 
 def _picture_toggles() -> None:
@@ -291,6 +304,8 @@ def _choice() -> dict:
                 rules=state["explore_rules"], tier=state["explore_tier"])
 
 
+
+
 def _share(choice: dict, current: dict | None) -> None:
     """Keep the link in step with the view (an upload is shared as its size)."""
     source: dict = {}
@@ -301,19 +316,14 @@ def _share(choice: dict, current: dict | None) -> None:
             source = {"sample": current["sample"]}
         else:
             source = {"size": current["size"]}
-    params = urlstate.encode(urlstate.ViewState(**choice, **source))
-    if st.query_params.to_dict() != params:
-        st.query_params.from_dict(params)
+    address.show(urlstate.encode(urlstate.ViewState(**choice, **source)))
 
 
 def _publish(choice: dict, current: dict | None) -> None:
     """What Verify reads: the image and the choice made here."""
-    st.session_state["shared_choice"] = dict(choice)
-    if current is None or current["loaded"] is None:
-        st.session_state["shared_image"] = None
-    else:
-        st.session_state["shared_image"] = dict(image=current["loaded"], label=current["label"],
-                                                url=current["url"])
+    image = None if current is None or current["loaded"] is None else \
+        dict(image=current["loaded"], label=current["label"], url=current["url"])
+    page_state.hand_over(image, choice)
 
 
 # --- seeing --------------------------------------------------------------------------------------
@@ -349,7 +359,7 @@ def _notes(est: calc.Estimate, choice: dict) -> None:
 
 def _both_rule_sets(est: calc.Estimate, choice: dict) -> None:
     """Where the guide and billing disagree: both numbers side by side."""
-    for col, count in zip(st.columns(2), both_rule_sets(est, choice["tier"]), strict=True):
+    for col, count in zip(st.columns(2), both_rule_sets(est), strict=True):
         label = f"{count.rules.capitalize()} rules"
         if count.tokens is None:
             col.metric(label, "rejected", border=True, help=count.reason)
@@ -388,7 +398,7 @@ def _all_models(est: calc.Estimate, choice: dict) -> None:
     st.subheader("All models for this image")
     w, h = est.original_size
     rows = _compare(w, h, choice["detail"], choice["fidelity"], choice["rules"], choice["tier"],
-                    st.session_state["explore_shut_down"])
+                    st.session_state["explore_shut_down"], est.priced_on)
     # one element: every element a run sends costs each browser a render
     st.html(comparison_html(rows, est.model)  # wraps on a phone: no sideways scroll
             + text_html(comparison_note(rows), caption=True))
@@ -410,7 +420,9 @@ def _rejected(est: calc.Estimate, r) -> None:
     """A rejection as a rejection: the count against the limit, no price, two ways out."""
     st.error(f"**Rejected by the API** (HTTP 400): this image needs {r.patches:,} patches at "
              f"detail {est.detail} on {est.model}; the limit is {r.limit:,} per image. "
-             "It would not be billed — and not answered.", icon=":material/block:")
+             "It would not be billed — and not answered. (This is OpenAI's own API; other "
+             "routes, such as gateways, have accepted or refused big images differently.)",
+             icon=":material/block:")
     c1, c2 = st.columns(2)
     high = (f"{r.high_tokens:,} tokens, {format_usd(r.high_usd)}" if r.high_tokens is not None
             else "rejected too")
@@ -423,13 +435,29 @@ def _rejected(est: calc.Estimate, r) -> None:
               width="stretch", help="The largest size of this shape the API accepts")
 
 
-def _metrics(est: calc.Estimate, tier: str, refused) -> None:
-    """The headline numbers; `refused` is the estimate's `rejection` (None when accepted)."""
-    label = f"{tier_label(tier)} tier"
+def _fitted_download(est: calc.Estimate, loaded) -> None:
+    """Beside a rejection: the image itself at the largest size of its shape the API accepts
+    (calc.fit), made only when the button is pressed. Nothing to resize for a typed size."""
+    if loaded is None:
+        return
+    w, h = est.original_size
+    size = calc.fit(w, h, est.model, est.detail, fidelity=est.fidelity, rules=est.rules)
+    name, mime = fitted_name(size, loaded.info.format)
+    st.download_button(f"Download it at {size[0]}×{size[1]}", key="explore_fitted",
+                       data=functools.partial(fitted_file, loaded, size), file_name=name,
+                       mime=mime, on_click="ignore", icon=":material/download:", width="stretch",
+                       help="Resized with LANCZOS, upright, in its own format: the largest size "
+                            "of this shape the API accepts")
+
+
+def _metrics(est: calc.Estimate, refused) -> None:
+    """The headline numbers and, beside them, what they rest on; `refused` is the estimate's
+    `rejection` (None when accepted)."""
+    label = f"{tier_label(est.tier)} tier"
     # A wrapping row: four across on a desktop, two by two on a phone, never cut.
     with st.container(horizontal=True, gap="small"):
         if est.accepted:
-            usd = calc.cost_usd(est.tokens, est.model, tier)
+            usd = est.usd
             st.metric("Tokens", format_tokens(est.tokens), border=True, width="content")
             st.metric("$ per image", format_usd(usd), border=True, help=label, width="content")
             st.metric("$ per 1,000 images", format_usd(None if usd is None else usd * 1000),
@@ -445,6 +473,11 @@ def _metrics(est: calc.Estimate, tier: str, refused) -> None:
         else:
             st.metric(est.unit_name.capitalize(), f"{est.grid.cols}×{est.grid.rows}",
                       border=True, help=f"{est.units:,} counted", width="content")
+    head = headline(est)
+    for text in head.caveats:  # next to the numbers they qualify, not only further down
+        st.html(text_html(f"⚠️ {text}", caption=True))
+    if head.replacement:
+        st.html(text_html(f"⏳ {est.model} {head.replacement}", caption=True))
 
 
 def _show(current: dict, choice: dict, top, left, side) -> None:
@@ -453,18 +486,19 @@ def _show(current: dict, choice: dict, top, left, side) -> None:
     w, h = current["size"]
     try:
         est = calc.estimate(w, h, choice["model"], choice["detail"], choice["fidelity"],
-                            choice["rules"])
+                            choice["rules"], choice["tier"])
     except calc.CalcError as e:
         top.error(md(e))
         left.empty()  # the places the results fill, kept for a rerun of them alone
         side.empty()
         return
     loaded = current["loaded"]
-    refused = rejection(est, choice["tier"])  # once: it estimates the two ways out
+    refused = rejection(est)  # once: it estimates the two ways out
     with top:
-        _metrics(est, choice["tier"], refused)
+        _metrics(est, refused)
         if refused is not None:
             _rejected(est, refused)
+            _fitted_download(est, loaded)
     mapped, interactive = (st.session_state[k] for k in ("explore_mapped", "explore_interactive"))
     ov = overlay(est, mapped=mapped)
     src = None if loaded is None else _preview(current, ov.preview_size)
@@ -472,7 +506,7 @@ def _show(current: dict, choice: dict, top, left, side) -> None:
     base = " — low detail: base tokens only" if est.units == 0 else ""
     heading = text_html("", f"{ov.cols}×{ov.rows} {est.unit_name}",
                         f", {where} ({ov.image[0]}×{ov.image[1]} px; black: padding){base}")
-    alt = caption(est, choice["tier"])
+    alt = caption(est)
     if interactive:
         left.html(heading)
         left.plotly_chart(build_figure(ov, src), width="stretch", key="explore_overlay",
@@ -493,9 +527,9 @@ def _results(top, left, side) -> None:
     """Everything the choice changes: the numbers, the picture, the facts under the controls,
     the tables. A change of detail, fidelity, rules, tier or drawing reruns this alone."""
     with page_boundary("Explore"):
+        page_state.remember("explore")  # in case the next run is another page's
         choice = _choice()
         current = st.session_state["explore_current"]
-        _remember()
         _publish(choice, current)
         _share(choice, current)
         if current is None:

@@ -11,6 +11,7 @@ import streamlit as st
 
 import calc
 from calc.views import metered as explain
+from calc.views.inert import md
 from pages.helpers.router import ensure_router
 
 ensure_router(__file__)
@@ -219,9 +220,10 @@ def generation_section() -> None:
            for q, row in g.rows])
     f = explain.formula()
     model, quality, size, expected = f.example
-    st.subheader("gpt-image-2 family: a formula")
+    st.subheader("gpt-image-2: a formula")
     st.markdown(
-        f"{names(f.models)}. **{f.confidence.capitalize()}, not documented**: {f.source}. With "
+        f"{names(f.models)} only (not 2.5 or 2.6: below). "
+        f"**{f.confidence.capitalize()}, not documented**: {f.source}. With "
         "q = " + ", ".join(f"{v} ({k})" for k, v in f.quality_factor.items())
         + " and short / long the sides of the requested size:")
     st.code(f.text, language=None)
@@ -234,28 +236,68 @@ def generation_section() -> None:
     table([{"size": s.replace("x", "×"), "calc says": err} for s, err in f.errors])
     st.markdown(
         f"- quality `auto` is chosen by the model: estimated as `{f.auto}` — **{INFERRED}**.\n"
-        f"- {' and '.join(f'`{q}`' for q in f.unpublished)} on {names(f.unpublished_models)}: "
-        f"no published count, no number (“{f.unpublished_error}”).\n"
         f"- each streamed partial image adds {f.partial_image_tokens} output tokens (documented "
         f"for gpt-image-1; **{INFERRED}** after).")
     st.markdown("The guide's per-image prices, against the formula:")
     table([{"size": p.size.replace("x", "×"), "quality": p.quality, "tokens": num(p.tokens),
             "calc": calc.format_usd(p.usd), "guide": f"${p.guide}", "match": tick(p.matches)}
            for p in f.prices])
+    unpublished_section()
+
+
+def unpublished_section() -> None:
+    u = explain.unpublished()
+    st.subheader("gpt-image-2.5 and 2.6: unpublished")
+    st.markdown(
+        f"{names(u.models)}: OpenAI publishes no output-token count for the images they create, "
+        "and measurements of real usage contradict the gpt-image-2 formula above — so "
+        "Patchwork gives **no number** for them, only “unpublished”. The same size rules "
+        f"hold. Where a measurement matches the request (family, size and quality), it is shown "
+        f"as a *{u.third_party}*.")
+    st.markdown("The measurements (a gateway's real usage; variant — flare or sunburst — not "
+                "stated), against what the formula would say:")
+    table([{"family": m.point.family, "size": m.point.size.replace("x", "×"),
+            "quality": m.point.quality,
+            "measured output tokens": ("about " if m.point.approximate else "")
+            + f"{m.point.tokens:,}",
+            "the formula would say": num(m.formula_tokens), "measured on": m.point.as_of,
+            "source": m.point.source} for m in u.measured])
+    also = " and ".join(f"`{q}`" for q in u.shared_qualities)
+    st.markdown(
+        f"- The same source: on {u.shared_family}, `low` and `medium` use 3–4× the tokens of "
+        f"{u.shared_also}; {also} the same. So a {u.shared_family} point at {also} is shown "
+        f"for {u.shared_also} too; a `low` or `medium` one is not.\n"
+        f"- {' and '.join(f'`{q}`' for q in u.no_count)}: no published count and no "
+        "measurement — no number.\n"
+        f"- {u.options_family} adds `complexity` ({', '.join(u.options.complexities)}; default "
+        f"`{u.options.complexity_default}`), GIF output ({u.options.gif_frames[0]}–"
+        f"{u.options.gif_frames[1]} frames within {u.options.gif_max_pixels:,} pixels, all "
+        "frames together) and SVG output: their effect on tokens is unpublished.\n"
+        f"- {names(u.no_batch)} offer no Batch tier (third-party).")
+    ex, typed = u.example, u.typed
+    st.markdown(
+        f"What calc answers for `{ex.model}` · {ex.size.replace('x', '×')} · `{ex.quality}`: "
+        "no token count, no price — “" + "”; “".join(n.text for n in ex.notes) + "”.\n\n"
+        f"Plan lets you type your own tokens per image for these models (prefilled from a "
+        f"matching measurement) and prices them at the image-output rate: "
+        f"{typed.tokens_per_image:,} tokens → {dollars(calc.format_usd(typed.usd))} per image.")
 
 
 # ---- prices, tiers and modifiers -----------------------------------------------------------
 
 def prices_section() -> None:
     st.markdown("USD per 1M tokens, standard tier. Image tokens are billed at the model's input "
-                "rate (cached image tokens at the cached rate); each row has its own date and "
-                "source.")
+                "rate (cached image tokens at the cached rate). A price holds over a period: "
+                "every period is listed, past and scheduled, each with its own date, source and "
+                "confidence; figures from a third party say so.")
     table([{
-        "model": p.model, "status": p.status, "input": p.input, "cached input": p.cached_input,
+        "model": p.model, "status": p.status, "period": p.period or "always",
+        "input": p.input, "cached input": p.cached_input,
         "cache write": p.cache_write, "output": p.output, "text input (gpt-image)": p.text_input,
         "long context": p.long_context, "tiers confirmed": p.tiers,
         "regional": "+" if p.regional else "", "as of": p.as_of, "source": p.source,
         "confidence": confidence(p.confidence),
+        "third party": p.third_party or "—",
     } for p in explain.price_table()], height="content",
         column_config={"model": st.column_config.TextColumn(pinned=True)})
     mods = explain.modifiers()
@@ -264,6 +306,7 @@ def prices_section() -> None:
                 f"{mods.example_tokens:,} tokens. A tier a model's page does not list is shown "
                 "“not confirmed for this model”.")
     table([{"tier": t.label, "× standard": f"×{t.factor}", "example": t.example,
+            "offered by": t.offered_by, "own factors": t.own or "—",
             "confirmed for": ", ".join(t.confirmed_for) if t.tier != "standard"
             else "every model"} for t in mods.tiers])
     st.markdown(
@@ -272,8 +315,15 @@ def prices_section() -> None:
         "Many images in one request reach it.\n"
         f"- **Regional processing**: +{mods.regional_uplift * 100:.0f}% "
         f"({mods.regional_source}); the example: {dollars(mods.regional_example)}.\n"
-        f"- **Cache writes** (explicit caching): ×{mods.cache_write_factor} input, where a row "
-        "gives it.")
+        f"- **Cache writes** (explicit caching): a 30-minute write ×{mods.cache_write_factor} "
+        f"input, a 12-hour write ×{mods.cache_write_12h_factor} that, where a row gives it.\n"
+        "- **Fast** (the new name of Priority) and **Ultrafast** cannot be combined with "
+        "regional processing.")
+    info = explain.catalogue_info()
+    st.subheader("Scheduled changes")
+    st.markdown("What the catalogue knows about the next 90 days, applied on its date:")
+    for day, text in info.scheduled or (("—", "nothing scheduled"),):
+        st.markdown(f"- **{day}**: {md(text)}")
 
 
 # ---- lifecycle -----------------------------------------------------------------------------
@@ -287,7 +337,8 @@ def lifecycle_section() -> None:
     table([{"model": r.model, "family": r.family, "status": r.status,
             "shutdown": (r.shutdown or "none announced") + (f" ({INFERRED})" if r.inferred
                                                             else ""),
-            "replacement": r.replacement or "—"} for r in rows], height="content")
+            "replacement": r.replacement or "—", "source": r.source or "—"} for r in rows],
+          height="content")
 
 
 # ---- where the guide and billing differ ----------------------------------------------------
@@ -315,7 +366,10 @@ info = explain.catalogue_info()
 st.caption(
     f"The rules Patchwork implements, in plain words — written out with their evidence in "
     f"`{explain.DOC}` (edition {explain.EDITION}) — and every example and measurement "
-    f"recomputed live. Catalogue {info.version}, as of {info.as_of}, {info.models} models.")
+    f"recomputed live. Catalogue {info.version}, checked {info.checked}, {info.models} models.")
+for warning in (info.stale, info.fallback):
+    if warning:
+        st.warning(md(warning))
 for tab, render in zip(
     st.tabs(SECTIONS, key="section", bind="query-params"),
     (rules_section, profiles_section, worked_section, evidence_section, generation_section,

@@ -29,6 +29,7 @@ from calc.views import inert
 from calc.views import verify as vv
 from calc.views.calibration import CalibrationJob, calibration_sizes, measurer
 from calc.views.model_choice import DEFAULT_MODEL, model_label, model_names
+from pages.helpers import page_state
 from pages.helpers.image_cache import decode
 from pages.helpers.operator_settings import operator_settings
 from pages.helpers.router import ensure_router
@@ -106,7 +107,13 @@ def _take_base_url() -> None:
 
 def _credentials(config: dict) -> va.Access:
     s = st.session_state
-    return va.resolve(config, os.environ, s["verify_key_typed"], s["verify_base_typed"])
+    return va.resolve(config, os.environ, s["verify_key_typed"], s["verify_base_typed"],
+                      s.get("verify_http_confirmed"))
+
+
+def _confirm_http(base_url: str) -> None:
+    """on_click: the visitor accepts that their key goes to this plain-http endpoint."""
+    st.session_state["verify_http_confirmed"] = base_url
 
 
 def _mode_line(access: va.Access) -> str:
@@ -151,6 +158,15 @@ def _key_section(access: va.Access) -> None:
                           placeholder=access.base_url, max_chars=va.MAX_URL_LENGTH)
         if access.problem:
             st.error(f"Base URL: {inert.md(access.problem)}.")
+        if access.unencrypted:  # nothing is sent until the visitor confirms
+            st.warning(f"**{inert.md(access.host)}**: {inert.md(access.unencrypted)}.",
+                       icon=":material/lock_open:")
+            st.button(f"Send my key to {inert.md(access.host)} unencrypted", key="verify_http_ok",
+                      on_click=_confirm_http, args=(access.base_url,),
+                      icon=":material/lock_open:")
+        elif access.owner == va.VISITOR and va.plain_http_warning(access.base_url):
+            st.caption(f"🔓 You confirmed that your key goes to {inert.md(access.host)} "
+                       "unencrypted (plain http).")
 
 
 def _no_key_help(previews: dict[str, vv.CostPreview] | None, model: str) -> None:
@@ -176,15 +192,14 @@ def _cost_words(p: vv.CostPreview) -> str:
 # --- the image and the choice -----------------------------------------------------------------
 
 def _shared() -> tuple[dict | None, dict]:
-    s = st.session_state
-    shared = s.get("shared_image")
+    shared, handed, _ = page_state.handed_over()
     # Duck-typed: a LoadedImage made before a module reload is another class, but still fine.
     picture = shared.get("image") if isinstance(shared, dict) else None
     if not all(hasattr(picture, a) for a in ("image", "info", "sha256")):
         shared = None
     choice = dict(DEFAULT_CHOICE)
-    if isinstance(s.get("shared_choice"), dict):
-        choice.update({k: v for k, v in s["shared_choice"].items() if k in DEFAULT_CHOICE})
+    if isinstance(handed, dict):
+        choice.update({k: v for k, v in handed.items() if k in DEFAULT_CHOICE})
     return shared, choice
 
 
@@ -211,7 +226,7 @@ def _image_section(shared: dict | None, choice: dict) -> tuple[vv.LoadedImage | 
                                       default=SOURCES[0], label_visibility="collapsed")
     else:
         source = SOURCES[1]
-        if "shared_choice" in st.session_state:
+        if page_state.handed_over()[2]:
             st.caption("Explore has no picture to share (a typed size only, or nothing yet): "
                        "upload the image here.")
     if source == SOURCES[0]:
@@ -333,6 +348,8 @@ def _why_disabled(access: va.Access, preview: vv.CostPreview) -> str | None:
         return "add an API key above to measure"
     if access.problem:
         return "fix the base URL above"
+    if access.unencrypted:
+        return "confirm above that your key may go to this endpoint unencrypted, or use https"
     if preview.billed:
         return va.billed_block(access, preview.usd, st.session_state["verify_spent_usd"])
     return None
@@ -450,16 +467,18 @@ def _calibration_step(job: CalibrationJob, settings: dict, access: va.Access) ->
 
 
 def _key_models_section(access: va.Access, request: dict | None) -> None:
-    """GET /v1/models (free), held against the catalogue: dated ids resolved, new ids listed."""
+    """GET /v1/models (free), held against the catalogue (spec §9): dated ids resolved, new ids
+    listed, each shutdown_date beside the catalogue's and flagged where they differ."""
     st.subheader("Models your key can use")
     st.button("List them (free)", key="verify_list_models", icon=":material/list:",
-              disabled=access.key is None, on_click=_request, args=("models", ("models",)),
-              help=None if access.key else "Needs an API key (see above).")
-    if request is not None and request["kind"] == "models":
+              disabled=not access.ready, on_click=_request, args=("models", ("models",)),
+              help=None if access.ready else "Needs an API key and a usable endpoint (see "
+                                             "above).")
+    if request is not None and request["kind"] == "models" and access.ready:
         try:
             with st.spinner("Asking the API which models this key can use …"):
-                ids = vv.list_model_ids(_client(access))
-            st.session_state["verify_key_models"] = vv.key_models(ids)
+                listed = vv.list_models(_client(access))
+            st.session_state["verify_key_models"] = vv.key_models(listed)
             st.session_state.pop("verify_key_models_error", None)
         except calc.ApiError as exc:
             st.session_state["verify_key_models_error"] = vv.scrub(str(exc), access.key)
@@ -469,16 +488,9 @@ def _key_models_section(access: va.Access, request: dict | None) -> None:
     rows = st.session_state.get("verify_key_models")
     if not rows:
         return
-    known = [r for r in rows if r.catalogue_name]
-    new = [r.id for r in rows if not r.catalogue_name]
-    st.dataframe(pd.DataFrame({
-        "id": [inert.short(r.id) for r in known],
-        "catalogue model": [r.catalogue_name for r in known],
-        "status": [r.status for r in known]}), hide_index=True, width="stretch")
-    if new:  # ids come from the API: shown inert
-        st.warning(f"{len(new)} id(s) the catalogue does not know yet (not estimable until "
-                   "added): " + inert.md(", ".join(inert.short(i) for i in new)),
-                   icon=":material/new_releases:")
+    st.dataframe(pd.DataFrame(vv.key_model_records(rows)), hide_index=True, width="stretch")
+    for note in vv.key_model_notes(rows):  # ids and dates come from the API: shown inert
+        st.warning(inert.md(note), icon=":material/new_releases:")
 
 
 def _show_calibration(result) -> None:

@@ -16,10 +16,12 @@ import pytest
 from hypothesis import settings
 
 from calc.engine import clock
-
 from tests.fakes.app_server import CHROMIUM, CHROMIUM_ARGS, running_app
 
 settings.register_profile("ci", deadline=None, max_examples=200)
+# The runs on other days look for tests that depend on the day: the properties of a day's rules
+# are explored in full on the edition day's run, a sample of them on the others.
+settings.register_profile("another-day", deadline=None, max_examples=25)
 settings.load_profile("ci")
 
 EDITION_DAY = "2026-12-03"  # the catalogue's edition: the default day of a test run
@@ -32,14 +34,23 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "today(day): the ISO day this test's facts hold on")
+    # Before any fixture: a module- or session-scoped fixture reads the run's day too, never
+    # the wall clock (the per-test fixture below narrows it to a test's own day).
+    day = clock.day(config.getoption("--today"))
+    clock.pin(day)
+    os.environ[clock.ENV] = day.isoformat()
+    if day.isoformat() != EDITION_DAY:
+        settings.load_profile("another-day")
 
 
 @pytest.fixture(autouse=True)
-def today(request):
-    """calc's clock, pinned for the test: its own `today` mark, else the run's --today."""
+def today(request, monkeypatch):
+    """calc's clock, pinned for the test: its own `today` mark, else the run's --today. A child
+    process the test starts (the CLI, a server) reads the same day from the environment."""
     mark = request.node.get_closest_marker("today")
     day = mark.args[0] if mark else request.config.getoption("--today")
     with clock.pinned(day) as pinned:
+        monkeypatch.setenv(clock.ENV, pinned.isoformat())
         yield pinned
 
 

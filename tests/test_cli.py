@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+
+from tests.known_days import CURRENT_2026_12_11
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,19 +45,20 @@ def test_rules_documented_switches_the_budget():
     assert (billing["tokens"], documented["tokens"]) == (2353, 4977)
 
 
+@pytest.mark.today("2026-12-03")
 def test_the_default_model_is_a_current_one():
     data = json.loads(run("1024x1024", "--json").stdout)
     # gpt-5.6-sol, auto = original: 32 × 32 = 1,024 patches × 1.2 = 1,228.8 → 1,229 (spec §2.3)
     assert (data["model"], data["tokens"], data["accepted"]) == ("gpt-5.6-sol", 1229, True)
-    assert data["usd"] == "0.004916"  # 1,229 × $4.00 / 1M, exact
+    assert data["usd"] == "0.006145"  # 1,229 × $5.00 / 1M (from 2026-12-01), exact
 
 
+@pytest.mark.today("2026-12-11")
 def test_model_all_prints_the_current_models_cheapest_first():
     import calc
 
     rows = json.loads(run("1024x1024", "--model", "all", "--json").stdout)
-    current = {m.name for m in calc.models() if m.status() != "shut down"}
-    assert {r["model"] for r in rows} == current
+    assert {r["model"] for r in rows} == CURRENT_2026_12_11
     priced = [Decimal(r["usd"]) for r in rows]
     assert priced == sorted(priced)
     table = run("1024x1024", "--model", "all").stdout.splitlines()
@@ -124,3 +128,13 @@ def test_a_closed_pipe_is_not_a_traceback():
     err = proc.stderr.read().decode()
     proc.wait(timeout=60)
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "device"])
+def test_a_pipe_or_a_device_is_refused_at_once_not_read(tmp_path, kind):
+    path = tmp_path / "pipe" if kind == "named pipe" else Path("/dev/zero")
+    if kind == "named pipe":
+        os.mkfifo(path)  # nobody writes to it: opening it to read would wait for ever
+    result = run(str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == f"calc: {path}: is a {kind}, not an image file\n"

@@ -26,7 +26,7 @@ from calc.engine.errors import CalcError
 from calc.views import explore_link, inert
 from calc.views import plan as cp
 from calc.views import verify as vv
-from calc.views.plan_inputs import read_csv
+from calc.views.manifest import read_manifest
 from tests.fakes.fake_openai import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -216,7 +216,7 @@ def test_a_huge_model_name_gives_a_short_message_and_the_cache_stays_bounded():
 def test_a_csv_with_absurd_numbers_and_names_is_flagged_not_crashed():
     data = ("width,height,model\n" + "9" * 5000 + ",100,\n100,100," + "m" * 100_000 + "\n"
             "100,100,\n").encode()
-    workload = read_csv(data)
+    workload = read_manifest(data)
     assert len(workload.rows) == 1
     assert all(len(r) < 400 for r in workload.bad_rows["reason"])
 

@@ -1,7 +1,7 @@
 """The design's layering, enforced: calc's contracts (import-linter, .importlinter) and the pages.
 
 calc: views above adapters above the engine; nothing in calc imports Streamlit; the engine does no
-I/O. Pages: `pages/*.py` are the four pages; they use calc's engine and views, never the adapters.
+I/O. Pages: `pages/*.py` are the five pages; they use calc's engine and views, never the adapters.
 Each rule is also shown failing once on a deliberately broken import.
 """
 
@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-PAGES = {"explore.py", "plan.py", "verify.py", "metered.py"}
+PAGES = {"explore.py", "plan.py", "request.py", "verify.py", "metered.py"}
 
 
 def lint_imports(cwd: Path) -> subprocess.CompletedProcess:
@@ -68,7 +68,7 @@ def page_sources() -> list[Path]:
     return sorted((ROOT / "pages").rglob("*.py"))
 
 
-def test_pages_folder_holds_the_four_pages_and_nothing_else():
+def test_pages_folder_holds_the_five_pages_and_nothing_else():
     assert {p.name for p in (ROOT / "pages").glob("*.py")} == PAGES
 
 

@@ -5,7 +5,9 @@ database runs in WAL mode with a busy timeout, and each thread gets its own conn
 connections must not be shared across threads). Each `add` is its own committed transaction:
 a run killed half-way keeps every row written before the kill.
 
-There is no column for an API key, and `add` refuses any text that looks like one.
+There is no column for an API key, and `add` refuses any text that looks like one. Numbers are
+checked too: a token count must be one (calc.engine.counts), a size a whole number of pixels —
+a row that is not a measurement is refused with a CalcError, never half-written or a crash.
 
 Each row carries the random id of the browser session that made it (`session`): a hosted app
 shows, exports and deletes a visitor's own rows only, unless the operator shares the log
@@ -29,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from calc.engine.counts import MAX_TOKENS, shown, token_count
 from calc.engine.errors import CalcError
 
 if TYPE_CHECKING:
@@ -70,6 +73,10 @@ _KEY_PATTERNS = (
 
 class SecretInLogError(CalcError):
     """A field given to the calibration log looks like an API key; nothing was written."""
+
+
+class BadRowError(CalcError):
+    """A number given to the calibration log is not a count or a size; nothing was written."""
 
 
 class LogUnavailableError(CalcError):
@@ -120,6 +127,9 @@ class LogRow:
 
 _COLUMNS = ("id", "time") + tuple(f.name for f in fields(LogRow) if f.name not in ("id", "time"))
 _TEXT = tuple(f.name for f in fields(LogRow) if f.type == "str")
+_COUNTS = ("estimate", "reported", "baseline")  # tokens
+_SIZES = ("width", "height")  # pixels
+_MAX_INTEGER = 2**63 - 1  # SQLite's largest INTEGER
 
 
 def row_from_measurement(m: Measurement, *, width: int, height: int, estimate: int,
@@ -135,6 +145,20 @@ def row_from_measurement(m: Measurement, *, width: int, height: int, estimate: i
         fidelity=fidelity, method=m.method, estimate=estimate, reported=m.image_tokens,
         baseline=m.baseline, rules_version=rules_version,
     )
+
+
+def _refuse_non_numbers(row: LogRow) -> None:
+    for name in _COUNTS:
+        if token_count(getattr(row, name)) is None:
+            raise BadRowError(f"{name} must be a token count (a whole number from 0 to "
+                              f"{MAX_TOKENS:,}), not {shown(getattr(row, name))} — nothing "
+                              "was written")
+    for name in _SIZES:
+        value = getattr(row, name)
+        if isinstance(value, bool) or not isinstance(value, int) \
+                or not 1 <= value <= _MAX_INTEGER:
+            raise BadRowError(f"{name} must be a whole number of pixels, not {shown(value)} — "
+                              "nothing was written")
 
 
 def _refuse_secrets(row: LogRow) -> None:
@@ -228,6 +252,7 @@ class CalibrationLog:
     def add(self, row: LogRow, session: str = "") -> int:
         """Write one row for `session`, committed before returning; its new id."""
         _refuse_secrets(row)
+        _refuse_non_numbers(row)
         stamped = replace(row, id=None,
                           time=datetime.now(UTC).isoformat(timespec="milliseconds"))
         values = dict(zip(_COLUMNS, _ordered(stamped), strict=True))

@@ -19,6 +19,7 @@ from typing import Any
 import httpcore2
 import httpx2
 
+from calc.adapters.deadline_http import DeadlineTransport
 from calc.adapters.url_fetch import AddressPolicy, _non_public, _refusal_message
 
 # What an OpenAI request needs; everything else the SDK might add is dropped.
@@ -100,13 +101,13 @@ class _CheckedBackend(httpcore2.SyncBackend):
         raise last or httpcore2.ConnectError(f"could not connect to {host}")
 
 
-class GuardedTransport(httpx2.HTTPTransport):
-    """httpx transport for a visitor's endpoint: checked connections, allow-listed headers."""
+class GuardedTransport(DeadlineTransport):
+    """httpx transport for a visitor's endpoint: checked connections, allow-listed headers, and
+    one deadline per request (deadline_http)."""
 
-    def __init__(self, policy: AddressPolicy, api_key: str) -> None:
-        super().__init__(trust_env=False)  # no proxy or certificate settings from the server
-        # httpx has no public hook for the network backend; the pool reads this attribute.
-        self._pool._network_backend = _CheckedBackend(policy)
+    def __init__(self, policy: AddressPolicy, api_key: str, deadline: float) -> None:
+        # trust_env=False: no proxy or certificate settings from the server's environment.
+        super().__init__(deadline, backend=_CheckedBackend(policy), trust_env=False)
         self._authorization = f"Bearer {api_key}"
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:

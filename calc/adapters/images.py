@@ -20,17 +20,22 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from calc.engine.errors import ImageError
+from calc.engine.errors import ImageError, RefusedFormatError
 
-# Spec §6: PNG, JPEG, WEBP and non-animated GIF.
+# docs/metering.md §17: PNG, JPEG, WEBP and GIF (an animated GIF is read on its first frame,
+# measured); BMP, TIFF, HEIC and SVG are refused with HTTP 400 (measured 2026-07).
 SUPPORTED_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif")
+_SVG_SIZE = re.compile(rb"""\b(width|height)\s*=\s*["']\s*(\d{1,7})(?:\.\d+)?\s*(?:px)?\s*["']""")
+_SVG_VIEWBOX = re.compile(rb"""\bviewBox\s*=\s*["']\s*[-\d.]+[\s,]+[-\d.]+[\s,]+"""
+                          rb"""(\d{1,7})(?:\.\d+)?[\s,]+(\d{1,7})(?:\.\d+)?\s*["']""")
 # Our own ceiling, checked from the header before any pixel is decoded.
 MAX_PIXELS = 100_000_000
 # What Pillow's decoders raise on malformed data (beyond its own UnidentifiedImageError).
 MALFORMED = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError,
              ZeroDivisionError, struct.error)
 
-_ACCEPTED_TEXT = "PNG, JPEG, WEBP or non-animated GIF"
+_ACCEPTED_TEXT = "PNG, JPEG, WEBP or GIF"
 # zlib level 1: on a 24 MP photo ~2.5x faster than Pillow's default 6, and about as small.
 _PNG_LEVEL = 1
 _ORIENTATION_TAG = 0x0112
@@ -55,8 +60,20 @@ class NotAnImageError(ImageError):
     """Data that is not an image, or a file that cannot be read."""
 
 
-class UnsupportedFormatError(ImageError):
+class UnsupportedFormatError(RefusedFormatError):
     """An image in a format the API does not accept (BMP, TIFF, …)."""
+
+
+class RefusedFormatError(UnsupportedFormatError):
+    """BMP, TIFF, HEIC or SVG: the API refuses the format (HTTP 400), but the picture has a
+    size — what it would cost once converted to PNG or JPEG. `size` is None where even the
+    size cannot be read."""
+
+    def __init__(self, fmt: str, size: tuple[int, int] | None):
+        self.format, self.size = fmt, size
+        at = f", {size[0]}×{size[1]} px" if size else ""
+        super().__init__(f"{fmt}{at}: the API refuses this format (HTTP 400): convert to PNG "
+                         "or JPEG")
 
 
 class TooManyPixelsError(ImageError):
@@ -64,7 +81,8 @@ class TooManyPixelsError(ImageError):
 
 
 class AnimatedImageError(ImageError):
-    """An animated GIF, WEBP or PNG: the API takes still images only."""
+    """An animated GIF, WEBP or PNG. The API reads an animated GIF's first frame (measured on
+    gpt-5.5 / gpt-5.6); the guide lists still images only for the others."""
 
 
 class CorruptImageError(ImageError):
@@ -116,14 +134,20 @@ class LoadedImage:
 
 
 def probe(source: Source) -> ImageInfo:
-    """Read the header only: format, oriented size, animation. Refuses what the API won't take."""
+    """Read the header only: format, oriented size, animation. Refuses what the API won't take
+    (a refused format with the size it has: RefusedFormatError)."""
     fp, name = _as_file(source)
+    _sniff_refused(source)
     with _open(fp, name) as im:
         return _inspect(im)
 
 
 def check_still(info: ImageInfo) -> None:
-    """Raise AnimatedImageError if the image is animated."""
+    """Raise AnimatedImageError if the image is animated (the message says what is priced)."""
+    if info.animated and info.format == "GIF":
+        raise AnimatedImageError(
+            f"this GIF is animated ({info.frames} frames): the API reads its first frame "
+            "(measured on gpt-5.5 / gpt-5.6), so it is priced on the first frame.")
     if info.animated:
         raise AnimatedImageError(
             f"this {info.format} is animated ({info.frames} frames); the API takes only still "
@@ -131,19 +155,62 @@ def check_still(info: ImageInfo) -> None:
         )
 
 
+def _head(source: Source, n: int = 65536) -> bytes:
+    """The first bytes of a source, the position left where it was."""
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source[:n])
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            with open(source, "rb") as f:
+                return f.read(n)
+        except OSError:
+            return b""
+    try:
+        where = source.tell()
+        head = source.read(n)
+        source.seek(where)
+        return head
+    except (AttributeError, OSError):
+        return b""
+
+
+def _sniff_refused(source: Source) -> None:
+    """HEIC and SVG, which Pillow cannot open: RefusedFormatError with the size they declare."""
+    head = _head(source)
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        box = head.find(b"ispe")  # the image spatial extents: version/flags, width, height
+        size = None
+        if box >= 0 and len(head) >= box + 16:
+            w, h = struct.unpack(">II", head[box + 8:box + 16])
+            size = (w, h) if w and h else None
+        raise RefusedFormatError("AVIF" if head[8:12] == b"avif" else "HEIC", size)
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith((b"<svg", b"<?xml")) and b"<svg" in text:
+        tag = text[text.find(b"<svg"):][:4000]
+        found = {m[1]: int(m[2]) for m in _SVG_SIZE.finditer(tag)}
+        size = (found.get(b"width"), found.get(b"height"))
+        if None in size:
+            box = _SVG_VIEWBOX.search(tag)
+            size = (int(box[1]), int(box[2])) if box else (None, None)
+        raise RefusedFormatError("SVG", size if None not in size and 0 not in size else None)
+
+
 def load(source: Source, *, first_frame_ok: bool = False,
          max_side: int | None = None) -> LoadedImage:
     """Decode the image as the model sees it (oriented, RGB/RGBA).
 
-    Animated images are refused unless `first_frame_ok`, in which case frame 0 is used.
+    Animated images, and formats the API refuses, are refused unless `first_frame_ok`: then
+    frame 0 is used, and a refused format Pillow can read (BMP, TIFF) is decoded — what it
+    would be once converted.
     `max_side`: the pixels shrunk to fit it (never enlarged; `info` still describes the image as
     it is), for previews: a JPEG is then decoded at a reduced scale to begin with (DCT scaling),
     a 24 MP photo in a fraction of the time and of its ~70 MB.
     """
     data = _read_all(source)
     digest = hashlib.sha256(data).hexdigest()
+    _sniff_refused(data)
     with _open(io.BytesIO(data), _name(source)) as im:
-        info = _inspect(im)
+        info = _inspect(im, refused_ok=first_frame_ok)
         if not first_frame_ok:
             check_still(info)
         fit = None if max_side is None else _fit(im.size, max_side)
@@ -195,6 +262,43 @@ def data_url(image: Image.Image, format: str = "PNG") -> str:
         )
     encoded = base64.b64encode(buf.getvalue()).decode("ascii")
     return f"data:image/{fmt.lower()};base64,{encoded}"
+
+
+def preview_url(data: bytes, size: tuple[int, int]) -> str:
+    """A thumbnail: the image as the model sees it (oriented, first frame), shrunk to `size`,
+    as a small lossy WEBP data URL. A JPEG is decoded at a reduced scale (Pillow's draft)."""
+    with _open(io.BytesIO(data), "the file") as im:
+        info = _inspect(im)
+        stored = (size[1], size[0]) if info.orientation >= 5 else size
+        try:
+            im.draft("RGB", stored)  # JPEG: decode at 1/2 … 1/8 scale; others ignore it
+            small = _to_rgb_or_rgba(im).resize(stored, Image.Resampling.BILINEAR)
+        except MALFORMED as e:
+            raise _damaged(e, info.format) from e
+    method = _TRANSPOSE.get(info.orientation)
+    if method is not None:
+        small = small.transpose(method)
+    buf = io.BytesIO()
+    small.save(buf, "WEBP", quality=80, method=0)
+    return "data:image/webp;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def resized_file(image: Image.Image, size: tuple[int, int], format: str) -> bytes:
+    """`image` (decoded and upright: see `load`) resized to `size` with LANCZOS and saved in
+    `format`, the file's own. No EXIF goes with it: the pixels are already upright."""
+    small = image if image.size == size else image.resize(size, Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    fmt = format.upper()
+    if fmt == "JPEG":
+        small.convert("RGB").save(buf, "JPEG", quality=95)
+    elif fmt == "WEBP":
+        small.save(buf, "WEBP", quality=95)
+    elif fmt in ("PNG", "GIF"):
+        small.save(buf, fmt, **({"compress_level": _PNG_LEVEL} if fmt == "PNG" else {}))
+    else:
+        raise UnsupportedFormatError(f"{format} images are not accepted by the API; use "
+                                     f"{_ACCEPTED_TEXT}")
+    return buf.getvalue()
 
 
 # ---------------------------------------------------------------------------
@@ -258,14 +362,12 @@ def _open(fp: BinaryIO | str, name: str) -> Image.Image:
         raise _damaged(e, "header") from e
 
 
-def _inspect(im: Image.Image) -> ImageInfo:
+def _inspect(im: Image.Image, refused_ok: bool = False) -> ImageInfo:
     """Check format and pixel count from the header, without decoding."""
     fmt = "JPEG" if im.format == "MPO" else (im.format or "unknown")
-    if fmt not in SUPPORTED_FORMATS:
-        raise UnsupportedFormatError(
-            f"{fmt} images are not accepted by the API; use {_ACCEPTED_TEXT}"
-        )
     w, h = im.size
+    if fmt not in SUPPORTED_FORMATS and not refused_ok:
+        raise RefusedFormatError(fmt, (h, w) if _orientation(im) >= 5 else (w, h))
     if w * h > MAX_PIXELS:
         raise TooManyPixelsError(
             f"the image is {w}×{h} ({w * h / 1e6:.1f} megapixels); images over "

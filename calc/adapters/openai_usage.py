@@ -24,8 +24,10 @@ from urllib.parse import urlsplit
 import httpx2
 import openai
 
+from calc.adapters.deadline_http import DeadlineClient, too_slow
 from calc.adapters.key_scrub import scrub
 from calc.adapters.url_fetch import AddressPolicy
+from calc.engine.counts import MAX_TOKENS, shown, token_count
 from calc.engine.errors import ApiError, CalcError
 
 if TYPE_CHECKING:
@@ -93,7 +95,7 @@ class ServerError(MeasureError):
 
 
 class ApiTimeoutError(MeasureError):
-    """No answer within the client's timeout."""
+    """Too slow: silent past the client's timeout, or unfinished at the call's deadline."""
 
 
 class ConnectionFailedError(MeasureError):
@@ -102,6 +104,11 @@ class ConnectionFailedError(MeasureError):
 
 class BadReplyError(MeasureError):
     """The endpoint answered 200 but not with the JSON object the endpoint promises."""
+
+
+class BadCountError(BadReplyError):
+    """A token count in the reply is not one: negative, not a whole number, or beyond
+    MAX_TOKENS (calc.engine.counts). The endpoint's fault; nothing was measured."""
 
 
 class UnexpectedApiError(MeasureError):
@@ -128,28 +135,32 @@ def endpoint_host(client: Any) -> str:
 
 # Seconds: a page waits for an answer, so a dead endpoint fails fast and a slow one in time.
 CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 30.0
+READ_TIMEOUT = 30.0  # the longest silence within one call
+CALL_DEADLINE = 60.0  # the longest one call may take, first byte to last, however it trickles
 
 
 def make_client(api_key: str, base_url: str | None = None, timeout: float = READ_TIMEOUT, *,
-                connect_timeout: float = CONNECT_TIMEOUT,
+                connect_timeout: float = CONNECT_TIMEOUT, deadline: float = CALL_DEADLINE,
                 policy: AddressPolicy | None = None) -> openai.OpenAI:
     """The only place Patchwork builds a client.
 
     max_retries=0: a retry would silently double a billed run and hide a rate limit the user
     should see, so every failure is reported instead. base_url None means api.openai.com
-    (or OPENAI_BASE_URL, as the SDK reads it). `policy`: the endpoint is one a visitor typed —
+    (or OPENAI_BASE_URL, as the SDK reads it). `timeout` bounds each wait for the endpoint,
+    `deadline` each whole call (deadline_http). `policy`: the endpoint is one a visitor typed —
     every connection is checked against it and only the given key is sent (guarded_http).
     """
     if not isinstance(api_key, str) or not api_key.strip():
         raise MissingKeyError("no API key given — paste an OpenAI API key (it starts with sk-)")
     limits = httpx2.Timeout(timeout, connect=min(connect_timeout, timeout))
-    http_client = None
-    if policy is not None:
+    if policy is None:
+        http_client = DeadlineClient(deadline, timeout=limits)
+    else:
         from calc.adapters.guarded_http import GuardedTransport
 
-        http_client = httpx2.Client(transport=GuardedTransport(policy, api_key.strip()),
-                                    timeout=limits, trust_env=False)
+        http_client = DeadlineClient(
+            deadline, transport=GuardedTransport(policy, api_key.strip(), deadline),
+            timeout=limits, trust_env=False)
     return openai.OpenAI(
         api_key=api_key.strip(), base_url=base_url or None, timeout=limits, max_retries=0,
         http_client=http_client,
@@ -209,15 +220,28 @@ def _call(client: Any, fn: Callable[..., T], **kwargs: Any) -> T:
         return fn(**kwargs)
     except openai.OpenAIError as exc:
         err = _translate(exc, client)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        # The SDK raises the JSON decoder's error as is when a 200 reply with a JSON
-        # content type does not parse.
+    except (ValueError, RecursionError):
+        # The SDK raises the JSON decoder's error as is when a 200 reply with a JSON content
+        # type does not parse — and so a number of more than 4,300 digits (ValueError) or
+        # arrays nested thousands deep (RecursionError): a reply no parser should take.
         err = BadReplyError(
             f"{endpoint_host(client)} answered with a body that is not valid JSON — check the "
             "base URL points at an OpenAI-compatible API (it usually ends in /v1)",
             status=200,
         )
     raise err
+
+
+def _reply(client: Any, fn: Callable[..., Any], **kwargs: Any) -> tuple[Any, Any]:
+    """Call an SDK method in its `with_raw_response` form: the parsed reply, and the JSON the
+    endpoint sent. Counts are read from the JSON: the SDK's models may coerce "12", 3.0 or
+    true into the int a count should have been."""
+
+    def both() -> tuple[Any, Any]:
+        raw = fn(**kwargs)
+        return raw.parse(), json.loads(raw.content)
+
+    return _call(client, both)
 
 
 def _api_message(exc: openai.APIError, key: str | None) -> str:
@@ -242,14 +266,25 @@ def _retry_after(exc: openai.APIStatusError) -> float | None:
     return None
 
 
+# The endpoint was reached, then the connection failed: not a connection that never started.
+_BROKEN_OFF = (httpx2.RemoteProtocolError, httpx2.ReadError, httpx2.WriteError)
+
+
 def _translate(exc: openai.OpenAIError, client: Any) -> MeasureError:
     key = _key_of(client)
     host = endpoint_host(client)
     err: MeasureError
     if isinstance(exc, openai.APITimeoutError):  # before APIConnectionError: a subclass of it
+        seconds = too_slow(exc)
+        how = (f"it had not sent a complete answer after {seconds:g} s, the most one call may "
+               "take" if seconds is not None else "it went quiet for longer than the timeout")
         err = ApiTimeoutError(
-            f"{host} did not answer within the timeout — try again, or raise the timeout "
-            "for large images"
+            f"{host} was too slow: {how} — try again later, or with a smaller image"
+        )
+    elif isinstance(exc, openai.APIConnectionError) and isinstance(exc.__cause__, _BROKEN_OFF):
+        err = ConnectionFailedError(
+            f"{host} broke off the connection before its answer was complete — try again; if "
+            "it keeps happening, check the base URL and any proxy in between"
         )
     elif isinstance(exc, openai.APIConnectionError):
         cause = scrub(str(exc.__cause__ or ""), key)
@@ -316,7 +351,7 @@ def _translate_status(exc: openai.APIStatusError, key: str | None, host: str) ->
     if status in (400, 422):
         return RequestRejectedError(
             f"the API refused the request ({status}) — usually the image: use a PNG, JPEG, "
-            f"WEBP or non-animated GIF under 50 MB, and a detail level the model supports."
+            f"WEBP or GIF under 50 MB, and a detail level the model supports."
             f"{said}", status=status, code=code
         )
     return UnexpectedApiError(
@@ -340,10 +375,37 @@ def _from_api(client: Any, value: Any, limit: int = 200) -> str:
     return scrub(value[: limit + 400], _key_of(client))[:limit].strip()
 
 
-def _int_attr(obj: Any, *path: str) -> int | None:
-    for name in path:
-        obj = getattr(obj, name, None)
-    return obj if isinstance(obj, int) and not isinstance(obj, bool) else None
+def _tokens(client: Any, body: Any, path: str) -> int:
+    """The token count at `path` (e.g. "usage.input_tokens") of a reply's JSON; BadCountError
+    when it is missing or not a count (calc.engine.counts): the endpoint's fault."""
+    value = body
+    for name in path.split("."):
+        value = value.get(name) if isinstance(value, dict) else None
+    n = token_count(value)
+    if value is None:
+        raise BadCountError(
+            f"{endpoint_host(client)} answered, but the reply has no {path} (null or missing), "
+            "so nothing was measured or logged — check the base URL points at an "
+            "OpenAI-compatible API (a proxy's login page looks like this)", status=200,
+        )
+    if n is None:
+        raise BadCountError(
+            f"{endpoint_host(client)} reported {path} = {_from_api(client, shown(value), 60)}, "
+            f"which is not a token count (a whole number from 0 to {MAX_TOKENS:,}) — the "
+            "endpoint is at fault, so nothing was measured or logged; try again, or check the "
+            "base URL points at an OpenAI-compatible API", status=200,
+        )
+    return n
+
+
+def _image_difference(client: Any, with_image: int, baseline: int) -> None:
+    """An image adds tokens: fewer with it than without is the endpoint's fault."""
+    if with_image < baseline:
+        raise BadCountError(
+            f"{endpoint_host(client)} reported fewer input tokens with the image "
+            f"({with_image:,}) than without it ({baseline:,}) — the endpoint is at fault, so "
+            "nothing was measured or logged", status=200,
+        )
 
 
 # --- request bodies -------------------------------------------------------------------------
@@ -364,23 +426,46 @@ def _chat_messages(prompt: str, image_url: str | None, detail: str) -> list[dict
 
 
 def _count(client: Any, model: str, input_: list[dict]) -> int:
-    reply = _call(client, client.responses.input_tokens.count, model=model, input=input_)
-    n = _int_attr(reply, "input_tokens")
-    if n is None:
-        raise _bad_reply(client, "input token count")
-    return n
+    _, body = _reply(client, client.responses.input_tokens.with_raw_response.count, model=model,
+                     input=input_)
+    return _tokens(client, body, "input_tokens")
 
 
-def list_model_ids(client: Any) -> tuple[str, ...]:
-    """GET /v1/models: the ids this key can use (free), in the API's order, each once."""
+@dataclass(frozen=True)
+class ListedModel:
+    """One model of GET /v1/models. `shutdown_date` as the API sent it (spec §9: optional,
+    "YYYY-MM-DD" or null — or anything a faulty endpoint sends); `has_shutdown_date` says
+    whether the field was there at all (absent is not null: null means none announced)."""
+
+    id: str
+    shutdown_date: Any = None
+    has_shutdown_date: bool = False
+
+
+def _field(obj: Any, name: str) -> tuple[bool, Any]:
+    """(present, value) of a field of an SDK object: one the SDK declares, or an extra one."""
+    extra = getattr(obj, "model_extra", None) or {}
+    if name in extra:
+        return True, extra[name]
+    if name in (getattr(obj, "model_fields_set", None) or ()):
+        return True, getattr(obj, name, None)
+    return False, None
+
+
+def list_models(client: Any) -> tuple[ListedModel, ...]:
+    """GET /v1/models (client.models.list(), free): what this key can use, in the API's order,
+    each id once, with its shutdown_date."""
     page = _call(client, client.models.list)
     try:
-        ids = [m.id for m in page]
+        listed = [(m.id, *_field(m, "shutdown_date")) for m in page]
     except (AttributeError, TypeError):
         raise _bad_reply(client, "model list") from None
-    if not all(isinstance(i, str) for i in ids):
+    if not all(isinstance(i, str) for i, _, _ in listed):
         raise _bad_reply(client, "model list")
-    return tuple(dict.fromkeys(ids))
+    first: dict[str, ListedModel] = {}
+    for model_id, present, value in listed:
+        first.setdefault(model_id, ListedModel(model_id, value, present))
+    return tuple(first.values())
 
 
 def _cost(model_names: tuple[str, ...], input_tokens: int, output_tokens: int) -> float | None:
@@ -421,6 +506,7 @@ def count_image_tokens(client: Any, *, model: str, image_url: str, detail: str,
     """
     with_image = _count(client, model, _responses_input(prompt, image_url, detail))
     baseline = _count(client, model, _responses_input(prompt, None, detail))
+    _image_difference(client, with_image, baseline)
     return Measurement(
         method="count", model_requested=model, model_returned=model, detail=detail,
         with_image=with_image, baseline=baseline, cost_usd=0.0,
@@ -438,14 +524,13 @@ def run_image(client: Any, *, model: str, image_url: str, detail: str,
     """
     # The free baseline first: if it fails (a 429, say), nothing has been paid for yet.
     baseline = _count(client, model, _responses_input(prompt, None, detail))
-    reply = _call(
-        client, client.responses.create, model=model,
+    reply, body = _reply(
+        client, client.responses.with_raw_response.create, model=model,
         input=_responses_input(prompt, image_url, detail), max_output_tokens=max_output_tokens,
     )
-    with_image = _int_attr(reply, "usage", "input_tokens")
-    if with_image is None:
-        raise _bad_reply(client, "usage.input_tokens")
-    output = _int_attr(reply, "usage", "output_tokens") or 0
+    with_image = _tokens(client, body, "usage.input_tokens")
+    output = _tokens(client, body, "usage.output_tokens")
+    _image_difference(client, with_image, baseline)
     returned = getattr(reply, "model", None)
     returned = _from_api(client, returned) or model
     text = getattr(reply, "output_text", "")
@@ -458,12 +543,13 @@ def run_image(client: Any, *, model: str, image_url: str, detail: str,
     )
 
 
-def _chat_once(client: Any, model: str, messages: list[dict], max_tokens: int) -> Any:
-    reply = _call(client, client.chat.completions.create, model=model, messages=messages,
-                  max_completion_tokens=max_tokens)
-    if _int_attr(reply, "usage", "prompt_tokens") is None:
-        raise _bad_reply(client, "usage.prompt_tokens")
-    return reply
+def _chat_once(client: Any, model: str, messages: list[dict], max_tokens: int
+               ) -> tuple[Any, int, int]:
+    """One chat call: the reply, its prompt tokens and its completion tokens."""
+    reply, body = _reply(client, client.chat.completions.with_raw_response.create, model=model,
+                         messages=messages, max_completion_tokens=max_tokens)
+    return (reply, _tokens(client, body, "usage.prompt_tokens"),
+            _tokens(client, body, "usage.completion_tokens"))
 
 
 def chat_image(client: Any, *, model: str, image_url: str, detail: str,
@@ -475,13 +561,11 @@ def chat_image(client: Any, *, model: str, image_url: str, detail: str,
     chat call with the same prompt and no image. It costs a few dozen tokens. cost_usd covers
     both calls.
     """
-    first = _chat_once(client, model, _chat_messages(prompt, image_url, detail),
-                       max_output_tokens)
-    second = _chat_once(client, model, _chat_messages(prompt, None, detail), max_output_tokens)
-    with_image = first.usage.prompt_tokens
-    baseline = second.usage.prompt_tokens
-    out1 = _int_attr(first, "usage", "completion_tokens") or 0
-    out2 = _int_attr(second, "usage", "completion_tokens") or 0
+    first, with_image, out1 = _chat_once(client, model, _chat_messages(prompt, image_url, detail),
+                                         max_output_tokens)
+    _, baseline, out2 = _chat_once(client, model, _chat_messages(prompt, None, detail),
+                                   max_output_tokens)
+    _image_difference(client, with_image, baseline)
     returned = getattr(first, "model", None)
     returned = _from_api(client, returned) or model
     try:

@@ -475,8 +475,8 @@ class _Deadline:
 
     def timeout_error(self) -> FetchTimeoutError:
         return FetchTimeoutError(
-            f"the server took longer than {self.seconds:g} s to send the image — try again, "
-            "or download it and upload the file instead"
+            f"the server was too slow: it took longer than {self.seconds:g} s to send the image "
+            "— try again, or download it and upload the file instead"
         )
 
     def watch(self, sock: socket.socket) -> None:

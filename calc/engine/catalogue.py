@@ -84,20 +84,51 @@ class LongContext:
 
 @dataclass(frozen=True, eq=False)
 class Price:
-    """USD per 1M tokens at the standard tier; None where unknown. Image tokens pay `input`."""
+    """USD per 1M tokens at the standard tier over one period (docs/metering.md §9.1); None
+    where unknown. Image tokens pay `input`."""
 
+    valid_from: date | None  # None: since the model's release
+    valid_until: date | None  # inclusive; None: until further notice
     input: Decimal | None
     cached_input: Decimal | None
-    cache_write: Decimal | None
+    cache_write: Decimal | None  # a 30-minute write
+    cache_write_12h: Decimal | None
     output: Decimal | None
     text_input: Decimal | None  # gpt-image models: text has its own rate
     text_cached_input: Decimal | None
     long_context: LongContext | None
-    tiers: tuple[str, ...]  # tiers beyond standard that this model's page confirms
-    regional: bool  # the regional-processing uplift is confirmed for this model
     as_of: str
     source: str
     confidence: str
+    third_party: tuple[str, ...] = ()  # the figures of this row a third party gives, not OpenAI
+
+    def holds_on(self, day: date) -> bool:
+        return ((self.valid_from is None or self.valid_from <= day)
+                and (self.valid_until is None or day <= self.valid_until))
+
+    @property
+    def period(self) -> str:
+        """'2026-08-21 to 2026-11-30', 'from 2026-12-01', 'until 2026-08-20', or ''."""
+        start, end = self.valid_from, self.valid_until
+        if start and end:
+            return f"{start} to {end}"
+        return f"from {start}" if start else f"until {end}" if end else ""
+
+
+@dataclass(frozen=True)
+class TierFactor:
+    """What a tier multiplies standard prices by over one period (for one model, or all)."""
+
+    tier: str
+    factor: Decimal
+    valid_from: date | None
+    valid_until: date | None
+    source: str
+    confidence: str
+
+    def holds_on(self, day: date) -> bool:
+        return ((self.valid_from is None or self.valid_from <= day)
+                and (self.valid_until is None or day <= self.valid_until))
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,9 +147,30 @@ class Model:
     original_as_high: str | None = None  # tile models that accept "original" (bill it as high)
     shutdown: str | None = None  # ISO date, or None
     shutdown_confidence: str = "documented"
-    replacement: str | None = None
-    price: Price | None = None
+    shutdown_source: str = "OpenAI's deprecations page"
+    replacements: tuple[str, ...] = ()  # named by the deprecations page; never a guess
+    released: str | None = None  # ISO date where known
+    prices: tuple[Price, ...] = ()  # periods, oldest first
+    tiers: tuple[str, ...] = ()  # tiers beyond standard that this model's own page confirms
+    not_offered: tuple[str, ...] = ()  # tiers this model does not offer
+    regional: bool = False  # the regional-processing uplift is confirmed for this model
+    tier_factors: tuple[TierFactor, ...] = ()  # this model's own factors, dated
     notes: tuple[str, ...] = field(default=())
+
+    def price_on(self, on: date | str | None = None) -> Price | None:
+        """The price row that holds on the day (today by default); None if none does."""
+        day = _day(on)
+        return next((p for p in self.prices if p.holds_on(day)), None)
+
+    @property
+    def price(self) -> Price | None:
+        """Today's price (the clock's day)."""
+        return self.price_on(None)
+
+    @property
+    def replacement(self) -> str | None:
+        """The first replacement named, for one-line mentions."""
+        return self.replacements[0] if self.replacements else None
 
     # --- lifecycle ---------------------------------------------------------------------------
     def status(self, on: date | str | None = None) -> str:
@@ -200,13 +252,23 @@ class Model:
 @dataclass(frozen=True)
 class Tier:
     name: str
-    factor: Decimal
     label: str
+    factors: tuple[TierFactor, ...]  # every model's, dated; a model's own override them
+    aliases: tuple[str, ...] = ()
+    offered_by: tuple[str, ...] | None = None  # None: every model (but its `not_offered`)
+    regional: bool = True  # may be combined with regional processing
+
+    @property
+    def factor(self) -> Decimal:
+        """Today's general factor."""
+        day = _day(None)
+        return next((f.factor for f in self.factors if f.holds_on(day)), self.factors[-1].factor)
 
 
 @dataclass(frozen=True, eq=False)
 class Catalogue:
     as_of: str
+    checked: str  # the last day its facts were checked against OpenAI's pages
     source: str
     version: str
     families: dict[str, Family]
@@ -216,8 +278,11 @@ class Catalogue:
     regional_uplift: Decimal
     regional_source: str
     cache_write_factor: Decimal
+    cache_write_12h_factor: Decimal
     limits: dict
     generation: dict
+    path: str = ""  # the file it was read from
+    fallback: str = ""  # why an operator's catalogue file was not used, if it was not
 
     @property
     def batch_discount(self) -> Decimal:
@@ -264,20 +329,36 @@ def _profile(name: str, raw: dict) -> Profile:
                    same_as, raw.get("note", ""))
 
 
-def _price(raw: dict | None) -> Price | None:
-    if raw is None:
-        return None
+def _date(value: object) -> date | None:
+    return None if value is None else date.fromisoformat(str(value))
+
+
+def _price(raw: dict) -> Price:
     lc = raw.get("long_context")
     return Price(
+        valid_from=_date(raw.get("from")), valid_until=_date(raw.get("until")),
         input=_decimal(raw.get("input")), cached_input=_decimal(raw.get("cached_input")),
-        cache_write=_decimal(raw.get("cache_write")), output=_decimal(raw.get("output")),
+        cache_write=_decimal(raw.get("cache_write")),
+        cache_write_12h=_decimal(raw.get("cache_write_12h")), output=_decimal(raw.get("output")),
         text_input=_decimal(raw.get("text_input")),
         text_cached_input=_decimal(raw.get("text_cached_input")),
         long_context=None if lc is None else LongContext(lc["above"], Decimal(lc["input"]),
                                                          Decimal(lc["output"])),
-        tiers=tuple(raw.get("tiers", ())), regional=bool(raw.get("regional", False)),
         as_of=raw["as_of"], source=raw["source"], confidence=raw["confidence"],
+        third_party=tuple(raw.get("third_party", ())),
     )
+
+
+def _tier_factor(tier: str, raw: dict) -> TierFactor:
+    return TierFactor(tier, Decimal(raw["factor"]), _date(raw.get("from")),
+                      _date(raw.get("until")), raw["source"], raw["confidence"])
+
+
+def _tier(name: str, raw: dict) -> Tier:
+    offered = raw.get("offered_by")
+    return Tier(name, raw["label"], tuple(_tier_factor(name, f) for f in raw["factors"]),
+                tuple(raw.get("aliases", ())), None if offered is None else tuple(offered),
+                bool(raw.get("regional", True)))
 
 
 def _model(name: str, raw: dict, family: Family, profiles: dict[str, Profile]) -> Model:
@@ -292,28 +373,48 @@ def _model(name: str, raw: dict, family: Family, profiles: dict[str, Profile]) -
         multiplier_value=multiplier, fidelities=tuple(raw.get("fidelities", ("low",))),
         original_as_high=raw.get("original_as_high"), shutdown=raw.get("shutdown"),
         shutdown_confidence=raw.get("shutdown_confidence", "documented"),
-        replacement=raw.get("replacement"), price=_price(raw.get("price")),
+        shutdown_source=raw.get("shutdown_source", "OpenAI's deprecations page"),
+        replacements=tuple(raw.get("replacements", ())), released=raw.get("released"),
+        prices=tuple(_price(p) for p in raw.get("prices", ())),
+        tiers=tuple(raw.get("tiers", ())), not_offered=tuple(raw.get("not_offered", ())),
+        regional=bool(raw.get("regional", False)),
+        tier_factors=tuple(_tier_factor(f["tier"], f) for f in raw.get("tier_factors", ())),
         notes=tuple(raw.get("notes", ())),
+    )
+
+
+def load(path: Path | str) -> Catalogue:
+    """A catalogue file, parsed (not yet checked: see calc.engine.catalogue_check)."""
+    with Path(path).open("rb") as f:
+        raw = tomllib.load(f)
+    return parse(raw, str(path))
+
+
+def parse(raw: dict, path: str = "") -> Catalogue:
+    families = {name: _family(name, spec) for name, spec in raw["families"].items()}
+    profiles = {name: _profile(name, spec) for name, spec in raw["profiles"].items()}
+    models = {name: _model(name, spec, families[spec["family"]], profiles)
+              for name, spec in raw["models"].items()}
+    tiers = {name: _tier(name, t) for name, t in raw["tiers"].items()}
+    return Catalogue(
+        as_of=raw["as_of"], checked=raw.get("checked", raw["as_of"]), source=raw["source"],
+        version=raw["version"], families=families,
+        profiles=profiles, models=models, tiers=tiers,
+        regional_uplift=Decimal(raw["regional"]["uplift"]),
+        regional_source=raw["regional"]["source"],
+        cache_write_factor=Decimal(raw["cache_write"]["factor"]),
+        cache_write_12h_factor=Decimal(raw["cache_write"].get("factor_12h", "2")),
+        limits=raw["limits"], generation=raw["generation"], path=path,
     )
 
 
 @cache
 def catalogue() -> Catalogue:
-    with CATALOGUE_PATH.open("rb") as f:
-        raw = tomllib.load(f)
-    families = {name: _family(name, spec) for name, spec in raw["families"].items()}
-    profiles = {name: _profile(name, spec) for name, spec in raw["profiles"].items()}
-    models = {name: _model(name, spec, families[spec["family"]], profiles)
-              for name, spec in raw["models"].items()}
-    tiers = {name: Tier(name, Decimal(t["factor"]), t["label"]) for name, t in raw["tiers"].items()}
-    return Catalogue(
-        as_of=raw["as_of"], source=raw["source"], version=raw["version"], families=families,
-        profiles=profiles, models=models, tiers=tiers,
-        regional_uplift=Decimal(raw["regional"]["uplift"]),
-        regional_source=raw["regional"]["source"],
-        cache_write_factor=Decimal(raw["cache_write"]["factor"]), limits=raw["limits"],
-        generation=raw["generation"],
-    )
+    """The catalogue in use: the operator's file (PATCHWORK_CATALOGUE) if it passes the check,
+    else the bundled one, with `fallback` saying why the operator's was not used."""
+    from calc.engine.catalogue_check import operator_catalogue
+
+    return operator_catalogue() or load(CATALOGUE_PATH)
 
 
 def models(include_shut_down: bool = True, on: date | str | None = None) -> tuple[Model, ...]:

@@ -1,6 +1,6 @@
 """The one clock: which day "today" is, for every `on=None` in calc.
 
-Prices, tiers and lifecycles take effect on dates (docs/metering.md §8.1), so every default day
+Prices, tiers and lifecycles take effect on dates (docs/metering.md §9.1), so every default day
 reads `today()` here and nothing else in calc reads the wall clock. Tests pin it (one fixture);
 an operator may pin it with `PATCHWORK_TODAY=YYYY-MM-DD` (a rehearsal of a future day); a server
 child process started by a test inherits that variable.

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from calc.engine.catalogue import Model, models
+from calc.engine.catalogue import Model, models, resolve_model
+from calc.engine.clock import day as _day
 from calc.engine.errors import CalcError, ImageRejectedError, UnknownRulesError
-from calc.engine.estimate import Estimate, check_size
-from calc.engine.pricing import tier_factor, tier_note, usd
+from calc.engine.estimate import Estimate, check_size, estimate
+from calc.engine.pricing import (
+    canonical_tier,
+    cost_usd,
+    offers,
+    price_notes,
+    tier_label,
+    tier_note,
+)
 from calc.engine.rules import RULE_SETS, count, plan_for
 
 
@@ -26,6 +35,8 @@ class Row:
     status: str = "active"
     shutdown: str | None = None
     inferred: bool = False  # the number rests on an inferred fact (see the model's notes)
+    replacements: tuple[str, ...] = ()  # where it is deprecated or shut down
+    offered: bool = True  # the model offers the tier (no price where it does not)
 
 
 def detail_for(model: Model, detail: str) -> tuple[str, str]:
@@ -52,11 +63,17 @@ def applied(asked: str, effective: str) -> str:
 
 
 def _row(model: Model, width: int, height: int, detail: str, fidelity: str, rules: str,
-         tier: str) -> Row:
+         tier: str, day: date) -> Row:
     used_detail, detail_note = detail_for(model, detail)
     used_fidelity, fidelity_note = fidelity_for(model, fidelity)
-    notes = [n for n in (detail_note, fidelity_note, tier_note(model.name, tier)) if n]
-    life = dict(status=model.status(), shutdown=model.shutdown, inferred=bool(model.inferred))
+    status = model.status(day)
+    offered = offers(model, tier)
+    caveats = (tier_note(model, tier, day), *price_notes(model, day)) if offered else \
+        (f"does not offer {tier_label(tier)}: no price",)
+    notes = [n for n in (detail_note, fidelity_note, *caveats) if n]
+    inferred = bool(model.inferred) or any("inferred" in n for n in caveats)
+    life = dict(status=status, shutdown=model.shutdown, inferred=inferred,
+                replacements=model.replacements if status != "active" else (), offered=offered)
     try:
         plan = plan_for(model.name, used_detail, used_fidelity, rules)
         shown = (f"fidelity {used_fidelity}" if model.family == "image"
@@ -67,7 +84,7 @@ def _row(model: Model, width: int, height: int, detail: str, fidelity: str, rule
                    "; ".join([str(e)] + notes), accepted=False, patches=e.patches, **life)
     except CalcError as e:  # e.g. no price under these rules: say so, keep the row
         return Row(model.name, model.family, used_detail, None, None, None, str(e), **life)
-    cost = usd(count_, model.price_input, tier_factor(tier))
+    cost = cost_usd(count_, model.name, tier, day) if offered else None
     return Row(model.name, model.family, shown, count_, cost,
                None if cost is None else cost * 1000, "; ".join(notes), **life)
 
@@ -80,13 +97,29 @@ def cheapest_first(row: Row | Estimate) -> tuple:
 
 def compare(width: int, height: int, detail: str = "auto", fidelity: str = "low",
             rules: str = "billing", tier: str = "standard",
-            include_shut_down: bool = False) -> tuple[Row, ...]:
-    """Every current model's tokens and dollars for a width×height image, cheapest first."""
+            include_shut_down: bool = False, on: date | str | None = None) -> tuple[Row, ...]:
+    """Every model running on the day `on` (today), its tokens and dollars for a width×height
+    image at the tier, cheapest first; a model that does not offer the tier has no price."""
     width, height = check_size(width, height)
-    tier_factor(tier)  # an unknown tier or rule set is the caller's error, not a row's
+    tier = canonical_tier(tier)  # an unknown tier or rule set is the caller's error, not a row's
+    day = _day(on)
     if rules not in RULE_SETS:
         raise UnknownRulesError(f"unknown rules {str(rules)[:40]!r}: use 'billing' or "
                                 "'documented'")
-    return tuple(sorted((_row(m, width, height, detail, fidelity, rules, tier)
-                         for m in models(include_shut_down=include_shut_down)),
+    return tuple(sorted((_row(m, width, height, detail, fidelity, rules, tier, day)
+                         for m in models(include_shut_down=include_shut_down, on=day)),
                         key=cheapest_first))
+
+
+def on_replacements(est: Estimate) -> tuple[Estimate, ...]:
+    """The same image on each model the deprecations page names instead of `est`'s (none where
+    it names none), at the nearest detail and fidelity each has, the same rules and day, and the
+    same tier where the replacement offers it (else standard)."""
+    out = []
+    w, h = est.original_size
+    for name in est.replacements:
+        m = resolve_model(name)
+        tier = est.tier if offers(m, est.tier) else "standard"
+        out.append(estimate(w, h, name, detail_for(m, est.detail)[0],
+                            fidelity_for(m, est.fidelity)[0], est.rules, tier, est.priced_on))
+    return tuple(out)

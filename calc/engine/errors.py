@@ -33,6 +33,10 @@ class ImageError(CalcError):
     """An image that cannot be read, or that the API would not accept."""
 
 
+class RefusedFormatError(ImageError):
+    """An image format the API refuses with HTTP 400 (BMP, TIFF, HEIC, SVG; spec §7)."""
+
+
 class FetchError(CalcError):
     """An image URL that was refused or could not be fetched."""
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, fields
+from datetime import date
 from decimal import Decimal
 from math import sqrt
 from numbers import Integral
 
 from calc.engine import rules as r
+from calc.engine.clock import day as _day
 from calc.engine.errors import InvalidSizeError
+from calc.engine.pricing import canonical_tier, cost_usd, price_notes, tier_factor, tier_note
 from calc.engine.rules import Note, Plan
 
 MAX_SIDE = 1_000_000  # far past anything the API accepts; keeps every product in int64
@@ -54,13 +57,16 @@ class Estimate:
     multiplier: Decimal | None
     fidelity_tokens: int
     tokens: int | None  # None: rejected
-    usd: Decimal | None  # exact, standard tier; None: rejected or no known price
+    usd: Decimal | None  # exact, at `tier` on `priced_on`; None: rejected or no known price
     notes: tuple[Note, ...]
     accepted: bool = True
     reason: str | None = None  # why the API rejects it (one line), when it does
     largest_accepted: tuple[int, int] | None = None  # the biggest same-shape size it accepts
     status: str = "active"  # the model's lifecycle status on the day of the estimate
     shutdown: str | None = None
+    tier: str = "standard"
+    priced_on: str | None = None  # the ISO day the price and the status are for
+    replacements: tuple[str, ...] = ()  # named by the deprecations page, where it is not active
 
     @property
     def unit_name(self) -> str:
@@ -91,13 +97,15 @@ class Estimate:
         values["usd"] = None if d["usd"] is None else Decimal(str(d["usd"]))
         la = d.get("largest_accepted")
         values["largest_accepted"] = None if la is None else tuple(la)
-        for name in ("accepted", "reason", "status", "shutdown"):
+        for name in _DEFAULTS:
             values.setdefault(name, _DEFAULTS[name])
+        values["replacements"] = tuple(values["replacements"])
         values["notes"] = tuple(Note(n["kind"], n["text"]) for n in d["notes"])
         return cls(**{f.name: values[f.name] for f in fields(cls)})
 
 
-_DEFAULTS = {"accepted": True, "reason": None, "status": "active", "shutdown": None}
+_DEFAULTS = {"accepted": True, "reason": None, "status": "active", "shutdown": None,
+             "tier": "standard", "priced_on": None, "replacements": ()}
 
 
 def check_size(width: object, height: object) -> tuple[int, int]:
@@ -202,10 +210,15 @@ def _grid(w: int, h: int, cell: int) -> Grid:
 
 
 def estimate(width: int, height: int, model: str, detail: str = "auto", fidelity: str = "low",
-             rules: str = "billing") -> Estimate:
-    """The image tokens as billed, with every step, the grid and the notes behind them."""
+             rules: str = "billing", tier: str = "standard",
+             on: date | str | None = None) -> Estimate:
+    """The image tokens as billed, with every step, the grid and the notes behind them, priced
+    at `tier` on the day `on` (None: today). A tier the model does not offer is a CalcError."""
     w0, h0 = check_size(width, height)
     plan = r.plan_for(model, detail, fidelity, rules)
+    day = _day(on)
+    tier = canonical_tier(tier)
+    tier_factor(tier, plan.model, day)  # a tier the model does not offer: the caller's error
     steps = [Step("original", f"{_size(w0, h0)} as the model receives it (EXIF applied)",
                   (w0, h0))]
     notes = list(plan.notes)
@@ -221,9 +234,10 @@ def estimate(width: int, height: int, model: str, detail: str = "auto", fidelity
                                            f"{total + extra:,}", grid.image))
         total += extra
     m = plan.model
-    status = m.status()
+    status = m.status(day)
     if status != "active":
         notes.append(_lifecycle_note(m, status))
+    notes += _price_notes(m, tier, day)
     largest = r.largest_accepted(*grid.image, plan.reject_above) if rejected else None
     reason = (f"rejected by the API: {units:,} patches > {plan.reject_above:,}" if rejected
               else None)
@@ -232,18 +246,30 @@ def estimate(width: int, height: int, model: str, detail: str = "auto", fidelity
         effective_detail=plan.effective_detail, fidelity=fidelity, rules=rules,
         original_size=(w0, h0), steps=tuple(steps), grid=grid, units=units,
         base_tokens=m.base_tokens, tile_tokens=m.tile_tokens, multiplier=m.multiplier(rules),
-        fidelity_tokens=extra, tokens=total, usd=usd_for(total, m.price_input),
+        fidelity_tokens=extra, tokens=total,
+        usd=None if total is None else cost_usd(total, m.name, tier, day),
         notes=tuple(notes) + (() if rejected else _rule_differences(plan, w0, h0, total)),
         accepted=not rejected, reason=reason, largest_accepted=largest, status=status,
-        shutdown=m.shutdown,
+        shutdown=m.shutdown, tier=tier, priced_on=day.isoformat(),
+        replacements=m.replacements if status != "active" else (),
     )
+
+
+def _price_notes(m, tier: str, day: date) -> list[Note]:
+    """What the price rests on beyond OpenAI's documented figures: shown beside the number."""
+    out = [Note("inferred" if "inferred" in text else "price", text)
+           for text in price_notes(m, day)]
+    caveat = tier_note(m, tier, day)
+    if caveat:
+        out.append(Note("inferred" if "inferred" in caveat else "price", caveat))
+    return out
 
 
 def _lifecycle_note(m, status: str) -> Note:
     if status == "shut down":
         return Note("lifecycle", f"{m.name} was shut down on {m.shutdown}: the API no longer "
                                  "serves it; this estimate is for old bills and comparisons")
-    instead = f"; OpenAI recommends {m.replacement}" if m.replacement else ""
+    instead = f"; OpenAI names {' or '.join(m.replacements)} instead" if m.replacements else ""
     return Note("lifecycle", f"{m.name} is deprecated: it shuts down on {m.shutdown}{instead}")
 
 

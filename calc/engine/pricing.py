@@ -1,47 +1,142 @@
-"""Dollars for tokens, exactly: Decimal from the catalogue's price to the total, rounded once.
+"""Dollars for tokens, exactly, on a day: Decimal from the catalogue's price to the total,
+rounded once.
 
-Prices are USD per 1M tokens at the standard tier; a tier multiplies every token price, image
-tokens included (spec §8). Rounding (half up) happens only in `format_usd`, at display.
+Prices are USD per 1M tokens at the standard tier and hold over periods; a tier multiplies
+every token price, image tokens included, by a factor that can differ per model and per day
+(docs/metering.md §9.1, §9.2). `on` is a date (None: the clock's today). Rounding (half up)
+happens only in `format_usd`, at display.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from calc.engine.catalogue import catalogue, resolve_model
+from calc.engine.catalogue import Model, Price, Tier, catalogue, resolve_model
+from calc.engine.clock import day as _day
+from calc.engine.clock import today
 from calc.engine.errors import CalcError
 
-TIERS = ("standard", "batch", "flex", "priority")
+TIERS = ("standard", "batch", "flex", "fast", "ultrafast", "background-2h", "background-8h")
 MILLION = Decimal(1_000_000)
 
 
-def tier_factor(tier: str) -> Decimal:
-    """What a tier pays per standard dollar (catalogue data: batch and flex ½, priority 2×)."""
-    try:
-        return catalogue().tiers[tier].factor
-    except (KeyError, TypeError):
-        raise CalcError(f"unknown price tier {str(tier)[:40]!r}: use one of "
-                        f"{', '.join(TIERS)}") from None
+def _model(model: str | Model) -> Model:
+    return model if isinstance(model, Model) else resolve_model(model)
+
+
+def canonical_tier(tier: str) -> str:
+    """The tier's catalogue name ('priority' is the old name of 'fast'); unknown → CalcError."""
+    key = tier.strip().lower() if isinstance(tier, str) else tier
+    for t in catalogue().tiers.values():
+        if key == t.name or key in t.aliases:
+            return t.name
+    raise CalcError(f"unknown price tier {str(tier)[:40]!r}: use one of {', '.join(TIERS)} "
+                    "('priority' is the old name of 'fast')")
+
+
+def _tier(tier: str) -> Tier:
+    return catalogue().tiers[canonical_tier(tier)]
+
+
+def offers(model: str | Model, tier: str) -> bool:
+    """Whether the model offers the tier at all (Ultrafast only on three models, §8.2)."""
+    m, t = _model(model), _tier(tier)
+    if t.name in m.not_offered:
+        return False
+    return t.offered_by is None or m.name in t.offered_by
+
+
+def tiers_for(model: str | Model) -> tuple[str, ...]:
+    """The tiers the model offers, in TIERS order."""
+    return tuple(t for t in TIERS if offers(model, t))
+
+
+def tier_factor(tier: str, model: str | Model | None = None,
+                on: date | str | None = None) -> Decimal:
+    """What a tier pays per standard dollar on a day: the model's own factor where it has one
+    (gpt-5.5 Fast 2.5×), else the tier's. A tier the model does not offer is a CalcError that
+    names the tiers it has."""
+    t, day = _tier(tier), _day(on)
+    rows = t.factors
+    if model is not None:
+        m = _model(model)
+        if not offers(m, t.name):
+            raise CalcError(f"{m.name} does not offer the {t.label} tier: it offers "
+                            f"{', '.join(tier_label(x) for x in tiers_for(m))}")
+        own = tuple(f for f in m.tier_factors if f.tier == t.name)
+        rows = own or rows
+    for row in rows:
+        if row.holds_on(day):
+            return row.factor
+    raise CalcError(f"no {t.label} factor is known for {day}")
 
 
 def tier_label(tier: str) -> str:
     """The one display name of a tier, used on every page and in the CLI."""
-    tier_factor(tier)
-    return catalogue().tiers[tier].label
+    return _tier(tier).label
 
 
-def tier_confirmed(model: str, tier: str) -> bool:
-    """Whether the model's own pricing confirms the tier (standard always is)."""
-    tier_factor(tier)
-    price = resolve_model(model).price
-    return tier == "standard" or (price is not None and tier in price.tiers)
+def tier_confirmed(model: str | Model, tier: str) -> bool:
+    """Whether the model's own page confirms the tier (standard always is)."""
+    name = canonical_tier(tier)
+    return name == "standard" or name in _model(model).tiers
 
 
-def tier_note(model: str, tier: str) -> str:
-    """'' where the tier is confirmed for the model, else the caveat to show beside its price."""
-    if tier_confirmed(model, tier):
-        return ""
-    return f"{tier_label(tier)} not confirmed for {resolve_model(model).name}"
+def tier_note(model: str | Model, tier: str, on: date | str | None = None) -> str:
+    """The caveat to show beside a price on this tier: '' where the tier is confirmed for the
+    model at a documented or measured factor."""
+    m = _model(model)
+    notes = []
+    if not tier_confirmed(m, tier):
+        notes.append(f"{tier_label(tier)} not confirmed for this model ({m.name})")
+    if offers(m, tier):
+        row = _factor_row(m, tier, on)
+        if row is not None and row.confidence == "inferred":
+            notes.append(f"{tier_label(tier)} {row.factor}× on {_day(on)} is inferred "
+                         f"({row.source})")
+    return "; ".join(notes)
+
+
+def _factor_row(m: Model, tier: str, on: date | str | None):
+    name, day = canonical_tier(tier), _day(on)
+    own = tuple(f for f in m.tier_factors if f.tier == name)
+    return next((f for f in own or _tier(name).factors if f.holds_on(day)), None)
+
+
+def check_regional(tier: str, regional: bool) -> None:
+    """Fast and Ultrafast cannot be combined with regional processing (§8.2)."""
+    t = _tier(tier)
+    if regional and not t.regional:
+        raise CalcError(f"{t.label} cannot be combined with regional processing (data "
+                        "residency): OpenAI serves it from US and global processing only — "
+                        "choose another tier or turn regional processing off")
+
+
+def price_on(model: str | Model, on: date | str | None = None) -> Price | None:
+    """The model's price row on a day (None where none is known)."""
+    return _model(model).price_on(on)
+
+
+def price_notes(model: str | Model, on: date | str | None = None) -> tuple[str, ...]:
+    """What the day's price rests on that is not OpenAI's own documented figure."""
+    m = _model(model)
+    p = m.price_on(on)
+    if p is None:
+        return ()
+    out = []
+    if p.confidence == "inferred":
+        out.append(f"price of {m.name} on {_day(on)} is inferred ({p.source})")
+    if p.third_party:
+        out.append(f"{', '.join(f.replace('_', ' ') for f in p.third_party)} of {m.name} "
+                   f"from a third party, not OpenAI ({p.source})")
+    return tuple(out)
+
+
+def priced_on(on: date | str | None) -> str:
+    """'' when the day is today; else 'prices of 2027-03-01', to show beside the numbers."""
+    day = _day(on)
+    return "" if day == today() else f"prices of {day.isoformat()}"
 
 
 def usd(tokens: int, price_per_million: Decimal | None, factor: Decimal = Decimal(1)
@@ -52,9 +147,14 @@ def usd(tokens: int, price_per_million: Decimal | None, factor: Decimal = Decima
     return Decimal(tokens) * price_per_million * factor / MILLION
 
 
-def cost_usd(tokens: int, model: str, tier: str = "standard") -> Decimal | None:
-    """Image-input dollars for `tokens` on `model`; None where the catalogue knows no price."""
-    return usd(tokens, resolve_model(model).price_input, tier_factor(tier))
+def cost_usd(tokens: int, model: str, tier: str = "standard",
+             on: date | str | None = None) -> Decimal | None:
+    """Image-input dollars for `tokens` on `model` at a tier on a day (None: today); None
+    where the catalogue knows no price that day."""
+    m = resolve_model(model)
+    factor = tier_factor(tier, m, on)
+    price = m.price_on(on)
+    return usd(tokens, price.input if price else None, factor)
 
 
 def format_usd(amount: Decimal | float | int | None) -> str:

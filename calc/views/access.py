@@ -9,13 +9,17 @@ browsers. So:
   pass the address policy image URLs pass (public addresses only, unless the operator sets
   PATCHWORK_ALLOW_PRIVATE_ENDPOINTS), checked again on every connection (guarded_http);
 - billed calls on the operator's key are off unless the operator sets PATCHWORK_ALLOW_BILLED,
-  and then each browser session may spend at most PATCHWORK_SESSION_CAP_USD.
+  and then each browser session may spend at most PATCHWORK_SESSION_CAP_USD;
+- a visitor's endpoint on plain http:// that may be a public address would carry their key
+  unencrypted: nothing is sent there until they confirm it (`Access.unencrypted` says why).
+  Loopback and private addresses the operator allows stay on this machine or network: no click.
 
 Settings are read from Streamlit secrets first, then the environment.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -128,10 +132,11 @@ class Access:
     billed_allowed: bool = False
     billed_why: str = ""  # why billed calls are off (empty when on)
     cap_usd: Decimal | None = None  # this session's spending cap; None: no cap (own key)
+    unencrypted: str | None = None  # why the key may not go yet: plain http, not confirmed
 
     @property
     def ready(self) -> bool:
-        return self.key is not None and self.problem is None
+        return self.key is not None and self.problem is None and self.unencrypted is None
 
     @property
     def host(self) -> str:
@@ -144,9 +149,41 @@ class Access:
         return f"{label}:{port}" if port else label
 
 
+def plain_http_warning(base_url: str) -> str | None:
+    """Why a key sent to `base_url` would travel unencrypted where others may read it, or None.
+
+    Plain http:// only, to a host that may be public: any host name (it is not looked up here)
+    but localhost, and any literal address the public-address policy accepts. Loopback,
+    private and link-local addresses are left out: the address policy has already refused
+    them unless the operator allows private endpoints, and then they stay on this machine or
+    network.
+    """
+    try:
+        parts = urlsplit(base_url)
+        host = parts.hostname or ""
+    except ValueError:
+        return None
+    if parts.scheme != "http":
+        return None
+    if host == "localhost" or host.endswith(".localhost"):  # RFC 6761: always loopback
+        return None
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        ip = None
+    if ip is not None and not AddressPolicy.public().allows(ip):
+        return None
+    return ("this endpoint is plain http://, so your API key would travel unencrypted: anyone "
+            "on the network path could read it and use it. Use https:// if the endpoint offers "
+            "it, or confirm that the key may go there unencrypted")
+
+
 def resolve(secrets: Mapping[str, Any], environ: Mapping[str, str], typed_key: str | None,
-            typed_base: str | None) -> Access:
-    """Decide whose key is used and where it goes (see the module's docstring)."""
+            typed_base: str | None, confirmed_http: str | None = None) -> Access:
+    """Decide whose key is used and where it goes (see the module's docstring).
+
+    `confirmed_http`: the plain-http endpoint the visitor confirmed their key may go to.
+    """
     op_key, op_key_source = operator_setting(KEY_NAME, secrets, environ)
     op_base, op_base_source = operator_setting(BASE_URL_NAME, secrets, environ)
     base = op_base or DEFAULT_BASE_URL
@@ -156,12 +193,15 @@ def resolve(secrets: Mapping[str, Any], environ: Mapping[str, str], typed_key: s
         policy = None
         base_source = op_base_source
         typed_base = _text(typed_base)
+        unencrypted = None
         if typed_base is not None:
             policy = address_policy(secrets, environ)
             base, base_source = typed_base, FROM_FIELD
             problem = base_url_problem(typed_base, policy)
+            if problem is None and typed_base != confirmed_http:
+                unencrypted = plain_http_warning(typed_base)
         return Access(typed_key, FROM_FIELD, base, base_source, VISITOR, policy, problem,
-                      billed_allowed=True)
+                      billed_allowed=True, unencrypted=unencrypted)
     if op_key is None:
         return Access(None, NOWHERE, base, op_base_source, None, None, problem,
                       billed_why="no API key yet")

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from calc.engine.catalogue import catalogue
+from calc.engine.compare import on_replacements
 from calc.engine.estimate import Estimate, Grid, estimate
-from calc.engine.pricing import cost_usd, format_usd, tier_label
+from calc.engine.pricing import format_usd, priced_on, tier_label
 from calc.engine.rules import RULE_SETS
+from calc.views.labels import replacement_line
 
 # Previews are drawn at most this many pixels on their long side; coordinates never change.
 PREVIEW_MAX_SIDE = 1280
@@ -144,7 +146,7 @@ def _cells_text(est: Estimate) -> str:
     return text
 
 
-def caption(est: Estimate, tier: str = "standard") -> str:
+def caption(est: Estimate) -> str:
     """One plain line with the estimate's facts, for screen readers and for copying.
 
     `gpt-4o · high · 2048×4096 → 768×1536 · 2×3 tiles · 1,105 tokens · $0.0028`
@@ -153,10 +155,25 @@ def caption(est: Estimate, tier: str = "standard") -> str:
     head = (est.model, _detail_text(est), f"{w0}×{h0} → {w}×{h}", _cells_text(est))
     if not est.accepted:
         return " · ".join(head + (est.reason,))
-    usd = cost_usd(est.tokens, est.model, tier)
-    price = format_usd(usd) + (f" {tier_label(tier).lower()}" if tier != "standard"
-                               and usd is not None else "")
-    return " · ".join(head + (f"{est.tokens:,} tokens", price))
+    price = format_usd(est.usd) + (f" {tier_label(est.tier).lower()}" if est.tier != "standard"
+                                   and est.usd is not None else "")
+    when = priced_on(est.priced_on)
+    return " · ".join(head + (f"{est.tokens:,} tokens", price) + ((when,) if when else ()))
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What stands next to the headline numbers: what they rest on, and a replacement."""
+
+    caveats: tuple[str, ...]  # the tier not confirmed, a third-party or inferred fact
+    replacement: str  # 'shuts down 2027-01-14 → gpt-6-luna: $0.00012 instead of …', or ''
+
+
+def headline(est: Estimate) -> Headline:
+    """The caveats the numbers rest on (shown beside them, not only further down) and, for a
+    deprecated or shut-down model, its replacement and what the same image costs there."""
+    caveats = tuple(n.text for n in est.notes if n.kind in ("price", "inferred"))
+    return Headline(caveats, replacement_line(est, on_replacements(est)))
 
 
 @dataclass(frozen=True)
@@ -172,17 +189,17 @@ class Rejection:
     largest_usd: Decimal | None
 
 
-def rejection(est: Estimate, tier: str = "standard") -> Rejection | None:
-    """None for an accepted estimate; else the two ways out, each priced at the tier."""
+def rejection(est: Estimate) -> Rejection | None:
+    """None for an accepted estimate; else the two ways out, each priced at its tier and day."""
     if est.accepted:
         return None
     w, h = est.original_size
-    high = estimate(w, h, est.model, "high", est.fidelity, est.rules)
-    big = estimate(*est.largest_accepted, est.model, est.detail, est.fidelity, est.rules)
+    high = estimate(w, h, est.model, "high", est.fidelity, est.rules, est.tier, est.priced_on)
+    big = estimate(*est.largest_accepted, est.model, est.detail, est.fidelity, est.rules,
+                   est.tier, est.priced_on)
     return Rejection(
         est.units, catalogue().limits["patches_per_image"], high.tokens,
-        None if not high.accepted else cost_usd(high.tokens, est.model, tier),
-        est.largest_accepted, big.tokens, cost_usd(big.tokens, est.model, tier))
+        high.usd if high.accepted else None, est.largest_accepted, big.tokens, big.usd)
 
 
 @dataclass(frozen=True)
@@ -195,13 +212,12 @@ class RuleSetCount:
     reason: str
 
 
-def both_rule_sets(est: Estimate, tier: str = "standard") -> tuple[RuleSetCount, ...]:
-    """The same image, model, detail and fidelity counted under each rule set, priced at `tier`."""
+def both_rule_sets(est: Estimate) -> tuple[RuleSetCount, ...]:
+    """The same image, model, detail, fidelity, tier and day counted under each rule set."""
     w, h = est.original_size
     counts = []
     for rules in RULE_SETS:
-        e = estimate(w, h, est.model, est.detail, est.fidelity, rules)
+        e = estimate(w, h, est.model, est.detail, est.fidelity, rules, est.tier, est.priced_on)
         counts.append(RuleSetCount(rules, e.tokens if e.accepted else None,
-                                   cost_usd(e.tokens, e.model, tier) if e.accepted else None,
-                                   e.reason))
+                                   e.usd if e.accepted else None, e.reason))
     return tuple(counts)

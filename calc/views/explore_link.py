@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from calc.engine.catalogue import resolve_model
 from calc.engine.errors import CalcError
 from calc.engine.estimate import MAX_SIDE
-from calc.engine.pricing import TIERS
+from calc.engine.pricing import TIERS, canonical_tier
 from calc.engine.rules import FIDELITIES, RULE_SETS
 from calc.views import model_choice
 from calc.views.inert import quoted, short
@@ -94,8 +94,9 @@ def decode(params: Mapping[str, str | list[str]]) -> tuple[ViewState, list[str]]
         try:
             model = resolve_model(p["model"]).name
         except CalcError:
-            notices.append(f"unknown model {quoted(p['model'])} in the link; showing "
-                           f"{DEFAULT_MODEL}")
+            notices.append(f"unknown model {quoted(p['model'])} in the link (a model is one "
+                           "of the catalogue's names or aliases, as the Model box lists them); "
+                           f"showing {DEFAULT_MODEL}")
     m = resolve_model(model)
     detail = DEFAULT_DETAIL
     if "detail" in p:
@@ -110,19 +111,21 @@ def decode(params: Mapping[str, str | list[str]]) -> tuple[ViewState, list[str]]
         if p["fidelity"] in allowed:
             fidelity = p["fidelity"] if m.family == "image" else DEFAULT_FIDELITY
         else:
-            notices.append(f"fidelity {quoted(p['fidelity'])} is not available for {m.name}; "
-                           f"showing {DEFAULT_FIDELITY}")
+            notices.append(f"fidelity {quoted(p['fidelity'])} is not available for {m.name} "
+                           f"(allowed: {', '.join(allowed)}); showing {DEFAULT_FIDELITY}")
     rules, tier = DEFAULT_RULES, DEFAULT_TIER
     if "rules" in p:
         if p["rules"] in RULE_SETS:
             rules = p["rules"]
         else:
-            notices.append(f"unknown rules {quoted(p['rules'])}; showing {DEFAULT_RULES}")
+            notices.append(f"unknown rules {quoted(p['rules'])} (the rules are "
+                           f"{', '.join(RULE_SETS)}); showing {DEFAULT_RULES}")
     if "tier" in p:
-        if p["tier"] in TIERS:
-            tier = p["tier"]
+        if p["tier"] in TIERS or p["tier"] == "priority":  # the old name of fast
+            tier = canonical_tier(p["tier"])
         else:
-            notices.append(f"unknown price tier {quoted(p['tier'])}; showing {DEFAULT_TIER}")
+            notices.append(f"unknown price tier {quoted(p['tier'])} (the tiers are "
+                           f"{', '.join(TIERS)}); showing {DEFAULT_TIER}")
     source, source_notices = _source(p)
     return ViewState(model, detail, fidelity, rules, tier, **source), notices + source_notices
 

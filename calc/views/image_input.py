@@ -6,10 +6,11 @@ fetched (always under the public-address policy) and how a file is decoded.
 
 from __future__ import annotations
 
-from calc.adapters.images import AnimatedImageError, LoadedImage, load
+from calc.adapters.images import AnimatedImageError, LoadedImage, RefusedFormatError, load
 from calc.adapters.url_fetch import AddressPolicy, FetchedImage, fetch_image
 
-__all__ = ["AnimatedImageError", "LoadedImage", "fetch_public", "read_image"]
+__all__ = ["AnimatedImageError", "LoadedImage", "RefusedFormatError", "fetch_public",
+           "read_image"]
 
 
 def read_image(data: bytes, *, first_frame_ok: bool = False,

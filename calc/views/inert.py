@@ -3,8 +3,8 @@
 User-controlled text (links, file names, CSV cells, model names, URLs, API replies) is never
 trusted to be plain. Five small tools, used wherever such text is shown or written:
 
-- `md(text)`: the text escaped for Streamlit Markdown (links, emphasis, colour directives,
-  maths, headings and line breaks all come out as the characters typed), and shortened;
+- `md(text)`: the text escaped for Streamlit Markdown (links, bare addresses, emphasis, colour
+  directives, maths, headings and line breaks all come out as the characters typed), shortened;
 - `esc(text)`: the same for HTML (st.html), escaped and shortened;
 - `short(value)`: one value shortened to `LIMIT` characters and "…", for every message;
 - `cell(value)` / `csv_frame(df)`: OWASP's rule for CSV injection — a text cell starting with
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+import string
 from typing import Any
 
 from calc.adapters.key_scrub import scrub as _scrub
@@ -24,19 +25,23 @@ LIMIT = 120  # characters of one value in a message
 MESSAGE_LIMIT = 2_000  # a whole message: a backstop, so no message swamps the page
 ELLIPSIS = "…"
 
-# The characters that make Markdown do something: links and images ([ ]), HTML and autolinks
-# (< >), emphasis and code (* _ ~ `), maths ($), tables (|), headings (#), Streamlit's
-# :colour[…] directives ([). Backslash-escaped (CommonMark allows it for any punctuation);
-# the rest of a message (. , : ( ) -) reads as written.
-_SPECIAL = re.compile(r"([\\`*_\[\]<>$~|#])")
-# GFM turns bare addresses into links: break the scheme, www. and e-mail forms.
-_AUTOLINK = re.compile(r"(?i)(?<=[a-z0-9+.\-])(:)(?=//)|(?<=\bwww)(\.)|(@)")
-# "- x", "+ x", "1. x", "---" would be lists or rules; "127.0.0.1" and "-3" are not.
-_LIST_START = re.compile(r"^(\s*\d{0,9})([-+.)])(?=[\s\-]|$)")
+# CommonMark: "any ASCII punctuation character may be backslash-escaped", and an escaped one is
+# only ever itself. So every one is escaped — the complete set, not a list of the ones known to
+# mean something today: links and images ([ ] ( ) !), HTML, autolinks and entities (< > & : / @),
+# emphasis, code and strikethrough (* _ ` ~), maths ($), tables (|), headings and lists (# + - .
+# )), Streamlit's :colour[…] and :icon: directives (: [ ] { }), and whatever comes next.
+_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 # Line breaks would start new blocks (headings, lists, tables); controls and bidirectional
 # overrides would make the text read differently from what it is.
 _BREAKS = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 _CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# GitHub-flavoured Markdown also links bare addresses (http://…, www.…, a@b.c) by searching the
+# text *after* escapes are undone, so no backslash stops it: an invisible word joiner (U+2060)
+# where each pattern needs two characters side by side — between ":" and "//", between "www"
+# and ".", after "@" — breaks the pattern and changes nothing a reader sees.
+JOINER = "\u2060"
+_BARE_LINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+_EDGE_BLANKS = re.compile(r"^[\s\ufeff]+|[\s\ufeff]+$")  # Unicode blanks, as Markdown trims
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -58,10 +63,15 @@ def plain(text: Any, limit: int = MESSAGE_LIMIT) -> str:
 
 
 def md(text: Any, limit: int = MESSAGE_LIMIT) -> str:
-    """`text` shown exactly as typed when rendered as Markdown (st.markdown, st.error, …)."""
-    escaped = _SPECIAL.sub(r"\\\1", plain(text, limit))
-    escaped = _AUTOLINK.sub(lambda m: "\\" + m.group(0), escaped)
-    return _LIST_START.sub(r"\1\\\2", escaped, count=1)
+    """`text` shown exactly as typed when rendered as Markdown (st.markdown, st.error, …).
+
+    One line (plain), every ASCII punctuation character backslash-escaped, bare addresses
+    broken by an invisible JOINER, and no blanks at either end: leading ones would make an
+    indented code block, and either would break the emphasis a message puts around the text
+    (HTML does not show them anyway).
+    """
+    one_line = _BARE_LINK.sub(JOINER, _EDGE_BLANKS.sub("", plain(text, limit)))
+    return _PUNCTUATION.sub(r"\\\1", one_line)
 
 
 def cell(value: Any) -> Any:

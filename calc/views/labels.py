@@ -7,9 +7,10 @@ separators.
 
 from __future__ import annotations
 
-from calc.engine.pricing import TIERS, format_usd, tier_label
+from calc.engine.estimate import Estimate
+from calc.engine.pricing import TIERS, format_usd, tier_label, tiers_for
 
-__all__ = ["TIERS", "format_tokens", "format_usd", "tier_label"]
+__all__ = ["TIERS", "format_tokens", "format_usd", "replacement_line", "tier_label", "tiers_for"]
 
 
 def format_tokens(tokens: float | int | None) -> str:
@@ -17,3 +18,23 @@ def format_tokens(tokens: float | int | None) -> str:
     if tokens is None:
         return "—"
     return f"{int(tokens + 0.5) if tokens >= 0 else round(tokens):,}"
+
+
+def lifecycle_phrase(est: Estimate) -> str:
+    """'shuts down 2027-01-14' or 'shut down 2026-10-23'; '' for an active model."""
+    if est.status == "active" or est.shutdown is None:
+        return ""
+    return f"{'shut down' if est.status == 'shut down' else 'shuts down'} {est.shutdown}"
+
+
+def replacement_line(est: Estimate, instead: tuple[Estimate, ...], what: str = "this image"
+                     ) -> str:
+    """'shuts down 2027-01-14 → gpt-6-luna: $0.0014 instead of $0.0019 for this image'; '' for
+    an active model; the phrase alone where the deprecations page names no replacement."""
+    phrase = lifecycle_phrase(est)
+    if not phrase or not instead:
+        return phrase
+    here = format_usd(est.usd) if est.accepted else "rejected"
+    options = [f"{alt.model}: {format_usd(alt.usd) if alt.accepted else 'rejected'}"
+               for alt in instead]
+    return f"{phrase} → {' or '.join(options)} instead of {here} for {what}"

@@ -19,7 +19,6 @@ from calc.engine.estimate import Estimate
 from calc.views.explore import Overlay
 from calc.views.inert import esc
 from calc.views.labels import format_tokens, format_usd
-from calc.views.model_choice import badge
 
 GRID_COLOUR = "rgba(255, 196, 0, 0.95)"  # amber: visible on photos, documents and black padding
 PADDING_COLOUR = "#000000"  # the covered grid beyond the image, black as the API pads it
@@ -55,12 +54,17 @@ def text_html(*pieces: str, caption: bool = False) -> str:
     return f'<p style="{style}">{body}</p>'
 
 
-def sidebar_html(as_of: str, models: int, source: str) -> str:
-    """The shared sidebar's lines under the name: what Patchwork is, and how current."""
+def sidebar_html(checked: str, models: int, source: str, stale: str = "",
+                 fallback: str = "") -> str:
+    """The shared sidebar's lines under the name: what Patchwork is, and how current — plainly
+    when the prices have not been checked for a while, or an operator's catalogue was refused."""
+    warnings = "".join(text_html(f"⚠️ {line}") for line in (stale, fallback) if line)
     return ('<div style="display:flex;flex-direction:column;gap:0.75rem">'
             + text_html("What an image costs on OpenAI's vision models — with the working "
                         "shown on the picture.", caption=True)
-            + text_html("Prices and rules as of ", as_of, f" · {models} models", caption=True)
+            + text_html("Prices and rules checked ", checked, f" · {models} models",
+                        caption=True)
+            + warnings
             + text_html(f"Source: {source}", caption=True) + "</div>")
 
 
@@ -154,21 +158,45 @@ COMPARISON_HEADER = ("Model", "Tokens", "$ / image", "$ / 1,000 images", "Detail
 def comparison_html(rows: Sequence[Row], chosen: str) -> str:
     """Every model for one image, the key columns first; under each $ per 1,000 images a bar
     of that price on a log scale (a chart with no chart library). `chosen` is marked ▶."""
+    by_name = {r.model: r for r in rows}
     cells = [(("▶ " if r.model == chosen else "") + r.model,
               format_tokens(r.tokens) if r.accepted else f"rejected ({r.patches:,} patches)",
-              format_usd(r.usd), format_usd(r.usd_per_1000), r.detail,
+              format_usd(r.usd) if r.offered else "not offered",
+              format_usd(r.usd_per_1000) if r.offered else "—", r.detail,
               # lifecycle and "inferred" first: they change how far the number can be trusted
-              "; ".join(filter(None, (badge(r.model), "inferred" if r.inferred else "", r.note))))
+              "; ".join(filter(None, (lifecycle_cell(r, by_name),
+                                      "inferred" if r.inferred else "", r.note))))
              for r in rows]
     return table_html(COMPARISON_HEADER, cells, bars=log_bars([r.usd_per_1000 for r in rows]),
                       bar_column=3,
                       chosen=next((i for i, r in enumerate(rows) if r.model == chosen), None))
 
 
+def lifecycle_cell(r: Row, by_name: dict[str, Row]) -> str:
+    """'shuts down 2027-01-14 → gpt-6-luna: $0.00012 instead of $0.0019'; '' when active.
+    A replacement not in the table (not offered on the tier, say) is named without a price."""
+    if r.status == "active":
+        return ""
+    phrase = f"{'shut down' if r.status == 'shut down' else 'shuts down'} {r.shutdown}"
+    if not r.replacements:
+        return phrase
+    options = []
+    for name in r.replacements:
+        alt = by_name.get(name)
+        price = "" if alt is None or alt.usd is None else f": {format_usd(alt.usd)}"
+        options.append(f"{name}{price}")
+    here = f" instead of {format_usd(r.usd)}" if r.usd is not None and any(
+        ":" in o for o in options) else ""
+    return f"{phrase} → {' or '.join(options)}{here}"
+
+
 def comparison_note(rows: Sequence[Row]) -> str:
     """What the bars are, and which rows have none."""
     notes = ["Bars: $ per 1,000 images, log scale."]
-    unpriced = [r.model for r in rows if r.usd is None and r.accepted]
+    without = [r.model for r in rows if not r.offered]
+    if without:
+        notes.append(f"Not offered on this tier: {', '.join(without)} — no price.")
+    unpriced = [r.model for r in rows if r.usd is None and r.accepted and r.offered]
     if unpriced:
         notes.append(f"No price known for {', '.join(unpriced)}: listed last, no bar.")
     refused = [r.model for r in rows if not r.accepted]

@@ -13,16 +13,33 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
-from calc.engine.catalogue import Level, Model, Profile, catalogue, models, resolve_model
+from calc.engine.catalogue import (
+    Level,
+    Model,
+    Price,
+    Profile,
+    catalogue,
+    models,
+    resolve_model,
+)
 from calc.engine.errors import CalcError
 from calc.engine.estimate import Estimate, estimate, tokens
-from calc.engine.generation import check_generation_size, formula_tokens, generation_cost
-from calc.engine.pricing import format_usd, tier_label
+from calc.engine.generation import (
+    GenerationCost,
+    OutputOptions,
+    check_generation_size,
+    formula_tokens,
+    generation_cost,
+    output_options,
+)
+from calc.engine.generation_measured import THIRD_PARTY, MeasuredPoint, measured_points
+from calc.engine.pricing import cost_usd, format_usd, offers, tier_label
 from calc.engine.rules import float_patches
+from calc.engine.schedule import scheduled_changes, staleness_note
 
 DOC = "docs/metering.md"  # the project's own account of the rules; nothing shown points elsewhere
 DOC_PATH = Path(__file__).resolve().parents[2] / DOC
-EDITION = "2026-12-01"
+EDITION = "2026-12-03"
 EVIDENCE_SOURCE = ("image tokens isolated from real API usage: (input tokens with the image) − "
                    "(input tokens of the same request without it)")
 
@@ -122,6 +139,10 @@ class Measurement:
     when: str = ""
 
 
+# The 6560×4928 photo was measured on "the gpt-5.6 / gpt-6 family": every model of both.
+GPT_5_6_AND_6 = ("gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna", "gpt-6-astra", "gpt-6-sol",
+                 "gpt-6-luna", "gpt-6.1-sol", "gpt-6.1-terra", "gpt-6.2-astra", "gpt-6.2-sol")
+
 EVIDENCE: tuple[Measurement, ...] = (
     Measurement(("gpt-4o",), 1, 1, ("high", "auto"), 255, "no upscaling; auto = high"),
     Measurement(("gpt-4o",), 1, 1, ("low",), 85, "low = base"),
@@ -144,6 +165,8 @@ EVIDENCE: tuple[Measurement, ...] = (
                 "2,500 patches × 1.2 on all three (Responses)", when="2026-03"),
     Measurement(("gpt-5.6-sol", "gpt-6-sol"), 7952, 5304, ("auto",), None,
                 "the 30,000-patch limit; no budget at auto", patches=41334),
+    Measurement(GPT_5_6_AND_6, 6560, 4928, ("auto",), None,
+                "the same limit on a real phone photo", patches=31570, when="2026-09"),
     # gpt-image models take no detail; "auto" is how a request without one is read.
     Measurement(("gpt-image-1",), 1024, 1025, ("auto",), 194,
                 "short side to 512 rounds down: 1 tile"),
@@ -508,8 +531,9 @@ class LifecycleRow:
     family: str
     status: str
     shutdown: str | None
-    replacement: str | None
+    replacement: str | None  # the replacements the deprecations page names, joined by "or"
     inferred: bool  # the shutdown date is inferred
+    source: str = ""  # where the shutdown date is from
 
 
 def lifecycle(on: date | str | None = None) -> tuple[LifecycleRow, ...]:
@@ -517,8 +541,10 @@ def lifecycle(on: date | str | None = None) -> tuple[LifecycleRow, ...]:
 
     Not cached: a running server crosses midnight.
     """
-    rows = [LifecycleRow(m.name, m.family, m.status(on), m.shutdown, m.replacement,
-                         m.shutdown is not None and m.shutdown_confidence == "inferred")
+    rows = [LifecycleRow(m.name, m.family, m.status(on), m.shutdown,
+                         " or ".join(m.replacements) or None,
+                         m.shutdown is not None and m.shutdown_confidence == "inferred",
+                         m.shutdown_source if m.shutdown else "")
             for m in models()]
     return tuple(sorted(rows, key=lambda r: (r.shutdown is None, r.shutdown or "", r.model)))
 
@@ -584,9 +610,6 @@ class Formula:
     rules: tuple[str, ...]  # the size rules, in words
     errors: tuple[tuple[str, str], ...]  # (size, the error calc gives for it)
     auto: str  # quality auto is estimated as
-    unpublished: tuple[str, ...]  # qualities with no published count…
-    unpublished_models: tuple[str, ...]  # …on these models
-    unpublished_error: str
     partial_image_tokens: int
     prices: tuple[PriceCheck, ...]
 
@@ -598,7 +621,7 @@ class Formula:
 @cache
 def formula() -> Formula:
     gen = catalogue().generation
-    f = gen["formula"]
+    f, sizes = gen["formula"], gen["sizes"]
     model, quality, size_, expected = FORMULA_EXAMPLE
     w, h = check_generation_size(size_)
     q = f["quality_factor"][quality]
@@ -609,11 +632,6 @@ def formula() -> Formula:
             check_generation_size(bad)
         except CalcError as err:
             errors.append((bad, str(err)))
-    try:
-        generation_cost(f["unpublished_models"][0], f["unpublished"][0], size_)
-        unpublished_error = ""
-    except CalcError as err:
-        unpublished_error = str(err)
     price = resolve_model(model).price_output
     prices = tuple(PriceCheck(s, qq, (c := generation_cost(model, qq, s)).tokens_per_image,
                               c.usd, Decimal(g)) for s, qq, g in GUIDE_IMAGE_PRICES)
@@ -624,13 +642,66 @@ def formula() -> Formula:
               "tokens = (q · saf · (2,000,000 + w·h) + 3,999,999) // 4,000,000"),
         example=FORMULA_EXAMPLE, saf=(2 * q * min(w, h) + max(w, h)) // (2 * max(w, h)),
         tokens=formula_tokens(q, w, h), usd=format_usd(cost.usd), price=format_usd(price),
-        rules=(f"both sides multiples of {f['side_multiple']}",
-               f"long side at most {f['max_long_side']:,}",
-               f"long side at most {f['max_ratio']}× the short side",
-               f"total pixels between {f['min_pixels']:,} and {f['max_pixels']:,}"),
-        errors=tuple(errors), auto=f["auto_as"], unpublished=tuple(f["unpublished"]),
-        unpublished_models=tuple(f["unpublished_models"]), unpublished_error=unpublished_error,
+        rules=(f"both sides multiples of {sizes['side_multiple']}",
+               f"long side at most {sizes['max_long_side']:,}",
+               f"long side at most {sizes['max_ratio']}× the short side",
+               f"total pixels between {sizes['min_pixels']:,} and {sizes['max_pixels']:,}"),
+        errors=tuple(errors), auto=f["auto_as"],
         partial_image_tokens=gen["partial_image_tokens"], prices=prices)
+
+
+# ---- gpt-image-2.5 / 2.6: unpublished (§4.3) ------------------------------------------------
+
+@dataclass(frozen=True)
+class MeasuredOutput:
+    """A third-party measured point beside what the gpt-image-2 formula would say for it."""
+
+    point: MeasuredPoint
+    formula_tokens: int
+
+
+@dataclass(frozen=True)
+class Unpublished:
+    models: tuple[str, ...]
+    source: str
+    measured: tuple[MeasuredOutput, ...]
+    third_party: str  # how a measured point is marked
+    shared_source: str  # why a 2.6 point at high also stands for 2.5
+    shared_family: str
+    shared_also: str
+    shared_qualities: tuple[str, ...]
+    no_count: tuple[str, ...]  # qualities with no count at all
+    options_family: str
+    options: OutputOptions
+    no_batch: tuple[str, ...]  # models that do not offer Batch
+    example: GenerationCost  # what calc answers for one: no number, the matching point
+    typed: GenerationCost  # the user's own count, priced
+
+
+UNPUBLISHED_EXAMPLE = ("gpt-image-2.6-flare", "high", "1536x1024")
+TYPED_EXAMPLE = 1353  # tokens per image a user types (the measured point), priced at $30/1M
+
+
+def unpublished() -> Unpublished:
+    """§4.3 as data, computed live (not cached: the typed example is priced on today)."""
+    gen = catalogue().generation
+    u, f = gen["unpublished"], gen["formula"]
+    family = next(iter(u["options"]))  # the family that adds complexity, GIF and SVG
+    measured = []
+    for p in measured_points():
+        w, h = check_generation_size(p.size)
+        measured.append(MeasuredOutput(p, formula_tokens(f["quality_factor"][p.quality], w, h)))
+    model, quality, size_ = UNPUBLISHED_EXAMPLE
+    shared = u.get("shared", {})
+    return Unpublished(
+        models=tuple(u["models"]), source=u["source"], measured=tuple(measured),
+        third_party=THIRD_PARTY, shared_source=shared.get("source", ""),
+        shared_family=shared.get("family", ""), shared_also=shared.get("also", ""),
+        shared_qualities=tuple(shared.get("qualities", ())), no_count=tuple(u["no_count"]),
+        options_family=family, options=output_options(u["families"][family][0]),
+        no_batch=tuple(m for m in u["models"] if not offers(m, "batch")),
+        example=generation_cost(model, quality, size_),
+        typed=generation_cost(model, quality, size_, tokens_per_image=TYPED_EXAMPLE))
 
 
 # ---- prices, tiers and modifiers ----------------------------------------------------------
@@ -639,6 +710,7 @@ def formula() -> Formula:
 class PriceRow:
     model: str
     status: str
+    period: str  # '' for a price with no dates; else 'from 2026-12-01', '… to …', 'until …'
     input: str  # image tokens pay this (text input on vision models)
     cached_input: str
     cache_write: str
@@ -650,42 +722,47 @@ class PriceRow:
     as_of: str
     source: str
     confidence: str
+    third_party: str = ""  # the figures a third party gives, not OpenAI
 
 
 def _money(amount: Decimal | None) -> str:
     return "unknown" if amount is None else format_usd(amount)
 
 
-def _price_row(m: Model) -> PriceRow:
-    p = m.price
+def _price_row(m: Model, p: Price) -> PriceRow:
     lc = p.long_context
     long_context = "" if lc is None else (f"> {lc.above:,} input tokens: ×{lc.input_factor} "
                                           f"input, ×{lc.output_factor} output")
     text_input = "" if p.text_input is None else (
         _money(p.text_input) + ("" if p.text_cached_input is None
                                 else f" (cached {_money(p.text_cached_input)})"))
+    write = "" if p.cache_write is None else _money(p.cache_write) + (
+        "" if p.cache_write_12h is None else f" (12 h {_money(p.cache_write_12h)})")
     return PriceRow(
-        m.name, m.status(), _money(p.input), _money(p.cached_input),
-        "" if p.cache_write is None else _money(p.cache_write), _money(p.output), text_input,
-        long_context, ", ".join(tier_label(t) for t in p.tiers), p.regional, p.as_of, p.source,
-        p.confidence)
+        m.name, m.status(), p.period, _money(p.input), _money(p.cached_input), write,
+        _money(p.output), text_input, long_context, ", ".join(tier_label(t) for t in m.tiers),
+        m.regional, p.as_of, p.source, p.confidence,
+        ", ".join(f.replace("_", " ") for f in p.third_party))
 
 
 def price_table() -> tuple[PriceRow, ...]:
-    """Every priced model (not cached: statuses change with the day)."""
-    return tuple(_price_row(m) for m in models() if m.price is not None)
+    """Every price period of every model, past and scheduled (not cached: statuses change
+    with the day)."""
+    return tuple(_price_row(m, p) for m in models() for p in m.prices)
 
 
 @dataclass(frozen=True)
 class TierRow:
     tier: str
     label: str
-    factor: Decimal
+    factor: Decimal  # today's general factor
     confirmed_for: tuple[str, ...]  # models whose page confirms it (standard: every model)
-    example: str  # the tier's price of the example image
+    example: str  # the tier's price of the example image ("not offered" where it is not)
+    offered_by: str  # "every model" or the few that offer it
+    own: str  # the models with a factor of their own, dated: "gpt-5.5 2.5×; …"
 
 
-MODIFIER_EXAMPLE = ("gpt-6.1-terra", 1024, 1024, "high")  # the model whose page lists every tier
+MODIFIER_EXAMPLE = ("gpt-6.1-terra", 1024, 1024, "high")  # its page lists every tier it has
 
 
 @dataclass(frozen=True)
@@ -698,27 +775,43 @@ class Modifiers:
     regional_models: tuple[str, ...]
     regional_example: str
     cache_write_factor: Decimal
+    cache_write_12h_factor: Decimal
     long_context_above: int
     long_context_models: tuple[str, ...]
 
 
-@cache
+def _own_factors(tier: str) -> str:
+    """'gpt-6.2-sol 3× until 2027-02-28, 6× from 2027-03-01 (inferred)'; '' where none."""
+    parts = []
+    for m in models():
+        rows = [f for f in m.tier_factors if f.tier == tier]
+        if rows:
+            parts.append(f"{m.name} " + ", ".join(
+                f"{f.factor}×" + (f" until {f.valid_until}" if f.valid_until else "")
+                + (f" from {f.valid_from}" if f.valid_from else "")
+                + (f" ({f.confidence})" if f.confidence != "documented" else "")
+                for f in rows))
+    return "; ".join(parts)
+
+
 def modifiers() -> Modifiers:
+    """Tiers and modifiers today (not cached: factors change on dates)."""
     book = catalogue()
     model, w, h, detail = MODIFIER_EXAMPLE
     n = tokens(w, h, model, detail)
-    base = resolve_model(model).price_input * n / 1_000_000
+    m = resolve_model(model)
     tiers = tuple(TierRow(
         t.name, t.label, t.factor,
-        tuple(m.name for m in models() if m.price and (t.name == "standard"
-                                                      or t.name in m.price.tiers)),
-        format_usd(base * t.factor)) for t in book.tiers.values())
+        tuple(x.name for x in models() if t.name == "standard" or t.name in x.tiers),
+        format_usd(cost_usd(n, model, t.name)) if offers(m, t.name) else "not offered",
+        "every model" if t.offered_by is None else ", ".join(t.offered_by),
+        _own_factors(t.name)) for t in book.tiers.values())
     return Modifiers(
         tiers, f"{model} · {size(w, h)} · {detail}", n, book.regional_uplift,
-        book.regional_source, tuple(m.name for m in models() if m.price and m.price.regional),
-        format_usd(base * (1 + book.regional_uplift)), book.cache_write_factor,
-        book.limits["long_context_above"],
-        tuple(m.name for m in models() if m.price and m.price.long_context))
+        book.regional_source, tuple(x.name for x in models() if x.regional),
+        format_usd(cost_usd(n, model) * (1 + book.regional_uplift)), book.cache_write_factor,
+        book.cache_write_12h_factor, book.limits["long_context_above"],
+        tuple(x.name for x in models() if x.price and x.price.long_context))
 
 
 @dataclass(frozen=True)
@@ -727,8 +820,14 @@ class CatalogueInfo:
     version: str
     models: int
     limits: dict
+    checked: str = ""
+    stale: str = ""  # the plain note when the prices were checked long ago
+    fallback: str = ""  # why an operator's catalogue file was not used
+    scheduled: tuple[tuple[str, str], ...] = ()  # (ISO day, what changes) in the next 90 days
 
 
 def catalogue_info() -> CatalogueInfo:
     book = catalogue()
-    return CatalogueInfo(book.as_of, book.version, len(book.models), dict(book.limits))
+    return CatalogueInfo(book.as_of, book.version, len(book.models), dict(book.limits),
+                         book.checked, staleness_note(), book.fallback,
+                         tuple((d.isoformat(), text) for d, text in scheduled_changes()))

@@ -1,17 +1,15 @@
-"""What a whole workload costs, and what resizing would save; what generated images cost.
+"""What a whole workload costs, and what resizing would save (Generate: calc.views.plan_generate).
 
-Every per-image number comes from calc.estimate_frame (calc.estimate and calc.generation_cost for
-Generate): this module only weights and sums them, exactly (integers and Fractions). These
-volume-free totals are the costly part, computed once per workload; calc.views.plan_figures
-applies the volume, the request's shape, the tier and the limits afterwards, so changing
-those is instant.
+Every per-image number comes from calc.estimate_frame: this module only weights and sums them,
+exactly (integers and Fractions). These volume-free totals are the costly part, computed once
+per workload; calc.views.plan_figures applies the volume, the request's shape, the tier and the
+limits afterwards, so changing those is instant.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -19,23 +17,19 @@ import pandas as pd
 
 from calc.engine.catalogue import models as all_models
 from calc.engine.catalogue import resolve_model
-from calc.engine.errors import CalcError, InvalidSizeError
-from calc.engine.estimate import MAX_SIDE, Estimate, estimate
+from calc.engine.errors import CalcError
 from calc.engine.frame import estimate_frame
 from calc.engine.frame import fit_long as fit_sizes  # the advisor's pre-resize: the spec's fit step
-from calc.engine.generation import GenerationCost, generation_cost
-from calc.engine.manifest import PLANNABLE_FAMILIES
+from calc.engine.manifest import PLANNABLE_FAMILIES, distinct_sizes
 from calc.engine.pricing import format_usd, tier_factor, usd
-from calc.engine.rules import DETAILS, plan_for
+from calc.engine.rules import DETAILS
 from calc.views.model_choice import DEFAULT_PLAN_MODELS
 from calc.views.plan_export import to_csv_bytes  # noqa: F401  (Plan's export, one name)
 
 DEFAULT_MODELS = DEFAULT_PLAN_MODELS
 FIT_SIDES = (2048, 1536, 1024, 768, 512)
 AS_SENT = "as sent"
-MAX_EDIT_IMAGES = 16  # spec §6: an edit takes up to 16 images
 MAX_REQUESTS_PER_DAY = 1_000_000_000
-_KEY = MAX_SIDE + 1  # packs (width, height) into one int64
 
 
 def plannable_models() -> tuple[str, ...]:
@@ -75,7 +69,7 @@ def price_workload(rows: pd.DataFrame, models: Sequence[str], detail: str = "aut
     if detail not in DETAILS:
         raise CalcError(f"unknown detail {detail!r}: use one of {', '.join(DETAILS)}")
     compared = tuple(dict.fromkeys(resolve_model(m).name for m in models))
-    sizes, row_size = _distinct_sizes(rows, detail)
+    sizes, row_size = distinct_sizes(rows, detail)
     model_of = sizes["model"].to_numpy(dtype=object)
     pinned = model_of != ""
     free, fixed = np.flatnonzero(~pinned), np.flatnonzero(pinned)
@@ -124,44 +118,6 @@ def _estimate(sizes: pd.DataFrame, size_idx: np.ndarray, model: pd.Categorical,
             "accepted": result["accepted"].to_numpy(),
             "resized_width": result["resized_width"].to_numpy(),
             "resized_height": result["resized_height"].to_numpy()}
-
-
-def _distinct_sizes(rows: pd.DataFrame, detail: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """Collapse rows that cost the same (same size, detail and model) into one, counts summed."""
-    w = rows["width"].to_numpy(dtype=np.int64)
-    h = rows["height"].to_numpy(dtype=np.int64)
-    if len(w) and (min(w.min(), h.min()) < 1 or max(w.max(), h.max()) > MAX_SIDE):
-        raise InvalidSizeError(f"every width and height must be between 1 and {MAX_SIDE:,} px")
-    count = rows["count"].to_numpy()
-    d_codes, d_labels = _text_codes(rows, "detail", len(w), detail)
-    m_codes, m_labels = _text_codes(rows, "model", len(w), "")
-    nd, nm = len(d_labels), len(m_labels)
-    if nd * nm > np.iinfo(np.int64).max // (_KEY * _KEY):  # the packed key must fit in int64
-        raise CalcError(f"too many different detail and model values ({nd} × {nm})")
-    key = ((w * _KEY + h) * nd + d_codes) * nm + m_codes
-    unique, inverse = np.unique(key, return_inverse=True)
-    total = np.bincount(inverse, weights=count.astype(np.float64), minlength=len(unique))
-    if np.issubdtype(count.dtype, np.integer):
-        total = np.rint(total).astype(np.int64)
-    rest, m = np.divmod(unique, nm)
-    wh, d = np.divmod(rest, nd)
-    sizes = pd.DataFrame({
-        "width": wh // _KEY, "height": wh % _KEY,
-        "detail": pd.Categorical.from_codes(d, categories=d_labels),
-        "model": pd.Categorical.from_codes(m, categories=m_labels),
-        "count": total,
-    }, copy=False)
-    return sizes, inverse.astype(np.int64)
-
-
-def _text_codes(rows: pd.DataFrame, name: str, n: int, blank: str) -> tuple[np.ndarray, list]:
-    """Codes and distinct labels of a text column; missing or "" becomes `blank`."""
-    if name not in rows.columns:
-        return np.zeros(n, dtype=np.int64), [blank]
-    codes, uniques = pd.factorize(rows[name], use_na_sentinel=False)
-    labels = [blank if pd.isna(u) or str(u) == "" else str(u) for u in uniques]
-    merged, distinct = pd.factorize(np.array(labels or [blank], dtype=object))
-    return merged[codes].astype(np.int64) if n else codes.astype(np.int64), list(distinct)
 
 
 @dataclass(frozen=True)
@@ -315,79 +271,3 @@ def per_size_table(priced: PricedWorkload, tier: str = "standard",
         base = base.drop(columns="model")
     tokens, money = _wide(priced, tier)
     return _with_costs(base, tokens, money, order, priced.models)
-
-
-# --- Generate: images the models create ----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GenerationPlan:
-    """One request (n images, optional input images for an edit) and its daily volume.
-
-    Dollars are at the tier; output tokens at the model's image output price, input images at
-    its image input price.
-    """
-
-    output: GenerationCost
-    inputs: tuple[Estimate, ...]
-    fidelity: str
-    tier: str
-    requests_per_day: int
-    days_per_month: int
-    output_usd: Decimal | None
-    input_tokens: int
-    input_usd: Decimal | None
-
-    @property
-    def request_usd(self) -> Decimal | None:
-        if self.output_usd is None or (self.inputs and self.input_usd is None):
-            return None
-        return self.output_usd + (self.input_usd or Decimal(0))
-
-    @property
-    def image_usd(self) -> Decimal | None:
-        usd = self.request_usd
-        return None if usd is None else usd / self.output.n
-
-    @property
-    def images_per_day(self) -> int:
-        return self.output.n * self.requests_per_day
-
-    @property
-    def day_usd(self) -> Decimal | None:
-        usd = self.request_usd
-        return None if usd is None else usd * self.requests_per_day
-
-    @property
-    def month_usd(self) -> Decimal | None:
-        usd = self.day_usd
-        return None if usd is None else usd * self.days_per_month
-
-
-def generation_plan(model: str, quality: str, size: str, n: int = 1, partial_images: int = 0,
-                    input_sizes: Sequence[tuple[int, int]] = (), fidelity: str = "low",
-                    tier: str = "standard", requests_per_day: int = 1,
-                    days_per_month: int = 30) -> GenerationPlan:
-    """The cost of generating (or editing) images; raises CalcError with the reason if refused,
-    e.g. UnsupportedFidelityError for fidelity 'high' on gpt-image-1-mini."""
-    output = generation_cost(model, quality, size, n, partial_images)
-    plan_for(output.model, "auto", fidelity, "billing")  # refuses a fidelity the model lacks
-    if len(input_sizes) > MAX_EDIT_IMAGES:
-        raise CalcError(f"an edit takes at most {MAX_EDIT_IMAGES} input images, not "
-                        f"{len(input_sizes)}")
-    for name, value, low in (("requests per day", requests_per_day, 0),
-                             ("days per month", days_per_month, 1)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise CalcError(f"{name} must be a whole number ≥ {low}, not {value!r}")
-    inputs = tuple(estimate(int(w), int(h), output.model, "auto", fidelity)
-                   for w, h in input_sizes)
-    input_tokens = sum(e.tokens for e in inputs)
-    factor = tier_factor(tier)
-    return GenerationPlan(
-        output=output, inputs=inputs, fidelity=fidelity, tier=tier,
-        requests_per_day=requests_per_day, days_per_month=days_per_month,
-        output_usd=None if output.usd is None else output.usd * factor,
-        input_tokens=input_tokens,
-        input_usd=(usd(input_tokens, resolve_model(output.model).price_input, factor)
-                   if inputs else Decimal(0)),
-    )

@@ -6,12 +6,14 @@ request limits and the resize advisor. Exact (Fractions) to the end; `format_usd
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from fractions import Fraction
 
 import pandas as pd
 
-from calc.engine.catalogue import catalogue
+from calc.engine.catalogue import catalogue, resolve_model
+from calc.engine.errors import CalcError
 from calc.engine.pricing import format_usd
 from calc.engine.request_cost import RequestShape, as_decimal, request_cost
 from calc.views.plan import AS_SENT, ModelTotals
@@ -82,16 +84,22 @@ class Figures:
     notes: tuple[str, ...]
 
 
-def figures(t: ModelTotals, s: Settings, v: Volume, images: Fraction) -> Figures:
-    """`images`: the workload's images (Σ count); the model gets its share of the volume."""
+def figures(t: ModelTotals, s: Settings, v: Volume, images: Fraction,
+            on: date | str | None = None) -> Figures:
+    """`images`: the workload's images (Σ count); the model gets its share of the volume.
+    Priced on the day `on` (today); a tier the model does not offer leaves it unpriced."""
     share = t.images / images if images else Fraction(0)
     ok = t.accepted / t.images if t.images else Fraction(0)  # rejected images are not priced
     per_request = t.tokens_per_image * s.ipr
     sh = shape(s)
-    normal = request_cost(t.model, per_request, sh, s.tier, s.regional)
+    try:
+        normal = request_cost(t.model, per_request, sh, s.tier, s.regional, on=on)
+        unpriced = "no price in the catalogue: not priced"
+    except CalcError as error:  # not offered on this tier, or Fast with regional processing
+        normal, unpriced = None, f"{error}: not priced"
     rpd = v.daily_images * share * ok / s.ipr
     backlog_requests = v.backlog_images * share * ok / s.ipr
-    notes = list(normal.notes) if normal else ["no price in the catalogue: not priced"]
+    notes = list(normal.notes) if normal else [unpriced]
     day = month = backlog = split = None
     if normal is not None:
         split = (normal.image_input, normal.text_input, normal.output)
@@ -99,7 +107,7 @@ def figures(t: ModelTotals, s: Settings, v: Volume, images: Fraction) -> Figures
         day = (rpd - writes) * normal.total
         if writes and sh.cached_share:
             written = request_cost(t.model, per_request, sh, s.tier, s.regional,
-                                   cache_write=True)
+                                   cache_write=True, on=on)
             day += writes * written.total
             notes.extend(n for n in written.notes if n not in notes)
         month = day * v.days
@@ -114,6 +122,55 @@ def figures(t: ModelTotals, s: Settings, v: Volume, images: Fraction) -> Figures
 
 def money(amount: Fraction | None) -> str:
     return format_usd(None if amount is None else as_decimal(amount))
+
+
+@dataclass(frozen=True)
+class Cheapest:
+    """Plan's headline: the cheapest model a month, and what that number rests on."""
+
+    model: str
+    month: str  # formatted, e.g. "$12.13"
+    caveats: tuple[str, ...]  # an unconfirmed tier, an inferred sizing rule, a third party
+
+
+CAVEAT_WORDS = ("not confirmed", "inferred", "third party", "shuts down", "shut down")
+
+
+def cheapest(rows: list[Figures]) -> Cheapest | None:
+    """The cheapest priced model a month (as the table sorts) and its caveats; None if none
+    is priced."""
+    priced = [f for f in rows if f.month is not None]
+    if not priced:
+        return None
+    best = min(priced, key=lambda f: (f.month, f.backlog or 0))
+    caveats = [n for n in best.notes if any(w in n for w in CAVEAT_WORDS)]
+    caveats += [f"inferred: {fact}" for fact in resolve_model(best.model).inferred]
+    return Cheapest(best.model, money(best.month), tuple(dict.fromkeys(caveats)))
+
+
+def with_endings(rows: list[Figures], endings) -> list[Figures]:
+    """Each model that will have shut down by the month planned says so in its notes, with
+    its replacement's cost for the same workload: 'shuts down 2027-01-14 → gpt-6-luna:
+    $12.13 / month instead of $45.00'. `endings`: calc.views.plan_month.Ending rows."""
+    by_name = {f.model: f for f in rows}
+    out = []
+    for f in rows:
+        end = next((e for e in endings if e.model == f.model), None)
+        if end is None:
+            out.append(f)
+            continue
+        options = []
+        for name in end.replacements:
+            alt = by_name.get(name)
+            options.append(name if alt is None or alt.month is None
+                           else f"{name}: {money(alt.month)} / month")
+        when = (f"shut down by then ({end.shutdown})" if end.by_then
+                else f"shuts down {end.shutdown}")
+        line = when + (f" → {' or '.join(options)}" if options else " (no replacement named)")
+        if f.month is not None and any(":" in o for o in options):
+            line += f" instead of {money(f.month)}"
+        out.append(replace(f, notes=(line, *f.notes)))
+    return out
 
 
 FIGURE_COLUMNS = ("model", "image tokens / request", "$ / request", "image input",

@@ -1,7 +1,9 @@
-"""Describing a workload, three ways: many images (or a .zip of them), a CSV of sizes, a size mix.
+"""Describing a workload, three ways: many images (or a .zip of them), a file of sizes (CSV or
+Parquet, read by calc.views.manifest), a size mix.
 
-Whatever the way in, the result is a `Workload`: one row per image size with a count (a weight),
-plus what was left out and why. Nothing here prices anything; calc.views.plan does.
+Whatever the way in, the result is a `Workload`: image sizes with a count (a weight), plus what
+was left out and why. Every row goes through the same rules (calc.engine.manifest.check_batch):
+a row is left out only when it is not a size. Nothing here prices anything; calc.views.plan does.
 
 Only image headers are read (adapters.images.probe, EXIF orientation applied) and nothing is ever
 written to disk, so a zip's nested paths or `../` names are only labels.
@@ -9,9 +11,7 @@ written to disk, so a zip's nested paths or `../` names are only labels.
 
 from __future__ import annotations
 
-import csv
 import io
-import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,14 +20,12 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
-from calc.adapters.images import MALFORMED, MAX_PIXELS, AnimatedImageError, check_still, probe
-from calc.engine.catalogue import resolve_model
-from calc.engine.errors import CalcError, ImageError
-from calc.engine.rules import DETAILS
-from calc.views.inert import quoted, short
+from calc.adapters.images import MALFORMED, AnimatedImageError, check_still, probe
+from calc.adapters.manifest_files import ManifestError as WorkloadError
+from calc.engine.errors import ImageError
+from calc.engine.manifest import Problems, check_batch, check_sizes, numbers
+from calc.views.inert import short
 
-MAX_SIDE_PX = 100_000  # a side beyond this is a typo, not an image
-MAX_COUNT = 1_000_000  # images of one size in one row; keeps every total exact in int64/float64
 TEMPLATE_CSV = (
     "width,height,count,detail,model\n"
     "4032,3024,400,,\n"
@@ -36,14 +34,7 @@ TEMPLATE_CSV = (
     "1024,1024,150,low,\n"
     "256,256,50,,gpt-4.1-mini\n"
 )
-CSV_COLUMNS = ("width", "height", "count", "detail", "model")
-# Cells that mean "no value" (as spreadsheets and databases export it), whichever parser reads.
-NA_MARKERS = ("", "NA", "N/A", "n/a", "NULL", "null", "None", "#N/A", "<NA>", "nan", "NaN",
-              "-nan", "-NaN")
-
-
-class WorkloadError(CalcError):
-    """A file that cannot describe a workload at all (not a CSV, no width column, …)."""
+EMPTY_ZIP = "a zip with no files in it"
 
 
 class ZipRefusedError(WorkloadError):
@@ -61,14 +52,20 @@ class Skipped:
 @dataclass(frozen=True, eq=False)
 class Workload:
     """Image sizes with counts. `rows` has width, height (int64), count (int64, or float shares
-    for a size mix), detail and model (str; "" = not given) and a label column: `name` (files,
-    mix) or `line` (CSV)."""
+    for a size mix), detail and model ("" = not given) and, where rows are not collapsed, a
+    label column: `name` (files, mix) or `row` (a typed table). A file's rows are its distinct
+    sizes (calc.views.manifest)."""
 
     rows: pd.DataFrame
-    bad_rows: pd.DataFrame = field(default_factory=pd.DataFrame)  # CSV/mix rows left out
+    bad_rows: pd.DataFrame = field(default_factory=pd.DataFrame)  # the first rows left out
     skipped: tuple[Skipped, ...] = ()  # files left out (not images, animated, …)
     refused: tuple[Skipped, ...] = ()  # whole zips refused (limits)
     notices: tuple[str, ...] = ()
+    bad_total: int | None = None  # rows left out, when more than `bad_rows` lists
+
+    @property
+    def bad_count(self) -> int:
+        return len(self.bad_rows) if self.bad_total is None else self.bad_total
 
     @property
     def images(self) -> float:
@@ -80,6 +77,18 @@ class Workload:
         if "bytes" not in self.rows.columns or not len(self.rows):
             return None
         return float(self.rows["bytes"].sum() / self.rows["count"].sum())
+
+
+def nothing_to_plan(workload: Workload) -> str | None:
+    """Why a set of files holds no image to plan (every file left out, an empty zip), or None."""
+    if len(workload.rows) or workload.bad_count:
+        return None
+    left = [*workload.refused, *workload.skipped]
+    if not left:
+        return "No images among the files: nothing to plan."
+    why = "; ".join(f"{short(s.name)}: {s.reason}" for s in left[:3])
+    more = f" (and {len(left) - 3:,} more files)" if len(left) > 3 else ""
+    return f"No images to plan — {why}{more}."
 
 
 # --- size presets --------------------------------------------------------------------------------
@@ -129,12 +138,13 @@ def mix_workload(mix: pd.DataFrame) -> Workload:
     mix = mix.reset_index(drop=True)
     n = len(mix)
     names = _text(mix["name"], n) if "name" in mix else np.full(n, "", dtype=object)
-    w, h, reasons = _check_sizes(_column(mix, "width", n), _column(mix, "height", n))
-    share, missing, not_number = _numeric(_column(mix, "share", n))
-    _flag(reasons, missing, "share is missing")
-    _flag(reasons, not_number, "share is not a number")
-    _flag(reasons, np.isfinite(share) & (share < 0), "share is negative")
-    bad = reasons != ""
+    problems = Problems(n)
+    w, h = check_sizes(_column(mix, "width", n), _column(mix, "height", n), problems)
+    share, missing, not_number = numbers(_column(mix, "share", n))
+    problems.flag(missing, "share is missing")
+    problems.flag(not_number, "share is not a number")
+    problems.flag(np.isfinite(share) & (share < 0), "share is negative")
+    bad = problems.bad
     good = ~bad & (np.nan_to_num(share) > 0)
     labels = [label or preset_name(int(a), int(b))
               for label, a, b in zip(names[good], w[good], h[good], strict=True)]
@@ -148,9 +158,23 @@ def mix_workload(mix: pd.DataFrame) -> Workload:
                        f"of {total:g}.")
     if not len(rows):
         notices.append("No size in the mix has a share above zero.")
-    bad_rows = _bad_table(mix, np.flatnonzero(bad) + 1, bad, reasons, "row",
-                          ("name", "width", "height", "share"))
-    return Workload(rows, bad_rows, notices=tuple(notices))
+    table = {"row": np.flatnonzero(bad) + 1}
+    table.update({c: mix[c].to_numpy(dtype=object)[bad]
+                  for c in ("name", "width", "height", "share") if c in mix.columns})
+    table["reason"] = problems.reasons(np.flatnonzero(bad))
+    return Workload(rows, shown_bad_rows(pd.DataFrame(table)), notices=tuple(notices))
+
+
+def _column(frame: pd.DataFrame, name: str, n: int) -> pd.Series:
+    return frame[name] if name in frame.columns else pd.Series([None] * n, dtype=object)
+
+
+def _text(col: pd.Series, n: int) -> np.ndarray:
+    values = col.astype(object).to_numpy()
+    missing = pd.isna(values)
+    out = np.full(n, "", dtype=object)
+    out[~missing] = [str(v).strip() for v in values[~missing]]
+    return out
 
 
 # --- many images, or a zip of them ---------------------------------------------------------------
@@ -168,9 +192,18 @@ def is_zip(name: str, head: bytes) -> bool:
     return name.lower().endswith(".zip") or head[:4] == b"PK\x03\x04"
 
 
+def is_image_data(head: bytes) -> bool:
+    """Bytes that start like an image (or any binary file), not like text: read as an image."""
+    return head.startswith(_IMAGE_MAGIC) or b"\0" in head[:4096]
+
+
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8", b"GIF8", b"RIFF", b"BM", b"II*\0", b"MM\0*")
+
+
 def read_images(files: Iterable[tuple[str, bytes | BinaryIO]],
                 limits: ZipLimits = ZipLimits()) -> Workload:
-    """Sizes of many images (and of the images inside any .zip among them), headers only."""
+    """Sizes of many images (and of the images inside any .zip among them), headers only; each
+    size checked by the rules every workload row meets."""
     names, widths, heights, sizes = [], [], [], []
     skipped: list[Skipped] = []
     refused: list[Skipped] = []
@@ -182,6 +215,8 @@ def read_images(files: Iterable[tuple[str, bytes | BinaryIO]],
             except ZipRefusedError as error:
                 refused.append(Skipped(name, str(error)))
                 continue
+            if not entries:
+                skipped.append(Skipped(name, EMPTY_ZIP))
         else:
             entries = [(name, _probe_entry(data), len(data))]
         for entry, result, nbytes in entries:
@@ -192,12 +227,12 @@ def read_images(files: Iterable[tuple[str, bytes | BinaryIO]],
                 widths.append(result[0])
                 heights.append(result[1])
                 sizes.append(nbytes)
-    rows = pd.DataFrame({"name": pd.Series(names, dtype=object),
-                         "width": np.array(widths, dtype=np.int64),
-                         "height": np.array(heights, dtype=np.int64),
-                         "count": np.ones(len(names), dtype=np.int64), "detail": "", "model": "",
-                         "bytes": np.array(sizes, dtype=np.int64)})  # for the payload limit
-    return Workload(rows, skipped=tuple(skipped), refused=tuple(refused))
+    read = pd.DataFrame({"width": np.array(widths, dtype=np.int64),
+                         "height": np.array(heights, dtype=np.int64)})
+    checked = check_batch(read, np.array(names, dtype=object), label="name")
+    rows = checked.good.assign(bytes=np.array(sizes, dtype=np.int64)[checked.ok])  # payload
+    return Workload(rows, shown_bad_rows(checked.bad), skipped=tuple(skipped),
+                    refused=tuple(refused))
 
 
 def _probe_entry(source: bytes | BinaryIO) -> tuple[int, int] | str:
@@ -208,13 +243,12 @@ def _probe_entry(source: bytes | BinaryIO) -> tuple[int, int] | str:
     except ZipRefusedError:
         raise
     except AnimatedImageError:
-        return f"animated ({info.frames} frames): the API takes only still images"
+        if info.format != "GIF":  # the API reads an animated GIF's first frame (measured)
+            return f"animated ({info.frames} frames): the API takes only still images"
     except ImageError as error:
         return str(error)
     except MALFORMED as error:  # any malformed file is one skipped row, never a crash
         return f"could not be read: {error}"
-    if max(info.width, info.height) > MAX_SIDE_PX:
-        return f"{info.width}×{info.height}: a side over {MAX_SIDE_PX:,} px is not planned"
     return info.width, info.height
 
 
@@ -314,330 +348,29 @@ def _bytes(n: int) -> str:
     return f"{n:,} bytes"
 
 
-# --- CSV -----------------------------------------------------------------------------------------
-
-
-def read_csv(data: bytes) -> Workload:
-    """A CSV of width,height[,count,detail,model] as a workload; bad rows flagged, never fatal."""
-    text_head = _check_text(data)
-    first = next((line for line in text_head.splitlines() if line.strip()), "")
-    sep = max((",", ";", "\t"), key=first.count) if first else ","
-    first_cells = [c.strip().strip('"').lower().lstrip("\ufeff") for c in first.split(sep)]
-    has_header = not _looks_numeric(first_cells[0])
-    if has_header:
-        columns = first_cells
-    else:
-        columns = list(CSV_COLUMNS[:len(first_cells)]) + [
-            f"extra {i}" for i in range(len(first_cells) - len(CSV_COLUMNS))]
-    missing = [c for c in ("width", "height") if c not in columns]
-    if missing:
-        raise WorkloadError(
-            f"the CSV has no {' or '.join(missing)} column (found: {', '.join(columns) or 'none'})."
-            " Start it with a header line such as: width,height,count,detail,model")
-    frame, lines, too_wide = _parse(data, sep, has_header, columns)
-    return _validate_csv(frame, lines, too_wide, columns)
-
-
-def _check_text(data: bytes) -> str:
-    if not data.strip():
-        raise WorkloadError("the CSV is empty: it needs a width,height header and one line per "
-                            "image size")
-    head = data[:65536]
-    if head[:4] == b"PK\x03\x04":
-        raise WorkloadError("this is a zip or a spreadsheet (.xlsx), not a CSV: save it as CSV, "
-                            "or upload a zip of images under “Many images”")
-    if b"\0" in head:
-        raise WorkloadError("this file is binary, not a CSV (text with one line per image size)")
-    return head.decode("utf-8", errors="replace")
-
-
-def _looks_numeric(cell: str) -> bool:
-    return re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", cell.strip()) is not None
-
-
-def _parse(data: bytes, sep: str, has_header: bool, columns: list[str]):
-    """Fast path: pandas (pyarrow engine when installed). Ragged or odd files: the csv module."""
-    try:
-        text_cols = {c: str for c in ("detail", "model") if c in columns}
-        if b"0x" in data or b"0X" in data:  # Arrow would read 0x10 as 16: parse these as text
-            text_cols.update({c: str for c in ("width", "height", "count") if c in columns})
-        frame = pd.read_csv(io.BytesIO(data), sep=sep, header=0 if has_header else None,
-                            names=None if has_header else columns, engine=_ENGINE,
-                            dtype=text_cols or None, keep_default_na=False,
-                            na_values=list(NA_MARKERS))
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError):
-        # e.g. a line with more fields than the header: the slow path says which
-        return _parse_slowly(data, sep, has_header, columns)
-    frame.columns = [str(c).strip().lower().lstrip("\ufeff") for c in frame.columns]
-    frame = frame.loc[:, ~frame.columns.duplicated()]
-    lines = _line_numbers(data, has_header, len(frame))
-    return frame, lines, np.zeros(len(frame), dtype=np.int64)
-
-
-def _line_numbers(data: bytes, has_header: bool, n: int) -> np.ndarray:
-    """The file line of each data row: the parser skips blank lines, so count them back in."""
-    first = 2 if has_header else 1
-    if not (b"\n\n" in data or b"\n\r\n" in data or data[:1] in (b"\n", b"\r")):
-        return np.arange(first, first + n, dtype=np.int64)
-    buf = np.frombuffer(data, dtype=np.uint8)
-    ends = np.flatnonzero(buf == 10)
-    starts, stops = np.r_[0, ends + 1], np.r_[ends, len(buf)]
-    length = stops - starts
-    length -= (length > 0) & (buf[np.maximum(stops - 1, 0)] == 13)  # CRLF
-    lines = np.flatnonzero(length > 0) + 1
-    lines = lines[1:] if has_header else lines
-    if len(lines) != n:  # quoted line breaks: fall back to counting rows
-        return np.arange(first, first + n, dtype=np.int64)
-    return lines.astype(np.int64)
-
-
-def _parse_slowly(data: bytes, sep: str, has_header: bool, columns: list[str]):
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")  # a spreadsheet's "CSV" on Windows
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    width = len(columns)
-    rows, lines, too_wide = [], [], []
-    header_pending = has_header
-    try:
-        for record in reader:
-            if not record or (len(record) == 1 and not record[0].strip()):
-                continue  # a blank line (",," is a row of empty cells, as pandas reads it)
-            if header_pending:
-                header_pending = False
-                continue
-            rows.append((record + [""] * width)[:width])
-            lines.append(reader.line_num)
-            too_wide.append(len(record) if len(record) > width else 0)
-    except csv.Error as error:
-        raise WorkloadError(f"the CSV cannot be read past line {reader.line_num}: "
-                            f"{error}") from None
-    frame = pd.DataFrame(rows, columns=range(width), dtype=object)
-    frame.columns = columns
-    frame = frame.loc[:, ~frame.columns.duplicated()]
-    return frame, np.array(lines, dtype=np.int64), np.array(too_wide, dtype=np.int64)
+# --- typed tables, and bad rows as shown ----------------------------------------------------------
 
 
 def table_workload(frame: pd.DataFrame) -> Workload:
-    """A typed table of width, height[, count, detail, model] checked exactly like a CSV."""
+    """A typed table of width, height[, count, detail, model] checked exactly like a file."""
     frame = frame.reset_index(drop=True)
     frame.columns = [str(c).strip().lower() for c in frame.columns]
-    for name in ("width", "height"):
-        if name not in frame.columns:
-            frame[name] = None
-    n = len(frame)
-    return _validate_csv(frame, np.arange(1, n + 1, dtype=np.int64), np.zeros(n, dtype=np.int64),
-                         list(frame.columns), label="row")
+    checked = check_batch(frame, label="row")
+    return Workload(checked.good, shown_bad_rows(checked.bad))
 
 
-def _validate_csv(frame: pd.DataFrame, lines: np.ndarray, too_wide: np.ndarray,
-                  columns: list[str], label: str = "line") -> Workload:
-    n = len(frame)
-    w, h, reasons = _check_sizes(frame["width"], frame["height"])
-    wide = too_wide > 0
-    if wide.any():
-        texts = np.array([f"has {k} fields; the header has {len(columns)}" for k in too_wide[wide]],
-                         dtype=object)
-        reasons[wide] = reasons[wide] + texts + "; "
-    count = _check_count(_column(frame, "count", n), reasons)
-    detail = _check_choice(frame, "detail", reasons, _detail_problem)
-    model = _check_choice(frame, "model", reasons, _model_problem)
-    bad = reasons != ""
-    good = ~bad
-    rows = pd.DataFrame({
-        label: lines[good], "width": w[good].astype(np.int64),
-        "height": h[good].astype(np.int64), "count": count[good].astype(np.int64),
-        "detail": detail[good], "model": model[good],  # Categoricals: cheap at a million
-    }, copy=False)
-    notices = []
-    ignored = [c for c in dict.fromkeys(columns)
-               if c not in CSV_COLUMNS and not c.startswith("extra ")]
-    if ignored:
-        notices.append(f"Columns not used: {', '.join(ignored)}.")
-    bad_rows = _bad_table(frame, lines[bad], bad, reasons, label, CSV_COLUMNS)
-    return Workload(rows, bad_rows, notices=tuple(notices))
-
-
-# --- vectorised checks ---------------------------------------------------------------------------
-
-
-def _column(frame: pd.DataFrame, name: str, n: int) -> pd.Series:
-    return frame[name] if name in frame.columns else pd.Series([None] * n, dtype=object)
-
-
-def _text(col: pd.Series, n: int) -> np.ndarray:
-    values = col.astype(object).to_numpy()
-    missing = pd.isna(values)
-    out = np.full(n, "", dtype=object)
-    out[~missing] = [str(v).strip() for v in values[~missing]]
+def shown_bad_rows(bad: pd.DataFrame) -> pd.DataFrame:
+    """Bad rows as text to show: cells exactly as given (a 1920.0 typed as a number shows as
+    1920), each shortened."""
+    out = bad.copy()
+    for name in out.columns[1:-1]:
+        out[name] = [_as_text(v) for v in out[name].to_numpy(dtype=object)]
     return out
 
 
-def _numeric(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """float64 values, 'missing' mask, 'not a number' mask (text, or ±infinity).
-
-    A cell reading "nan" counts as missing, as pandas' and Arrow's number parsers read it, so a
-    number column means the same whichever parser produced it.
-    """
-    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
-        values = col.to_numpy(dtype=np.float64, na_value=np.nan)
-        return values, np.isnan(values), np.isinf(values)
-    values, missing = _parse_numbers(col)
-    return values, missing, ~missing & ~np.isfinite(values)
-
-
-_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
-_INFINITY = r"^[+-]?inf(inity)?$"
-
-
-def _parse_numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Text to float64 (NaN where not a number) and the missing cells (empty or "nan").
-
-    Arrow's string kernels are about 5× pd.to_numeric on a million cells.
-    """
-    try:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-    except ImportError:
-        text = col.astype(str).str.strip()
-        missing = (col.isna() | text.isin(NA_MARKERS)
-                   | text.str.fullmatch(r"[+-]?nan", case=False))
-        values = pd.to_numeric(text.where(text.str.fullmatch(_NUMBER[1:-1] + "|" + _INFINITY[1:-1],
-                                                             case=False), None),
-                               errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-        return values, missing.to_numpy(dtype=bool)
-    try:
-        arr = pa.array(col, type=pa.string(), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed objects (e.g. bools, ints and text)
-        arr = pa.array([None if pd.isna(v) else str(v) for v in col.to_numpy(dtype=object)],
-                       type=pa.string())
-    trimmed = pc.utf8_trim_whitespace(arr)
-    ok = pc.fill_null(pc.match_substring_regex(trimmed, _NUMBER), False)
-    values = pc.cast(pc.if_else(ok, trimmed, pa.scalar(None, pa.string())), pa.float64())
-    values = values.to_numpy(zero_copy_only=False).astype(np.float64)
-    missing = np.zeros(len(values), dtype=bool)
-    rest = np.flatnonzero(~ok.to_numpy(zero_copy_only=False))  # usually few: look closer
-    if len(rest):
-        other = pc.take(trimmed, pa.array(rest))
-        empty = pc.fill_null(pc.or_(pc.is_in(other, value_set=pa.array(NA_MARKERS)),
-                                    pc.match_substring_regex(other, r"^[+-]?nan$",
-                                                             ignore_case=True)), True)
-        missing[rest] = empty.to_numpy(zero_copy_only=False)
-        infinite = pc.fill_null(pc.match_substring_regex(other, _INFINITY, ignore_case=True),
-                                False).to_numpy(zero_copy_only=False)
-        signs = np.where(pc.starts_with(other, "-").to_numpy(zero_copy_only=False), -np.inf,
-                         np.inf)
-        values[rest[infinite]] = signs[infinite]
-    return values, missing
-
-
-def _flag(reasons: np.ndarray, mask: np.ndarray, text: str) -> None:
-    if mask.any():
-        reasons[mask] = reasons[mask] + (text + "; ")
-
-
-def _check_sizes(width: pd.Series, height: pd.Series):
-    """Whole positive sizes, at most MAX_SIDE_PX a side and MAX_PIXELS in all; reasons per row."""
-    reasons = np.full(len(width), "", dtype=object)
-    sides = []
-    for name, col in (("width", width), ("height", height)):
-        values, missing, not_number = _numeric(col)
-        finite = np.isfinite(values)
-        _flag(reasons, missing, f"{name} is missing")
-        _flag(reasons, not_number, f"{name} is not a number")
-        _flag(reasons, finite & (values != np.floor(values)), f"{name} is not a whole number")
-        _flag(reasons, finite & (values == 0), f"{name} is zero")
-        _flag(reasons, finite & (values < 0), f"{name} is negative")
-        _flag(reasons, finite & (values > MAX_SIDE_PX), f"{name} is over {MAX_SIDE_PX:,} px")
-        sides.append(values)
-    w, h = sides
-    with np.errstate(invalid="ignore", over="ignore"):
-        huge = (w > 0) & (h > 0) & (w <= MAX_SIDE_PX) & (h <= MAX_SIDE_PX) & (w * h > MAX_PIXELS)
-    _flag(reasons, huge, f"over {MAX_PIXELS // 1_000_000} megapixels")
-    ok = reasons == ""
-    return np.where(ok, w, 0), np.where(ok, h, 0), reasons
-
-
-def _check_count(col: pd.Series, reasons: np.ndarray) -> np.ndarray:
-    values, missing, not_number = _numeric(col)
-    finite = np.isfinite(values)
-    _flag(reasons, not_number, "count is not a number")
-    _flag(reasons, finite & (values != np.floor(values)), "count is not a whole number")
-    _flag(reasons, finite & (values == 0), "count is zero")
-    _flag(reasons, finite & (values < 0), "count is negative")
-    _flag(reasons, finite & (values > MAX_COUNT), f"count is over {MAX_COUNT:,}")
-    return np.where(missing | ~finite, 1, values)  # no count: one image
-
-
-def _check_choice(frame: pd.DataFrame, name: str, reasons: np.ndarray,
-                  problem) -> pd.Categorical:
-    """Check each distinct value of a text column once; flag the rows that use a bad one.
-
-    Returns the canonical values as a Categorical ("" where not given or bad).
-    """
-    n = len(reasons)
-    if name not in frame.columns:
-        return pd.Categorical.from_codes(np.zeros(n, dtype=np.int64), categories=[""])
-    codes, uniques = pd.factorize(frame[name], use_na_sentinel=False)
-    canonical, messages = [], []
-    for value in uniques:
-        text = "" if pd.isna(value) else str(value).strip()
-        text = "" if text in NA_MARKERS else text
-        fixed, message = problem(text) if text else ("", "")
-        canonical.append(fixed)
-        messages.append(message + "; " if message else "")
-    if any(messages):
-        row_messages = np.array(messages, dtype=object)[codes]
-        flagged = row_messages != ""
-        reasons[flagged] = reasons[flagged] + row_messages[flagged]
-    merged, categories = pd.factorize(np.array(canonical, dtype=object))  # "HIGH", "high": one
-    return pd.Categorical.from_codes(merged[codes], categories=list(categories))
-
-
-def _detail_problem(text: str) -> tuple[str, str]:
-    value = text.lower()
-    if value in DETAILS:
-        return value, ""
-    return "", f"unknown detail {quoted(text)} (use {', '.join(DETAILS)})"
-
-
-def _model_problem(text: str) -> tuple[str, str]:
-    try:
-        model = resolve_model(text)
-    except CalcError:
-        return "", f"unknown model {quoted(text)}"
-    if model.family == "image":
-        return "", f"{model.name} makes images: cost it under Generate"
-    return model.name, ""
-
-
-def _bad_table(frame: pd.DataFrame, where: np.ndarray, bad: np.ndarray, reasons: np.ndarray,
-               label: str, columns: Iterable[str]) -> pd.DataFrame:
-    """The flagged rows as text, exactly as given, with the reasons."""
-    out = {label: where}
-    for name in columns:
-        if name in frame.columns:
-            col = frame[name].iloc[np.flatnonzero(bad)].to_numpy(dtype=object)
-            out[name] = [_as_text(v) for v in col]
-    out["reason"] = [r.rstrip("; ") for r in reasons[bad]]
-    return pd.DataFrame(out)
-
-
 def _as_text(value: object) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # 1920.0 in a float column was typed as 1920
     return short(str(value))  # shown in a table: a 100,000-character cell is cut
-
-
-def _engine() -> str:
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        return "c"
-    return "pyarrow"
-
-
-_ENGINE = _engine()

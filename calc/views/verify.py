@@ -8,9 +8,10 @@ tables.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -22,11 +23,13 @@ from calc.adapters.openai_usage import (
     DEFAULT_PROMPT,
     METHODS,
     Comparison,
+    ListedModel,
     Measurement,
     compare,
     endpoint_host,
 )
 from calc.engine.catalogue import resolve_model
+from calc.engine.counts import shown
 from calc.engine.errors import CalcError, ImageError
 from calc.engine.pricing import format_usd
 from calc.views import inert
@@ -43,8 +46,8 @@ CalibrationLog = calibration_store.CalibrationLog
 default_path = calibration_store.default_path
 row_from_measurement = calibration_store.row_from_measurement
 scrub = openai_usage.scrub
-list_model_ids = openai_usage.list_model_ids
-__all__ = ["CalibrationLog", "LoadedImage", "default_path", "list_model_ids", "make_client",
+list_models = openai_usage.list_models
+__all__ = ["CalibrationLog", "LoadedImage", "default_path", "list_models", "make_client",
            "row_from_measurement", "scrub"]
 
 
@@ -414,28 +417,102 @@ def calibration_fit(result: CalibrationResult) -> str:
 
 # ---- the models a key can use, held against the catalogue (spec §9) -----------------------------
 
+NOT_GIVEN = "not given"  # the API left shutdown_date out: nothing to compare
+NONE_ANNOUNCED = "none announced"  # the API said null
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only (\d takes any script's)
+
+
 @dataclass(frozen=True)
 class KeyModel:
+    """One id the key can use, held against the catalogue.
+
+    api_shutdown: what the API says, as shown — a YYYY-MM-DD date, NONE_ANNOUNCED, NOT_GIVEN, or
+    the value it sent (quoted, shortened) when that is not a date. catalogue_shutdown: the
+    catalogue's date, None when it has none or does not know the id. flag: why the row needs
+    a look (an id to add, dates that differ, a date that is not one), None when it does not.
+    """
+
     id: str  # as the API lists it, e.g. gpt-5.4-mini-2026-03-17
     catalogue_name: str | None  # what it resolves to; None: the catalogue does not know it yet
     status: str | None  # the catalogue model's lifecycle status today
+    api_shutdown: str = NOT_GIVEN
+    catalogue_shutdown: str | None = None
+    flag: str | None = None
 
 
-def key_models(ids: tuple[str, ...]) -> tuple[KeyModel, ...]:
-    """Each listed id resolved like a name in a link: dated ids to their model, others unknown.
+def _api_shutdown(listed: ListedModel) -> tuple[str, str | None, bool]:
+    """(as shown, the date or None, whether it can be compared) for the API's shutdown_date."""
+    value = listed.shutdown_date
+    if not listed.has_shutdown_date:
+        return NOT_GIVEN, None, False
+    if value is None:
+        return NONE_ANNOUNCED, None, True
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        try:
+            return date.fromisoformat(value).isoformat(), value, True
+        except ValueError:
+            pass
+    return f"not a date: {shown(value)}", None, False
 
-    Known models first (catalogue order), then the unknown ids: new models to add.
-    """
+
+def key_model(listed: ListedModel) -> KeyModel:
+    """One listed model resolved like a name in a link (dated ids to their model) and its
+    shutdown_date held against the catalogue's."""
+    api_said, day, comparable = _api_shutdown(listed)
+    bad_date = api_said.startswith("not a date")
+    try:
+        m = resolve_model(listed.id)
+    except CalcError:
+        flag = "the catalogue does not know this id: a model to add"
+        return KeyModel(listed.id, None, None, api_said, None,
+                        flag + ("; and its shutdown_date is not a date" if bad_date else ""))
+    ours = None if m.shutdown is None else str(m.shutdown)
+    flag = None
+    if bad_date:
+        flag = "the API's shutdown_date is not a YYYY-MM-DD date"
+    elif comparable and day != ours:
+        flag = (f"the API says {day or NONE_ANNOUNCED}, the catalogue "
+                f"{ours or 'has no shutdown date'}")
+    return KeyModel(listed.id, m.name, m.status(), api_said, ours, flag)
+
+
+def key_models(listed: tuple[ListedModel, ...]) -> tuple[KeyModel, ...]:
+    """Every listed model (key_model): known ones first, in catalogue order, then the ids the
+    catalogue does not know — new models to add."""
     from calc.engine.catalogue import models
 
     order = {m.name: i for i, m in enumerate(models())}
-    rows = []
-    for model_id in ids:
-        try:
-            m = resolve_model(model_id)
-        except CalcError:
-            rows.append(KeyModel(model_id, None, None))
-            continue
-        rows.append(KeyModel(model_id, m.name, m.status()))
+    rows = [key_model(m) for m in listed]
     return tuple(sorted(rows, key=lambda r: (r.catalogue_name is None,
                                              order.get(r.catalogue_name, 0), r.id)))
+
+
+def key_model_records(rows: tuple[KeyModel, ...]) -> list[dict[str, Any]]:
+    """The table of the models a key can use: one row per id, every value as text."""
+    return [
+        {
+            "id": inert.short(r.id),
+            "catalogue model": r.catalogue_name or "— (unknown)",
+            "status": r.status or "—",
+            "shutdown (API)": r.api_shutdown,
+            "shutdown (catalogue)": r.catalogue_shutdown or ("none" if r.catalogue_name else "—"),
+            "check": r.flag or "",
+        }
+        for r in rows
+    ]
+
+
+def key_model_notes(rows: tuple[KeyModel, ...]) -> list[str]:
+    """The lines under the table, plain text (the page escapes them): ids to add, and every
+    shutdown date the API and the catalogue disagree on."""
+    notes = []
+    new = [inert.short(r.id) for r in rows if r.catalogue_name is None]
+    if new:
+        notes.append(f"{len(new)} id(s) the catalogue does not know yet (not estimable until "
+                     f"added): {', '.join(new)}")
+    differ = [f"{inert.short(r.id)} ({r.flag})" for r in rows
+              if r.catalogue_name is not None and r.flag]
+    if differ:
+        notes.append("Shutdown dates to check against OpenAI's deprecations page: "
+                     + "; ".join(differ))
+    return notes

@@ -20,6 +20,7 @@ from pathlib import Path
 import streamlit as st
 from PIL import Image
 
+import calc
 from calc.views import image_input as images
 from calc.views.explore import PREVIEW_MAX_SIDE
 from pages.helpers.overlay_figure import preview_webp
@@ -38,7 +39,8 @@ class HeldImage:
     info: images.ImageInfo
     sha256: str
     working: Image.Image  # fitted to PREVIEW_MAX_SIDE (the image itself if it fits): for previews
-    first_frame: bool  # an animated file, used by its first frame
+    first_frame: bool  # decoded with first_frame_ok: an animated file's first frame, or a format
+    # the API refuses that Pillow reads (BMP, TIFF)
 
     @property
     def image(self) -> Image.Image:
@@ -53,16 +55,21 @@ def _hold(data: bytes, first_frame: bool) -> HeldImage:
     return HeldImage(data, small.info, small.sha256, small.image, first_frame)
 
 
-def decode(data: bytes) -> tuple[HeldImage, images.AnimatedImageError | None]:
-    """The still image; for an animated one, its first frame and the reason (to show the user).
+def decode(data: bytes) -> tuple[HeldImage, calc.ImageError | None]:
+    """The still image; for an animated one its first frame, and for a format the API refuses
+    that Pillow reads (BMP, TIFF) its pixels — each with the reason, to show the user.
 
-    Any other ImageError (corrupt, unsupported, too large) propagates for the page to report.
+    Any other ImageError (corrupt, too large, HEIC or SVG) propagates for the page to report.
     """
     sha = hashlib.sha256(data).hexdigest()
     try:
         return memo("decode", (sha, False), lambda: _hold(data, False), MAX_DECODED), None
-    except images.AnimatedImageError as animated:
-        return memo("decode", (sha, True), lambda: _hold(data, True), MAX_DECODED), animated
+    except (images.AnimatedImageError, images.RefusedFormatError) as caveat:
+        if isinstance(caveat, images.RefusedFormatError) and caveat.format in ("HEIC", "AVIF",
+                                                                                "SVG"):
+            raise  # nothing here decodes them: the page uses the size they declare
+        first = memo("decode", (sha, True), lambda: _hold(data, True), MAX_DECODED)
+        return first, caveat
 
 
 def preview(image: Image.Image, size: tuple[int, int]) -> Served:

@@ -15,8 +15,10 @@ import asyncio
 import base64
 import contextlib
 import gc
+import importlib
 import io
 import logging
+import pkgutil
 import threading
 import time
 from pathlib import Path
@@ -26,6 +28,7 @@ from PIL import Image, ImageDraw
 
 import calc
 from calc.views.markup import sidebar_html
+from pages.helpers import page_state
 
 PAGES_DIR = Path(__file__).resolve().parents[1]
 ICON = ":material/grid_on:"
@@ -65,6 +68,8 @@ def _pages() -> list:
                 visibility="hidden"),
         st.Page(PAGES_DIR / "plan.py", title="Plan",
                 url_path="plan"),
+        st.Page(PAGES_DIR / "request.py", title="Paste a request",
+                url_path="request"),
         st.Page(PAGES_DIR / "verify.py", title="Verify",
                 url_path="verify"),
         st.Page(PAGES_DIR / "metered.py", title="How it's metered",
@@ -84,7 +89,8 @@ def shell():
         st.markdown(f"### {ICON} Patchwork")
         book = calc.catalogue()
         # Plain HTML, one element: on every page's first screen, and cheaper than Markdown
-        st.html(sidebar_html(book.as_of, len(book.models), book.source))
+        st.html(sidebar_html(book.checked, len(book.models), book.source,
+                             calc.staleness_note(), book.fallback))
         # Streamlit serves no repository file, so a link to docs/metering.md would break: link
         # the page that shows it (its first tab) and name the file.
         st.page_link(next(p for p in pages if p.url_path == "metered"),
@@ -107,6 +113,7 @@ def page_boundary(title: str):
 def run(page) -> None:
     """app.py: run the chosen page inside the shell."""
     _run.routed = True
+    page_state.served_at(page.url_path)  # for the address bar (pages/helpers/address.py)
     try:
         with page_boundary(page.title):
             page.run()
@@ -115,14 +122,15 @@ def run(page) -> None:
 
 
 def ensure_router(page_file: str) -> None:
-    """First line of every page: outside app.py (see the module's docstring), go through it."""
+    """First line of every page: outside app.py (see the module's docstring), go through it;
+    then note the page on screen (pages/helpers/page_state.py)."""
     # Once per session: a page run on its own (AppTest) then simply carries on.
-    if not getattr(_run, "routed", False) and "router_rerun" not in st.session_state:
-        st.session_state["router_rerun"] = True
+    if not getattr(_run, "routed", False) and page_state.first_reroute():
         st.navigation(_pages(), position="hidden")
         # switch_page, not rerun: it names the page as app.py's menu knows it (the default
         # page's id differs from the folder mode's), so no "page not found" on the way.
         st.switch_page(Path(page_file).resolve(), query_params=st.query_params.to_dict())
+    page_state.on_screen(Path(page_file).name)
 
 
 def warm_up() -> None:
@@ -166,14 +174,11 @@ def _freeze_what_lasts() -> None:
     client are loaded, which cost half the server's CPU per click with many visitors. What is
     loaded at start lives as long as the process, so it is moved out of the collector's sight
     (gc.freeze); each run's collection then walks only what visitors made since."""
-    # the other pages' modules too, so a first visit to them adds nothing to every walk
-    import calc.views.calibration  # noqa: F401
-    import calc.views.metered  # noqa: F401
-    import calc.views.plan  # noqa: F401
-    import calc.views.plan_figures  # noqa: F401
-    import calc.views.verify  # noqa: F401
-    import pages.helpers.operator_settings  # noqa: F401
+    # every page's views too, so a first visit to another page adds nothing to every walk
+    import calc.views
 
+    for module in pkgutil.iter_modules(calc.views.__path__, "calc.views."):
+        importlib.import_module(module.name)
     gc.collect()  # garbage made while warming is freed first, not frozen
     gc.freeze()
 

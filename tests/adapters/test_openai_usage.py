@@ -293,7 +293,7 @@ def test_an_undecodable_image(client):
 def test_timeout(fake, key):
     fake.fail_next("timeout")
     c = make_client(key, fake.base_url, timeout=0.5)
-    with pytest.raises(ApiTimeoutError, match="did not answer") as info:
+    with pytest.raises(ApiTimeoutError, match="was too slow: it went quiet") as info:
         _measure("count", c)
     _assert_clean(info.value, key)
 

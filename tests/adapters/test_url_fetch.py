@@ -325,7 +325,9 @@ def test_non_image_body_is_refused():
 def test_image_in_an_unaccepted_format_is_refused_with_its_reason():
     buf = io.BytesIO()
     Image.new("RGB", (4, 4)).save(buf, "BMP")
-    refused = pytest.raises(NotAnImageResponseError, match="BMP images are not accepted")
+    refused = pytest.raises(NotAnImageResponseError,
+                            match=r"BMP, 4×4 px: the API refuses this format \(HTTP 400\): "
+                                  r"convert to PNG or JPEG")
     with serve({"/x.bmp": body(buf.getvalue(), "image/bmp")}) as srv, refused:
         fetch_image(srv.url("/x.bmp"), policy=LOCAL)
 
@@ -398,6 +400,25 @@ def test_trickle_inside_one_line_is_cut_off(route):
         with pytest.raises(FetchTimeoutError):
             fetch_image(srv.url("/slow.png"), policy=LOCAL, timeout=1.0)
         assert time.monotonic() - start < 2.0
+
+
+@pytest.mark.parametrize(
+    "route",
+    [
+        trickle(PNG[:20], every=0.05),
+        trickle_raw(b"HTTP/1.1 200 OK\r\nX-Slow: ", b"a", every=0.05),
+        trickle_raw(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", b"0",
+                    every=0.05),
+        stall(5),
+    ],
+    ids=["body", "header", "chunk-size", "silent"],
+)
+def test_a_slow_server_is_said_to_be_too_slow_not_unreachable(route):
+    with serve({"/slow.png": route}) as srv, pytest.raises(FetchTimeoutError) as info:
+        fetch_image(srv.url("/slow.png"), policy=LOCAL, timeout=0.5)
+    said = str(info.value)
+    assert said.startswith("the server was too slow: it took longer than 0.5 s to send the image")
+    assert "could not" not in said and "connect" not in said
 
 
 def test_silent_server_is_cut_off():

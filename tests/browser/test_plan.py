@@ -35,3 +35,89 @@ def test_upload_a_csv_then_change_the_volume(page: Page, app_url: str, artifacts
     requests.press("Enter")
     expect(value).to_have_text(f"{calc.format_usd(monthly * 5)} / month", timeout=30_000)
     page.screenshot(path=str(artifacts / "plan-csv-volume.png"), full_page=True)
+
+
+# --- Plan comes back as it was: by the menu, by a link, by the browser's Back --------------------
+
+
+def plan_settled(page: Page, **expected: str) -> str:
+    """Wait until Plan's address holds the expected settings; the address."""
+    page.wait_for_function(
+        "e => Object.entries(e).every(([k, v]) => new URLSearchParams(location.search).get(k)"
+        " === v) && location.pathname.endsWith('/plan')", arg=expected, timeout=60_000)
+    return page.url
+
+
+def menu(page: Page, name: str) -> None:
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name).click()
+
+
+def heading(page: Page, text: str) -> None:
+    expect(page.locator("h1").first).to_have_text(text, timeout=60_000)
+
+
+def test_plan_keeps_its_settings_and_address_by_the_menu_a_link_and_back(page: Page,
+                                                                        app_url: str):
+    page.goto(app_url)
+    heading(page, "Explore")
+    page.wait_for_function("location.search.includes('tier=standard')", timeout=60_000)
+    entries = page.evaluate("history.length")
+    page.locator('[data-testid="stButtonGroup"] button', has_text="Batch").first.click()
+    page.wait_for_function("location.search.includes('tier=batch')", timeout=60_000)
+    assert page.evaluate("history.length") == entries  # Explore's address changes in place too
+    menu(page, "Plan")
+    plan_settled(page, rpd="1000", tier="standard")  # Explore's tier is Explore's
+    entries = page.evaluate("history.length")
+    requests = page.get_by_role("spinbutton", name="Requests per day (ongoing)")
+    requests.fill("4321")
+    requests.press("Enter")
+    days = page.get_by_role("spinbutton", name="Days per month")
+    plan_settled(page, rpd="4321")
+    days.fill("22")
+    days.press("Enter")
+    plan_settled(page, days="22")
+    page.locator('[data-testid="stButtonGroup"] button', has_text="Flex").first.click()
+    address = plan_settled(page, rpd="4321", days="22", tier="flex")
+    assert page.evaluate("history.length") == entries  # no history entry per change
+
+    def as_it_was() -> None:
+        assert plan_settled(page, rpd="4321", days="22", tier="flex") == address
+        expect(requests).to_have_value("4321", timeout=30_000)
+        expect(days).to_have_value("22")
+        expect(page.get_by_text("at the Flex tier").first).to_be_visible(timeout=30_000)
+
+    menu(page, "Explore")  # the menu, there and back
+    heading(page, "Explore")
+    menu(page, "Plan")
+    as_it_was()
+    page.get_by_role("link", name="The rules: docs/metering.md").click()  # a link, and back
+    heading(page, "How it's metered")
+    menu(page, "Plan")
+    as_it_was()
+    menu(page, "Explore")  # the browser's Back: one page at a time
+    heading(page, "Explore")
+    page.go_back()
+    heading(page, "Plan")
+    as_it_was()
+    page.go_back()
+    heading(page, "How it's metered")
+    page.go_forward()
+    heading(page, "Plan")
+    as_it_was()
+
+
+def test_the_generate_view_comes_back_too(page: Page, app_url: str):
+    page.goto(f"{app_url}/plan")
+    plan_settled(page, gn="1")
+    page.locator('[data-testid="stButtonGroup"] button', has_text="Generate").first.click()
+    images = page.get_by_role("spinbutton", name="Images per request")
+    images.fill("3")
+    images.press("Enter")
+    address = plan_settled(page, gn="3")
+    menu(page, "Verify")
+    heading(page, "Verify")
+    page.go_back()
+    heading(page, "Plan")
+    assert plan_settled(page, gn="3") == address
+    expect(images).to_have_value("3", timeout=30_000)
+    expect(page.get_by_text("The cost of images the models create").first).to_be_visible()

@@ -12,7 +12,8 @@ from tests.fakes.app_server import running_app
 pytestmark = pytest.mark.browser
 
 SCREENS = {"projector": (1024, 768), "laptop": (1280, 720), "phone": (390, 844)}
-PAGES = {"explore": "Explore", "plan": "Plan", "verify": "Verify", "metered": "How it's metered"}
+PAGES = {"explore": "Explore", "plan": "Plan", "request": "Paste a request", "verify": "Verify",
+         "metered": "How it's metered"}
 
 # Metric values, labels and buttons whose full text does not fit their box.
 CUT = """() => [...document.querySelectorAll(
@@ -68,7 +69,7 @@ def test_explore_fits_every_screen(page, app_url, artifacts, screen):
             assert box and box["y"] + box["height"] <= height, (label, box)
 
 
-@pytest.mark.parametrize("path", ["plan", "metered"])
+@pytest.mark.parametrize("path", ["plan", "metered", "request"])
 def test_other_pages_fit_the_projector(page, app_url, artifacts, path):
     page.set_viewport_size({"width": 1024, "height": 768})
     page.goto(f"{app_url}/{path}")
@@ -96,7 +97,7 @@ def fresh_server(browser, tmp_path):
 
 @pytest.mark.parametrize("path", PAGES)
 def test_each_page_url_on_a_fresh_server(browser, tmp_path, path):
-    """No modal, the page's own title, the menu of four (never a helper), no console error."""
+    """No modal, the page's own title, the menu of five (never a helper), no console error."""
     with fresh_server(browser, tmp_path) as (url, page, errors):
         page.goto(f"{url}/{path}")
         page.wait_for_selector("h1", timeout=60_000)

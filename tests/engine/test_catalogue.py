@@ -14,6 +14,8 @@ import pytest
 
 import calc
 from calc.engine import catalogue as cat
+from calc.engine import clock
+from tests.known_days import CURRENT_ON
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,7 +47,7 @@ SPEC_MODELS = [  # name, family, shutdown (§8's deprecations list; None: no dat
     ("gpt-5.5", "patch", None),
     ("gpt-5.4", "patch", None),
     ("gpt-5.4-mini", "patch", None),
-    ("gpt-5.4-nano", "patch", None),
+    ("gpt-5.4-nano", "patch", "2027-04-01"),
     ("gpt-5.2", "patch", None),
     ("gpt-4.1-mini", "patch", "2027-01-14"),
     ("gpt-5-mini", "patch", "2026-12-11"),
@@ -180,14 +182,23 @@ def test_status_on_a_given_day(name, day, status):
     assert m.status(date.fromisoformat(day)) == status
 
 
-def test_status_defaults_to_today():
-    # o1 shut down on 2026-10-23 (§8) and gpt-5.4 has no date, whatever today is
-    assert calc.resolve_model("gpt-5.4").status() == "active"
-    today = date.today()
-    for name, _, shutdown in SPEC_MODELS:
-        if shutdown is not None:
-            expected = "shut down" if today >= date.fromisoformat(shutdown) else "deprecated"
-            assert calc.resolve_model(name).status() == expected
+@pytest.mark.parametrize(("day", "gpt_5", "gpt_4o"), [
+    ("2026-12-03", "deprecated", "deprecated"), ("2026-12-11", "shut down", "deprecated"),
+    ("2027-01-14", "shut down", "shut down")])
+def test_status_defaults_to_the_clocks_day(day, gpt_5, gpt_4o):
+    with clock.pinned(day):
+        assert calc.resolve_model("gpt-5.4").status() == "active"  # no shutdown date
+        assert calc.resolve_model("o1").status() == "shut down"  # 2026-10-23
+        assert calc.resolve_model("gpt-5").status() == gpt_5  # 2026-12-11
+        assert calc.resolve_model("gpt-4o").status() == gpt_4o  # 2027-01-14
+
+
+@pytest.mark.parametrize("day", sorted(CURRENT_ON))
+def test_current_models_on_a_day(day):
+    """The spec's shutdown dates, both sides of each (a day that differs from today's)."""
+    assert {m.name for m in calc.models(include_shut_down=False, on=day)} == CURRENT_ON[day]
+    with clock.pinned(day):
+        assert {m.name for m in calc.models(include_shut_down=False)} == CURRENT_ON[day]
 
 
 def test_models_without_the_shut_down_ones_on_a_day():
@@ -213,14 +224,14 @@ def test_a_shut_down_model_is_still_estimable_and_says_so():
 # ---- prices (§8) ---------------------------------------------------------------------------------
 
 PRICES = [  # name, input, cached input, output, cache write, as_of ("unknown" → None)
-    ("gpt-6.2-astra", "8.00", None, "40.00", None, "2026-11-17"),
-    ("gpt-6.2-sol", "2.00", None, "10.00", None, "2026-11-17"),
+    ("gpt-6.2-astra", "8.00", "0.40", "40.00", None, "2026-12-03"),  # cached: third-party
+    ("gpt-6.2-sol", "2.00", "0.10", "10.00", "2.50", "2026-12-03"),
     ("gpt-6.1-sol", "2.00", "0.10", "10.00", "2.50", "2026-11-21"),
     ("gpt-6.1-terra", "1.00", "0.05", "5.00", "1.25", "2026-11-21"),
-    ("gpt-6-astra", "10.00", "1.00", "50.00", "12.50", "2026-11-21"),
+    ("gpt-6-astra", "10.00", "1.00", "50.00", "12.50", "2026-12-03"),
     ("gpt-6-sol", "2.00", "0.20", "10.00", "2.50", "2026-11-21"),
     ("gpt-6-luna", "0.10", "0.01", "0.50", "0.125", "2026-11-21"),
-    ("gpt-5.6-sol", "4.00", "0.40", "20.00", "5.00", "2026-11-21"),
+    ("gpt-5.6-sol", "5.00", "0.50", "30.00", "6.25", "2026-12-03"),  # from 2026-12-01
     ("gpt-5.6-terra", "2.00", "0.20", "12.00", None, "2026-11-21"),
     ("gpt-5.6-luna", "0.20", "0.02", "1.20", None, "2026-11-21"),
     ("gpt-5.5", "5.00", "0.50", "30.00", None, "2026-11-21"),
@@ -244,6 +255,7 @@ def _dec(value):
     return None if value is None else Decimal(value)
 
 
+@pytest.mark.today("2026-12-03")  # the spec's table is "as of 2026-12-03"
 @pytest.mark.parametrize(("name", "input_", "cached", "output", "write", "as_of"), PRICES)
 def test_prices_of_section_8(name, input_, cached, output, write, as_of):
     p = calc.resolve_model(name).price
@@ -274,8 +286,9 @@ def test_gpt_image_prices_of_section_8(name, text, text_cached, image, image_cac
 
 
 LONG_CONTEXT = [  # §8: above 272K input tokens, 2× input (and cached), 1.5× output
-    ("gpt-6.1-sol", True), ("gpt-6.1-terra", True), ("gpt-5.4", True),
-    ("gpt-6-astra", False), ("gpt-5.6-sol", False), ("gpt-5.5", False), ("gpt-4o", False),
+    ("gpt-6.1-sol", True), ("gpt-6.1-terra", True), ("gpt-5.4", True), ("gpt-6.2-sol", True),
+    ("gpt-5.6-sol", True),  # >272K: 10.00 / 1.00 / 45.00
+    ("gpt-6-astra", False), ("gpt-5.5", False), ("gpt-4o", False),
 ]
 
 

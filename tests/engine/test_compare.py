@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
 import calc
+from calc.engine import clock
 from calc.engine.compare import compare
 from calc.engine.errors import CalcError, InvalidSizeError
+from tests.known_days import CURRENT_ON
 
 REJECTING = ["gpt-6-astra", "gpt-6-sol", "gpt-6-luna", "gpt-6.1-sol", "gpt-6.1-terra",
              "gpt-6.2-astra", "gpt-6.2-sol", "gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna"]
@@ -19,17 +20,13 @@ def by_model(rows):
     return {r.model: r for r in rows}
 
 
-def _current_today():
-    today = date.today()
-    return {m.name for m in calc.models()
-            if m.shutdown is None or today < date.fromisoformat(m.shutdown)}
-
-
-def test_current_models_by_default_all_on_request():
-    rows = compare(1024, 1024, "high")
-    assert sorted(r.model for r in rows) == sorted(_current_today())
+@pytest.mark.parametrize("day", sorted(CURRENT_ON))
+def test_current_models_by_default_all_on_request(day):
+    with clock.pinned(day):
+        rows = compare(1024, 1024, "high")
+        every = compare(1024, 1024, "high", include_shut_down=True)
+    assert {r.model for r in rows} == CURRENT_ON[day]
     assert "o1" not in by_model(rows) and "gpt-image-1" not in by_model(rows)  # shut down
-    every = compare(1024, 1024, "high", include_shut_down=True)
     assert sorted(r.model for r in every) == sorted(m.name for m in calc.models())
     assert by_model(every)["o1"].status == "shut down"
     assert by_model(every)["o1"].shutdown == "2026-10-23"
@@ -74,7 +71,7 @@ def test_known_answers_1024_square_high():
 
 
 def test_the_applied_detail_is_shown():
-    rows = by_model(compare(4032, 3024, "original"))
+    rows = by_model(compare(4032, 3024, "original", include_shut_down=True))
     assert rows["gpt-5.4"].detail == "original" and rows["gpt-5.4"].note == ""
     assert rows["gpt-5.4"].tokens == 11868  # 9890 patches (test_known_answers)
     assert rows["gpt-5.1"].detail == "original → high"  # accepts it, bills it as high
@@ -82,7 +79,7 @@ def test_the_applied_detail_is_shown():
     assert "original" in rows["gpt-4o"].note and "high" in rows["gpt-4o"].note
     assert rows["gpt-4o"].tokens == calc.tokens(4032, 3024, "gpt-4o", "high")
     assert rows["gpt-4.1-mini"].detail == "high" and rows["gpt-4.1-mini"].note
-    auto = by_model(compare(100, 100))
+    auto = by_model(compare(100, 100, include_shut_down=True))
     assert auto["gpt-6-sol"].detail == "auto → original"
     assert auto["gpt-5.4-mini"].detail == "auto → high"
     assert auto["gpt-4o"].detail == "auto → high"
@@ -107,6 +104,10 @@ def test_high_fidelity_only_where_it_exists():
     assert rows["gpt-4o"].tokens == 765 and rows["gpt-4o"].note == ""
 
 
+NOT_OFFERED = {"batch": {"gpt-image-2.6-flare", "gpt-image-2.6-sunburst"}}  # §8.2
+OWN_FACTOR = {("priority", "gpt-5.5"): "2.5"}  # §8.2: gpt-5.5 Fast is 2.5×
+
+
 @pytest.mark.parametrize(("tier", "factor"), [("batch", "0.5"), ("flex", "0.5"),
                                               ("priority", "2")])
 def test_tiers_multiply_exactly(tier, factor):
@@ -114,14 +115,20 @@ def test_tiers_multiply_exactly(tier, factor):
     other = by_model(compare(800, 600, "high", tier=tier))
     for name, row in standard.items():
         assert other[name].tokens == row.tokens
-        assert other[name].usd == (None if row.usd is None else row.usd * Decimal(factor))
+        if name in NOT_OFFERED.get(tier, ()):
+            assert other[name].usd is None and "does not offer" in other[name].note
+            continue
+        f = Decimal(OWN_FACTOR.get((tier, name), factor))
+        assert other[name].usd == (None if row.usd is None else row.usd * f)
     assert "not confirmed" in other["gpt-5.4"].note
     assert "not confirmed" not in other["gpt-6.1-terra"].note  # its page confirms all three
 
 
 def test_documented_rules():
-    billing = by_model(compare(1600, 1600, "high"))
-    documented = by_model(compare(1600, 1600, "high", rules="documented"))
+    # gpt-5-mini is shown among the models it compares only while it runs: shown apart after
+    billing = by_model(compare(1600, 1600, "high", include_shut_down=True))
+    documented = by_model(compare(1600, 1600, "high", rules="documented",
+                                  include_shut_down=True))
     assert (billing["gpt-4.1-mini"].tokens, documented["gpt-4.1-mini"].tokens) == (2465, 4050)
     assert billing["gpt-5-mini"].tokens == documented["gpt-5-mini"].tokens == 1826
 

@@ -9,22 +9,33 @@ import pytest
 import calc
 from calc.engine import pricing
 
-TIERS = [("standard", "1"), ("batch", "0.5"), ("flex", "0.5"), ("priority", "2")]  # §8
+GENERAL_FACTORS = [  # §8.2: what a tier pays per standard dollar, on a model with no own factor
+    ("standard", "1"), ("batch", "0.5"), ("flex", "0.5"), ("fast", "2"), ("priority", "2"),
+    ("background-2h", "0.7"), ("background-8h", "0.6"),
+]
 
 
 def test_the_tiers():
-    assert pricing.TIERS == ("standard", "batch", "flex", "priority")
+    assert pricing.TIERS == ("standard", "batch", "flex", "fast", "ultrafast", "background-2h",
+                             "background-8h")
+    assert calc.TIERS == pricing.TIERS
 
 
-@pytest.mark.parametrize(("tier", "factor"), TIERS)
+@pytest.mark.parametrize(("tier", "factor"), GENERAL_FACTORS)
 def test_tier_factors_are_exact(tier, factor):
-    f = pricing.tier_factor(tier)
-    assert f == Decimal(factor) and isinstance(f, Decimal)
+    for model in (None, "gpt-4o"):
+        f = pricing.tier_factor(tier, model)
+        assert f == Decimal(factor) and isinstance(f, Decimal)
 
 
-@pytest.mark.parametrize("tier", ["weekly", "", None, "Batch "])
+def test_priority_is_the_old_name_of_fast():
+    assert pricing.canonical_tier("priority") == "fast"
+    assert pricing.tier_label("priority") == pricing.tier_label("fast") == "Fast (priority)"
+
+
+@pytest.mark.parametrize("tier", ["weekly", "", None, "Batch x", "ultra fast"])
 def test_an_unknown_tier_is_an_error(tier):
-    with pytest.raises(calc.CalcError, match="standard"):
+    with pytest.raises(calc.CalcError, match="standard, batch, flex, fast, ultrafast"):
         pricing.tier_factor(tier)
 
 
@@ -55,15 +66,24 @@ COST = [  # model, tokens, tier, exact dollars (§8 input prices × tier)
     ("gpt-4o", 765, "batch", "0.00095625"),
     ("gpt-4o", 765, "flex", "0.00095625"),
     ("gpt-4o", 765, "priority", "0.003825"),
+    ("gpt-4o", 765, "fast", "0.003825"),
     ("gpt-6-astra", 3000, "batch", "0.015"),  # §8: batch 5.00 → 3000 × 5 / 1M
-    ("gpt-5.6", 1000, "standard", "0.004"),  # alias of gpt-5.6-sol at $4.00
+    ("gpt-5.6", 1000, "standard", "0.005"),  # alias of gpt-5.6-sol at $5.00 (from 2026-12-01)
     ("gpt-6-luna", 308, "standard", "0.0000308"),
+    ("gpt-5.5", 1000, "fast", "0.0125"),  # §8.2: gpt-5.5 Fast 2.5× = $12.50 / 1M
+    ("gpt-6.2-sol", 1000, "ultrafast", "0.006"),  # 3× $2.00 through 2027-02-28
+    ("gpt-6-astra", 1000, "ultrafast", "0.06"),  # 6× $10.00
+    ("gpt-6.1-sol", 1000, "ultrafast", "0.012"),  # 6× $2.00
+    ("gpt-6.1-terra", 1000, "background-2h", "0.0007"),  # 0.7× $1.00
+    ("gpt-6.1-terra", 1000, "background-8h", "0.0006"),  # 0.6× $1.00
 ]
 
 
+@pytest.mark.today("2026-12-03")
 @pytest.mark.parametrize(("model", "tokens", "tier", "expected"), COST)
 def test_cost_usd(model, tokens, tier, expected):
     assert calc.cost_usd(tokens, model, tier) == Decimal(expected)
+    assert calc.cost_usd(tokens, model, tier, on="2026-12-03") == Decimal(expected)
 
 
 FORMAT = [  # rounded half up, once, at display
@@ -100,19 +120,25 @@ def test_many_small_amounts_sum_exactly_and_round_once():
     assert thousands == Decimal("24.58")  # 1229 tokens × $0.20 / 1M = 0.0002458 each
 
 
+@pytest.mark.today("2026-12-03")
 def test_estimate_usd_is_decimal_at_the_input_rate():
-    # gpt-5.6-sol 1024² high: 1024 patches → 1229 tokens × $4.00 / 1M
+    # gpt-5.6-sol 1024² high: 1024 patches → 1229 tokens × $5.00 / 1M (from 2026-12-01)
     e = calc.estimate(1024, 1024, "gpt-5.6-sol", "high")
-    assert e.usd == Decimal("0.004916")
+    assert e.usd == Decimal("0.006145")
     # a rejected image has no price
     assert calc.estimate(7952, 5304, "gpt-5.6-sol").usd is None
 
 
-TIER_CONFIRMED = [  # §8: where a model's row does not say, "not confirmed for this model"
+TIER_CONFIRMED = [  # §8.2: where a model's page does not list a tier, "not confirmed"
     ("gpt-6.1-terra", "batch", True), ("gpt-6.1-terra", "flex", True),
-    ("gpt-6.1-terra", "priority", True), ("gpt-6-astra", "batch", True),
+    ("gpt-6.1-terra", "priority", True), ("gpt-6.1-terra", "fast", True),
+    ("gpt-6.1-terra", "background-2h", True), ("gpt-6.2-sol", "background-8h", True),
+    ("gpt-6.2-sol", "batch", True), ("gpt-6.2-sol", "fast", True),
+    ("gpt-6.2-sol", "flex", False),  # its page lists Batch and Fast, not Flex
+    ("gpt-5.5", "fast", True), ("gpt-6-astra", "batch", True),
     ("gpt-6-astra", "priority", False), ("gpt-5.4", "batch", False),
     ("gpt-4o", "flex", False), ("gpt-5.4", "standard", True),
+    ("gpt-5.4", "background-2h", False),
 ]
 
 
@@ -127,7 +153,9 @@ def test_tiers_not_confirmed_for_a_model_say_so(model, tier, confirmed):
 
 def test_regional_uplift_is_data():
     c = calc.catalogue()
-    assert c.regional_uplift == Decimal("0.10")  # §8: +10 %
-    assert calc.resolve_model("gpt-6.1-terra").price.regional
-    assert not calc.resolve_model("gpt-5.4").price.regional
+    assert c.regional_uplift == Decimal("0.10")  # §8.2: +10 %
+    # documented on gpt-6.1-terra, gpt-6-sol and gpt-5.4; elsewhere "not confirmed"
+    assert [m.name for m in calc.models() if m.regional] == ["gpt-6-sol", "gpt-6.1-terra",
+                                                             "gpt-5.4"]
     assert c.cache_write_factor == Decimal("1.25")
+    assert c.cache_write_12h_factor == Decimal("2")

@@ -18,7 +18,11 @@ or standalone, so a browser test can point the app at it:
     python -m tests.fakes.fake_openai --port 8765 --multiplier 1.2 --key sk-fake-key
 
 and steer it while the app runs: POST /_fake/fail_next {"mode": "rate_limit", "times": 1},
-POST /_fake/fail_always {"mode": null}, POST /_fake/reset (control requests are not recorded).
+POST /_fake/fail_always {"mode": null}, POST /_fake/tamper_next {"path": "input_tokens",
+"raw": "-5", "times": 1}, POST /_fake/reset (control requests are not recorded).
+
+`tamper_next` replaces one value of the next replies with raw JSON text, sent as is, so a test can
+send counts no real API should (negative, fractional, strings, 5,000-digit numbers, ...).
 """
 
 from __future__ import annotations
@@ -55,7 +59,25 @@ FAILURE_MODES = (
     "garbage",  # 200, content-type application/json, body not JSON
     "garbage_html",  # 200, content-type text/html, an HTML page (a proxy's login page, say)
     "wrong_shape",  # 200, valid JSON, but not the object the endpoint promises
+    "trickle",  # 200 headers at once, then the body one byte at a time, slower than any deadline
+    "trickle_head",  # the status line and headers one byte at a time
+    "cut_off",  # 200 headers and half the body, then the connection closes
 )
+
+
+# What GET /v1/models says of shutdowns (spec section 8.3 has the announced dates): gpt-5-mini
+# as announced (2026-12-11), gpt-4o a day later than announced (2027-01-14), gpt-4.1 with none
+# announced (2027-01-14), o3 with a value that is no date, the unknown gpt-7-preview with a date,
+# and the dated gpt-6.1-sol id with none. Ids not named here leave the field out.
+SHUTDOWN_DATES: dict[str, Any] = {
+    "gpt-5-mini": "2026-12-11",
+    "gpt-5-mini-2025-08-07": "2026-12-11",
+    "gpt-4o": "2027-01-15",
+    "gpt-4.1": None,
+    "o3": "next spring",
+    "gpt-7-preview": "2027-06-30",
+    "gpt-6.1-sol-2026-09-29": None,
+}
 
 
 @dataclass(frozen=True)
@@ -233,8 +255,15 @@ class _Settings:
     reply_text: str = "A single flat colour fills the whole image."
     failures: list[str] = field(default_factory=list)
     fail_always: str | None = None
-    # GET /v1/models also lists ids the fake does not meter: a model newer than any catalogue.
-    extra_model_ids: tuple[str, ...] = ("gpt-7-preview", "text-embedding-3-small")
+    # GET /v1/models also lists ids the fake does not meter: a model newer than any catalogue,
+    # and a dated id of a model it does not meter (spec section 9).
+    extra_model_ids: tuple[str, ...] = ("gpt-7-preview", "text-embedding-3-small",
+                                        "gpt-6.1-sol-2026-09-29")
+    # shutdown_date per listed id (spec section 9): an id named here carries the field (a date,
+    # null, or whatever a test puts); others leave it out. Literal dates, not the catalogue's.
+    shutdown_dates: dict[str, Any] = field(default_factory=lambda: dict(SHUTDOWN_DATES))
+    tampers: list[tuple[str, str]] = field(default_factory=list)  # (dotted path, raw JSON)
+    trickle_every: float = 0.05  # seconds between two bytes of a trickled reply
 
 
 class FakeOpenAI:
@@ -343,6 +372,19 @@ class FakeOpenAI:
             self.images.clear()
             self._settings.failures.clear()
             self._settings.fail_always = None
+            self._settings.tampers.clear()
+            self._settings.shutdown_dates = dict(SHUTDOWN_DATES)
+
+    def tamper_next(self, path: str, raw: str, times: int = 1) -> None:
+        """In the next `times` replies that hold `path` (dotted: "usage.input_tokens"), send
+        `raw` there instead — JSON text written into the body as is, valid or not."""
+        with self._lock:
+            self._settings.tampers.extend([(path, raw)] * times)
+
+    def set_shutdown_dates(self, dates: dict[str, Any]) -> None:
+        """What GET /v1/models says each id's shutdown_date is (ids not named leave it out)."""
+        with self._lock:
+            self._settings.shutdown_dates = dict(dates)
 
     def set_model(self, name: str, rule: Rule) -> None:
         with self._lock:
@@ -363,6 +405,24 @@ class FakeOpenAI:
             if self._settings.failures:
                 return self._settings.failures.pop(0)
             return self._settings.fail_always
+
+    def _body(self, obj: Any) -> bytes:
+        """The reply's JSON, with the first pending tamper of each path it holds applied."""
+        raw_at: dict[str, str] = {}
+        with self._lock:
+            for path, raw in list(self._settings.tampers):
+                *parents, last = path.split(".")
+                node = obj
+                for name in parents:
+                    node = node.get(name) if isinstance(node, dict) else None
+                if path not in raw_at and isinstance(node, dict) and last in node:
+                    self._settings.tampers.remove((path, raw))
+                    node[last] = placeholder = f"\x00tampered {len(raw_at)}\x00"
+                    raw_at[json.dumps(placeholder)] = raw
+        text = json.dumps(obj)
+        for placeholder, raw in raw_at.items():
+            text = text.replace(placeholder, raw)
+        return text.encode()
 
     def _record(self, req: RecordedRequest) -> None:
         with self._lock:
@@ -460,7 +520,7 @@ def _make_handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             except _ApiFailure as f:
                 self._json(f.status, f.body, f.headers)
                 return
-            self._json(200, obj)
+            self._send(200, fake._body(obj), "application/json")
 
         def _control(self, body: dict) -> None:
             """Steer a standalone fake from a browser test: POST /_fake/fail_next
@@ -471,6 +531,9 @@ def _make_handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     fake.fail_next(str(body.get("mode")), int(body.get("times", 1)))
                 elif action == "fail_always":
                     fake.fail_always(body.get("mode"))
+                elif action == "tamper_next":
+                    fake.tamper_next(str(body.get("path")), str(body.get("raw")),
+                                     int(body.get("times", 1)))
                 elif action == "reset":
                     fake.reset()
                 else:
@@ -510,6 +573,14 @@ def _make_handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 if fake._stopping.is_set():
                     return
                 mode = "server_error"
+            if mode in ("trickle", "trickle_head"):
+                self._trickle(mode == "trickle_head")
+                return
+            if mode == "cut_off":
+                self.wfile.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                                 b"content-length: 40\r\n\r\n" + b'{"input_tokens": 1')
+                self.close_connection = True
+                return
             if mode == "garbage":
                 self._send(200, b'{"id": "resp_1", "usage": {"input_tok', "application/json")
                 return
@@ -554,6 +625,27 @@ def _make_handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             f = failures[mode]
             self._json(f.status, f.body, f.headers)
 
+        def _trickle(self, head_too: bool) -> None:
+            """A reply sent one byte at a time (no read ever waits long), for timeout_sleep
+            seconds at most; stop() ends it at once."""
+            body = b'{"input_tokens": 12' + b" " * 100_000 + b"}"
+            head = (b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                    b"content-length: " + str(len(body)).encode() + b"\r\n\r\n")
+            if not head_too:
+                self.wfile.write(head)
+                head = b""
+            drip = head + body
+            end = time.monotonic() + settings.timeout_sleep
+            try:
+                for i in range(len(drip)):
+                    if fake._stopping.wait(settings.trickle_every) or time.monotonic() > end:
+                        break
+                    self.wfile.write(drip[i : i + 1])
+                    self.wfile.flush()
+            except OSError:
+                pass  # the client gave up, as it should
+            self.close_connection = True
+
         def _route(self, body: Any) -> dict:
             path = self.path.split("?")[0]
             if self.command == "GET" and path == "/v1/models":
@@ -577,9 +669,14 @@ def _make_handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
             """GET /v1/models: every model the key can use, as the real API lists them."""
             ids = [i for name, rule in settings.models.items() for i in (name, rule.dated)]
             ids += list(settings.extra_model_ids)
-            return {"object": "list", "data": [
-                {"id": i, "object": "model", "created": 1_700_000_000, "owned_by": "openai"}
-                for i in dict.fromkeys(ids)]}
+            data = []
+            for i in dict.fromkeys(ids):
+                model = {"id": i, "object": "model", "created": 1_700_000_000,
+                         "owned_by": "openai"}
+                if i in settings.shutdown_dates:
+                    model["shutdown_date"] = settings.shutdown_dates[i]
+                data.append(model)
+            return {"object": "list", "data": data}
 
         def _rule(self, body: dict) -> tuple[str, Rule]:
             model = body.get("model")

@@ -13,12 +13,13 @@ from streamlit.testing.v1 import app_test as app_test_module
 from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
 import calc
+from calc.engine import clock
 from tests.fakes.html_tables import text
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
-PAGES = {"Explore": "explore.py", "Plan": "plan.py", "Verify": "verify.py",
-         "How it's metered": "metered.py"}
+PAGES = {"Explore": "explore.py", "Plan": "plan.py", "Paste a request": "request.py",
+         "Verify": "verify.py", "How it's metered": "metered.py"}
 
 
 class RecordingRunner(LocalScriptRunner):
@@ -53,7 +54,7 @@ def test_app_runs_without_exception(app):
     assert not at.exception
 
 
-def test_navigation_lists_the_four_pages(app):
+def test_navigation_lists_the_five_pages(app):
     at, nav = app
     assert nav, "app.py sent no navigation menu"
     menu = nav[-1].app_pages
@@ -73,8 +74,17 @@ def sidebar_text(at) -> str:
 def test_sidebar_shows_the_catalogues_date(app):
     at, _ = app
     captions = sidebar_text(at)
-    assert f"Prices and rules as of {calc.catalogue().as_of} · 39 models" in captions
+    assert "Prices and rules checked 2026-12-03 · 39 models" in captions
     assert calc.catalogue().source in captions
+    assert "days ago" not in captions  # checked today: nothing to warn of
+
+
+@pytest.mark.parametrize(("day", "said"), [("2027-01-02", False), ("2027-01-03", True)])
+def test_the_sidebar_says_plainly_when_the_prices_are_old(day, said):
+    with clock.pinned(day):
+        at = AppTest.from_file(str(APP), default_timeout=30).run()
+    assert ("prices checked 2026-12-03, 31 days ago — check OpenAI's pricing page"
+            in sidebar_text(at)) == said
 
 
 def test_a_page_opened_from_a_link_keeps_the_shared_sidebar():

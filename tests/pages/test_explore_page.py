@@ -21,7 +21,13 @@ from streamlit.testing.v1 import AppTest
 from calc.adapters import images
 from calc.adapters.url_fetch import AddressPolicy, fetch_image
 from calc.views.inert import md
+from tests.fakes.apptest import address, shown
 from tests.fakes.html_tables import tables, text
+from tests.known_days import CURRENT_2026_12_03
+
+# Explore shows prices and which models run: its answers are those of the catalogue's edition
+# day (gpt-5-mini, a measured model used below, runs until 2026-12-11).
+pytestmark = pytest.mark.today("2026-12-03")
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -115,11 +121,12 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
+    """The error messages as a reader sees them (rendered Markdown)."""
+    return [shown(e.value) for e in at.error]
 
 
 def warnings_(at: AppTest) -> list[str]:
-    return [w.value for w in at.warning]
+    return [shown(w.value) for w in at.warning]
 
 
 def upload(at: AppTest, name: str, data: bytes, mime: str = "image/png") -> AppTest:
@@ -185,7 +192,7 @@ def test_first_visit_shows_the_phone_photo():
     assert at.session_state["shared_choice"] == {"model": "gpt-4o", "detail": "auto",
                                                  "fidelity": "low", "rules": "billing",
                                                  "tier": "standard"}
-    assert at.query_params["sample"] == "phone-photo"
+    assert address(at)["sample"] == "phone-photo"
     assert any("EXIF orientation 6 applied" in t for t in html_texts(at))
 
 
@@ -199,7 +206,7 @@ def test_upload_each_accepted_format(fmt, mime):
     assert errors(at) == []
     assert at.session_state["shared_image"]["label"] == f"square.{fmt.lower()}"
     # an upload is shared in the link as its size
-    assert (at.query_params["w"], at.query_params["h"]) == ("1024", "1024")
+    assert (address(at)["w"], address(at)["h"]) == ("1024", "1024")
 
 
 def test_upload_applies_exif_orientation():
@@ -228,7 +235,6 @@ BAD_UPLOADS = [
     ("notes.png", b"these are not pixels", "not an image"),
     ("cut.png", png(300, 200)[:400], "truncated or corrupt"),
     ("huge.png", png_header_only(12_000, 10_000), "100 megapixels"),  # 120 MP, header only
-    ("old.png", encode(picture(40, 30), "BMP"), "BMP"),  # a BMP renamed .png
 ]
 
 
@@ -246,10 +252,19 @@ def test_bad_upload_shows_its_message_and_keeps_the_image(name, data, words):
     assert "1,229 tokens" in shown_caption(at)  # 32 × 32 patches × 1.2 = 1,228.8 → 1,229
 
 
-def test_unsupported_format_names_the_accepted_ones():
-    at = upload(start(), "old.png", encode(picture(40, 30), "BMP"))
-    assert "PNG, JPEG, WEBP" in errors(at)[0]
-    assert shown_caption(at) == PHONE_CAPTION
+@pytest.mark.parametrize(("name", "data"), [
+    ("old.png", encode(picture(1024, 1024), "BMP")),  # a BMP renamed .png
+    ("scan.tiff", encode(picture(1024, 1024), "TIFF")),
+    ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="1024" height="1024"/>'),
+])
+def test_a_format_the_api_refuses_gets_its_size_and_says_convert(name, data):
+    # §17: BMP, TIFF, HEIC and SVG are answered with HTTP 400; the image gets the size it would
+    # have: 1024×1024 on gpt-4o is 4 tiles, 85 + 4 × 170 = 765 tokens
+    at = upload(start(), name, data)
+    assert len(errors(at)) == 1
+    assert "the API refuses this format (HTTP 400): convert to PNG or JPEG" in errors(at)[0]
+    choose(at, model="gpt-4o")
+    assert "765 tokens" in shown_caption(at)
 
 
 def test_animated_gif_is_refused_but_its_first_frame_estimated():
@@ -311,7 +326,7 @@ def test_each_sample(name, expected):
     at = start()
     rerun(at.selectbox(key="explore_sample").set_value(name))
     assert expected in shown_caption(at)
-    assert at.query_params["sample"] == name
+    assert address(at)["sample"] == name
     assert at.session_state["shared_image"]["image"] is not None
 
 
@@ -326,7 +341,7 @@ def test_width_and_height_only():
     assert shown_caption(at) == ("gpt-4o · high · 2048×4096 → 768×1536 · 2×3 tiles · "
                                  "1,105 tokens · $0.0028")
     assert at.session_state["shared_image"] is None  # a size only: nothing for Verify to send
-    assert (at.query_params["w"], at.query_params["h"]) == ("2048", "4096")
+    assert (address(at)["w"], address(at)["h"]) == ("2048", "4096")
 
 
 # --- every control ---------------------------------------------------------------------------
@@ -454,16 +469,13 @@ def test_the_picture_is_html_until_hover_and_zoom_is_asked_for():
 
 
 def test_steps_table_and_all_models():
-    import calc
-
     at = start()
     steps = html_table(at, "Step")
     assert list(steps["Step"]) == ["original", "fit 2048", "short side 768", "tiles", "tokens"]
     assert list(steps["Size"]) == ["3024×4032", "1536×2048", "768×1024", "768×1024",
                                    "768×1024"]
     table = html_table(at, "Model")
-    current = [m.name for m in calc.models() if m.status() != "shut down"]
-    assert sorted(m.removeprefix("▶ ") for m in table["Model"]) == sorted(current)
+    assert {m.removeprefix("▶ ") for m in table["Model"]} == CURRENT_2026_12_03
     row = {m.removeprefix("▶ "): i for i, m in enumerate(table["Model"])}
     # auto on 3024×4032: gpt-6-luna means original → 95 × 126 = 11,970 patches × 1.2 = 14,364
     # tokens × $0.10/1M = $0.0014364; gpt-6-astra the same tokens × $10/1M = $0.14364
@@ -491,7 +503,7 @@ def test_a_link_restores_the_view():
     # 2048×4096 → short side 512 → 512×1024 → 1×2 tiles → 65 + 258 = 323; not square: + 6,240
     assert shown_caption(at).startswith("gpt-image-1 · fidelity high · 2048×4096 → 512×1024 · "
                                         "1×2 tiles · 6,563 tokens")
-    assert at.query_params["model"] == "gpt-image-1"
+    assert address(at)["model"] == "gpt-image-1"
 
 
 def test_a_link_to_a_sample():
@@ -522,9 +534,10 @@ def test_bad_link_values_fall_back_with_notices():
     assert at.selectbox(key="explore_model").value == "gpt-5.6-sol"  # the default model
     assert at.button_group(key="explore_rules").value == "billing"
     # the default view: gpt-5.6-sol, auto = original (65535 fit: kept) on the phone photo:
-    # ⌈3024/32⌉ × ⌈4032/32⌉ = 95 × 126 = 11,970 patches × 1.2 = 14,364 × $4/1M = $0.057456
+    # ⌈3024/32⌉ × ⌈4032/32⌉ = 95 × 126 = 11,970 patches × 1.2 = 14,364 × $5/1M = $0.07182
+    # (from 2026-12-01; $4 during the promotion that ended 2026-11-30)
     assert shown_caption(at) == ("gpt-5.6-sol · auto → original · 3024×4032 → 3024×4032 · "
-                                 "95×126 patches · 14,364 tokens · $0.0575")
+                                 "95×126 patches · 14,364 tokens · $0.0718")
     assert errors(at) == []
     rerun(at)  # notices are said once
     assert warnings_(at) == []
@@ -534,8 +547,8 @@ def test_first_visit_opens_on_a_current_mainstream_model():
     at = start(pinned=None)
     assert at.selectbox(key="explore_model").value == "gpt-5.6-sol"
     assert metrics(at)["Tokens"] == "14,364"  # as above
-    assert metrics(at)["$ per image"] == "$0.0575"
-    assert metrics(at)["$ per 1,000 images"] == "$57.46"  # $57.456 rounded half up
+    assert metrics(at)["$ per image"] == "$0.0718"
+    assert metrics(at)["$ per 1,000 images"] == "$71.82"  # 14,364 × $5/1M × 1,000
 
 
 def test_a_deprecated_model_says_when_it_shuts_down():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -18,11 +19,16 @@ from calc.adapters import images
 from calc.adapters.calibration_store import CalibrationLog
 from calc.adapters.openai_usage import Measurement
 from calc.views.calibration import STOPPED, CalibrationJob, calibration_sizes
+from tests.fakes.apptest import shown
 from tests.fakes.fake_openai import FakeOpenAI
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "verify.py")
 OPERATOR_KEY = "sk-proj-OperatorSecret0123456789abcdefXYZ"
 VISITOR_KEY = "sk-proj-VisitorOwnKey9876543210zyxwvuTSR"
+# gpt-5-mini is the model these checks measure (its billing is measured, spec §10); it runs
+# until 2026-12-11, so the page is tested on a day it runs.
+pytestmark = pytest.mark.today("2026-12-03")
+
 CHOICE = {"model": "gpt-5-mini", "detail": "high", "fidelity": "low", "rules": "billing",
           "tier": "standard"}
 SWITCHES = ("PATCHWORK_ALLOW_BILLED", "PATCHWORK_SESSION_CAP_USD",
@@ -147,6 +153,61 @@ def test_a_typed_endpoint_on_a_private_address_is_refused_by_default(operator, o
     assert not at.exception
     assert "loopback" in texts(at, "error") and "could not connect" in texts(at, "error")
     assert other.requests == [] and operator.requests == []
+
+
+# --- a visitor's key over plain http -------------------------------------------------------------
+
+
+@pytest.fixture
+def public_name(other, monkeypatch):
+    """http://public.example:<port>/v1: a host name (so it may be public, and needs the click)
+    that this test's resolver points at the visitor's fake server on 127.0.0.1."""
+    real = socket.getaddrinfo
+
+    def resolver(host, *args, **kwargs):
+        return real("127.0.0.1" if host == "public.example" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    monkeypatch.setenv("PATCHWORK_ALLOW_PRIVATE_ENDPOINTS", "true")  # so 127.0.0.1 is allowed
+    return other.base_url.replace("127.0.0.1", "public.example")
+
+
+def test_a_key_for_plain_http_waits_for_the_visitors_click(operator, other, public_name):
+    at = new_app()
+    at.text_input(key="verify_key_field").input(VISITOR_KEY).run()
+    at.text_input(key="verify_base_field").input(public_name).run()
+    [warning] = [w.value for w in at.warning if "unencrypted" in w.value]
+    assert shown(warning).startswith(f"public.example:{other.port}: this endpoint is plain "
+                                     "http://, so your API key would travel unencrypted")
+    # Nothing can be sent: measuring, listing models, calibrating all wait for the click.
+    assert {"verify_go", "verify_list_models", "verify_calib_go"}.isdisjoint(usable_buttons(at))
+    assert any("unencrypted" in c for c in texts(at, "caption").split("\n"))
+    assert other.requests == [] and operator.requests == []
+    at.button(key="verify_http_ok").click().run()
+    assert not [w for w in at.warning if "unencrypted" in w.value]
+    assert any("You confirmed that your key goes to" in shown(c.value) for c in at.caption)
+    at.button(key="verify_go").click().run()
+    assert not at.exception and not at.error
+    assert [m.value for m in at.metric if m.label == "Reported by the API"] == ["308"]
+    assert [r.headers["authorization"] for r in other.requests] == [f"Bearer {VISITOR_KEY}"] * 2
+    assert operator.requests == []
+    # Another plain-http endpoint asks again.
+    at.text_input(key="verify_base_field").input(public_name.replace("/v1", "/v2")).run()
+    assert at.button(key="verify_http_ok") and at.button(key="verify_go").disabled
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+def test_a_loopback_endpoint_the_operator_allows_needs_no_click(operator, other, monkeypatch,
+                                                                host):
+    monkeypatch.setenv("PATCHWORK_ALLOW_PRIVATE_ENDPOINTS", "true")
+    at = new_app()
+    at.text_input(key="verify_key_field").input(VISITOR_KEY).run()
+    at.text_input(key="verify_base_field").input(other.base_url.replace("127.0.0.1", host)).run()
+    assert "verify_http_ok" not in [b.key for b in at.button]
+    assert not any("unencrypted" in w.value for w in at.warning)
+    at.button(key="verify_go").click().run()
+    assert not at.exception and not at.error
+    assert [m.value for m in at.metric if m.label == "Reported by the API"] == ["308"]
 
 
 def test_a_visitors_endpoint_gets_only_the_visitors_key_and_no_operator_headers(

@@ -1,5 +1,5 @@
 """The "How it's metered" page under AppTest: every tab renders, and its checks show the notes'
-numbers (docs/metering.md, edition 2026-12-01), written out here by hand."""
+numbers (docs/metering.md, edition 2026-12-03), written out here by hand."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import calc
+from tests.fakes.apptest import shown
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "pages" / "metered.py"
@@ -32,6 +33,8 @@ MEASURED = [  # §10, in its order
     ("gpt-5-mini", "1600×1600", "1,826"), ("gpt-5-nano", "1600×1600", "2,282"),
     ("gpt-5.4, gpt-5.4-mini, gpt-5.4-nano", "1600×1600", "3,000"),
     ("gpt-5.6-sol, gpt-6-sol", "7952×5304", "rejected, 41,334 patches"),
+    ("gpt-5.6-sol, gpt-5.6-terra, gpt-5.6-luna, gpt-6-astra, gpt-6-sol, gpt-6-luna, gpt-6.1-sol, "
+     "gpt-6.1-terra, gpt-6.2-astra, gpt-6.2-sol", "6560×4928", "rejected, 31,570 patches"),
     ("gpt-image-1", "1024×1025", "194"), ("gpt-image-1", "1023×1024", "194"),
     ("gpt-image-1", "512×513", "323"), ("gpt-image-2", "1024×1024", "7,024"),
 ]
@@ -93,9 +96,9 @@ def test_nothing_on_the_page_points_outside_the_repository(metered):
 
 def test_the_rules_tab_shows_the_doc(metered):
     labels = [e.label for e in metered.expander]
-    assert any(lab.startswith("docs/metering.md") and "2026-12-01" in lab for lab in labels)
+    assert any(lab.startswith("docs/metering.md") and "2026-12-03" in lab for lab in labels)
     body = everything(metered)
-    assert "How OpenAI meters images — Patchwork's account (edition 2026-12-01)" in body
+    assert "How OpenAI meters images — Patchwork's account (edition 2026-12-03)" in body
     assert r"\$0.2107" in body  # dollars escaped, not read as maths
 
 
@@ -193,15 +196,45 @@ def test_generated_images(metered):
     assert set(prices["match"]) == {"✓"} and "$0.211" in set(prices["guide"])
 
 
+def test_unpublished_2_5_and_2_6_in_plain_words(metered):
+    body = everything(metered)
+    assert "gpt-image-2.5 and 2.6: unpublished" in body
+    assert "Patchwork gives **no number** for them" in body
+    assert "*third-party measurement, not OpenAI's*" in body
+    points = table(metered, "measured output tokens")
+    assert list(points["measured output tokens"]) == ["664", "1,353", "about 3,337"]  # §4.3
+    assert list(points["the formula would say"]) == ["158", "5,488", "13,342"]
+    assert list(points["size"]) == ["1536×1024", "1536×1024", "3840×2160"]
+    assert set(points["measured on"]) == {"2026-11-05"}
+    assert "a `low` or `medium` one is not" in body
+    assert "GIF output (2–16 frames within 8,294,400 pixels" in body
+    assert "`gpt-image-2.6-flare`, `gpt-image-2.6-sunburst` offer no Batch tier" in body
+    assert r"1,353 tokens → \$0.0406 per image" in body  # $0.04059, shown to 2 digits
+
+
 def test_prices_with_their_dates_and_the_tiers(metered):
-    df = table(metered, "as of").set_index("model")
-    assert df.loc["gpt-6-astra", "input"] == "$10.00"
-    assert df.loc["gpt-6.2-astra", "as of"] == "2026-11-17"
-    assert df.loc["gpt-5.4-nano", "cached input"] == "unknown"
-    assert df.loc["gpt-6.1-terra", "tiers confirmed"] == "Batch, Flex, Priority"
+    df = table(metered, "as of")
+    now = df[df["period"].isin(["always"]) | df["period"].str.startswith("from")]
+    now = now.set_index("model")
+    assert now.loc["gpt-6-astra", "input"] == "$10.00"
+    assert now.loc["gpt-6.2-astra", "third party"] == "cached input"
+    assert now.loc["gpt-5.4-nano", "cached input"] == "unknown"
+    assert now.loc["gpt-6.1-terra", "tiers confirmed"] == (
+        "Batch, Flex, Fast (priority), Background (2 h), Background (8 h)")
+    sol = df[df["model"] == "gpt-5.6-sol"]
+    assert list(sol["period"]) == ["until 2026-08-20", "2026-08-21 to 2026-11-30",
+                                   "from 2026-12-01"]
+    assert list(sol["input"]) == ["$5.00", "$4.00", "$5.00"]
     tiers = table(metered, "× standard").set_index("tier")
-    assert tiers.loc["Priority", "× standard"] == "×2"
+    assert tiers.loc["Fast (priority)", "× standard"] == "×2"
     assert tiers.loc["Batch", "× standard"] == "×0.5"
+    assert tiers.loc["Ultrafast", "offered by"] == "gpt-6-astra, gpt-6.1-sol, gpt-6.2-sol"
+
+
+def test_the_scheduled_changes_are_listed(metered):
+    lines = [shown(m.value) for m in metered.markdown]
+    assert "2027-03-01: gpt-6.2-sol Ultrafast 3× → 6×" in lines
+    assert "2026-12-11: gpt-5-mini shut down → gpt-6.1-terra" in lines
 
 
 def test_inferred_is_shown(metered):

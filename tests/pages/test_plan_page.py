@@ -1,25 +1,33 @@
 """The Plan page under AppTest: the issue's receipts question end to end, every figure checked
 against sums of calc.estimate and the spec's prices (§8) done here; files at their word and as
 a sample; tiers and long context; rate and request limits; the advisor; a link that restores
-every setting of both views; Generate."""
+every setting of both views; Generate; awkward files, to the same known totals as the CLI."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from fractions import Fraction
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 import calc
+from calc.__main__ import main
 from calc.engine.request_cost import as_decimal
 from calc.views import plan_settings as ps
-from tests.fakes.apptest import page, run
+from calc.views.inert import md
+from tests.fakes.apptest import address, page, run
+from tests.fakes.apptest import shown as rendered
+from tests.workload_cases import CASES, MODELS, Case
 
 PAGE = page("plan.py")
 PRICES = {"gpt-6-luna": ("0.10", "0.50"), "gpt-5.6-luna": ("0.20", "1.20"),
           "gpt-5.4-mini": ("0.75", "4.50"), "gpt-6-sol": ("2.00", "10.00"),
-          "gpt-5.6-sol": ("4.00", "20.00"), "gpt-6-astra": ("10.00", "50.00")}  # in, out
+          "gpt-5.6-sol": ("5.00", "30.00"), "gpt-6-astra": ("10.00", "50.00")}  # in, out
+# The prices above are the catalogue's edition day's (gpt-5.6-sol's from 2026-12-01).
+pytestmark = pytest.mark.today("2026-12-03")
 RECEIPTS = [(3024, 4032, 1_000_000), (1200, 1600, 1_000_000), (850, 1100, 489_170)]
 
 
@@ -96,13 +104,14 @@ def test_tiers_long_context_and_cache_share():
     at = upload_csv(open_page(), "width,height,count\n2048,2048,100\n")
     at.multiselect(key="plan_models").set_value(["gpt-5.4", "gpt-6-sol"])
     at.number_input(key="plan_ipr").set_value(100)  # 100 × 3000 = 300,000 input tokens
-    at.segmented_control(key="plan_tier").set_value("priority")
+    at.segmented_control(key="plan_tier").set_value("fast")
     run(at)
     shown = figures(at)
     assert "long context" in shown["gpt-5.4"]["notes"]
     image = Fraction(100 * 3000) * Fraction(Decimal("2.50")) * 2 * 2 / 10**6  # ×2 lc, ×2 tier
     assert shown["gpt-5.4"]["image input"] == usd(image)
-    assert "Priority not confirmed for gpt-6-sol" in shown["gpt-6-sol"]["notes"]
+    assert "Fast (priority) not confirmed for this model (gpt-6-sol)" in \
+        shown["gpt-6-sol"]["notes"]
     at.number_input(key="plan_cached").set_value(50).run()
     rate = (Fraction(2) + Fraction(1, 5)) / 2 * 2  # half at $2, half at $0.20, priority
     tokens = 100 * calc.estimate(2048, 2048, "gpt-6-sol").tokens  # auto = original: no budget
@@ -135,7 +144,7 @@ def test_the_advisor_labels_and_marks_the_cheapest():
 
 
 def test_a_link_restores_every_setting_of_both_views():
-    s = ps.Settings(source="mix", models=("gpt-5.4", "gpt-4o"), detail="high",
+    s = ps.Settings(source="mix", models=("gpt-5.4", "gpt-5.2"), detail="high",
                     rules="documented", file_means="month", backlog=123, rpd=456, days=22,
                     ipr=7, prompt=600, output=300, reasoning=50, cached=25, writes=3,
                     tier="flex", regional=True, tpm=90_000, rpm=500, shut_down=False)
@@ -143,15 +152,13 @@ def test_a_link_restores_every_setting_of_both_views():
     query = ps.to_query(s, g, ((1000, 800, 60.0), (640, 480, 40.0)))
     at = open_page(**query)
     assert not at.warning
-    restored = {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()}
-    assert restored == query
+    assert address(at) == query
     ss = at.session_state
-    assert ss["plan_models"] == ["gpt-5.4", "gpt-4o"] and ss["plan_rules"] == "documented"
+    assert ss["plan_models"] == ["gpt-5.4", "gpt-5.2"] and ss["plan_rules"] == "documented"
     assert ss["plan_tier"] == "flex" and ss["plan_ipr"] == 7 and ss["plan_cached"] == 25
     at.segmented_control(key="plan_view").set_value("Generate").run()
     assert at.session_state["gen_quality"] == "high" and at.session_state["gen_n"] == 3
-    assert {k: (v[-1] if isinstance(v, list) else v) for k, v in at.query_params.items()} \
-        == query
+    assert address(at) == query
 
 
 def test_a_file_plans_link_says_the_file_is_not_in_it():
@@ -166,3 +173,106 @@ def test_generate_output_cost_known_answer():
     at.segmented_control(key="plan_view").set_value("Generate").run()
     at.segmented_control(key="gen_quality").set_value("high").run()
     assert at.metric[0].value == calc.format_usd(Decimal(7024) * 30 / 1_000_000) == "$0.2107"
+
+
+# --- awkward files: the same literals as `python -m calc plan` (tests/test_cli_plan.py) ----------
+
+
+def upload_case(case: Case) -> AppTest:
+    at = open_page()
+    at.multiselect(key="plan_models").set_value(list(MODELS))
+    if case.images_source:
+        at.segmented_control(key="plan_source").set_value("images").run()
+        at.file_uploader(key="plan_images").set_value([(case.name, case.data,
+                                                        "application/zip")])
+    else:
+        at.segmented_control(key="plan_source").set_value("csv").run()
+        at.file_uploader(key="plan_csv").set_value((case.name, case.data, "text/csv"))
+    return run(at)
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    return next((d.value for d in at.dataframe if column in d.value.columns), pd.DataFrame())
+
+
+def page_totals(at: AppTest) -> dict[str, tuple[int, int, int]]:
+    """Per model, from the per-image table: images, image tokens (Σ count × tokens) and images
+    rejected (no tokens)."""
+    per_image = next(d.value for d in at.dataframe
+                     if any(str(c).endswith(" tokens") for c in d.value.columns))
+    count = per_image["count"].astype("int64")
+    out = {}
+    for column in (c for c in per_image.columns if c.endswith(" tokens")):
+        tokens = per_image[column]
+        out[column.removesuffix(" tokens")] = (
+            int(count.sum()), int((count * tokens.fillna(0).astype("int64")).sum()),
+            int(count[tokens.isna()].sum()))
+    return out
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_awkward_files_give_the_known_totals(case):
+    at = upload_case(case)
+    if case.error:
+        shown = [e.value for e in (at.warning if case.images_source else at.error)]
+        said = md(case.error) if case.images_source else \
+            f"This CSV cannot be used: {md(case.error)}"
+        assert said in shown
+        assert not any("$ / request" in d.value.columns for d in at.dataframe)
+        return
+    skipped = table_with(at, "why")
+    bad_rows = table_with(at, "reason")
+    bad = [(str(f), w) for f, w in skipped.to_numpy().tolist()] + [
+        (str(row[0]), row[-1]) for row in bad_rows.to_numpy().tolist()]
+    assert bad == list(case.bad)
+    assert page_totals(at) == {model: (case.images, tokens, rejected) for model, tokens, rejected
+                               in zip(MODELS, case.tokens, case.rejected, strict=True)}
+    assert any(rendered(i.value).startswith(f"{case.images:,} images from ") for i in at.info)
+    if case.images_source:
+        assert len(table_with(at, f"{MODELS[0]} tokens")) + len(bad) == case.rows
+    else:
+        assert any(rendered(c.value).startswith(f"{case.rows:,} row{'s' * (case.rows != 1)} read: ")
+                   for c in at.caption)
+
+
+def test_a_files_own_text_is_shown_short_and_inert():
+    names = ",".join(f"[col {i}](https://example.com/{'x' * 300})" for i in range(3000))
+    at = upload_csv(open_page(), f"width,height,**{'h' * 5000}**,{names}\n1024,1024\n")
+    (notice,) = [rendered(c.value) for c in at.caption if "Columns not used" in c.value]
+    assert len(notice) < 600 and notice.endswith("and 2,993 more.")
+    assert "**" in notice and "[col 0](https:" in notice  # Markdown shown as typed, no link
+    assert all(len(c.value) < 2_100 for c in at.caption)
+    at = upload_csv(at, f"size,**{'w' * 5000}**\n1,2\n")
+    (error,) = [rendered(e.value) for e in at.error]
+    assert len(error) < 400 and "no width or height column" in error and "**" in error
+
+
+def test_a_file_of_many_batches_is_streamed_with_a_progress_bar(monkeypatch, tmp_path, capsys):
+    """The page never switches pipelines by size: every file is read batch by batch (here 1 KB
+    at a time), with the view's callback feeding the bar, to the CLI's totals."""
+    from calc.adapters import manifest_files
+    from calc.views import manifest
+
+    monkeypatch.setattr(manifest_files, "BLOCK_BYTES", 1024)
+    reports: list[float] = []
+    real = manifest.read_manifest
+
+    def spy(source, name, on_progress):
+        return real(source, name, lambda share, text: (reports.append(share),
+                                                          on_progress(share, text)))
+
+    monkeypatch.setattr(manifest, "read_manifest", spy)
+    text = "width,height,count\n" + "".join(f"{w},{w // 2 + 1},{w % 4}\n" for w in range(1, 2001))
+    at = upload_csv(open_page(), text)
+    assert len(reports) > 20 and reports[-1] == 1.0
+    assert not at.get("progress")  # emptied once the file is read
+    (tmp_path / "m.csv").write_text(text)
+    assert main(["plan", str(tmp_path / "m.csv"), "--json"]) == 0
+    cli = json.loads(capsys.readouterr().out)
+    assert cli["bad_rows"] == 500  # count 0 on every fourth line
+    assert any(w.value.startswith("500 lines left out") for w in at.warning)
+    assert page_totals(at) == {m["model"]: (m["images"], m["image_tokens"], m["rejected"])
+                               for m in cli["models"]}
+    images = sum(w % 4 for w in range(1, 2001))  # 1 + 2 + 3 on each run of four lines
+    assert cli["models"][0]["images"] == images == 3000
+    assert any(i.value.startswith("3,000 images from your CSV") for i in at.info)

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from calc.views import plan_inputs
+from calc.views import manifest
 from tests.fakes.apptest import page, run
 
 PAGE = page("plan.py")
@@ -44,13 +44,13 @@ def statement(at: AppTest) -> str:
 def reads(monkeypatch) -> list[bytes]:
     """Every time the page really parses a CSV (not served from a cache)."""
     calls: list[bytes] = []
-    real = plan_inputs.read_csv
+    real = manifest.read_manifest
 
     def spy(data, *args, **kwargs):
-        calls.append(bytes(data))
+        calls.append(bytes(data.getvalue()))
         return real(data, *args, **kwargs)
 
-    monkeypatch.setattr(plan_inputs, "read_csv", spy)
+    monkeypatch.setattr(manifest, "read_manifest", spy)
     return calls
 
 

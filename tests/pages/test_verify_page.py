@@ -17,11 +17,16 @@ from streamlit.testing.v1 import AppTest
 import calc.adapters.openai_usage
 from calc.adapters import images
 from calc.adapters.calibration_store import CalibrationLog, LogRow
+from tests.fakes.apptest import shown
 from tests.fakes.fake_openai import FakeOpenAI, PatchRule, closed_port_url
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "pages" / "verify.py"
 KEY = "sk-proj-VerifyPageSecret0123456789abcdef"
+# gpt-5-mini is the model these checks measure (its billing is measured, spec §10); it runs
+# until 2026-12-11, so the page is tested on a day it runs.
+pytestmark = pytest.mark.today("2026-12-03")
+
 CHOICE = {"model": "gpt-5-mini", "detail": "high", "fidelity": "low", "rules": "billing",
           "tier": "standard"}
 
@@ -59,8 +64,8 @@ def env(monkeypatch, fake, db):
     # A short client timeout so the timeout case takes a second, not a minute.
     real = calc.adapters.openai_usage.make_client
 
-    def quick_client(api_key, base_url=None, timeout=30.0):
-        return real(api_key, base_url, timeout=min(timeout, 1.0))
+    def quick_client(api_key, base_url=None, timeout=30.0, **kw):
+        return real(api_key, base_url, timeout=min(timeout, 1.0), **kw)
 
     monkeypatch.setattr(calc.adapters.openai_usage, "make_client", quick_client)
     return monkeypatch
@@ -81,7 +86,8 @@ def new_app(shared: tuple[int, int] | None = (512, 512), choice: dict | None = C
 
 
 def texts(at: AppTest, kind: str) -> list[str]:
-    return [e.value for e in getattr(at, kind)]
+    """The elements' text as a reader sees it (Markdown rendered)."""
+    return [shown(e.value) for e in getattr(at, kind)]
 
 
 def everything(at: AppTest) -> str:
@@ -133,9 +139,9 @@ def test_without_a_key_the_page_explains_and_calls_nothing(env, fake):
     assert not at.exception
     help_text = "\n".join(texts(at, "info"))
     assert "secrets.toml.example" in help_text and "OPENAI_API_KEY" in help_text
-    assert "Count** is free" in help_text
+    assert "Count is free" in help_text
     # Run on gpt-5-mini, 308 image tokens: (308 + 30) × $0.25/1M + 16 × $2.00/1M ≈ $0.00012.
-    assert "\\$0.00012" in help_text
+    assert "$0.00012" in help_text
     assert at.button(key="verify_go").disabled and at.button(key="verify_calib_go").disabled
     assert at.text_input(key="verify_key_field").value == ""
     assert metric(at, "Estimate · billing (measured) rules") == "308 image tokens"
@@ -163,9 +169,9 @@ def test_a_key_from_streamlit_secrets_is_used(env, fake):
     env.delenv("OPENAI_API_KEY")
     env.delenv("OPENAI_BASE_URL")
     at = new_app(secrets={"OPENAI_API_KEY": KEY, "OPENAI_BASE_URL": fake.base_url}).run()
-    assert "The app's key** (from OPENAI_API_KEY in Streamlit secrets" in everything(at)
+    assert "The app's key (from OPENAI_API_KEY in Streamlit secrets" in everything(at)
     assert f"127\\.0\\.0\\.1:{fake.port}" not in everything(at)  # the host is shown as text
-    assert f"→ **127.0.0.1:{fake.port}**, the endpoint the operator configured" in everything(at)
+    assert f"→ 127.0.0.1:{fake.port}, the endpoint the operator configured" in everything(at)
     click(at, "verify_go")
     assert metric(at, "Reported by the API") == "308"
     assert fake.requests[0].headers["authorization"] == f"Bearer {KEY}"
@@ -185,7 +191,7 @@ def test_count_shows_the_fakes_number_and_logs_a_row(env, fake, db):
     assert metric(at, "Reported by the API") == "308"
     assert metric(at, "Estimate") == "308"
     assert metric(at, "Difference").startswith("+0")
-    assert any(s.startswith("**Exact**") for s in texts(at, "success"))
+    assert any(s.startswith("Exact") for s in texts(at, "success"))
     [row] = log_rows(db)
     assert (row.method, row.width, row.height, row.estimate, row.reported) == (
         "count", 512, 512, 308, 308)
@@ -250,7 +256,7 @@ def test_an_off_measurement_suggests_the_multiplier(env, fake):
     finally:
         fake.set_model("gpt-5-mini", PatchRule(1.2, "gpt-5-mini-2025-08-07"))
     assert metric(at, "Reported by the API") == str(math.ceil(256 * 1.5))
-    [warning] = [w for w in texts(at, "warning") if w.startswith("**Off**")]
+    [warning] = [w for w in texts(at, "warning") if w.startswith("Off")]
     assert "×1.50" in warning and "×1.2" in warning
 
 
@@ -289,10 +295,10 @@ FAILURES = {
     "rate_limit": "wait 7 s",
     "server_error": "failed on its side (500)",
     "unavailable": "failed on its side (503)",
-    "timeout": "did not answer within the timeout",
+    "timeout": "was too slow: it went quiet for longer than the timeout",
     "garbage": "not valid JSON",
-    "garbage_html": "reply has no input token count",  # an HTML page: a proxy's login
-    "wrong_shape": "reply has no input token count",
+    "garbage_html": "not valid JSON",  # an HTML page: a proxy's login
+    "wrong_shape": "the reply has no input_tokens",
 }
 
 
@@ -319,6 +325,73 @@ def test_each_failure_is_a_clear_message_and_keeps_the_log(env, fake, db, mode):
     click(at, "verify_go")
     assert not at.error and metric(at, "Reported by the API") == "308"
     assert len(log_rows(db)) == 2
+
+
+@pytest.mark.parametrize(("method", "path", "raw"), [
+    ("count", "input_tokens", "-308"),
+    ("count", "input_tokens", "322.5"),
+    ("run", "usage.input_tokens", '"322"'),
+    ("run", "usage.output_tokens", "99999999999"),
+    ("chat", "usage.prompt_tokens", "true"),
+    ("chat", "usage.completion_tokens", "null"),
+], ids=["negative", "fraction", "text", "beyond-ten-million", "bool", "null"])
+def test_a_count_that_is_not_one_is_shown_as_the_apis_fault_and_never_logged(
+        env, fake, db, method, path, raw):
+    env.setenv("PATCHWORK_ALLOW_BILLED", "true")  # Run and Chat on the app's key
+    _seed_log(db)
+    at = new_app().run()
+    at.segmented_control(key="verify_method").set_value(method).run()
+    fake.tamper_next(path, raw)
+    click(at, "verify_go")
+    assert not at.exception
+    [error] = texts(at, "error")
+    assert "not a token count" in error or "null or missing" in error, error
+    assert "nothing was measured or logged" in error
+    assert "Reported by the API" not in [m.label for m in at.metric]
+    assert [r.endpoint_host for r in log_rows(db)] == ["earlier.example"]
+
+
+def test_a_calibration_run_stops_at_a_bad_count_and_logs_only_true_counts(env, fake, db):
+    at = new_app().run()
+    fake.tamper_next("input_tokens", "-1", times=1)
+    real = fake._body
+
+    def bad_from_the_third_size(obj):  # 2 replies per size: sizes 1 and 2 are true counts
+        if len(fake.requests) == 5:
+            fake.tamper_next("input_tokens", "-1")
+        return real(obj)
+
+    fake.reset()
+    fake._body = bad_from_the_third_size
+    try:
+        click(at, "verify_calib_go")
+    finally:
+        del fake._body
+    assert not at.exception
+    assert any("input_tokens = -1, which is not a token count" in e for e in texts(at, "error"))
+    table = next(df.value for df in at.dataframe if "documented rules" in df.value.columns)
+    assert list(table["size"]) == ["64×64", "320×320"]
+    assert [(r.width, r.reported) for r in log_rows(db)] == [
+        (64, math.ceil(4 * 1.2)), (320, math.ceil(100 * 1.2))]
+
+
+def test_a_trickling_endpoint_is_shown_as_too_slow_at_the_deadline(env, fake, db):
+    real = calc.adapters.openai_usage.make_client
+
+    def one_second_calls(api_key, base_url=None, timeout=30.0, **kw):
+        return real(api_key, base_url, timeout=timeout, deadline=1.0, **kw)
+
+    env.setattr(calc.adapters.openai_usage, "make_client", one_second_calls)
+    _seed_log(db)
+    at = new_app().run()
+    fake.fail_next("trickle")  # a byte every 50 ms: no read ever waits long
+    click(at, "verify_go")
+    assert not at.exception
+    [error] = texts(at, "error")
+    assert error.startswith(f"127.0.0.1:{fake.port} was too slow: it had not sent a complete "
+                            "answer after 1 s")
+    assert "connect" not in error
+    assert [r.endpoint_host for r in log_rows(db)] == ["earlier.example"]
 
 
 def test_a_refused_connection_is_explained(env, db):
@@ -399,7 +472,7 @@ def test_calibration_run_finds_the_multiplier_and_logs_each_point(env, fake, db)
     assert at.selectbox(key="verify_calib_model").value == "gpt-5-mini"
     click(at, "verify_calib_go")
     assert not at.exception and not at.error
-    [verdict] = [s for s in texts(at, "success") if s.startswith("**gpt-5-mini:**")]
+    [verdict] = [s for s in texts(at, "success") if s.startswith("gpt-5-mini:")]
     # spec §6: the current guide agrees with billing on gpt-5-mini (×1.2, 1,536 patches)
     assert "×1.2" in verdict and "matches both rule sets" in verdict
     assert metric(at, "Measured") in ("×1.2", "×1.20")
@@ -495,12 +568,33 @@ def test_models_your_key_can_use_are_held_against_the_catalogue(env, fake):
     click(at, "verify_list_models")
     assert not at.exception
     table = next(df.value for df in at.dataframe if "catalogue model" in df.value.columns)
-    rows = dict(zip(table["id"], table["catalogue model"], strict=True))
-    assert rows["gpt-5-mini-2025-08-07"] == "gpt-5-mini"  # a dated id resolves (spec §9)
-    assert rows["gpt-4o"] == "gpt-4o"
+    rows = table.set_index("id")
+    # (catalogue model, API's shutdown date, catalogue's — spec §8.3 — and the check)
+    seen = {i: tuple(rows.loc[i, ["catalogue model", "shutdown (API)", "shutdown (catalogue)",
+                                 "check"]]) for i in rows.index}
+    assert seen["gpt-5-mini"] == ("gpt-5-mini", "2026-12-11", "2026-12-11", "")
+    assert seen["gpt-5-mini-2025-08-07"] == ("gpt-5-mini", "2026-12-11", "2026-12-11", "")
+    assert seen["gpt-4o"] == ("gpt-4o", "2027-01-15", "2027-01-14",
+                              "the API says 2027-01-15, the catalogue 2027-01-14")
+    assert seen["gpt-6.1-sol-2026-09-29"] == ("gpt-6.1-sol", "none announced", "none", "")
+    assert seen["gpt-7-preview"] == ("— (unknown)", "2027-06-30", "—",
+                                     "the catalogue does not know this id: a model to add")
     assert [r.path for r in fake.requests] == ["/v1/models"]  # one free GET, nothing else
     new = [w for w in texts(at, "warning") if "does not know yet" in w]
     assert new and "gpt-7-preview" in new[0]  # an id the catalogue does not know: to add
+    [dates] = [w for w in texts(at, "warning") if w.startswith("Shutdown dates to check")]
+    assert "gpt-4o (the API says 2027-01-15, the catalogue 2027-01-14)" in dates
+    assert "gpt-5-mini " not in dates and "gpt-5-mini (" not in dates
+
+
+@pytest.mark.today("2026-12-03")
+def test_the_models_table_says_each_models_status_today(env, fake):
+    at = click(new_app().run(), "verify_list_models")
+    table = next(df.value for df in at.dataframe if "catalogue model" in df.value.columns)
+    status = dict(zip(table["id"], table["status"], strict=True))
+    # spec §8.3: gpt-5-mini shuts down 2026-12-11, o4-mini shut down 2026-10-23
+    assert (status["gpt-5-mini"], status["o4-mini"], status["gpt-6.1-sol-2026-09-29"]) == \
+        ("deprecated", "shut down", "active")
 
 
 def test_the_model_picker_offers_current_models_with_badges(env, fake):

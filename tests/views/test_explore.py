@@ -172,8 +172,36 @@ def test_caption_spec_example():
 
 
 def test_caption_batch_tier_halves_the_price():
-    est = calc.estimate(2048, 4096, "gpt-4o", "high")
-    assert caption(est, "batch").endswith("1,105 tokens · $0.0014 batch")  # $0.00138125
+    est = calc.estimate(2048, 4096, "gpt-4o", "high", tier="batch")
+    assert caption(est).endswith("1,105 tokens · $0.0014 batch")  # $0.00138125
+
+
+@pytest.mark.today("2026-12-03")
+def test_caption_says_the_day_when_it_is_not_today():
+    # gpt-5.6-sol 1024×1024 high: 1,229 tokens; on 2026-11-30 at $4 / 1M = $0.004916
+    est = calc.estimate(1024, 1024, "gpt-5.6-sol", "high", on="2026-11-30")
+    assert caption(est).endswith("1,229 tokens · $0.0049 · prices of 2026-11-30")
+    assert caption(calc.estimate(1024, 1024, "gpt-5.6-sol", "high")).endswith(
+        "1,229 tokens · $0.0061")  # today: $5 / 1M = $0.006145, no day said
+
+
+@pytest.mark.today("2026-12-03")
+def test_headline_caveats_and_replacement():
+    from calc.views.explore import headline
+
+    # Fast is not on gpt-5.4's page: the caveat stands beside the numbers
+    h = headline(calc.estimate(1024, 1024, "gpt-5.4", "high", tier="fast"))
+    assert h.caveats == ("Fast (priority) not confirmed for this model (gpt-5.4)",)
+    assert h.replacement == ""
+    # gpt-4o shuts down 2027-01-14 → gpt-6-luna: 1024×1024 at auto (= high) is 765 tokens ×
+    # $2.50 / 1M = $0.0019125; on gpt-6-luna auto = original: 32 × 32 = 1,024 patches × 1.2 =
+    # 1,229 tokens × $0.10 / 1M = $0.0001229
+    h = headline(calc.estimate(1024, 1024, "gpt-4o"))
+    assert h.replacement == ("shuts down 2027-01-14 → gpt-6-luna: $0.00012 instead of $0.0019 "
+                             "for this image")
+    # the promotion's third-party end date is said beside gpt-5.6-sol's price
+    h = headline(calc.estimate(1024, 1024, "gpt-5.6-sol"))
+    assert len(h.caveats) == 1 and "third party" in h.caveats[0]
 
 
 def test_caption_patch_model():

@@ -16,7 +16,10 @@ def test_token_counts_are_whole_with_separators(tokens, text):
 
 
 @pytest.mark.parametrize(("tier", "label"), [
-    ("standard", "Standard"), ("batch", "Batch"), ("flex", "Flex"), ("priority", "Priority"),
+    ("standard", "Standard"), ("batch", "Batch"), ("flex", "Flex"),
+    ("priority", "Fast (priority)"), ("fast", "Fast (priority)"),
+    ("ultrafast", "Ultrafast"), ("background-2h", "Background (2 h)"),
+    ("background-8h", "Background (8 h)"),
 ])
 def test_tier_names_are_the_catalogues(tier, label):
     assert tier_label(tier) == label

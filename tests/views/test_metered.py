@@ -1,5 +1,5 @@
 """What the "How it's metered" page shows: every known answer written here from the metering notes
-(docs/metering.md, edition 2026-12-01), never from calc's own output."""
+(docs/metering.md, edition 2026-12-03), never from calc's own output."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ import pytest
 
 import calc
 from calc.views import metered as explain
+
+# Prices, tiers and statuses of the catalogue's edition day.
+pytestmark = pytest.mark.today("2026-12-03")
 
 # (model, size, detail) → (number, what it counts, size the steps end on): §1 and §2.3 of the notes
 GUIDE = {
@@ -37,6 +40,9 @@ MEASURED = {
     (("gpt-5-nano",), 1600, 1600, ("high",)): 2282,
     (("gpt-5.4", "gpt-5.4-mini", "gpt-5.4-nano"), 1600, 1600, ("high",)): 3000,
     (("gpt-5.6-sol", "gpt-6-sol"), 7952, 5304, ("auto",)): ("rejected", 41334),
+    (("gpt-5.6-sol", "gpt-5.6-terra", "gpt-5.6-luna", "gpt-6-astra", "gpt-6-sol", "gpt-6-luna",
+      "gpt-6.1-sol", "gpt-6.1-terra", "gpt-6.2-astra", "gpt-6.2-sol"), 6560, 4928, ("auto",)):
+        ("rejected", 31570),  # 205 × 154 patches, a phone photo (2026-09)
     (("gpt-image-1",), 1024, 1025, ("auto",)): 194,
     (("gpt-image-1",), 1023, 1024, ("auto",)): 194,
     (("gpt-image-1",), 512, 513, ("auto",)): 323,
@@ -88,7 +94,7 @@ def test_calc_matches_every_measurement_under_billing(check):
     assert len(check.billing) == len(m.models) * len(m.details)
     for o in check.billing:
         if isinstance(want, tuple):
-            assert (o.accepted, o.tokens, o.units) == (False, None, 41334)
+            assert (o.accepted, o.tokens, o.units) == (False, None, want[1])
         else:
             assert (o.accepted, o.tokens) == (True, want)
     assert check.matches
@@ -228,6 +234,13 @@ SHUTDOWNS = {  # §8 of the notes
     "gpt-5": "2026-12-11", "gpt-5-mini": "2026-12-11", "gpt-5-nano": "2026-12-11",
     "o3": "2026-12-11", "gpt-4o": "2027-01-14", "gpt-4o-mini": "2027-01-14",
     "gpt-4.1": "2027-01-14", "gpt-4.1-mini": "2027-01-14", "gpt-5.1": "2027-04-01",
+    "gpt-5.4-nano": "2027-04-01",  # edition 2026-12-03 (third-party calendar)
+}
+REPLACEMENTS = {  # §8.3: named by the deprecations page; none where it names none
+    "gpt-5": "gpt-6.1-sol", "gpt-5-mini": "gpt-6.1-terra", "gpt-4o": "gpt-6-luna",
+    "gpt-4o-mini": "gpt-6-luna", "gpt-4.1": "gpt-6-luna", "gpt-4.1-mini": "gpt-6-luna",
+    "gpt-image-1.5": "gpt-image-2.6-sunburst or gpt-image-2.6-flare",
+    "gpt-image-1-mini": "gpt-image-2.6-sunburst or gpt-image-2.6-flare",
 }
 
 
@@ -239,6 +252,8 @@ def test_lifecycle_lists_every_model_by_shutdown_date():
     assert rows.index(dated[-1]) == len(dated) - 1  # the undated (active) ones come last
     assert {r.model: r.shutdown for r in dated if r.model != "gpt-4.5-preview"} == SHUTDOWNS
     assert next(r for r in rows if r.model == "gpt-4.5-preview").inferred  # "shut down (2025)"
+    assert {r.model: r.replacement for r in rows if r.replacement} == REPLACEMENTS
+    assert "third-party" in next(r for r in rows if r.model == "gpt-5.4-nano").source
 
 
 @pytest.mark.parametrize("on, model, status", [
@@ -272,8 +287,7 @@ def test_the_formula_its_example_and_the_size_rules():
     assert "3,840" in errors["4096x1024"]
     assert "3×" in errors["3200x1024"]
     assert "655,360" in errors["512x512"] and "8,294,400" in errors["3840x2176"]
-    assert f.auto == "medium" and set(f.unpublished) == {"xhigh", "max"}
-    assert "no published token count" in f.unpublished_error
+    assert f.auto == "medium" and f.models == ("gpt-image-2",)  # §4.2: the formula's only model
     assert f.partial_image_tokens == 100
 
 
@@ -284,20 +298,51 @@ def test_the_guides_per_image_prices_come_out_of_the_formula():
     assert len(prices) == 9 and all(p.matches for p in prices.values())
 
 
+@pytest.mark.today("2026-12-03")
+def test_unpublished_2_5_and_2_6_with_the_measured_points():
+    u = explain.unpublished()
+    assert set(u.models) == {"gpt-image-2.5-flare", "gpt-image-2.5-sunburst",
+                             "gpt-image-2.6-flare", "gpt-image-2.6-sunburst"}
+    # §4.3's table: size, quality, measured, what the §4.2 formula would say
+    assert [(m.point.size, m.point.quality, m.point.tokens, m.point.approximate,
+             m.formula_tokens) for m in u.measured] == [
+        ("1536x1024", "low", 664, False, 158), ("1536x1024", "high", 1353, False, 5488),
+        ("3840x2160", "high", 3337, True, 13342)]
+    assert all(m.point.third_party and m.point.as_of == "2026-11-05" for m in u.measured)
+    assert u.third_party == "third-party measurement, not OpenAI's"
+    assert (u.shared_family, u.shared_also, u.shared_qualities) == (
+        "gpt-image-2.6", "gpt-image-2.5", ("high", "xhigh", "max"))
+    assert u.no_count == ("xhigh", "max")
+    assert u.options.complexities == ("low", "medium", "high")
+    assert u.options.complexity_default == "high" and u.options.gif_frames == (2, 16)
+    assert u.options.gif_max_pixels == 8_294_400 and "svg" in u.options.formats
+    assert set(u.no_batch) == {"gpt-image-2.6-flare", "gpt-image-2.6-sunburst"}
+    assert u.example.tokens_per_image is None and u.example.measured.tokens == 1353
+    assert (u.typed.tokens_per_image, u.typed.usd) == (1353, Decimal("0.04059"))
+
+
 # ---- prices and modifiers --------------------------------------------------------------------
 
 def test_price_rows_carry_their_date_source_and_confidence():
-    rows = {r.model: r for r in explain.price_table()}
+    every = explain.price_table()
+    rows = {r.model: r for r in every if not r.period or r.period.startswith("from")}
     assert set(rows) == {m.name for m in calc.models()}
     astra = rows["gpt-6-astra"]
     assert (astra.input, astra.cached_input, astra.cache_write, astra.output) == (
         "$10.00", "$1.00", "$12.50", "$50.00")  # §8
-    assert astra.as_of == "2026-11-21" and astra.source and astra.confidence == "documented"
-    assert rows["gpt-6.2-sol"].as_of == "2026-11-17"
+    assert astra.as_of == "2026-12-03" and astra.source and astra.confidence == "documented"
+    assert rows["gpt-6.2-sol"].cache_write == "$2.50 (12 h $5.00)"
+    assert rows["gpt-6.2-astra"].third_party == "cached input"
     assert rows["gpt-5.4-nano"].cached_input == "unknown"
     assert rows["gpt-5.4"].long_context == "> 272,000 input tokens: ×2 input, ×1.5 output"
     terra = rows["gpt-6.1-terra"]
-    assert terra.tiers == "Batch, Flex, Priority" and terra.regional
+    assert terra.tiers == ("Batch, Flex, Fast (priority), Background (2 h), Background (8 h)")
+    assert terra.regional
+    # gpt-5.6-sol's three periods (§8), oldest first
+    sol = [(r.period, r.input, r.output, r.confidence) for r in every if r.model == "gpt-5.6-sol"]
+    assert sol == [("until 2026-08-20", "$5.00", "$30.00", "inferred"),
+                   ("2026-08-21 to 2026-11-30", "$4.00", "$20.00", "documented"),
+                   ("from 2026-12-01", "$5.00", "$30.00", "documented")]
     assert rows["gpt-image-2"].text_input == "$5.00 (cached $1.25)"
     assert rows["gpt-image-2"].output == "$30.00"
 
@@ -306,17 +351,27 @@ def test_tiers_and_modifiers():
     mods = explain.modifiers()
     factors = {t.tier: t.factor for t in mods.tiers}
     assert factors == {"standard": 1, "batch": Decimal("0.5"), "flex": Decimal("0.5"),
-                       "priority": 2}  # §8
+                       "fast": 2, "ultrafast": 6, "background-2h": Decimal("0.7"),
+                       "background-8h": Decimal("0.6")}  # §8.2
     tiers = {t.tier: t for t in mods.tiers}
-    assert "gpt-6.1-terra" in tiers["priority"].confirmed_for
-    assert "gpt-5.4" not in tiers["priority"].confirmed_for  # not confirmed for it
+    assert "gpt-6.1-terra" in tiers["fast"].confirmed_for
+    assert "gpt-5.4" not in tiers["fast"].confirmed_for  # not confirmed for it
+    assert tiers["ultrafast"].offered_by == "gpt-6-astra, gpt-6.1-sol, gpt-6.2-sol"
+    assert tiers["ultrafast"].example == "not offered"  # gpt-6.1-terra has no Ultrafast
+    assert tiers["fast"].own == "gpt-5.5 2.5×"
+    assert tiers["ultrafast"].own == ("gpt-6.1-sol 6× (measured); gpt-6.2-sol 3× until "
+                                      "2027-02-28, 6× from 2027-03-01 (inferred)")
     # gpt-6.1-terra 1024×1024 high: ⌈1024 × 1.2⌉ = 1229 tokens at $1.00/1M
     assert mods.example_tokens == 1229
     assert tiers["standard"].example == calc.format_usd(Decimal("0.001229"))
-    assert tiers["priority"].example == calc.format_usd(Decimal("0.002458"))
-    assert mods.regional_uplift == Decimal("0.10") and mods.regional_models == ("gpt-6.1-terra",)
+    assert tiers["fast"].example == calc.format_usd(Decimal("0.002458"))
+    assert tiers["background-8h"].example == calc.format_usd(Decimal("0.0007374"))
+    assert mods.regional_uplift == Decimal("0.10")
+    assert mods.regional_models == ("gpt-6-sol", "gpt-6.1-terra", "gpt-5.4")
     assert mods.cache_write_factor == Decimal("1.25") and mods.long_context_above == 272000
-    assert set(mods.long_context_models) == {"gpt-5.4", "gpt-6.1-sol", "gpt-6.1-terra"}
+    assert mods.cache_write_12h_factor == 2
+    assert set(mods.long_context_models) == {"gpt-5.4", "gpt-6.1-sol", "gpt-6.1-terra",
+                                             "gpt-6.2-sol", "gpt-5.6-sol"}
 
 
 # ---- facts and the doc -----------------------------------------------------------------------
@@ -335,9 +390,10 @@ def test_family_facts_are_the_notes():
 
 
 def test_the_doc_is_the_repositorys_own():
-    assert explain.DOC == "docs/metering.md" and explain.EDITION == "2026-12-01"
+    assert explain.DOC == "docs/metering.md" and explain.EDITION == "2026-12-03"
     text = explain.doc_text()
-    assert text is not None and "edition 2026-12-01" in text
+    assert text is not None and "edition 2026-12-03" in text.splitlines()[0]
+    assert "What changed in the edition of 2026-12-03" in text
     for heading in ("Tile models", "profiles", "30,000-patch rejection", "Detail levels",
                     "gpt-image models reading an image", "Generated images", "Prices and "
                     "modifiers", "Lifecycle", "Names", "Reading usage back", "Knife edges",

@@ -22,11 +22,14 @@ from calc.views import plan_figures as pf
 from calc.views import plan_settings as ps
 from calc.views.plan_export import neutralise_cell, to_csv_bytes
 
+# The prices below are those of the catalogue's edition day (gpt-5.6-sol's from 2026-12-01).
+pytestmark = pytest.mark.today("2026-12-03")
+
 M = D(1_000_000)
 # spec §8, standard tier, USD per 1M: input, cached input, output
 PRICES = {"gpt-6-luna": ("0.10", "0.01", "0.50"), "gpt-5.6-luna": ("0.20", "0.02", "1.20"),
           "gpt-5.4-mini": ("0.75", "0.075", "4.50"), "gpt-6-sol": ("2.00", "0.20", "10.00"),
-          "gpt-5.6-sol": ("4.00", "0.40", "20.00"), "gpt-6-astra": ("10.00", "1.00", "50.00"),
+          "gpt-5.6-sol": ("5.00", "0.50", "30.00"), "gpt-6-astra": ("10.00", "1.00", "50.00"),
           "gpt-5.4": ("2.50", "0.25", "15.00"), "gpt-6.1-terra": ("1.00", "0.05", "5.00")}
 
 
@@ -42,16 +45,21 @@ def rows(*entries) -> pd.DataFrame:
 # --- one request ---------------------------------------------------------------------------------
 
 
-def test_one_request_on_gpt_5_6_sol_known_answer():
+@pytest.mark.parametrize(("day", "input_", "output", "third_party"), [
+    ("2026-11-30", 4, 20, False),  # the promotion's last day
+    ("2026-12-01", 5, 30, True),  # the list price again, from third-party notices
+])
+def test_one_request_on_gpt_5_6_sol_known_answer(day, input_, output, third_party):
     """1024×1024 high on gpt-5.6-sol: 1024 patches × 1.2 → 1229 tokens (spec §2.3); 600 prompt
-    tokens and 300 + 100 reasoning output at $4 / $20 per 1M."""
+    tokens and 300 + 100 reasoning output at the day's prices per 1M (§8)."""
     tokens = calc.tokens(1024, 1024, "gpt-5.6-sol", "high")
     assert tokens == 1229
-    cost = request_cost("gpt-5.6-sol", tokens, RequestShape(1, 600, 300, 100))
-    assert cost.image_input == Fraction(1229 * 4, 10**6)
-    assert cost.text_input == Fraction(600 * 4, 10**6)
-    assert cost.output == Fraction(400 * 20, 10**6)
-    assert not cost.long_context and cost.notes == ()
+    cost = request_cost("gpt-5.6-sol", tokens, RequestShape(1, 600, 300, 100), on=day)
+    assert cost.image_input == Fraction(1229 * input_, 10**6)
+    assert cost.text_input == Fraction(600 * input_, 10**6)
+    assert cost.output == Fraction(400 * output, 10**6)
+    assert not cost.long_context
+    assert any("third party" in n for n in cost.notes) == third_party
 
 
 @pytest.mark.parametrize("tier, factor", [("standard", 1), ("batch", Fraction(1, 2)),
@@ -64,11 +72,13 @@ def test_tiers_multiply_every_part(tier, factor):
 
 
 def test_a_tier_not_confirmed_says_so_and_regional_adds_ten_percent():
-    cost = request_cost("gpt-6-sol", 1000, RequestShape(1, 0, 0), "flex", regional=True)
-    assert cost.image_input == Fraction(1000) * price("gpt-6-sol", 0) / 10**6 / 2 * \
+    cost = request_cost("gpt-6-luna", 1000, RequestShape(1, 0, 0), "flex", regional=True)
+    assert cost.image_input == Fraction(1000) * price("gpt-6-luna", 0) / 10**6 / 2 * \
         Fraction(11, 10)
-    assert any("Flex not confirmed for gpt-6-sol" in n for n in cost.notes)
+    assert any("Flex not confirmed for this model (gpt-6-luna)" in n for n in cost.notes)
     assert any("regional uplift not confirmed" in n for n in cost.notes)
+    sol = request_cost("gpt-6-sol", 1000, RequestShape(1, 0, 0), regional=True)
+    assert sol.notes == ()  # regional is documented on gpt-6-sol (§8.2)
     terra = request_cost("gpt-6.1-terra", 1000, RequestShape(1, 0, 0), regional=True)
     assert terra.notes == ()
 
@@ -83,7 +93,7 @@ def test_long_context_kicks_in_above_272k_input_tokens_for_the_whole_request():
     assert above.output == Fraction(500) * Fraction(3, 2) * price("gpt-5.4", 2) / 10**6
     assert any("long context" in n for n in above.notes)
     # a model whose row gives no long-context rule keeps its price
-    assert not request_cost("gpt-5.6-sol", 400_000, shape).long_context
+    assert not request_cost("gpt-5.5", 400_000, shape).long_context
 
 
 def test_cached_share_and_cache_writes():
@@ -168,7 +178,7 @@ def test_rejected_images_are_counted_and_never_priced():
     s = ps.Settings(source="csv", file_means="day", ipr=1)
     f = pf.figures(t, s, pf.volume(s, 40), Fraction(40))
     assert f.requests_per_day == 30 and f.rejected_per_day == 10
-    assert f.day == 30 * Fraction(calc.tokens(1024, 1024, "gpt-5.6-sol")) * 4 / 10**6
+    assert f.day == 30 * Fraction(calc.tokens(1024, 1024, "gpt-5.6-sol")) * 5 / 10**6
     assert any("rejected" in n for n in f.notes)
 
 
@@ -245,28 +255,7 @@ def test_advisor_known_answer_on_gpt_4_1_mini():
     assert fits["fit 1024 px"][0].image_tokens == calc.tokens(w, h, "gpt-4.1-mini")
 
 
-# --- link and exports ----------------------------------------------------------------------------
-
-
-def test_a_link_carries_every_setting_of_both_views():
-    s = ps.Settings(source="csv", models=("gpt-5.4", "gpt-4o"), detail="high",
-                    rules="documented", file_means="month", backlog=123, rpd=456, days=22,
-                    ipr=7, prompt=600, output=300, reasoning=50, cached=25, writes=3,
-                    tier="flex", regional=True, tpm=90_000, rpm=500, shut_down=True)
-    g = ps.GenSettings("gpt-image-1", "high", "1024x1536", 3, 2, 77, 20, "batch", True, "high")
-    s2, g2, mix, notices = ps.from_query(ps.to_query(s, g))
-    assert (s2, g2, mix) == (s, g, ())
-    assert any("not your file" in n for n in notices)
-    m = ps.Settings()
-    s3, _, mix3, notices3 = ps.from_query(ps.to_query(m, ps.GenSettings(), ((10, 20, 50.0),)))
-    assert s3 == m and mix3 == ((10, 20, 50.0),) and notices3 == []
-
-
-@given(st.dictionaries(st.sampled_from([*ps.to_query(ps.Settings()), "mix", "other"]),
-                       st.one_of(st.text(max_size=40), st.lists(st.text(max_size=10)))))
-def test_any_query_string_gives_usable_settings(params):
-    s, g, mix, notices = ps.from_query(params)
-    assert ps.check(s) is s and isinstance(notices, list)
+# --- exports (the link: test_plan_link.py) -------------------------------------------------------
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
@@ -282,58 +271,6 @@ def test_export_neutralises_formula_cells(cell):
 def test_per_image_table_money_is_the_one_formatter():
     priced = cp.price_workload(rows((1024, 1024, 2), (7952, 5304, 1)), ["gpt-5.6-sol"])
     table = cp.per_size_table(priced, "batch")
-    assert list(table["gpt-5.6-sol $"]) == [calc.format_usd(D(1229) * 4 / M / 2), "rejected"]
+    assert list(table["gpt-5.6-sol $"]) == [calc.format_usd(D(1229) * 5 / M / 2), "rejected"]
     assert table["gpt-5.6-sol tokens"].isna().tolist() == [False, True]
     assert np.array_equal(table["width"], [1024, 7952])
-
-
-# --- Generate ------------------------------------------------------------------------------------
-
-
-def test_generation_known_answers():
-    """Spec §4: high 1024×1024 = 4160 tokens, + 100 per partial; §7: gpt-image-1 $40 per 1M out."""
-    plan = cp.generation_plan("gpt-image-1", "high", "1024x1024", n=2, partial_images=1,
-                              requests_per_day=50, days_per_month=20)
-    assert plan.output.output_tokens == (4160 + 100) * 2
-    assert plan.output_usd == D(8520) * 40 / M
-    assert plan.input_tokens == 0 and plan.input_usd == 0
-    assert plan.image_usd == D(4260) * 40 / M
-    assert plan.images_per_day == 100
-    assert plan.day_usd == D(8520) * 40 / M * 50
-    assert plan.month_usd == D(8520) * 40 / M * 50 * 20
-
-
-def test_edit_inputs_are_costed_with_calc_estimate_and_fidelity():
-    """Spec §3/§9: 1024×1025 at low fidelity = 194 tokens; high adds 4160 if square."""
-    low = cp.generation_plan("gpt-image-1", "low", "1024x1536", input_sizes=[(1024, 1025)])
-    assert low.input_tokens == 194
-    assert low.input_usd == D(194) * 10 / M
-    assert low.request_usd == D(408) * 40 / M + D(194) * 10 / M
-    high = cp.generation_plan("gpt-image-1.5", "medium", "1536x1024",
-                              input_sizes=[(1024, 1024), (512, 513)], fidelity="high",
-                              tier="batch")
-    expected = sum(calc.estimate(w, h, "gpt-image-1.5", fidelity="high").tokens
-                   for w, h in [(1024, 1024), (512, 513)])
-    assert high.input_tokens == expected == (194 + 4160) + (323 + 4160)
-    assert high.input_usd == D(expected) * 8 / M / 2
-    assert high.output_usd == D(1568) * 32 / M / 2
-
-
-def test_high_fidelity_on_gpt_image_1_mini_is_refused_with_the_reason():
-    with pytest.raises(calc.UnsupportedFidelityError, match="gpt-image-1-mini supports only low"):
-        cp.generation_plan("gpt-image-1-mini", "low", "1024x1024", input_sizes=[(512, 512)],
-                           fidelity="high")
-    ok = cp.generation_plan("gpt-image-1-mini", "low", "1024x1024", input_sizes=[(512, 512)])
-    assert ok.input_tokens == 65 + 129  # 512×512: one tile
-    assert ok.output_usd == D(272) * 8 / M
-
-
-def test_generation_limits_and_bad_options():
-    with pytest.raises(calc.CalcError, match="at most 16"):
-        cp.generation_plan("gpt-image-1", "low", "1024x1024", input_sizes=[(10, 10)] * 17)
-    with pytest.raises(calc.CalcError):
-        cp.generation_plan("gpt-4o", "low", "1024x1024")
-    with pytest.raises(calc.CalcError):
-        cp.generation_plan("gpt-image-1", "ultra", "1024x1024")
-    with pytest.raises(calc.CalcError):
-        cp.generation_plan("gpt-image-1", "low", "1024x1024", days_per_month=0)

@@ -1,4 +1,5 @@
-"""calc.views.plan_inputs: image headers, zips (limits, junk, odd names), CSV rows, size mixes."""
+"""calc.views.plan_inputs: image headers, zips (limits, junk, odd names), size mixes, typed tables.
+CSV and Parquet files: tests/views/test_manifest.py."""
 
 from __future__ import annotations
 
@@ -8,14 +9,10 @@ import struct
 import zipfile
 import zlib
 
-import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from PIL import Image
 
-from calc.engine.errors import CalcError
 from calc.views import plan_inputs as wl
 
 ORIENTATION = 0x0112
@@ -118,11 +115,11 @@ def test_non_images_and_animations_are_skipped_and_listed():
     w = wl.read_images([("notes.txt", b"hello"), ("x.bmp", encode("BMP", (3, 3))),
                         ("anim.gif", animated_gif()), ("ok.png", encode("PNG", (2, 2)))])
     reasons = {s.name: s.reason for s in w.skipped}
-    assert set(reasons) == {"notes.txt", "x.bmp", "anim.gif"}
+    assert set(reasons) == {"notes.txt", "x.bmp"}
     assert "not an image" in reasons["notes.txt"]
-    assert "BMP" in reasons["x.bmp"]
-    assert "animated" in reasons["anim.gif"]
-    assert sizes_of(w) == {"ok.png": (2, 2)}
+    assert "BMP" in reasons["x.bmp"] and "convert to PNG or JPEG" in reasons["x.bmp"]
+    # an animated GIF is read on its first frame by the API (measured): priced, not skipped
+    assert sizes_of(w) == {"ok.png": (2, 2), "anim.gif": (8, 8)}
 
 
 def png_header(width: int, height: int) -> bytes:
@@ -135,11 +132,12 @@ def png_header(width: int, height: int) -> bytes:
             + chunk(b"IEND", b""))
 
 
-def test_an_image_with_an_absurd_side_is_skipped_not_planned():
+def test_an_image_with_an_absurd_side_is_a_bad_row_by_the_rules_every_row_meets():
     w = wl.read_images([("strip.png", png_header(150_000, 2)), ("ok.png", png_header(64, 32))])
     assert sizes_of(w) == {"ok.png": (64, 32)}
-    assert [s.name for s in w.skipped] == ["strip.png"]
-    assert "over 100,000 px" in w.skipped[0].reason
+    assert w.skipped == ()
+    assert w.bad_rows.to_dict("list") == {"name": ["strip.png"], "width": ["150000"],
+                                          "height": ["2"], "reason": ["width is over 100,000 px"]}
 
 
 def test_a_zip_is_read_without_writing_anything(tmp_path, monkeypatch):
@@ -205,164 +203,21 @@ def test_a_broken_zip_is_refused_with_a_reason():
     assert "not a zip" in w.refused[0].reason
 
 
-# --- CSV -----------------------------------------------------------------------------------------
+def test_an_empty_zip_and_files_without_images_are_said_to_be_empty():
+    w = wl.read_images([("empty.zip", make_zip({}))])
+    assert w.skipped == (wl.Skipped("empty.zip", "a zip with no files in it"),)
+    assert wl.nothing_to_plan(w) == "No images to plan — empty.zip: a zip with no files in it."
+    w = wl.read_images([("docs.zip", make_zip({f"{i}.txt": b"text" for i in range(5)}))])
+    assert wl.nothing_to_plan(w).startswith("No images to plan — 0.txt: the file is not an image")
+    assert wl.nothing_to_plan(w).endswith("(and 2 more files).")
+    assert wl.nothing_to_plan(wl.read_images([("a.png", encode("PNG", (2, 2)))])) is None
 
 
-def test_template_csv_reads_back_cleanly():
-    w = wl.read_csv(wl.TEMPLATE_CSV.encode())
-    assert len(w.bad_rows) == 0
-    assert w.rows[["width", "height", "count"]].to_numpy().tolist() == [
-        [4032, 3024, 400], [1920, 1080, 250], [2550, 3300, 150], [1024, 1024, 150],
-        [256, 256, 50]]
-    assert list(w.rows["detail"]) == ["", "", "high", "low", ""]
-    assert list(w.rows["model"]) == ["", "", "", "", "gpt-4.1-mini"]
-    assert w.rows["line"].tolist() == [2, 3, 4, 5, 6]
-
-
-BAD_ROWS = [
-    (",100", "width is missing"),
-    ("100,", "height is missing"),
-    ("abc,100", "width is not a number"),
-    ("100,12px", "height is not a number"),
-    ("0,100", "width is zero"),
-    ("100,0", "height is zero"),
-    ("-4,100", "width is negative"),
-    ("100,-4", "height is negative"),
-    ("10.5,100", "width is not a whole number"),
-    ("100001,100", "width is over 100,000 px"),
-    ("100,250000", "height is over 100,000 px"),
-    ("20000,5001", "over 100 megapixels"),
-    ("100,100,0", "count is zero"),
-    ("100,100,-2", "count is negative"),
-    ("100,100,many", "count is not a number"),
-    ("100,100,1.5", "count is not a whole number"),
-    ("100,100,2000000", "count is over 1,000,000"),
-    ("100,100,1,ultra", "unknown detail 'ultra' (use low, high, auto, original)"),
-    ("100,100,1,,gpt-9", "unknown model 'gpt-9'"),
-    ("100,100,1,,gpt-image-1", "gpt-image-1 makes images: cost it under Generate"),
-]
-
-
-@pytest.mark.parametrize(("line", "reason"), BAD_ROWS)
-def test_each_kind_of_bad_row_is_flagged_and_left_out(line, reason):
-    data = f"width,height,count,detail,model\n100,200,3,,\n{line}\n".encode()
-    w = wl.read_csv(data)
-    assert w.rows[["width", "height", "count"]].to_numpy().tolist() == [[100, 200, 3]]
-    assert w.bad_rows["reason"].tolist() == [reason]
-    assert w.bad_rows["line"].tolist() == [3]
-
-
-def test_all_bad_kinds_in_one_file_and_the_values_shown_as_typed():
-    body = "\n".join(line for line, _ in BAD_ROWS)
-    w = wl.read_csv(f"width,height,count,detail,model\n{body}\n1,1\n".encode())
-    assert w.bad_rows["reason"].tolist() == [reason for _, reason in BAD_ROWS]
-    assert w.bad_rows.loc[2, "width"] == "abc"
-    assert w.rows[["width", "height", "count"]].to_numpy().tolist() == [[1, 1, 1]]
-
-
-def test_several_problems_in_one_row_are_all_named():
-    w = wl.read_csv(b"width,height,count\n-1,abc,0\n")
-    assert w.bad_rows["reason"].tolist() == [
-        "width is negative; height is not a number; count is zero"]
-
-
-def test_a_line_with_too_many_fields_is_flagged_with_its_line_number():
-    w = wl.read_csv(b"width,height\n10,20\n30,40,50\n\n60,70\n")
-    assert w.rows[["line", "width", "height"]].to_numpy().tolist() == [[2, 10, 20], [5, 60, 70]]
-    assert w.bad_rows[["line", "reason"]].to_numpy().tolist() == [
-        [3, "has 3 fields; the header has 2"]]
-
-
-def test_blank_lines_keep_line_numbers_true():
-    w = wl.read_csv(b"\nwidth,height\n\n10,20\r\n\r\n30,40\n")
-    assert w.rows["line"].tolist() == [4, 6]
-
-
-def test_models_resolve_and_details_ignore_case():
-    w = wl.read_csv(b"width,height,count,detail,model\n8,8,1,HIGH,gpt-4.1-mini-2025-04-14\n"
-                    b"8,8,1, low , GPT-4o \n")
-    assert list(w.rows["model"]) == ["gpt-4.1-mini", "gpt-4o"]
-    assert list(w.rows["detail"]) == ["high", "low"]
-
-
-def test_header_less_semicolon_and_bom_files():
-    bare = wl.read_csv(b"4032,3024,1\n100,50,2\n")  # no header: width,height,count…
-    assert bare.rows[["line", "width", "height", "count"]].to_numpy().tolist() == [
-        [1, 4032, 3024, 1], [2, 100, 50, 2]]
-    semi = wl.read_csv(b"width;height;count\n10;20;3\n")
-    assert semi.rows[["width", "height", "count"]].to_numpy().tolist() == [[10, 20, 3]]
-    bom = wl.read_csv("\ufeffWidth , Height\n10,20\n".encode())
-    assert bom.rows[["width", "height"]].to_numpy().tolist() == [[10, 20]]
-
-
-def test_unknown_columns_are_named_in_a_notice():
-    w = wl.read_csv(b"name,width,height\nreceipt,10,20\n")
-    assert w.notices == ("Columns not used: name.",)
-    assert len(w.rows) == 1
-
-
-@pytest.mark.parametrize(("data", "message"), [
-    (b"", "empty"),
-    (b"  \n\n", "empty"),
-    (b"PK\x03\x04\x14\x00rest-of-an-xlsx", "spreadsheet"),
-    (b"\x89PNG\r\n\x1a\n\0\0\0", "binary"),
-    (b"height,count\n1,2\n", "no width column"),
-    (b"size\n10x20\n", "no width or height column"),
-])
-def test_files_that_cannot_be_a_workload_say_why(data, message):
-    with pytest.raises(wl.WorkloadError, match=message):
-        wl.read_csv(data)
-    assert issubclass(wl.WorkloadError, CalcError)
-
-
-def test_table_workload_checks_a_typed_table_like_a_csv():
-    table = pd.DataFrame({"width": [1024, None, 5], "height": [1024, 10, 5],
-                          "count": [2, 1, 0]})
+def test_a_typed_table_is_checked_by_the_same_rules():
+    table = pd.DataFrame({"width": [1024, None, 5, 20000], "height": [1024, 10, 5, 10000],
+                          "count": [2, 1, 0, 1]})
     w = wl.table_workload(table)
-    assert w.rows[["row", "width", "height", "count"]].to_numpy().tolist() == [[1, 1024, 1024, 2]]
+    assert w.rows[["row", "width", "height", "count"]].to_numpy().tolist() == [
+        [1, 1024, 1024, 2], [4, 20000, 10000, 1]]  # 200 megapixels: a size, the API resizes it
     assert w.bad_rows[["row", "reason"]].to_numpy().tolist() == [
         [2, "width is missing"], [3, "count is zero"]]
-
-
-cells = st.one_of(
-    st.integers(min_value=-5, max_value=200_000).map(str),
-    st.sampled_from(["", " ", "abc", "1.5", "2.0", "1e3", "nan", "NaN", "-nan", "inf", "-Inf",
-                     "Infinity", "1e400", "-0", "+7", " 8 ", "0x10", "１２", "NA", " NA ", "null",
-                     "N/A", "true"]),
-)
-
-
-@settings(max_examples=60)
-@given(st.lists(st.tuples(cells, cells, cells), min_size=1, max_size=12))
-def test_any_cells_split_into_good_and_bad_rows_and_both_parsers_agree(rows):
-    """Never a crash; every row is good or bad; the fast parser matches the csv-module one."""
-    text = "width,height,count\n" + "\n".join(",".join(r) for r in rows) + "\n"
-    data = text.encode()
-    fast = wl.read_csv(data)
-    frame, lines, wide = wl._parse_slowly(data, ",", True, ["width", "height", "count"])
-    slow = wl._validate_csv(frame, lines, wide, ["width", "height", "count"])
-    assert len(fast.rows) + len(fast.bad_rows) == len(slow.rows) + len(slow.bad_rows)
-    pd.testing.assert_frame_equal(fast.rows.reset_index(drop=True)[["width", "height", "count"]],
-                                  slow.rows.reset_index(drop=True)[["width", "height", "count"]])
-    assert fast.bad_rows["reason"].tolist() == slow.bad_rows["reason"].tolist()
-
-
-@settings(max_examples=60)
-@given(st.lists(st.tuples(st.integers(1, 100_000), st.integers(1, 100_000),
-                          st.integers(1, 1_000_000)), min_size=1, max_size=40))
-def test_valid_rows_come_back_exactly(rows):
-    text = "width,height,count\n" + "\n".join(f"{w},{h},{n}" for w, h, n in rows)
-    w = wl.read_csv(text.encode())
-    expected = [r for r in rows if r[0] * r[1] <= 100_000_000]
-    got = w.rows[["width", "height", "count"]].to_numpy().tolist()
-    assert got == [list(r) for r in expected]
-    assert len(w.bad_rows) == len(rows) - len(expected)
-    assert np.all(w.bad_rows["reason"] == "over 100 megapixels")
-
-
-def test_missing_markers_hex_and_infinity():
-    w = wl.read_csv(b"width,height,count,detail,model\n10,20,NA,NULL,None\n10,20,0x10,,\n"
-                    b"inf,20,1,,\n")
-    assert w.rows[["width", "height", "count"]].to_numpy().tolist() == [[10, 20, 1]]
-    assert list(w.rows["detail"]) == [""] and list(w.rows["model"]) == [""]
-    assert w.bad_rows["reason"].tolist() == ["count is not a number", "width is not a number"]

@@ -106,7 +106,7 @@ def test_chat_costs_two_calls():
 
 def test_a_model_without_a_price_says_so_and_still_warns_it_is_billed(monkeypatch):
     # Every model of the 2026-12 catalogue has a price; a new model may come without one.
-    unpriced = dataclasses.replace(calc.resolve_model("gpt-5.4-nano"), price=None)
+    unpriced = dataclasses.replace(calc.resolve_model("gpt-5.4-nano"), prices=())
     monkeypatch.setattr(vv, "resolve_model", lambda name: unpriced)
     p = vv.cost_preview(100, "gpt-5.4-nano", "run")
     assert p.usd is None and p.billed
