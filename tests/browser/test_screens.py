@@ -130,7 +130,8 @@ def test_the_home_url_is_explore_with_no_console_error_at_all(browser, tmp_path)
                 page.wait_for_function(  # the caption names the level: "gpt-5.6-sol · low · …"
                     "d => document.querySelector('[data-testid=\"stText\"]')?.textContent"
                     ".includes(` · ${d} · `)", arg=detail, timeout=30_000)
-                assert f"detail={detail}" in page.url
+                page.wait_for_function(  # the address follows (written in place by a script)
+                    "d => location.search.includes(`detail=${d}`)", arg=detail, timeout=10_000)
                 page.wait_for_function(f"() => ({PICTURE})()[1] > 0", timeout=30_000)
                 assert page.evaluate(PICTURE)[0].startswith(f"{url}/patchwork/media/")
         page.wait_for_timeout(1000)  # anything the browser fetches after the last rerun
