@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import io
 import os
 import statistics
@@ -254,14 +255,14 @@ async def uploads(browser, target: Target, n: int, timeout_ms: int) -> dict:
 def report(targets: list[Target], floor: Target, load: list[float]) -> None:
     print(f"load average during the run: {min(load):.2f}–{max(load):.2f} "
           f"(1-minute, sampled each round)")
-    print(f"{'':<10}{'CPU ms/int':>11}{'median ms':>11}{'p95 ms':>9}{'lost':>6}{'done':>6}"
+    print(f"{'':<15}{'CPU ms/int':>11}{'median ms':>11}{'p95 ms':>9}{'lost':>6}{'done':>6}"
           f"{'unopened':>10}{'RSS MB':>8}{'peak MB':>9}")
     for t in targets:
         rss, peak = memory_mb(t.pid)
         cpu = 1000 * t.cpu / max(1, t.done)
         med = statistics.median(t.clicks) if t.clicks else float("nan")
         top = p95(t.clicks) if t.clicks else float("nan")
-        print(f"{t.name:<10}{cpu:>11.1f}{med:>11.0f}{top:>9.0f}{t.failures:>6}{t.done:>6}"
+        print(f"{t.name:<15}{cpu:>11.1f}{med:>11.0f}{top:>9.0f}{t.failures:>6}{t.done:>6}"
               f"{t.unopened:>10}{rss:>8.0f}{peak:>9.0f}")
     for t in targets:
         if t is floor or not t.clicks or not floor.clicks:
@@ -269,7 +270,7 @@ def report(targets: list[Target], floor: Target, load: list[float]) -> None:
         cpu = (t.cpu / max(1, t.done)) / (floor.cpu / max(1, floor.done))
         print(f"{t.name} / floor: CPU per interaction {cpu:.2f}× (target ≤ 1.3×), "
               f"median {statistics.median(t.clicks) / statistics.median(floor.clicks):.2f}×, "
-              f"p95 {p95(t.clicks) / p95(floor.clicks):.2f}× (target ≤ 1.5× for Explore), "
+              f"p95 {p95(t.clicks) / p95(floor.clicks):.2f}× (target ≤ 1.5×), "
               f"{t.failures} lost (target 0)")
 
 
@@ -285,19 +286,27 @@ async def main() -> None:
                     help="then this many visitors each upload a 24 MP photo (memory)")
     ap.add_argument("--waves", type=int, default=2,
                     help="upload waves, one after another leaves: memory stays bounded")
+    ap.add_argument("--before", type=Path, default=None,
+                    help="another checkout of the app (e.g. `git archive main`), measured in "
+                         "the same run, in turn with this one: before and after alike")
     args = ap.parse_args()
     timeout_ms = int(args.timeout * 1000)
     env = {"PATCHWORK_CALIBRATION_DB": str(Path(tempfile.mkdtemp()) / "calibration.sqlite3"),
            # a visitor who left is cleaned up soon after, so "after they leave" is measurable
            "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": "5"}
+    apps = {"": "app.py"} | ({" before": str(args.before.resolve() / "app.py")}
+                             if args.before else {})
     load = [os.getloadavg()[0]]
-    with running_server(env) as (app_url, app), \
-            running_server(env, script="bench/floor_load_app.py") as (floor_url, floor_proc):
-        explore = Target("Explore", app_url, app.pid)
+    with contextlib.ExitStack() as stack:
+        floor_url, floor_proc = stack.enter_context(
+            running_server(env, script="bench/floor_load_app.py"))
         floor = Target("floor", floor_url, floor_proc.pid)
-        targets = [explore, floor]
-        if args.plan:
-            targets.append(Target("Plan", f"{app_url}/plan", app.pid, plan=True))
+        explores, plans = [], []
+        for suffix, script in apps.items():
+            url, proc = stack.enter_context(running_server(env, script=script))
+            explores.append(Target(f"Explore{suffix}", url, proc.pid))
+            plans.append(Target(f"Plan{suffix}", f"{url}/plan", proc.pid, plan=True))
+        targets = [*explores, floor, *(plans if args.plan else [])]
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for t in targets:  # one visit each first: no round pays a cold start
@@ -313,13 +322,15 @@ async def main() -> None:
                   f"{args.clicks} interactions each per app")
             report(targets, floor, load)
             for wave in range(args.uploads and args.waves):
-                # a file of 5 MB each, all at once: slower than a click, so more time to show
-                u = await uploads(browser, explore, args.uploads, 3 * timeout_ms)
-                print(f"wave {wave + 1}: {args.uploads} visitors each upload a 24 MP photo "
-                      f"({u['mb']:.1f} MB): {u['done']} shown (median {u['median_ms']:.0f} ms); "
-                      f"server RSS {u['before']:.0f} MB before, {u['with_them']:.0f} MB with "
-                      f"them all on the page (peak {u['peak']:.0f}), {u['after']:.0f} MB after "
-                      f"they left; load {os.getloadavg()[0]:.2f}", flush=True)
+                for explore in explores:
+                    # a file of 5 MB each, all at once: slower than a click, more time to show
+                    u = await uploads(browser, explore, args.uploads, 3 * timeout_ms)
+                    print(f"{explore.name}, wave {wave + 1}: {args.uploads} visitors each upload "
+                          f"a 24 MP photo ({u['mb']:.1f} MB): {u['done']} shown (median "
+                          f"{u['median_ms']:.0f} ms); server RSS {u['before']:.0f} MB before, "
+                          f"{u['with_them']:.0f} MB with them all on the page (peak "
+                          f"{u['peak']:.0f}), {u['after']:.0f} MB after they left; load "
+                          f"{os.getloadavg()[0]:.2f}", flush=True)
             await browser.close()
 
 
