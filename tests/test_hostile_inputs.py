@@ -73,15 +73,17 @@ HOSTILE_HTML = [
 
 @pytest.mark.parametrize("text", HOSTILE_MARKDOWN + HOSTILE_HTML)
 def test_an_html_table_keeps_every_cell_inert_and_in_its_column(text):
-    from calc.views.markup import table_html
+    from calc.views.markup import TABLE_STYLE, table_html
     from tests.fakes.html_tables import parse
 
-    parsed = parse(table_html(("Model", "Tokens"), [(text, "1,229")], bars=[50.0],
-                              bar_column=1, chosen=0))
+    page = table_html(("Model", "Tokens"), [(text, "1,229")], bars=[50.0], bar_column=1,
+                      chosen=0)
+    parsed = parse(page)
     assert parsed.tables == [[["Model", "Tokens"], [inert.plain(text), "1,229"]]]
-    # only the table's own tags, and the bar's div: nothing the text brought in
-    assert set(parsed.tags) == {"table", "thead", "tbody", "tr", "th", "td", "div"}
-    assert parsed.tags.count("div") == 1
+    # only the table's own tags, its one stylesheet and the bar's div: nothing the text brought
+    assert set(parsed.tags) == {"style", "table", "thead", "tbody", "tr", "th", "td", "div"}
+    assert parsed.tags.count("div") == 1 and parsed.tags.count("style") == 1
+    assert page.startswith(TABLE_STYLE + "<table")  # the stylesheet is ours, whatever the text
 
 
 @pytest.mark.parametrize("text", HOSTILE_HTML)
