@@ -191,9 +191,6 @@ def main(argv: list[str] | None = None) -> int:
 
         return catalogue_main(argv[1:])
     args = _parser().parse_args(argv)
-    stale = staleness_note()  # how old the facts are today, whatever day is priced
-    if stale:
-        sys.stderr.write(f"calc: {stale}\n")
     try:
         sizes = [_size_of(item) for item in args.inputs]
         if any(not SIZE.match(label) for label, _, _ in sizes):
@@ -217,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
     except BrokenPipeError:  # `python -m calc … | head`: the reader left; no traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    stale = staleness_note()  # how old the facts are today, whatever day is priced; after the
+    if stale:  # answer, so that an error stays one line
+        sys.stderr.write(f"calc: {stale}\n")
     return 0
 
 

@@ -110,7 +110,11 @@ def test_the_generate_view_comes_back_too(page: Page, app_url: str):
     page.goto(f"{app_url}/plan")
     plan_settled(page, gn="1")
     page.locator('[data-testid="stButtonGroup"] button', has_text="Generate").first.click()
+    # the view's rerun first: a value typed while it is still running would be drawn over
+    expect(page.get_by_text("The cost of images the models create").first).to_be_visible(
+        timeout=60_000)
     images = page.get_by_role("spinbutton", name="Images per request")
+    expect(images).to_have_value("1", timeout=60_000)
     images.fill("3")
     images.press("Enter")
     address = plan_settled(page, gn="3")

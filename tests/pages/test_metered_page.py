@@ -9,7 +9,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import calc
+from calc.engine import clock
 from tests.fakes.apptest import shown
+
+# The page on the catalogue's edition day: its scheduled changes are the next 90 days', and a
+# later day adds the note that the prices were checked long ago.
+EDITION_DAY = "2026-12-03"
+pytestmark = pytest.mark.today(EDITION_DAY)
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "pages" / "metered.py"
@@ -48,7 +54,8 @@ def run(**query) -> AppTest:
 
 @pytest.fixture(scope="module")
 def metered() -> AppTest:
-    return run()
+    with clock.pinned(EDITION_DAY):  # a module fixture runs before the tests' own day is set
+        return run()
 
 
 def table(at: AppTest, *columns: str):
