@@ -474,10 +474,11 @@ def _metrics(est: calc.Estimate, refused) -> None:
             st.metric(est.unit_name.capitalize(), f"{est.grid.cols}×{est.grid.rows}",
                       border=True, help=f"{est.units:,} counted", width="content")
     head = headline(est)
-    for text in head.caveats:  # next to the numbers they qualify, not only further down
-        st.html(text_html(f"⚠️ {text}", caption=True))
+    lines = [text_html(f"⚠️ {text}", caption=True) for text in head.caveats]
     if head.replacement:
-        st.html(text_html(f"⏳ {est.model} {head.replacement}", caption=True))
+        lines.append(text_html(f"⏳ {est.model} {head.replacement}", caption=True))
+    if lines:  # next to the numbers they qualify, not only further down; one element, spaced
+        st.html(f'<div style="display:flex;flex-direction:column;gap:1rem">{"".join(lines)}</div>')
 
 
 def _show(current: dict, choice: dict, top, left, side) -> None:
