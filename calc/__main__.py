@@ -16,7 +16,7 @@ import re
 import sys
 
 import calc
-from calc.cli_args import day_arg, tier_arg
+from calc.cli_args import Parser, day_arg, tier_arg
 from calc.engine.compare import applied, on_replacements
 from calc.engine.estimate import MAX_SIDE
 from calc.engine.pricing import TIERS, offers, priced_on, tier_label
@@ -28,14 +28,9 @@ SIZE = re.compile(r"^\s*(\d+)\s*[x×X]\s*(\d+)\s*$")
 MAX_DIGITS = 9  # a side needs at most 7 (MAX_SIDE); more is refused before int() reads it
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage dump
-        sys.stderr.write(f"calc: {message} (see --help)\n")
-        raise SystemExit(2)
-
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m calc", description="What an image input costs on OpenAI models.")
+    p = Parser(prog="python -m calc", description="What an image input costs on OpenAI models.")
     p.add_argument("inputs", nargs="+", metavar="WxH|FILE", help="a size like 1024x768, or files")
     p.add_argument("--model", default=DEFAULT_MODEL,
                    help=f"a model name, or 'all': the current models (default {DEFAULT_MODEL})")

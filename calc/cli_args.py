@@ -1,13 +1,22 @@
-"""The command line's shared argument types: --tier and --on, each a one-line error that says
-what is allowed."""
+"""What every command line shares: a parser whose errors are one line, and the argument types
+--tier and --on, each a one-line error that says what is allowed."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 import calc
 from calc.engine import clock
 from calc.engine.pricing import canonical_tier
+
+
+class Parser(argparse.ArgumentParser):
+    """An error is one line naming the command (`calc plan: …`), not a usage dump."""
+
+    def error(self, message: str) -> None:
+        sys.stderr.write(f"{self.prog.removeprefix('python -m ')}: {message} (see --help)\n")
+        raise SystemExit(2)
 
 
 def tier_arg(text: str) -> str:

@@ -12,35 +12,23 @@ import argparse
 import os
 import sys
 
-from calc.engine import clock
+from calc.cli_args import Parser, day_arg
 from calc.engine.catalogue import CATALOGUE_PATH, Catalogue
 from calc.engine.catalogue_check import ENV, check_file
 from calc.engine.schedule import scheduled_changes, staleness_note
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage dump
-        sys.stderr.write(f"calc catalogue: {message} (see --help)\n")
-        raise SystemExit(2)
-
-
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m calc catalogue",
+    p = Parser(prog="python -m calc catalogue",
                 description="Check the model catalogue and list its scheduled changes.")
     p.add_argument("action", choices=["check"])
     p.add_argument("--file", help=f"a catalogue file to check (default: the one {ENV} names, "
                    "else the bundled one)")
     p.add_argument("--days", type=int, default=90, help="how far ahead to list changes (90)")
-    p.add_argument("--on", type=_iso_day, default=None, metavar="YYYY-MM-DD",
+    p.add_argument("--on", type=day_arg, default=None, metavar="YYYY-MM-DD",
                    help="the day to list changes from (default today)")
     return p
 
-
-def _iso_day(text: str):
-    try:
-        return clock.day(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a day: use YYYY-MM-DD") from None
 
 
 def main(argv: list[str]) -> int:

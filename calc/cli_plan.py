@@ -16,7 +16,7 @@ import sys
 from dataclasses import replace
 
 import calc
-from calc.cli_args import day_arg, tier_arg
+from calc.cli_args import Parser, day_arg, tier_arg
 from calc.engine import clock
 from calc.engine.pricing import format_usd
 from calc.views.inert import plain
@@ -24,14 +24,8 @@ from calc.views.manifest import PlanTotals, plan_files
 from calc.views.model_choice import DEFAULT_PLAN_MODELS
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage dump
-        sys.stderr.write(f"calc plan: {message} (see --help)\n")
-        raise SystemExit(2)
-
-
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m calc plan",
+    p = Parser(prog="python -m calc plan",
                 description="What a workload costs, per model (standard tier).")
     p.add_argument("files", nargs="+", metavar="FILE",
                    help="a CSV or Parquet manifest (width, height[, count, detail, model]; a "

@@ -15,10 +15,10 @@ import argparse
 import json
 import os
 import sys
-from datetime import date
 from pathlib import Path
 
 import calc
+from calc.cli_args import Parser, day_arg, tier_arg
 from calc.engine.compare import applied
 from calc.engine.request import RequestEstimate
 from calc.views.model_choice import DEFAULT_MODEL
@@ -26,18 +26,6 @@ from calc.views.model_choice import DEFAULT_MODEL
 FRAMING = ("not counted: message framing (about 7 tokens on Responses, 8 on Chat Completions "
            "for one short user message, measured), tools and output")
 
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage dump
-        sys.stderr.write(f"{self.prog.removeprefix('python -m ')}: {message} (see --help)\n")
-        raise SystemExit(2)
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a day like 2026-12-03: {text[:40]!r}") from None
 
 
 def _positive(text: str) -> int:
@@ -47,21 +35,22 @@ def _positive(text: str) -> int:
 
 
 def _request_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m calc request",
+    p = Parser(prog="python -m calc request",
                 description="A request body estimated before it is sent: images, text, limits, "
                             "price.")
     p.add_argument("file", help="the JSON body of responses.create or chat.completions.create "
                                 "(- reads standard input)")
     p.add_argument("--fetch", action="store_true",
                    help="fetch remote image URLs to read their sizes (public addresses only)")
-    p.add_argument("--tier", default="standard", choices=calc.TIERS)
-    p.add_argument("--on", type=_day, default=None, help="the day to price on (default today)")
+    p.add_argument("--tier", default="standard", type=tier_arg,
+                   help="one of " + ", ".join(calc.TIERS))
+    p.add_argument("--on", type=day_arg, default=None, help="the day to price on (default today)")
     p.add_argument("--json", action="store_true", help="print the estimate as JSON")
     return p
 
 
 def _fit_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m calc fit",
+    p = Parser(prog="python -m calc fit",
                 description="Resize an image to the largest size of its shape the API accepts "
                             "(and, with --max-tokens, that costs at most that).")
     p.add_argument("image", help="a PNG, JPEG, WEBP or GIF file")

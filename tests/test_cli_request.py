@@ -94,6 +94,17 @@ def test_request_from_standard_input_on_a_tier_and_day():
     assert Decimal(d["usd"]) == Decimal("0.0000075")  # 6 × $2.50 / 1M × ½
 
 
+@pytest.mark.today("2026-12-03")
+def test_request_reads_priority_as_fast():
+    out = run("request", "-", "--tier", "priority", "--json",
+              stdin=json.dumps({"model": "gpt-5.4", "messages": [
+                  {"role": "user", "content": "tiktoken is great!"}]}))
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["tier"] == "fast"
+    assert Decimal(d["usd"]) == Decimal("0.00003")  # 6 × $2.50 / 1M × 2 (Fast)
+
+
 @pytest.mark.parametrize("content, message", [
     ("{oops", "calc request: the request is not JSON: Expecting property name"),
     ("[]", "calc request: the request must be a JSON object"),
@@ -113,9 +124,11 @@ def test_request_missing_file_and_bad_options(tmp_path):
     out = run("request", str(tmp_path / "none.json"))
     assert out.returncode == 2 and "none.json: cannot be read" in out.stderr
     out = run("request", "x.json", "--on", "soon")
-    assert out.returncode == 2 and "argument --on: not a day like 2026-12-03" in out.stderr
+    assert out.returncode == 2
+    assert "calc request: argument --on: 'soon' is not a day: use YYYY-MM-DD" in out.stderr
     out = run("request", "x.json", "--tier", "cheap")
     assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "calc request: argument --tier:" in out.stderr and "standard" in out.stderr
 
 
 def test_request_fetch_keeps_to_public_addresses(tmp_path):
