@@ -1,10 +1,12 @@
 """Fit an image to the API and to a budget: the largest size of its shape that the API accepts
 and, given `max_tokens`, that costs at most that many tokens.
 
-"Its shape" is what the API's own shrink makes of it (spec §0, §2.4): one side a whole number of
-32 px patches, the other in proportion, rounded down — or the size itself. The search runs over
-every such size, largest first, with `tokens`: exact, and for a rejected image it is the spec's
-way out (7952×5304 on gpt-6-sol at auto → 6764×4512).
+"Its shape" is what the API's own shrink makes of it (metering.md §1, §5): one side a whole
+number of 32 px patches, the other in proportion, rounded down — or the size itself. The search
+runs over every such size, largest first, with `tokens`: exact. A rejected image starts from the
+documented way out, shrink(w×h, 30000) (§5: 7952×5304 on gpt-6-sol at auto → 6764×4512, measured
+accepted), never from a bigger size that only just fits: Explore's rejection and `fit` name the
+same size, and a size on the limit's knife edge (§13) is not offered.
 """
 
 from __future__ import annotations
@@ -41,9 +43,15 @@ def fit(width: int, height: int, model: str, detail: str = "auto",
     if max_tokens is not None and (isinstance(max_tokens, bool) or not isinstance(max_tokens, int)
                                    or max_tokens < 1):
         raise CalcError(f"max_tokens must be a whole number of tokens ≥ 1, not {max_tokens!r}")
+    candidates = set(shape_sizes(width, height))
+    try:
+        tokens(width, height, model, detail, fidelity, rules)
+    except ImageRejectedError as rejected:
+        if rejected.largest_accepted is not None:
+            top = rejected.largest_accepted
+            candidates = {top} | {s for s in candidates if s[0] * s[1] < top[0] * top[1]}
     least: tuple[int, tuple[int, int]] | None = None
-    for size in sorted(set(shape_sizes(width, height)), key=lambda s: (s[0] * s[1], s),
-                       reverse=True):
+    for size in sorted(candidates, key=lambda s: (s[0] * s[1], s), reverse=True):
         try:
             n = tokens(*size, model, detail, fidelity, rules)
         except ImageRejectedError:
