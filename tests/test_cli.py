@@ -96,6 +96,17 @@ def test_image_files_use_the_header_size_with_exif_orientation(tmp_path):
     assert "rotated.jpg" in table and "plain.png" in table
 
 
+def test_a_200_megapixel_file_is_priced_from_its_header(tmp_path):
+    from tests.adapters.test_images import png_header_only
+
+    huge = tmp_path / "huge.png"
+    huge.write_bytes(png_header_only(20_000, 10_000))  # 200 MP: a size the API resizes
+    out = run(str(huge), "--model", "gpt-5.4-mini", "--detail", "high", "--json")
+    assert out.returncode == 0, out.stderr
+    # fit to 2048: 2048×1024 = 64 × 32 = 2,048 patches (budget 2,500) → ⌈2,048 × 1.2⌉ = 2,458
+    assert json.loads(out.stdout)[0]["tokens"] == 2458
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["10x0"], "height"),
     (["10x10", "--model", "gpt-9"], "unknown model"),

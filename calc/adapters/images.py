@@ -13,7 +13,6 @@ import io
 import os
 import re
 import struct
-import warnings
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -29,8 +28,13 @@ _HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b
 _SVG_SIZE = re.compile(rb"""\b(width|height)\s*=\s*["']\s*(\d{1,7})(?:\.\d+)?\s*(?:px)?\s*["']""")
 _SVG_VIEWBOX = re.compile(rb"""\bviewBox\s*=\s*["']\s*[-\d.]+[\s,]+[-\d.]+[\s,]+"""
                           rb"""(\d{1,7})(?:\.\d+)?[\s,]+(\d{1,7})(?:\.\d+)?\s*["']""")
-# Our own ceiling, checked from the header before any pixel is decoded.
+# Our own ceiling on decoding, checked from the header before any pixel is decoded: a 200 MP
+# image is a size the API takes (it resizes it; up to 512 MB a request, metering.md §17), so its
+# header is read and priced at any size, but its pixels (600 MB and more) are not decoded here.
 MAX_PIXELS = 100_000_000
+# Pillow's own bomb guard would refuse to even open a header over ~179 MP; every open here goes
+# through _open and every decode through load's MAX_PIXELS check, so the guard is ours.
+Image.MAX_IMAGE_PIXELS = None
 # What Pillow's decoders raise on malformed data (beyond its own UnidentifiedImageError).
 MALFORMED = (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, KeyError,
              ZeroDivisionError, struct.error)
@@ -77,7 +81,16 @@ class RefusedFormatError(UnsupportedFormatError):
 
 
 class TooManyPixelsError(ImageError):
-    """An image whose header claims more than MAX_PIXELS pixels."""
+    """An image too large to decode here (over MAX_PIXELS pixels). Its header was read: `size`
+    (oriented) prices it like any other size."""
+
+    def __init__(self, size: tuple[int, int]):
+        self.size = size
+        w, h = size
+        super().__init__(
+            f"the image is {w:,}×{h:,} ({w * h / 1e6:,.1f} megapixels): too large to draw here "
+            f"(pictures over {MAX_PIXELS // 1_000_000} megapixels are not decoded), but its size "
+            "prices it as any other")
 
 
 class AnimatedImageError(ImageError):
@@ -211,6 +224,8 @@ def load(source: Source, *, first_frame_ok: bool = False,
     _sniff_refused(data)
     with _open(io.BytesIO(data), _name(source)) as im:
         info = _inspect(im, refused_ok=first_frame_ok)
+        if info.width * info.height > MAX_PIXELS:
+            raise TooManyPixelsError(info.size)
         if not first_frame_ok:
             check_still(info)
         fit = None if max_side is None else _fit(im.size, max_side)
@@ -339,18 +354,7 @@ def _read_all(source: Source) -> bytes:
 def _open(fp: BinaryIO | str, name: str) -> Image.Image:
     """Image.open with Pillow's errors and bomb guard turned into our messages."""
     try:
-        # Our MAX_PIXELS check replaces Pillow's warning; its hard error (> ~179 MP) is
-        # translated below. catch_warnings is process-wide, but only silences this warning.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            return Image.open(fp)
-    except Image.DecompressionBombError as e:
-        m = re.search(r"\((\d+) pixels\)", str(e))
-        count = f"{int(m.group(1)):,} pixels" if m else "too many pixels"
-        raise TooManyPixelsError(
-            f"{name} has {count}; images over {MAX_PIXELS // 1_000_000} megapixels are "
-            "refused. Resize it and try again."
-        ) from e
+        return Image.open(fp)
     except UnidentifiedImageError as e:
         raise NotAnImageError(
             f"{name} is not an image that can be read; use {_ACCEPTED_TEXT}"
@@ -363,16 +367,11 @@ def _open(fp: BinaryIO | str, name: str) -> Image.Image:
 
 
 def _inspect(im: Image.Image, refused_ok: bool = False) -> ImageInfo:
-    """Check format and pixel count from the header, without decoding."""
+    """Check the format from the header, without decoding."""
     fmt = "JPEG" if im.format == "MPO" else (im.format or "unknown")
     w, h = im.size
     if fmt not in SUPPORTED_FORMATS and not refused_ok:
         raise RefusedFormatError(fmt, (h, w) if _orientation(im) >= 5 else (w, h))
-    if w * h > MAX_PIXELS:
-        raise TooManyPixelsError(
-            f"the image is {w}×{h} ({w * h / 1e6:.1f} megapixels); images over "
-            f"{MAX_PIXELS // 1_000_000} megapixels are refused. Resize it and try again."
-        )
     orientation = _orientation(im)
     if fmt in _ANIMATABLE:
         try:  # a GIF's frames are counted by reading through the file
