@@ -104,7 +104,7 @@ def test_a_200_megapixel_file_is_priced_from_its_header(tmp_path):
     out = run(str(huge), "--model", "gpt-5.4-mini", "--detail", "high", "--json")
     assert out.returncode == 0, out.stderr
     # fit to 2048: 2048×1024 = 64 × 32 = 2,048 patches (budget 2,500) → ⌈2,048 × 1.2⌉ = 2,458
-    assert json.loads(out.stdout)[0]["tokens"] == 2458
+    assert json.loads(out.stdout)["tokens"] == 2458
 
 
 @pytest.mark.parametrize(("args", "message"), [
