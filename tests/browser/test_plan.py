@@ -16,7 +16,7 @@ def test_upload_a_csv_then_change_the_volume(page: Page, app_url: str, artifacts
     # 1024×1024 on gpt-6-luna (the cheapest default; auto = original): 32 × 32 patches × 1.2
     tokens = calc.tokens(1024, 1024, "gpt-6-luna")
     assert tokens == 1229
-    monthly = Decimal(tokens) * Decimal("0.10") / 1_000_000 * 1000 * 30  # spec §8 price
+    monthly = Decimal(tokens) * Decimal("0.10") / 1_000_000 * 1000 * 30  # metering.md §9 price
 
     page.goto(app_url)  # in by the app's own navigation, as a visitor comes
     page.get_by_role("link", name="Plan").click()
