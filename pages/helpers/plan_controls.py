@@ -33,7 +33,8 @@ def volume(source: str) -> None:
                    help="With “one day / one month” the file gives the daily volume. A month "
                         "is the days per month: 3,000 a month over 30 days is 100 a day.")
     b.segmented_control("Requests stated per", list(PER), key="plan_per", required=True,
-                        format_func=PER.get, disabled=from_file, label_visibility="collapsed")
+                        format_func=PER.get, disabled=from_file, label_visibility="collapsed",
+                        wrap=True)
     c.number_input("Days per month", **ps.bounds("days"), step=1, key="plan_days",
                    help="A month's bill is this many days; a volume stated per month is "
                         "spread over them.")
@@ -54,11 +55,10 @@ def request() -> None:
 
 
 def tier_and_limits() -> None:
-    a, b, c, d = st.columns([2, 1, 1, 1], vertical_alignment="bottom")
-    with a:
-        st.segmented_control("Price tier", calc.TIERS, key="plan_tier", required=True,
-                             format_func=calc.tier_label,
-                             help="A model that does not offer the tier is listed unpriced.")
+    st.segmented_control("Price tier", calc.TIERS, key="plan_tier", required=True, wrap=True,
+                         format_func=calc.tier_label,
+                         help="A model that does not offer the tier is listed unpriced.")
+    b, c, d = st.columns([4, 3, 3], vertical_alignment="bottom")
     d.selectbox("Plan for", pm.months(), key="plan_month", format_func=pm.month_label,
                 help="A month ahead is priced with what will hold then: its prices, tiers and "
                      "the models still running (a model shut down by then names its "

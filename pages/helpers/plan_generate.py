@@ -131,7 +131,7 @@ def request_inputs() -> pg.GenerationPlan | None:
                    key="gen_partial", help="Each streamed partial adds 100 tokens.")
     f.number_input("Requests per day", **ps.bounds("rpd", ps.GEN_RULES), step=10, key="gen_rpd")
     g.number_input("Days per month", **ps.bounds("days", ps.GEN_RULES), key="gen_days")
-    st.segmented_control("Price tier", calc.TIERS, key="gen_tier", required=True,
+    st.segmented_control("Price tier", calc.TIERS, key="gen_tier", required=True, wrap=True,
                          format_func=calc.tier_label)
     fidelity, inputs = "low", []
     if st.toggle("Edit: send input images", key="gen_edit"):

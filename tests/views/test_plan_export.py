@@ -22,6 +22,7 @@ from calc.views.plan import figures as pf
 from calc.views.plan import screen as pv
 from calc.views.plan import settings as ps
 from calc.views.plan import totals as pt
+from calc.views.plan.table import shown
 from calc.views.plan.workload import Workload
 
 pytestmark = pytest.mark.today("2026-12-03")  # the catalogue's edition day's prices
@@ -120,6 +121,17 @@ def test_the_per_image_csv_leaves_a_rejected_image_empty():
          "gpt-5.6-sol_usd_per_image"],
         ["1024", "1024", "2", "auto", "1229", "0.006145"],  # 1,229 × $5 / 1M
         ["7952", "5304", "1", "auto", "", ""]]  # 41,334 patches: rejected (metering.md §5)
+
+
+def test_per_image_rows_of_the_same_size_each_get_its_cost():
+    rows = pd.DataFrame({"name": ["a.png", "b.png", "c.png"], "width": [1024, 7952, 1024],
+                         "height": [1024, 5304, 1024], "count": [1, 1, 1], "detail": "",
+                         "model": ""})
+    priced = pt.price_workload(rows, ["gpt-5.6-sol"])
+    table = shown(pt.per_image_table(rows, priced, "batch"))  # half of $5 per 1M
+    assert table["name"].tolist() == ["a.png", "b.png", "c.png"]
+    assert table["gpt-5.6-sol tokens"].tolist() == [1229, pd.NA, 1229]
+    assert table["gpt-5.6-sol $"].tolist() == ["$0.0031", "rejected", "$0.0031"]
 
 
 # --- a volume stated per month -------------------------------------------------------------------

@@ -81,14 +81,31 @@ def _csv_cell(kind: str, value: object) -> str:
     return exact_text(value) or ""
 
 
+def _csv_column(kind: str, values) -> list[str]:
+    """A column's cells, each distinct value written once (a million rows repeat a few)."""
+    if kind == "number" and isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        return values.astype(str).tolist()
+    written: dict = {}
+    out = []
+    for value in values:
+        try:
+            text = written[value]
+        except KeyError:
+            text = written[value] = _csv_cell(kind, value)
+        except TypeError:  # not hashable
+            text = _csv_cell(kind, value)
+        out.append(text)
+    return out
+
+
 def csv_bytes(table: Table) -> bytes:
     """The table as CSV: a header of export names, then each row."""
     out = io.StringIO()
     writer = csv.writer(out)  # RFC 4180: CRLF; a cell with a comma, quote, CR or LF is quoted
     writer.writerow([inert.cell(c.name) for c in table.columns])
-    kinds = [c.kind for c in table.columns]
-    for row in zip(*table.values, strict=True):
-        writer.writerow([_csv_cell(k, v) for k, v in zip(kinds, row, strict=True)])
+    writer.writerows(zip(*(_csv_column(c.kind, values)
+                           for c, values in zip(table.columns, table.values, strict=True)),
+                         strict=True))
     return out.getvalue().encode()
 
 

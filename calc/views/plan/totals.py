@@ -219,29 +219,34 @@ def resize_totals(priced: PricedWorkload, sides: Iterable[int] = FIT_SIDES
 # --- per image ----------------------------------------------------------------------------------
 
 
-def _per_size(priced: PricedWorkload, tier: str) -> tuple[np.ndarray, np.ndarray]:
-    """Tokens (<NA>: not costed, or rejected) and exact $ per image (Decimal; "rejected", or ""
-    where a row naming its model is not costed on another) per distinct size × model."""
-    shape = (len(priced.sizes), len(priced.models))
-    tokens = np.full(shape, np.nan)
-    dollars = np.full(shape, "", dtype=object)
-    c = priced.costs
-    factor = tier_factor(tier)
-    prices = [resolve_model(m).price_input for m in priced.models]
-    for s, j, t, ok in zip(c["size"].to_numpy().tolist(), c["model"].cat.codes.tolist(),
-                           c["tokens"].tolist(), c["accepted"].tolist(), strict=True):
-        tokens[s, j] = t if ok else np.nan
-        dollars[s, j] = usd(t, prices[j], factor) if ok else "rejected"
-    return tokens, dollars
-
-
 def _with_costs(columns: list[Column], values: list, priced: PricedWorkload, tier: str,
                 take: np.ndarray) -> Table:
-    tokens, dollars = _per_size(priced, tier)
+    """The columns given, then each model's tokens (<NA>: not costed, or rejected) and exact $
+    per image (a Decimal; "rejected", or "" where a row naming its model is not costed on
+    another) for the sizes `take` (rows of priced.sizes, in order, repeats allowed). Only those
+    sizes are looked at, and each token count is priced once."""
+    needed, at = np.unique(take, return_inverse=True)
+    c = priced.costs
+    size = c["size"].to_numpy()
+    keep = np.isin(size, needed)
+    where = np.searchsorted(needed, size[keep])  # each cost's row among the sizes needed
+    codes = c["model"].cat.codes.to_numpy()[keep]
+    tokens_of = c["tokens"].to_numpy()[keep]
+    ok = c["accepted"].to_numpy()[keep]
+    factor = tier_factor(tier)
     for j, model in enumerate(priced.models):
+        mine, good = codes == j, (codes == j) & ok
+        tokens = np.full(len(needed), np.nan)
+        tokens[where[good]] = tokens_of[good]
+        money = np.full(len(needed), "", dtype=object)
+        money[where[mine & ~ok]] = "rejected"
+        counts, index = np.unique(tokens_of[good], return_inverse=True)
+        price = resolve_model(model).price_input
+        money[where[good]] = np.array([usd(int(t), price, factor) for t in counts],
+                                      dtype=object)[index]
         columns += [Column(f"{model} tokens", f"{model}_image_tokens_per_image"),
                     Column.usd(f"{model} $", f"{model}_usd_per_image")]
-        values += [pd.array(tokens[take, j], dtype="Int64"), dollars[take, j]]  # NaN → <NA>
+        values += [pd.array(tokens[at], dtype="Int64"), money[at]]  # NaN → <NA>
     return Table(tuple(columns), tuple(values))
 
 
