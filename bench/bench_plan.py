@@ -26,10 +26,10 @@ import pandas as pd  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from calc.views import manifest as mf  # noqa: E402
-from calc.views import plan as cp  # noqa: E402
-from calc.views import plan_figures as pf  # noqa: E402
-from calc.views import plan_inputs as wl  # noqa: E402
-from calc.views import plan_settings as ps  # noqa: E402
+from calc.views.plan import figures as pf  # noqa: E402
+from calc.views.plan import settings as ps  # noqa: E402
+from calc.views.plan import totals as pt  # noqa: E402
+from calc.views.plan import workload as wl  # noqa: E402
 
 # Sizes cameras, phones, screens and scanners produce (both orientations).
 COMMON = [(4032, 3024), (4000, 3000), (3264, 2448), (5472, 3648), (4624, 3468), (1920, 1080),
@@ -129,22 +129,22 @@ def plan(data: bytes, models) -> dict[str, float]:
     t0 = time.perf_counter()
     workload = mf.read_manifest(data)
     t1 = time.perf_counter()
-    priced = cp.price_workload(workload.rows, models)
+    priced = pt.price_workload(workload.rows, models)
     t2 = time.perf_counter()
     # What the page does next: the file's counts as the backlog, the default request shape.
     settings = ps.Settings(source="csv", models=tuple(models))
     images = Fraction(priced.images)
     v = pf.volume(settings, images)
     table = pf.figures_table([pf.figures(t, settings, v, images)
-                              for t in cp.model_totals(priced)])
+                              for t in pt.model_totals(priced)])
     t3 = time.perf_counter()
-    assert set(priced.compared) <= set(table["model"]), "a compared model is missing"
+    assert set(priced.compared) <= set(table.column("model")), "a compared model is missing"
     return {"parse+validate": t1 - t0, "estimate": t2 - t1, "aggregate": t3 - t2,
             "total": t3 - t0, "bad": workload.bad_count,
             "sizes": len(priced.sizes), "estimated": len(priced.costs)}
 
 
-def bench_csv(name: str, data: bytes, models, repeat: int = 3) -> cp.PricedWorkload | None:
+def bench_csv(name: str, data: bytes, models, repeat: int = 3) -> pt.PricedWorkload | None:
     plan(wl.TEMPLATE_CSV.encode(), models)  # warm imports and caches
     runs = [plan(data, models) for _ in range(repeat)]
     totals = [r["total"] for r in runs]
@@ -160,7 +160,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} "
           "(other work on the machine slows every figure)")
     bench_images()
-    models = cp.DEFAULT_MODELS
+    models = pt.DEFAULT_MODELS
     realistic, distinct = realistic_csv(), distinct_csv()
     print(f"1,000,000-row CSV planned end to end on {len(models)} models "
           f"({len(realistic) / 2**20:.1f} MiB; target < 3 s):")
@@ -169,8 +169,8 @@ def main() -> None:
     bench_csv("worst case, one model", distinct, ("gpt-4.1-mini",), repeat=2)
 
     workload = mf.read_manifest(realistic)
-    priced = cp.price_workload(workload.rows, models)
-    _, median, best = timed(lambda: cp.resize_totals(priced), 2)
+    priced = pt.price_workload(workload.rows, models)
+    _, median, best = timed(lambda: pt.resize_totals(priced), 2)
     print(f"  resize advisor (5 fits × {len(models)} models, realistic mix, computed once per "
           f"workload): median {median:.2f} s, best {best:.2f} s")
 

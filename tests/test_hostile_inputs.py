@@ -24,9 +24,10 @@ from calc.adapters.url_fetch import AddressPolicy, UnsupportedUrlError, fetch_im
 from calc.engine.catalogue import resolve_model
 from calc.engine.errors import CalcError
 from calc.views import explore_link, inert
-from calc.views import plan as cp
 from calc.views import verify as vv
 from calc.views.manifest import read_manifest
+from calc.views.plan.export import csv_bytes
+from calc.views.plan.table import Column, Table
 from tests.fakes.fake_openai import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,8 +140,9 @@ def test_key_like_strings_are_scrubbed():
 
 
 def test_plan_exports_neutralise_formulas():
-    frame = pd.DataFrame({"name": list(FORMULAS), "tokens": range(len(FORMULAS))})
-    out = pd.read_csv(io.BytesIO(cp.to_csv_bytes(frame)), keep_default_na=False)
+    table = Table((Column.text("name", "name"), Column("tokens", "tokens")),
+                  (list(FORMULAS), range(len(FORMULAS))))
+    out = pd.read_csv(io.BytesIO(csv_bytes(table)), keep_default_na=False)
     assert all(v.startswith("'") for v in out["name"])
     assert out["tokens"].tolist() == list(range(len(FORMULAS)))
 

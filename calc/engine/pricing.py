@@ -10,7 +10,8 @@ happens only in `format_usd`, at display.
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 
 from calc.engine.catalogue import Model, Price, Tier, catalogue, resolve_model
 from calc.engine.clock import day as _day
@@ -157,12 +158,21 @@ def cost_usd(tokens: int, model: str, tier: str = "standard",
     return usd(tokens, price.input if price else None, factor)
 
 
-def format_usd(amount: Decimal | float | int | None) -> str:
+def as_decimal(amount: Fraction | int) -> Decimal:
+    """An exact amount as a Decimal (40 significant digits: far beyond any cent)."""
+    amount = Fraction(amount)
+    with localcontext() as ctx:
+        ctx.prec = 40
+        return Decimal(amount.numerator) / Decimal(amount.denominator)
+
+
+def format_usd(amount: Decimal | Fraction | float | int | None) -> str:
     """Dollars readably, rounded half up once: cents from $1; below, ≥ 4 decimals for 2
-    significant digits ($0.000218 → $0.00022)."""
+    significant digits ($0.000218 → $0.00022). The one way money is written for a reader."""
     if amount is None:
         return "price unknown"
-    value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
+    value = (amount if isinstance(amount, Decimal) else
+             as_decimal(amount) if isinstance(amount, Fraction) else Decimal(str(amount)))
     if not value.is_finite():
         return "price unknown"
     sign, value = ("−", -value) if value < 0 else ("", value)

@@ -4,15 +4,15 @@ Per docs/metering.md §9: image tokens pay the model's text input rate (cached a
 rate); the day's price row and the tier's factor for the model on that day, and the regional
 uplift, multiply every price; above the long-context threshold the whole request pays the
 model's long-context factors; explicit cache writes pay the 30-minute or 12-hour write rate.
-Amounts are `Fraction`s (exact: averages of image tokens are ratios); `as_decimal` turns one
-into the Decimal that `format_usd` rounds half up, once, at display.
+Amounts are `Fraction`s (exact: averages of image tokens are ratios); `format_usd` rounds one
+half up, once, at display.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from fractions import Fraction
 
 from calc.engine.catalogue import Model, catalogue, resolve_model
@@ -57,14 +57,6 @@ class RequestCost:
     @property
     def total(self) -> Fraction:
         return self.image_input + self.text_input + self.output
-
-
-def as_decimal(amount: Fraction | int) -> Decimal:
-    """An exact amount as a Decimal (40 significant digits: far beyond any cent)."""
-    amount = Fraction(amount)
-    with localcontext() as ctx:
-        ctx.prec = 40
-        return Decimal(amount.numerator) / Decimal(amount.denominator)
 
 
 def _f(value: Decimal | None) -> Fraction | None:

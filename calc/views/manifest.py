@@ -1,10 +1,10 @@
 """One path for a workload file, whatever its size — Plan's upload and `python -m calc plan`:
 
     read      calc.adapters.manifest_files  (CSV or Parquet, batch by batch; images and zips:
-                                             calc.views.plan_inputs.read_images)
+                                             calc.views.plan.workload.read_images)
     checked   calc.engine.manifest.check_batch     (the one set of rules; bad rows named)
     collapsed calc.engine.manifest.distinct_sizes  (the one collapse)
-    priced    calc.views.plan.price_workload → model_totals  (the one pricing)
+    priced    calc.views.plan.totals.price_workload → model_totals  (the one pricing)
 
 Plan keeps each batch's distinct sizes (memory follows the distinct sizes, not the rows) and
 prices them once, for its tables; the CLI prices batch by batch and sums (`price_rows`), so its
@@ -38,8 +38,8 @@ from calc.engine.catalogue import resolve_model
 from calc.engine.errors import CalcError
 from calc.engine.manifest import CheckedBatch, check_batch, distinct_sizes, plannable
 from calc.engine.pricing import cost_usd, usd
-from calc.views.plan import model_totals, price_workload
-from calc.views.plan_inputs import (
+from calc.views.plan.totals import model_totals, price_workload
+from calc.views.plan.workload import (
     Skipped,
     Workload,
     is_image_data,

@@ -16,7 +16,7 @@ def test_upload_a_csv_then_change_the_volume(page: Page, app_url: str, artifacts
     # 1024×1024 on gpt-6-luna (the cheapest default; auto = original): 32 × 32 patches × 1.2
     tokens = calc.tokens(1024, 1024, "gpt-6-luna")
     assert tokens == 1229
-    monthly = Decimal(tokens) * Decimal("0.10") / 1_000_000 * 1000 * 30  # spec §8 price
+    monthly = Decimal(tokens) * Decimal("0.10") / 1_000_000 * 1000 * 30  # metering.md §9 price
 
     page.goto(app_url)  # in by the app's own navigation, as a visitor comes
     page.get_by_role("link", name="Plan").click()
@@ -125,3 +125,15 @@ def test_the_generate_view_comes_back_too(page: Page, app_url: str):
     assert plan_settled(page, gn="3") == address
     expect(images).to_have_value("3", timeout=30_000)
     expect(page.get_by_text("The cost of images the models create").first).to_be_visible()
+
+
+def test_a_generate_link_reopens_on_generate(page: Page, app_url: str):
+    # metering.md §8.2: gpt-image-2 1024×1024 high is 7,024 tokens at $30 per 1M: $0.2107
+    page.goto(f"{app_url}/plan?view=generate&gquality=high")
+    heading(page, "Plan")
+    expect(page.get_by_text("The cost of images the models create").first).to_be_visible(
+        timeout=60_000)
+    value = page.locator('[data-testid="stMetric"]').filter(has_text="Per image").locator(
+        '[data-testid="stMetricValue"]')
+    expect(value).to_have_text("$0.2107", timeout=60_000)
+    plan_settled(page, view="generate", gquality="high")

@@ -1,6 +1,6 @@
-"""Plan's Generate view under AppTest for gpt-image-2.5 / 2.6 (spec §4.3): no number of its
+"""Plan's Generate view under AppTest for gpt-image-2.5 / 2.6 (metering.md §8.3): no number of its
 own; the typed tokens per image, prefilled from a matching third-party measurement (1536×1024
-low → 664), priced at $30 per 1M image output (§8); 2.6's options; its missing Batch tier; the
+low → 664), priced at $30 per 1M image output (§9); 2.6's options; its missing Batch tier; the
 settings in the link.
 
 By hand: 664 × 30 / 1M = $0.01992 → "$0.0199"; 1,353 × 30 / 1M = $0.04059 → "$0.0406";
@@ -23,7 +23,7 @@ def generate(**query: str) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     run(at)
-    at.segmented_control(key="plan_view").set_value("Generate")
+    at.segmented_control(key="plan_view").set_value("generate")
     return run(at)
 
 

@@ -1,7 +1,8 @@
 """The Plan page under AppTest: the issue's receipts question end to end, every figure checked
-against sums of calc.estimate and the spec's prices (§8) done here; files at their word and as
-a sample; tiers and long context; rate and request limits; the advisor; a link that restores
-every setting of both views; Generate; awkward files, to the same known totals as the CLI."""
+against sums of calc.estimate and the spec's prices (metering.md §9) done here; files at their
+word and as a sample; a volume per month; tiers and long context; rate and request limits; the
+advisor; a link that restores every setting of both views and the view (Generate); awkward files,
+to the same known totals as the CLI."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from streamlit.testing.v1 import AppTest
 
 import calc
 from calc.__main__ import main
-from calc.engine.request_cost import as_decimal
-from calc.views import plan_settings as ps
 from calc.views.inert import md
+from calc.views.plan import settings as ps
+from calc.views.plan import workload as wl
 from tests.fakes.apptest import address, page, run
 from tests.fakes.apptest import shown as rendered
 from tests.workload_cases import CASES, MODELS, Case
@@ -50,7 +51,7 @@ def upload_csv(at: AppTest, text: str) -> AppTest:
 
 
 def usd(amount: Fraction) -> str:
-    return calc.format_usd(as_decimal(amount))
+    return calc.format_usd(amount)
 
 
 def receipts_csv() -> str:
@@ -156,9 +157,45 @@ def test_a_link_restores_every_setting_of_both_views():
     ss = at.session_state
     assert ss["plan_models"] == ["gpt-5.4", "gpt-5.2"] and ss["plan_rules"] == "documented"
     assert ss["plan_tier"] == "flex" and ss["plan_ipr"] == 7 and ss["plan_cached"] == 25
-    at.segmented_control(key="plan_view").set_value("Generate").run()
+    at.segmented_control(key="plan_view").set_value("generate").run()
     assert at.session_state["gen_quality"] == "high" and at.session_state["gen_n"] == 3
-    assert address(at) == query
+    assert address(at) == query | {"view": "generate"}  # the view open is a setting too
+
+
+def test_a_generate_link_reopens_on_generate():
+    """metering.md §8.2: gpt-image-2 1024×1024 high is 7,024 tokens at $30 per 1M."""
+    settings, gen = ps.Settings(view="generate"), ps.GenSettings(quality="high")
+    at = open_page(**ps.to_query(settings, gen))
+    assert at.segmented_control(key="plan_view").value == "generate"
+    assert at.metric[0].label == "Per image" and at.metric[0].value == "$0.2107"
+    presets = tuple((p.width, p.height, p.share) for p in wl.SIZE_PRESETS)
+    assert address(at) == ps.to_query(settings, gen, presets)  # and the mix it keeps
+    at.segmented_control(key="plan_view").set_value("workload").run()
+    assert address(at)["view"] == "workload"
+    assert any("$ / month" in d.value.columns for d in at.dataframe)
+
+
+# The preset mix (share %, size) on gpt-6-luna at $0.10 per 1M input tokens (metering.md §9).
+PRESET_MIX = [(40, 4032, 3024), (25, 1920, 1080), (15, 2550, 3300), (15, 1024, 1024),
+              (5, 256, 256)]
+
+
+@pytest.mark.parametrize("days", [30, 31])
+def test_a_mix_stated_per_month_costs_that_many_requests_a_month(days):
+    """3,000 requests a month are 3,000 / days a day (100 in a 30-day month), and the month's
+    bill is exactly 3,000 requests."""
+    at = open_page(models="gpt-6-luna", per="month", rpd="3000", days=str(days))
+    a_day = "100" if days == 30 else "96.8"
+    assert any(i.value == f"The mix of your size mix, scaled to 3,000 images a month ({a_day} a "
+                          f"day over a {days}-day month)." for i in at.info)
+    assert at.number_input(key="plan_rpd").label == "Requests per month (ongoing)"
+    tokens = sum(Fraction(share, 100) * calc.estimate(w, h, "gpt-6-luna").tokens
+                 for share, w, h in PRESET_MIX)
+    request = tokens * Fraction(1, 10) / 10**6
+    row = figures(at)["gpt-6-luna"]
+    assert row["$ / month"] == usd(3000 * request)
+    assert row["$ / day"] == usd(Fraction(3000, days) * request)
+    assert address(at)["per"] == "month"
 
 
 def test_a_file_plans_link_says_the_file_is_not_in_it():
@@ -168,9 +205,9 @@ def test_a_file_plans_link_says_the_file_is_not_in_it():
 
 
 def test_generate_output_cost_known_answer():
-    """Spec §4.2: gpt-image-2 1024×1024 high → 7024 tokens at $30 per 1M = $0.2107."""
+    """metering.md §8.2: gpt-image-2 1024×1024 high → 7024 tokens at $30 per 1M = $0.2107."""
     at = open_page()
-    at.segmented_control(key="plan_view").set_value("Generate").run()
+    at.segmented_control(key="plan_view").set_value("generate").run()
     at.segmented_control(key="gen_quality").set_value("high").run()
     assert at.metric[0].value == calc.format_usd(Decimal(7024) * 30 / 1_000_000) == "$0.2107"
 

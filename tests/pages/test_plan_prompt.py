@@ -4,7 +4,8 @@ set, the fake API on 127.0.0.1 hears nothing.
 
 Known answers: OpenAI's cookbook ("tiktoken is great!" is 6 tokens in o200k_base; "お誕生日おめ
 でとう" 8) and "hello world" (2: vocabulary entries 24912 and 2375), joined by line breaks (one
-token each between lines ending in a letter); gpt-6-luna's $0.10 per 1M input tokens (spec §8).
+token each between lines ending in a letter); gpt-6-luna's $0.10 per 1M input tokens
+(metering.md §9).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import calc
-from calc.engine.request_cost import as_decimal
 from calc.views.model_choice import DEFAULT_PLAN_MODELS
 from tests.fakes.apptest import page, run
 from tests.fakes.fake_openai import FakeOpenAI, PatchRule
@@ -24,7 +24,7 @@ from tests.fakes.fake_openai import FakeOpenAI, PatchRule
 PAGE = page("plan.py")
 KEY = "sk-proj-PlanPromptSecret0123456789abcdef"
 FIRST = "gpt-6-luna"  # the first default model
-LUNA_INPUT = Fraction(Decimal("0.10"))  # $ per million input tokens (catalogue, spec §8)
+LUNA_INPUT = Fraction(Decimal("0.10"))  # $ per million input tokens (catalogue, metering.md §9)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_the_count_lands_in_prompt_tokens_and_the_figures_follow(without_key):
     assert not at.button(key="plan_count_prompt").disabled  # no key needed
     count(at, "tiktoken is great!")
     assert at.number_input(key="plan_prompt").value == 6
-    assert luna_text_input(at) == calc.format_usd(as_decimal(6 * LUNA_INPUT / 10**6))
+    assert luna_text_input(at) == calc.format_usd(6 * LUNA_INPUT / 10**6)
     (caption,) = [c.value for c in at.caption if c.value.startswith("Counted:")]
     assert caption.startswith("Counted: 6 prompt tokens (o200k_base, offline) — now in Prompt "
                               "tokens.")

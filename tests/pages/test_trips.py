@@ -5,17 +5,17 @@ A link counts only on the page it opened; a link of nothing usable still opens a
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from calc.views import plan_inputs as wl
-from calc.views import plan_settings as ps
 from calc.views.inert import md
-from calc.views.plan_month import months
+from calc.views.plan import settings as ps
+from calc.views.plan import workload as wl
+from calc.views.plan.month import months
 from tests.fakes.apptest import address, page, run
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -24,10 +24,11 @@ PLAN, EXPLORE, VERIFY, METERED = (f"pages/{name}.py"
 # Every field differs from its default (the first test checks it): one that did not come back
 # would show. A field added to Settings makes that test fail until it is given a value here.
 SETTINGS = ps.Settings(source="csv", models=("gpt-5.4", "gpt-4o"), detail="high",
-                       rules="documented", file_means="month", backlog=123, rpd=456, days=22,
-                       ipr=7, prompt=600, output=300, reasoning=50, cached=25, writes=3,
-                       tier="flex", regional=True, tpm=90_000, rpm=500, shut_down=True,
-                       month=months()[2])  # two months ahead of the run's day
+                       rules="documented", file_means="month", backlog=123, rpd=456,
+                       per="month", days=22, ipr=7, prompt=600, output=300, reasoning=50,
+                       cached=25, writes=3, tier="flex", regional=True, tpm=90_000, rpm=500,
+                       shut_down=True, month=months()[2],  # two months ahead of the run's day
+                       view="generate")
 GEN = ps.GenSettings("gpt-image-1", "high", "1024x1536", 3, 2, 77, 20, "batch", True, "high",
                      format="jpeg")
 # Typed tokens, complexity and GIF frames have widgets only on gpt-image-2.5 / 2.6, where
@@ -53,7 +54,7 @@ def held(at: AppTest, keys) -> dict[str, object]:
 def drawn(values: dict[str, object], view: str) -> dict[str, object]:
     """The values of the view on screen (a hidden view's widgets hold nothing after a run: its
     settings show in the address)."""
-    return {k: v for k, v in values.items() if k.startswith("plan_" if view == "Workload"
+    return {k: v for k, v in values.items() if k.startswith("plan_" if view == "workload"
                                                             else "gen_")}
 
 
@@ -93,21 +94,22 @@ def chosen_with_the_widgets() -> AppTest:
     choose(at, {"plan_source": "csv", "plan_file_means": "sample", "plan_shut_down": True})
     settings = {k: v for k, v in plan.items() if k.startswith("plan_")}
     means = settings.pop("plan_file_means")  # last: "month" closes requests a day
+    view = settings.pop("plan_view")  # then the view
     choose(at, settings | {"plan_file_means": means})
-    choose(at, {"plan_view": "Generate", "gen_show_shut_down": True})
+    choose(at, {"plan_view": view, "gen_show_shut_down": True})
     choose(at, {"gen_model": GEN.model, "gen_edit": True})
     choose(at, {k: v for k, v in plan.items() if k.startswith("gen_")})
     return at
 
 
-@pytest.mark.parametrize("view", ["Workload", "Generate"])
+@pytest.mark.parametrize("view", ["workload", "generate"])
 def test_a_trip_to_every_other_page_brings_every_setting_and_the_address_back(view):
     at = choose(chosen_with_the_widgets(), {"plan_view": view})
-    expected = widgets(SETTINGS, GEN)
-    on_screen = drawn(expected, view)
+    settings = replace(SETTINGS, view=view)
+    on_screen = drawn(widgets(settings, GEN), view)
     assert held(at, on_screen) == on_screen
     before = address(at)
-    assert before == ps.to_query(SETTINGS, GEN)  # every setting of both views
+    assert before == ps.to_query(settings, GEN)  # every setting of both views, and the view
     for other in (EXPLORE, VERIFY, METERED):
         to(to(at, other), PLAN)
         assert held(at, on_screen) == on_screen, other

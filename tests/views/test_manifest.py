@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from calc.adapters import manifest_files
 from calc.engine.errors import CalcError
 from calc.views import manifest as mf
-from calc.views.plan_inputs import TEMPLATE_CSV
+from calc.views.plan.workload import TEMPLATE_CSV
 
 
 def sizes(workload) -> set[tuple]:

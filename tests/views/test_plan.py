@@ -1,10 +1,12 @@
-"""Plan's numbers, checked against independent sums of calc.estimate and the spec's prices (§8).
+"""Plan's numbers, checked against independent sums of calc.estimate and the spec's prices
+(metering.md §9).
 
 Prices are typed here from the spec, never read from the catalogue the code uses.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 from decimal import Decimal as D
 from fractions import Fraction
@@ -16,17 +18,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import calc
-from calc.engine.request_cost import RequestShape, as_decimal, request_cost
-from calc.views import plan as cp
-from calc.views import plan_figures as pf
-from calc.views import plan_settings as ps
-from calc.views.plan_export import neutralise_cell, to_csv_bytes
+from calc.engine.pricing import as_decimal
+from calc.engine.request_cost import RequestShape, request_cost
+from calc.views.plan import figures as pf
+from calc.views.plan import settings as ps
+from calc.views.plan import totals as pt
+from calc.views.plan.export import csv_bytes
+from calc.views.plan.table import Column, Table, shown
 
 # The prices below are those of the catalogue's edition day (gpt-5.6-sol's from 2026-12-01).
 pytestmark = pytest.mark.today("2026-12-03")
 
 M = D(1_000_000)
-# spec §8, standard tier, USD per 1M: input, cached input, output
+# metering.md §9, standard tier, USD per 1M: input, cached input, output
 PRICES = {"gpt-6-luna": ("0.10", "0.01", "0.50"), "gpt-5.6-luna": ("0.20", "0.02", "1.20"),
           "gpt-5.4-mini": ("0.75", "0.075", "4.50"), "gpt-6-sol": ("2.00", "0.20", "10.00"),
           "gpt-5.6-sol": ("5.00", "0.50", "30.00"), "gpt-6-astra": ("10.00", "1.00", "50.00"),
@@ -50,8 +54,8 @@ def rows(*entries) -> pd.DataFrame:
     ("2026-12-01", 5, 30, True),  # the list price again, from third-party notices
 ])
 def test_one_request_on_gpt_5_6_sol_known_answer(day, input_, output, third_party):
-    """1024×1024 high on gpt-5.6-sol: 1024 patches × 1.2 → 1229 tokens (spec §2.3); 600 prompt
-    tokens and 300 + 100 reasoning output at the day's prices per 1M (§8)."""
+    """1024×1024 high on gpt-5.6-sol: 1024 patches × 1.2 → 1229 tokens (metering.md §4); 600
+    prompt tokens and 300 + 100 reasoning output at the day's prices per 1M (§9)."""
     tokens = calc.tokens(1024, 1024, "gpt-5.6-sol", "high")
     assert tokens == 1229
     cost = request_cost("gpt-5.6-sol", tokens, RequestShape(1, 600, 300, 100), on=day)
@@ -78,7 +82,7 @@ def test_a_tier_not_confirmed_says_so_and_regional_adds_ten_percent():
     assert any("Flex not confirmed for this model (gpt-6-luna)" in n for n in cost.notes)
     assert any("regional uplift not confirmed" in n for n in cost.notes)
     sol = request_cost("gpt-6-sol", 1000, RequestShape(1, 0, 0), regional=True)
-    assert sol.notes == ()  # regional is documented on gpt-6-sol (§8.2)
+    assert sol.notes == ()  # regional is documented on gpt-6-sol (metering.md §9.3)
     terra = request_cost("gpt-6.1-terra", 1000, RequestShape(1, 0, 0), regional=True)
     assert terra.notes == ()
 
@@ -112,12 +116,11 @@ def test_cached_share_and_cache_writes():
 # --- money ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("amount, shown", [
+@pytest.mark.parametrize("amount, text", [
     (D("13.125"), "$13.13"), (D("0.125"), "$0.1250"), (D("2.675"), "$2.68"),
     (D("1.005"), "$1.01"), (D("0.000125"), "$0.00013"), (Fraction(1, 8) + 13, "$13.13")])
-def test_half_up_ties(amount, shown):
-    value = as_decimal(amount) if isinstance(amount, Fraction) else amount
-    assert calc.format_usd(value) == shown
+def test_half_up_ties(amount, text):
+    assert calc.format_usd(amount) == text  # a Fraction too: the one money formatter
 
 
 def test_sums_of_many_small_amounts_are_exact():
@@ -154,10 +157,10 @@ def test_receipts_figures_equal_independent_sums():
     """The issue's question: 2,489,170 receipts once, then 40,000 a day; one photo, 600 prompt
     tokens, 300 output tokens per request."""
     mix = [(3024, 4032, 2_000_000), (1200, 1600, 400_000), (850, 1100, 89_170)]
-    priced = cp.price_workload(rows(*mix), list(PRICES)[:6])
+    priced = pt.price_workload(rows(*mix), list(PRICES)[:6])
     s = ps.Settings(source="csv", file_means="backlog", rpd=40_000, prompt=600, output=300)
     v = pf.volume(s, priced.images)
-    for t in cp.model_totals(priced):
+    for t in pt.model_totals(priced):
         f = pf.figures(t, s, v, Fraction(priced.images))
         tokens = sum(n * calc.estimate(w, h, t.model).tokens for w, h, n in mix)
         per_request = Fraction(tokens, 2_489_170)
@@ -172,8 +175,8 @@ def test_receipts_figures_equal_independent_sums():
 
 
 def test_rejected_images_are_counted_and_never_priced():
-    priced = cp.price_workload(rows((7952, 5304, 10), (1024, 1024, 30)), ["gpt-5.6-sol"])
-    (t,) = cp.model_totals(priced)
+    priced = pt.price_workload(rows((7952, 5304, 10), (1024, 1024, 30)), ["gpt-5.6-sol"])
+    (t,) = pt.model_totals(priced)
     assert t.images == 40 and t.accepted == 30 and t.rejected == ((7952, 5304, 10),)
     s = ps.Settings(source="csv", file_means="day", ipr=1)
     f = pf.figures(t, s, pf.volume(s, 40), Fraction(40))
@@ -186,8 +189,8 @@ def test_rejected_images_are_counted_and_never_priced():
 
 
 def test_rate_limits():
-    priced = cp.price_workload(rows((1024, 1024, 1)), ["gpt-5.6-sol"])
-    (t,) = cp.model_totals(priced)
+    priced = pt.price_workload(rows((1024, 1024, 1)), ["gpt-5.6-sol"])
+    (t,) = pt.model_totals(priced)
     s = ps.Settings(source="csv", file_means="backlog", rpd=40_000, prompt=600, output=300,
                     tpm=90_000, rpm=1_000)
     f = pf.figures(t, s, pf.volume(s, 1), Fraction(1))
@@ -203,8 +206,8 @@ def test_rate_limits():
 
 
 def test_rate_fits_exactly():
-    priced = cp.price_workload(rows((1024, 1024, 1)), ["gpt-5.6-sol"])
-    (t,) = cp.model_totals(priced)
+    priced = pt.price_workload(rows((1024, 1024, 1)), ["gpt-5.6-sol"])
+    (t,) = pt.model_totals(priced)
     s = ps.Settings(source="csv", file_means="backlog", rpd=1440 * 30, rpm=30)
     assert pf.rate(pf.figures(t, s, pf.volume(s, 1), Fraction(1)), s).fits is True
     s = ps.replace(s, rpd=1440 * 30 + 1)
@@ -226,20 +229,20 @@ def test_request_limit_flags():
                 min_size=1, max_size=4))
 def test_advisor_labels_and_never_recommends_a_dearer_fit(entries):
     models = ["gpt-4.1-mini", "gpt-5.4-mini", "gpt-4o"]
-    priced = cp.price_workload(rows(*entries), models)
+    priced = pt.price_workload(rows(*entries), models)
     s = ps.Settings(source="csv", file_means="day", prompt=100, output=50)
     images = Fraction(priced.images)
-    table = pf.advice_table(cp.resize_totals(priced), s, pf.volume(s, images), images)
+    table = shown(pf.advice_table(pt.resize_totals(priced), s, pf.volume(s, images), images))
     for model, group in table.groupby("model"):
         monthly = {}
-        for fit, t in cp.resize_totals(priced).items():
+        for fit, t in pt.resize_totals(priced).items():
             (m,) = [x for x in t if x.model == model]
             monthly[fit] = pf.figures(m, s, pf.volume(s, images), images).month
         best = group[group["best"] != ""]
         assert len(best) == 1
         assert monthly[best["pre-resize"].iloc[0]] == min(monthly.values())
         for _, row in group.iterrows():
-            diff = monthly[row["pre-resize"]] - monthly[cp.AS_SENT]
+            diff = monthly[row["pre-resize"]] - monthly[pt.AS_SENT]
             label = row["against as sent"]
             assert (label.startswith("cheaper") == (diff < 0)
                     and label.startswith("dearer") == (diff > 0))
@@ -247,10 +250,10 @@ def test_advisor_labels_and_never_recommends_a_dearer_fit(entries):
 
 def test_advisor_known_answer_on_gpt_4_1_mini():
     """4032×3024 on gpt-4.1-mini: fit 2048 → 2048×1536 → 64×48 = 3072 > 1536 → 1440×1080 →
-    45 × 34 = 1530 patches → ⌈1530 × 1.62⌉ = 2479 tokens as sent (spec §2, §2.2)."""
-    priced = cp.price_workload(rows((4032, 3024, 1)), ["gpt-4.1-mini"])
-    fits = cp.resize_totals(priced)
-    assert fits[cp.AS_SENT][0].image_tokens == calc.tokens(4032, 3024, "gpt-4.1-mini")
+    45 × 34 = 1530 patches → ⌈1530 × 1.62⌉ = 2479 tokens as sent (metering.md §4)."""
+    priced = pt.price_workload(rows((4032, 3024, 1)), ["gpt-4.1-mini"])
+    fits = pt.resize_totals(priced)
+    assert fits[pt.AS_SENT][0].image_tokens == calc.tokens(4032, 3024, "gpt-4.1-mini")
     w, h = calc.engine.rules.fit_long(4032, 3024, 1024)
     assert fits["fit 1024 px"][0].image_tokens == calc.tokens(w, h, "gpt-4.1-mini")
 
@@ -260,17 +263,15 @@ def test_advisor_known_answer_on_gpt_4_1_mini():
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
 def test_export_neutralises_formula_cells(cell):
-    assert neutralise_cell(cell) == "'" + cell
-    if cell.startswith("\r"):
-        return  # a bare CR does not survive a CSV round trip as one cell; the rule is above
-    back = pd.read_csv(io.BytesIO(to_csv_bytes(pd.DataFrame({"model": [cell], "n": [-1]}))),
-                       keep_default_na=False)
-    assert back["model"][0] == "'" + cell and back["n"][0] == -1  # numbers stay numbers
+    table = Table.of_rows((Column.text("model", "model"), Column("n", "n")), [(cell, -1)])
+    data = csv_bytes(table).decode()
+    assert list(csv.reader(io.StringIO(data, newline=""))) == [["model", "n"], ["'" + cell, "-1"]]
+    assert data.endswith(",-1\r\n")  # numbers stay numbers: unquoted, as a spreadsheet sums
 
 
 def test_per_image_table_money_is_the_one_formatter():
-    priced = cp.price_workload(rows((1024, 1024, 2), (7952, 5304, 1)), ["gpt-5.6-sol"])
-    table = cp.per_size_table(priced, "batch")
+    priced = pt.price_workload(rows((1024, 1024, 2), (7952, 5304, 1)), ["gpt-5.6-sol"])
+    table = shown(pt.per_size_table(priced, "batch"))
     assert list(table["gpt-5.6-sol $"]) == [calc.format_usd(D(1229) * 5 / M / 2), "rejected"]
     assert table["gpt-5.6-sol tokens"].isna().tolist() == [False, True]
     assert np.array_equal(table["width"], [1024, 7952])

@@ -1,6 +1,6 @@
-"""Plan's Generate view (calc.views.plan_generate): output and edit-input costs per request,
-day and month, and for gpt-image-2.5 / 2.6 (spec §4.3) the typed tokens per image, prefilled
-from a matching third-party measurement. Prices: spec §8 ($30 per 1M image output on the
+"""Plan's Generate view (calc.views.plan.generate): output and edit-input costs per request,
+day and month, and for gpt-image-2.5 / 2.6 (metering.md §8.3) the typed tokens per image, prefilled
+from a matching third-party measurement. Prices: metering.md §9 ($30 per 1M image output on the
 gpt-image-2 family; gpt-image-1 $40 out / $10 in)."""
 
 from __future__ import annotations
@@ -10,15 +10,16 @@ from decimal import Decimal as D
 import pytest
 
 import calc
-from calc.views import plan_generate as pg
-from calc.views import plan_settings as ps
+from calc.views.plan import generate as pg
+from calc.views.plan import settings as ps
 
 pytestmark = pytest.mark.today("2026-12-03")
 M = D(1_000_000)
 
 
 def test_generation_known_answers():
-    """Spec §4: high 1024×1024 = 4160 tokens, + 100 per partial; §7: gpt-image-1 $40 per 1M out."""
+    """metering.md §8.1: high 1024×1024 = 4160 tokens, + 100 per partial; §9: gpt-image-1 $40
+    per 1M out."""
     plan = pg.generation_plan("gpt-image-1", "high", "1024x1024", n=2, partial_images=1,
                               requests_per_day=50, days_per_month=20)
     assert plan.output.output_tokens == (4160 + 100) * 2
@@ -31,7 +32,7 @@ def test_generation_known_answers():
 
 
 def test_edit_inputs_are_costed_with_calc_estimate_and_fidelity():
-    """Spec §3/§9: 1024×1025 at low fidelity = 194 tokens; high adds 4160 if square."""
+    """metering.md §7, §16: 1024×1025 at low fidelity = 194 tokens; high adds 4160 if square."""
     low = pg.generation_plan("gpt-image-1", "low", "1024x1536", input_sizes=[(1024, 1025)])
     assert low.input_tokens == 194
     assert low.input_usd == D(194) * 10 / M
@@ -66,7 +67,7 @@ def test_generation_limits_and_bad_options():
         pg.generation_plan("gpt-image-1", "low", "1024x1024", days_per_month=0)
 
 
-# --- gpt-image-2.5 / 2.6: unpublished (§4.3) ---------------------------------------------------
+# --- gpt-image-2.5 / 2.6: unpublished (§8.3) ---------------------------------------------------
 
 
 def test_unpublished_has_no_total_until_tokens_are_typed():
@@ -82,7 +83,7 @@ def test_unpublished_has_no_total_until_tokens_are_typed():
 
 
 def test_edit_inputs_on_2_6_at_flex_use_its_tier_factor():
-    # input 1024×1024 on the gpt-image-2 family: 32×32 = 1,024 patches = 1,024 tokens (§3.2)
+    # input 1024×1024 on the gpt-image-2 family: 32×32 = 1,024 patches = 1,024 tokens (§7)
     plan = pg.generation_plan("gpt-image-2.6-sunburst", "low", "1536x1024",
                               input_sizes=[(1024, 1024)], tier="flex", tokens_per_image=664)
     assert plan.input_tokens == 1024

@@ -1,5 +1,5 @@
-"""calc.views.plan_inputs: image headers, zips (limits, junk, odd names), size mixes, typed tables.
-CSV and Parquet files: tests/views/test_manifest.py."""
+"""calc.views.plan.workload: image headers, zips (limits, junk, odd names), size mixes, typed
+tables. CSV and Parquet files: tests/views/test_manifest.py."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from calc.views import plan_inputs as wl
+from calc.views.plan import workload as wl
 
 ORIENTATION = 0x0112
 

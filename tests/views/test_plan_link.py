@@ -1,4 +1,4 @@
-"""A Plan share link, read (calc.views.plan_settings.from_query): every value is taken as given or
+"""A Plan share link, read (calc.views.plan.settings.from_query): every value is taken as given or
 falls back to its default with one notice that says why and what is allowed; a mix's sizes are
 held to the workload's own rule. Every range below is typed here, never read from the code."""
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calc.views import plan_inputs as wl
-from calc.views import plan_settings as ps
+from calc.views.plan import settings as ps
+from calc.views.plan import workload as wl
 
 # key, lowest, highest, default: the ranges of Plan's number inputs (Generate's keys start with g)
 RANGES = [
@@ -37,6 +37,8 @@ CHOICES = [
     ("detail", ["low", "high", "auto", "original"], "auto"),
     ("rules", ["billing", "documented"], "billing"),
     ("file_means", ["backlog", "day", "month", "sample"], "backlog"),
+    ("per", ["day", "month"], "day"),
+    ("view", ["workload", "generate"], "workload"),
     ("tier", ["standard", "batch", "flex", "fast", "ultrafast", "background-2h",
               "background-8h"], "standard"),
     ("gtier", ["standard", "batch", "flex", "fast", "ultrafast", "background-2h",
@@ -237,7 +239,8 @@ BOUNDARY = ["0", "1", "3", "10", "31", "32", "100", "101", "100000", "1000000000
             "1000000001", "1000000000000", "1000000000001", "-1", "1.5", "1e3", " 7 ", "", "٣"]
 WORDS = ["mix", "images", "csv", "low", "medium", "high", "auto", "original", "xhigh",
          "billing", "documented", "backlog", "day", "month", "sample", "standard", "batch",
-         "flex", "priority", "1024x1024", "2048x2048", "3840x2160", "yes", "None"]
+         "flex", "priority", "1024x1024", "2048x2048", "3840x2160", "yes", "None", "workload",
+         "generate"]
 
 
 @st.composite
@@ -289,6 +292,7 @@ def valid_settings():
         ps.Settings, **whole,
         source=st.sampled_from(ps.SOURCES), detail=st.sampled_from(["low", "high", "auto"]),
         rules=st.sampled_from(["billing", "documented"]), file_means=st.sampled_from(ps.FILE_MEANS),
+        per=st.sampled_from(["day", "month"]), view=st.sampled_from(["workload", "generate"]),
         tier=st.sampled_from(["standard", "flex"]), regional=st.booleans(),
         shut_down=st.booleans(),
         models=st.lists(st.sampled_from(["gpt-5.4", "gpt-4o", "gpt-6-luna", "gpt-4.1-mini"]),

@@ -1,4 +1,4 @@
-"""Plan for a month ahead (docs/metering.md §8.1): the day a month is priced on, the months
+"""Plan for a month ahead (docs/metering.md §9.1): the day a month is priced on, the months
 offered, and the models that will have shut down by then — known answers from the spec's dates."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 import calc
-from calc.views import plan_month as pm
+from calc.views.plan import month as pm
 
 TODAY = date(2026, 12, 3)
 
@@ -56,16 +56,16 @@ def test_models_shut_down_by_the_month(month, by_then):
 def _figures(models, tier="standard", on=None, month=""):
     import pandas as pd
 
-    from calc.views import plan as cp
-    from calc.views import plan_figures as pf
-    from calc.views import plan_settings as ps
+    from calc.views.plan import figures as pf
+    from calc.views.plan import settings as ps
+    from calc.views.plan import totals as pt
 
     rows = pd.DataFrame({"width": [1024], "height": [1024], "count": [1], "detail": "",
                          "model": ""})
-    priced = cp.price_workload(rows, models, "high", "billing")
+    priced = pt.price_workload(rows, models, "high", "billing")
     s = ps.Settings(source="mix", models=models, detail="high", rpd=1000, days=30, tier=tier)
     v = pf.volume(s, 1)
-    figs = [pf.figures(t, s, v, 1, on=on) for t in cp.model_totals(priced)]
+    figs = [pf.figures(t, s, v, 1, on=on) for t in pt.model_totals(priced)]
     return {f.model: f for f in pf.with_endings(figs, pm.endings(models, month, TODAY))}
 
 

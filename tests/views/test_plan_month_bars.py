@@ -1,4 +1,4 @@
-"""calc.views.plan_figures.month_bars: Plan's "$ a month by model" chart data."""
+"""calc.views.plan.figures.month_bars: Plan's "$ a month by model" chart data."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ from fractions import Fraction
 import pandas as pd
 
 import calc
-from calc.views import plan as cp
-from calc.views import plan_figures as pf
-from calc.views import plan_settings as ps
+from calc.views.plan import figures as pf
+from calc.views.plan import settings as ps
+from calc.views.plan import totals as pt
+from calc.views.plan.table import shown
 
 ROWS = pd.DataFrame({"width": [4032, 1024], "height": [3024, 1024], "count": [3, 1]})
 
 
 def figs(settings: ps.Settings) -> list[pf.Figures]:
-    totals = cp.model_totals(cp.price_workload(ROWS, settings.models))
+    totals = pt.model_totals(pt.price_workload(ROWS, settings.models))
     v = pf.volume(settings, Fraction(4))
     return [pf.figures(t, settings, v, Fraction(4)) for t in totals]
 
@@ -26,7 +27,7 @@ def test_bars_are_the_months_cheapest_first_labelled_as_the_table():
                     output=300)
     rows = figs(s)
     bars = pf.month_bars(rows)
-    table = pf.figures_table(rows)
+    table = shown(pf.figures_table(rows))
     assert [b.model for b in bars] == table["model"].tolist()
     assert [b.label for b in bars] == table["$ / month"].tolist()
     assert [b.usd for b in bars] == sorted(b.usd for b in bars)

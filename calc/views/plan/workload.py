@@ -3,7 +3,8 @@ Parquet, read by calc.views.manifest), a size mix.
 
 Whatever the way in, the result is a `Workload`: image sizes with a count (a weight), plus what
 was left out and why. Every row goes through the same rules (calc.engine.manifest.check_batch):
-a row is left out only when it is not a size. Nothing here prices anything; calc.views.plan does.
+a row is left out only when it is not a size. Nothing here prices anything; calc.views.plan.totals
+does.
 
 Only image headers are read (adapters.images.probe, EXIF orientation applied) and nothing is ever
 written to disk, so a zip's nested paths or `../` names are only labels.

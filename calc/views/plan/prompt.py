@@ -2,7 +2,7 @@
 encoding every current model uses (calc.count_text_tokens). No key, nothing sent.
 
 The count is the prompt's own tokens. A request also carries message framing, a few tokens per
-message (spec §6, measured); Verify's free count endpoint is the check against the API.
+message (metering.md §14, measured); Verify's free count endpoint is the check against the API.
 """
 
 from __future__ import annotations

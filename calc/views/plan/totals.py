@@ -1,8 +1,8 @@
-"""What a whole workload costs, and what resizing would save (Generate: calc.views.plan_generate).
+"""What a whole workload costs, and what resizing would save (Generate: calc.views.plan.generate).
 
 Every per-image number comes from calc.estimate_frame: this module only weights and sums them,
 exactly (integers and Fractions). These volume-free totals are the costly part, computed once
-per workload; calc.views.plan_figures applies the volume, the request's shape, the tier and the
+per workload; calc.views.plan.figures applies the volume, the request's shape, the tier and the
 limits afterwards, so changing those is instant.
 """
 
@@ -21,10 +21,10 @@ from calc.engine.errors import CalcError
 from calc.engine.frame import estimate_frame
 from calc.engine.frame import fit_long as fit_sizes  # the advisor's pre-resize: the spec's fit step
 from calc.engine.manifest import PLANNABLE_FAMILIES, distinct_sizes
-from calc.engine.pricing import format_usd, tier_factor, usd
+from calc.engine.pricing import tier_factor, usd
 from calc.engine.rules import DETAILS
 from calc.views.model_choice import DEFAULT_PLAN_MODELS
-from calc.views.plan_export import to_csv_bytes  # noqa: F401  (Plan's export, one name)
+from calc.views.plan.table import Column, Table
 
 DEFAULT_MODELS = DEFAULT_PLAN_MODELS
 FIT_SIDES = (2048, 1536, 1024, 768, 512)
@@ -216,58 +216,71 @@ def resize_totals(priced: PricedWorkload, sides: Iterable[int] = FIT_SIDES
     return out
 
 
-# --- tables and exports --------------------------------------------------------------------------
+# --- per image ----------------------------------------------------------------------------------
 
 
-def _wide(priced: PricedWorkload, tier: str) -> tuple[np.ndarray, list[list[str]]]:
-    """(tokens, $ text) per distinct size × model; NaN / '' where not costed, 'rejected'."""
-    shape = (len(priced.sizes), len(priced.models))
-    tokens = np.full(shape, np.nan)
-    money = [[""] * shape[1] for _ in range(shape[0])]
+def _with_costs(columns: list[Column], values: list, priced: PricedWorkload, tier: str,
+                take: np.ndarray) -> Table:
+    """The columns given, then each model's tokens (<NA>: not costed, or rejected) and exact $
+    per image (a Decimal; "rejected", or "" where a row naming its model is not costed on
+    another) for the sizes `take` (rows of priced.sizes, in order, repeats allowed). Only those
+    sizes are looked at, and each token count is priced once."""
+    needed, at = np.unique(take, return_inverse=True)
     c = priced.costs
+    size = c["size"].to_numpy()
+    keep = np.isin(size, needed)
+    where = np.searchsorted(needed, size[keep])  # each cost's row among the sizes needed
+    codes = c["model"].cat.codes.to_numpy()[keep]
+    tokens_of = c["tokens"].to_numpy()[keep]
+    ok = c["accepted"].to_numpy()[keep]
     factor = tier_factor(tier)
-    prices = [resolve_model(m).price_input for m in priced.models]
-    for s, j, t, ok in zip(c["size"].to_numpy().tolist(), c["model"].cat.codes.tolist(),
-                           c["tokens"].tolist(), c["accepted"].tolist(), strict=True):
-        tokens[s, j] = t if ok else np.nan
-        money[s][j] = format_usd(usd(t, prices[j], factor)) if ok else "rejected"
-    return tokens, money
-
-
-def _with_costs(base: pd.DataFrame, tokens: np.ndarray, money: list[list[str]],
-                take: np.ndarray, models: Sequence[str]) -> pd.DataFrame:
-    out = {name: base[name].to_numpy() for name in base.columns}
-    for j, model in enumerate(models):
-        out[f"{model} tokens"] = pd.array(tokens[take, j], dtype="Int64")  # NaN → <NA>
-        out[f"{model} $"] = [money[i][j] for i in take.tolist()]
-    return pd.DataFrame(out)
+    for j, model in enumerate(priced.models):
+        mine, good = codes == j, (codes == j) & ok
+        tokens = np.full(len(needed), np.nan)
+        tokens[where[good]] = tokens_of[good]
+        money = np.full(len(needed), "", dtype=object)
+        money[where[mine & ~ok]] = "rejected"
+        counts, index = np.unique(tokens_of[good], return_inverse=True)
+        price = resolve_model(model).price_input
+        money[where[good]] = np.array([usd(int(t), price, factor) for t in counts],
+                                      dtype=object)[index]
+        columns += [Column(f"{model} tokens", f"{model}_image_tokens_per_image"),
+                    Column.usd(f"{model} $", f"{model}_usd_per_image")]
+        values += [pd.array(tokens[at], dtype="Int64"), money[at]]  # NaN → <NA>
+    return Table(tuple(columns), tuple(values))
 
 
 def per_image_table(rows: pd.DataFrame, priced: PricedWorkload, tier: str = "standard",
-                    limit: int | None = None) -> pd.DataFrame:
+                    limit: int | None = None) -> Table:
     """Each workload row with its tokens and $ (per image, at the tier) on every model."""
     take = priced.row_size if limit is None else priced.row_size[:limit]
     shown = rows.iloc[: len(take)]
-    label = [c for c in ("name", "line", "row") if c in rows.columns]
-    base = shown.loc[:, label].reset_index(drop=True)
-    base["width"] = shown["width"].to_numpy()
-    base["height"] = shown["height"].to_numpy()
-    base["count"] = shown["count"].to_numpy()
-    base["detail"] = priced.sizes["detail"].to_numpy()[take]
+    labels = [c for c in ("name", "line", "row") if c in rows.columns]
+    columns = [Column(c, c, "text" if c == "name" else "number") for c in labels]
+    values = [shown[c].to_numpy() for c in labels]
+    columns += [Column("width", "width_px"), Column("height", "height_px"),
+                Column("count", "images"), Column.text("detail", "detail")]
+    values += [shown["width"].to_numpy(), shown["height"].to_numpy(), shown["count"].to_numpy(),
+               priced.sizes["detail"].to_numpy()[take]]
     if (priced.sizes["model"] != "").any():
-        base["model"] = priced.sizes["model"].to_numpy()[take]
-    tokens, money = _wide(priced, tier)
-    return _with_costs(base, tokens, money, take, priced.models)
+        columns.append(Column.text("model", "model"))
+        values.append(priced.sizes["model"].to_numpy()[take])
+    return _with_costs(columns, values, priced, tier, take)
 
 
 def per_size_table(priced: PricedWorkload, tier: str = "standard",
-                   limit: int | None = None) -> pd.DataFrame:
+                   limit: int | None = None) -> Table:
     """Each distinct size (most frequent first) with its count, tokens and $ on every model."""
     order = np.argsort(-priced.sizes["count"].to_numpy(), kind="stable")
     if limit is not None:
         order = order[:limit]
-    base = priced.sizes.iloc[order].reset_index(drop=True)
-    if not (base["model"] != "").any():
-        base = base.drop(columns="model")
-    tokens, money = _wide(priced, tier)
-    return _with_costs(base, tokens, money, order, priced.models)
+    sizes = priced.sizes.iloc[order]
+    columns = [Column("width", "width_px"), Column("height", "height_px"),
+               Column.text("detail", "detail")]
+    values = [sizes["width"].to_numpy(), sizes["height"].to_numpy(), sizes["detail"].to_numpy()]
+    if (sizes["model"] != "").any():
+        columns.append(Column.text("model", "model"))
+        values.append(sizes["model"].to_numpy())
+    columns.append(Column("count", "images"))
+    values.append(sizes["count"].to_numpy())
+    return _with_costs(columns, values, priced, tier, order)

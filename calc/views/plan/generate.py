@@ -2,8 +2,8 @@
 
 Output tokens and their dollars come from calc.generation_cost (on a day, at the model's tier);
 input images of an edit from calc.estimate. For gpt-image-2.5 / 2.6 no count is published
-(spec §4.3): the user types tokens per image, prefilled from a matching third-party measurement
-where one exists (`tokens_prefill`).
+(metering.md §8.3): the user types tokens per image, prefilled from a matching third-party
+measurement where one exists (`tokens_prefill`).
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ from calc.engine.generation import (  # noqa: F401  (MAX_TYPED_TOKENS: the typed
     is_unpublished,
 )
 from calc.engine.generation_measured import MeasuredPoint, measured_point
-from calc.engine.pricing import tier_factor, usd
+from calc.engine.pricing import format_usd, tier_factor, usd
 from calc.engine.rules import plan_for
+from calc.views.plan.table import Column, Table
+from calc.views.request import Metric
 
-MAX_EDIT_IMAGES = 16  # spec §7: an edit takes up to 16 images
+MAX_EDIT_IMAGES = 16  # metering.md §17: an edit takes up to 16 images
 
 
 @dataclass(frozen=True)
@@ -130,3 +132,54 @@ def tokens_prefill(model: str, quality: str, size: str) -> TokensPrefill | None:
     return TokensPrefill(point.tokens, point, (
         f"OpenAI publishes no output-token count for {name}. Prefilled with a {point.label}. "
         "Type your own count to replace it."))
+
+
+# --- what the Generate view shows ----------------------------------------------------------------
+
+
+PART_COLUMNS = (Column.text("part", "part"),
+                Column("tokens per request", "tokens_per_request"),
+                Column.usd("$ per request", "usd_per_request"))
+INPUT_COLUMNS = (Column.text("input image", "size_px"),
+                 Column("tile tokens", "tile_tokens"),
+                 Column("fidelity tokens", "fidelity_tokens"), Column("tokens", "tokens"))
+
+
+@dataclass(frozen=True)
+class GenerateScreen:
+    """Everything the Generate view shows for one plan."""
+
+    metrics: tuple[Metric, ...]  # $ per image, request, day and month
+    parts: Table  # output and input images: tokens and $ per request
+    output_note: str
+    notes: tuple[str, ...]  # what the count rests on (unpublished, third-party, options)
+    inputs: Table  # an edit's input images (no rows: no edit)
+
+
+def generate_screen(plan: GenerationPlan) -> GenerateScreen:
+    out = plan.output
+    size = out.size.replace("x", "×")
+
+    def dollars(amount: Decimal | None) -> Decimal | str | None:
+        return "unpublished" if out.unpublished else amount
+
+    def shown(amount: Decimal | None) -> str:
+        return "unpublished" if out.unpublished else format_usd(amount)
+
+    counted = ("unpublished" if out.unpublished else
+               f"{out.tokens_per_image:,} tokens per image" + (" (yours)" if out.typed else ""))
+    return GenerateScreen(
+        metrics=(Metric("Per image", shown(plan.image_usd), ""),
+                 Metric("Per request", shown(plan.request_usd), f"{out.n} image(s) of {size}"),
+                 Metric("Per day", shown(plan.day_usd), f"{plan.images_per_day:,} images a day"),
+                 Metric("Per month", shown(plan.month_usd), "")),
+        parts=Table.of_rows(PART_COLUMNS, [
+            ("Output images", out.output_tokens, dollars(plan.output_usd)),
+            ("Input images", plan.input_tokens, plan.input_usd if plan.inputs else Decimal(0))]),
+        output_note=(f"Output: {counted} ({out.quality}, {size}"
+                     + (f", {out.partial_images} partial image(s)" if out.partial_images else "")
+                     + ")."),
+        notes=tuple(note.text for note in out.notes),
+        inputs=Table.of_rows(INPUT_COLUMNS, [
+            (f"{e.original_size[0]}×{e.original_size[1]}", e.tokens - e.fidelity_tokens,
+             e.fidelity_tokens, e.tokens) for e in plan.inputs]))

@@ -1,14 +1,15 @@
 """Every setting of Plan's two views, and how they travel in a share link.
 
-A link carries all of them (rules, tier, request shape, volume, limits, the Generate view's
-choices) and, for a size mix, the mix itself. A file-based plan's link carries the settings and
+A link carries all of them (rules, tier, request shape, volume and what it is stated per, limits,
+the view open, the Generate view's choices) and, for a size mix, the mix itself: a link to the
+Generate view reopens on it. A file-based plan's link carries the settings and
 says the file is not in it.
 
 One rule per setting (RULES, GEN_RULES): a link's value is read with it, `check` holds settings
 to it, and the page's inputs take their bounds from it (`bounds`). Reading a link never raises
 and never bends a value: a value that cannot be used falls back to its default, with one notice
 that says why and what is allowed — `days=0` is not quietly 1. A mix's sizes are held to the
-workload's own rule (calc.views.plan_inputs.mix_workload), so what the link accepts the page
+workload's own rule (calc.views.plan.workload.mix_workload), so what the link accepts the page
 can cost.
 """
 
@@ -25,13 +26,15 @@ from calc.engine.generation import MAX_TYPED_TOKENS, generation_options, output_
 from calc.engine.manifest import MAX_SIDE_PX, PLANNABLE_FAMILIES
 from calc.engine.pricing import TIERS
 from calc.engine.rules import DETAILS, FIDELITIES, RULE_SETS
-from calc.views import plan_inputs as wl
 from calc.views.inert import quoted
 from calc.views.model_choice import DEFAULT_PLAN_MODELS, model_names
-from calc.views.plan_month import months
+from calc.views.plan import workload as wl
+from calc.views.plan.month import months
 
 SOURCES = ("mix", "images", "csv")
 FILE_MEANS = ("backlog", "day", "month", "sample")  # what a file's counts stand for
+PER = ("day", "month")  # what the ongoing requests are stated per
+VIEWS = ("workload", "generate")
 GEN_FAMILIES = ("image", "image2")  # the models that make images
 MAX_IMAGES_PER_REQUEST_INPUT = 100_000  # the input allows more than the API's 1,500: flagged
 MAX_MIX_ENTRIES = 50
@@ -45,7 +48,8 @@ _MIX_ENTRY = re.compile(r"\s*(\d{1,12})\s*[x×X]\s*(\d{1,12})\s*:\s*"
 
 @dataclass(frozen=True)
 class Settings:
-    """The Workload view: what is compared, the volume, one request's shape, tier and limits."""
+    """The Workload view — what is compared, the volume, one request's shape, tier and
+    limits — and which view is open."""
 
     source: str = "mix"
     models: tuple[str, ...] = DEFAULT_PLAN_MODELS
@@ -53,8 +57,9 @@ class Settings:
     rules: str = "billing"
     file_means: str = "backlog"  # a file's counts: the backlog, one day, one month, or a sample
     backlog: int = 0  # one-off images (when the file is not the backlog)
-    rpd: int = 1_000  # requests per day, ongoing
-    days: int = 30
+    rpd: int = 1_000  # ongoing requests a day — or a month, where `per` says so
+    per: str = "day"  # "month": `rpd` is a month's requests, a day's is rpd / days
+    days: int = 30  # a month's days: a month's volume and a month's bill use them
     ipr: int = 1  # images per request
     prompt: int = 0  # prompt tokens per request (instructions and text)
     output: int = 0
@@ -67,6 +72,7 @@ class Settings:
     rpm: int = 0
     shut_down: bool = False  # offer shut-down models in the picker
     month: str = ""  # the month planned: '' this month, else 'YYYY-MM', one of the next 12
+    view: str = "workload"  # the view open: "workload" or "generate"
 
 
 @dataclass(frozen=True)
@@ -220,6 +226,7 @@ RULES = {
     "file_means": OneOf(FILE_MEANS),
     "backlog": Whole(0, BIG),
     "rpd": Whole(0, 10**9),
+    "per": OneOf(PER),
     "days": Whole(1, 31),
     "ipr": Whole(1, MAX_IMAGES_PER_REQUEST_INPUT),
     "prompt": Whole(0, 10**8),
@@ -233,6 +240,7 @@ RULES = {
     "rpm": Whole(0, 10**9),
     "shut_down": Switch(),
     "month": Month(lambda _: months()),
+    "view": OneOf(VIEWS),
 }
 GEN_RULES = {  # in reading order: quality and size depend on the model
     "model": Models(GEN_FAMILIES, "image-making models", many=False),
@@ -390,6 +398,6 @@ def _mix(raw: str | None, notices: list[str]) -> tuple[tuple[int, int, float], .
     return tuple(entries) if usable else ()
 
 
-__all__ = ["FILE_MEANS", "GEN_FAMILIES", "GEN_RULES", "GenSettings", "RULES", "SOURCES",
-           "Settings", "bounds", "check", "check_gen", "from_query", "link_keys", "replace",
-           "to_query"]
+__all__ = ["FILE_MEANS", "GEN_FAMILIES", "GEN_RULES", "GenSettings", "PER", "RULES", "SOURCES",
+           "Settings", "VIEWS", "bounds", "check", "check_gen", "from_query", "link_keys",
+           "replace", "to_query"]

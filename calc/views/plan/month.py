@@ -1,7 +1,7 @@
 """Plan for a month ahead: which day a month is priced on, and which models will have shut down.
 
 The current month is priced today; a month ahead on its first day — the prices, tier factors
-and running models that will hold then (docs/metering.md §8.1). A model that shuts down before
+and running models that will hold then (docs/metering.md §9.1). A model that shuts down before
 the month ends is flagged, with what the same workload costs on its replacement.
 """
 

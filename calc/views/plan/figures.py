@@ -1,6 +1,10 @@
 """Plan's numbers: the workload's volume as the user means it, the whole request's cost per
 model (per request, day, month and backlog; image input, text input, output), rate limits,
-request limits and the resize advisor. Exact (Fractions) to the end; `format_usd` rounds once.
+request limits and the resize advisor. Exact (Fractions) to the end: the tables hold the exact
+values (calc.views.plan.table), and `format_usd` rounds once, where a reader sees them.
+
+A volume stated per month becomes a day's by the plan's days per month (3,000 requests a month
+over 30 days: 100 a day), so the month's bill is exactly that many requests.
 """
 
 from __future__ import annotations
@@ -10,14 +14,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 
-import pandas as pd
-
 from calc.engine.catalogue import catalogue, resolve_model
 from calc.engine.errors import CalcError
 from calc.engine.pricing import format_usd
-from calc.engine.request_cost import RequestShape, as_decimal, request_cost
-from calc.views.plan import AS_SENT, ModelTotals
-from calc.views.plan_settings import Settings
+from calc.engine.request_cost import RequestShape, request_cost
+from calc.views.plan.settings import Settings
+from calc.views.plan.table import Column, Table, count_text
+from calc.views.plan.totals import AS_SENT, ModelTotals
 
 SOURCE_NAMES = {"mix": "your size mix", "images": "your uploaded images", "csv": "your CSV"}
 MINUTES_PER_DAY = 1440
@@ -34,32 +37,39 @@ class Volume:
 
 
 def volume(s: Settings, file_images: Fraction | int) -> Volume:
-    """A file's counts taken at their word (backlog / one day / one month) or as a sample."""
+    """A file's counts taken at their word (backlog / one day / one month) or as a sample; the
+    ongoing volume stated per day or per month (a month: the plan's days per month)."""
     n = Fraction(file_images)
     where = SOURCE_NAMES[s.source]
     means = "sample" if s.source == "mix" else s.file_means
-    ongoing = Fraction(s.rpd * s.ipr)
+    stated = Fraction(s.rpd * s.ipr)
+    ongoing = stated / s.days if s.per == "month" else stated
     backlog = Fraction(s.backlog)
     if means == "backlog":
         backlog = n
-        text = f"{_n(n)} images from {where}, once; then " + (
-            f"{_n(ongoing)} a day" if ongoing else "nothing ongoing")
+        text = f"{count_text(n)} images from {where}, once; then " + (
+            _rate(stated, ongoing, s) if ongoing else "nothing ongoing")
     else:
         if means == "day":
             ongoing = n
-            text = f"{_n(n)} images a day from {where} (one day of traffic)"
+            text = f"{count_text(n)} images a day from {where} (one day of traffic)"
         elif means == "month":
             ongoing = n / s.days
-            text = f"{_n(n)} images a month from {where} (one month of traffic, {s.days} days)"
+            text = (f"{count_text(n)} images a month from {where} (one month of traffic, "
+                    f"{s.days} days)")
         else:
-            text = f"the mix of {where}, scaled to {_n(ongoing)} images a day"
+            text = f"the mix of {where}, scaled to {_rate(stated, ongoing, s, 'images ')}"
         if backlog:
-            text += f"; plus {_n(backlog)} images once"
+            text += f"; plus {count_text(backlog)} images once"
     return Volume(backlog, ongoing, s.days, text[0].upper() + text[1:] + ".")
 
 
-def _n(value: Fraction) -> str:
-    return f"{round(value):,}" if value == round(value) else f"{float(value):,.1f}"
+def _rate(stated: Fraction, daily: Fraction, s: Settings, noun: str = "") -> str:
+    """'40,000 a day', or '3,000 a month (100 a day over a 30-day month)'."""
+    if s.per == "day":
+        return f"{count_text(daily)} {noun}a day"
+    return (f"{count_text(stated)} {noun}a month ({count_text(daily)} a day over a "
+            f"{s.days}-day month)")
 
 
 def shape(s: Settings) -> RequestShape:
@@ -113,15 +123,11 @@ def figures(t: ModelTotals, s: Settings, v: Volume, images: Fraction,
         month = day * v.days
         backlog = backlog_requests * normal.total
     if t.rejected_images:
-        notes.append(f"{_n(t.rejected_images)} of the workload's images are rejected by the API "
-                     "on this model (over 30,000 patches): counted, not priced")
+        notes.append(f"{count_text(t.rejected_images)} of the workload's images are rejected "
+                     "by the API on this model (over 30,000 patches): counted, not priced")
     return Figures(t.model, per_request, per_request + s.prompt, split, day, month, backlog,
                    rpd, backlog_requests, v.daily_images * share * (1 - ok),
                    v.backlog_images * share * (1 - ok), tuple(notes))
-
-
-def money(amount: Fraction | None) -> str:
-    return format_usd(None if amount is None else as_decimal(amount))
 
 
 @dataclass(frozen=True)
@@ -129,8 +135,16 @@ class Cheapest:
     """Plan's headline: the cheapest model a month, and what that number rests on."""
 
     model: str
-    month: str  # formatted, e.g. "$12.13"
+    usd_per_month: Fraction
     caveats: tuple[str, ...]  # an unconfirmed tier, an inferred sizing rule, a third party
+
+    @property
+    def label(self) -> str:
+        return f"Cheapest: {self.model}"
+
+    @property
+    def value(self) -> str:
+        return f"{format_usd(self.usd_per_month)} / month"
 
 
 CAVEAT_WORDS = ("not confirmed", "inferred", "third party", "shuts down", "shut down")
@@ -145,13 +159,13 @@ def cheapest(rows: list[Figures]) -> Cheapest | None:
     best = min(priced, key=lambda f: (f.month, f.backlog or 0))
     caveats = [n for n in best.notes if any(w in n for w in CAVEAT_WORDS)]
     caveats += [f"inferred: {fact}" for fact in resolve_model(best.model).inferred]
-    return Cheapest(best.model, money(best.month), tuple(dict.fromkeys(caveats)))
+    return Cheapest(best.model, best.month, tuple(dict.fromkeys(caveats)))
 
 
 def with_endings(rows: list[Figures], endings) -> list[Figures]:
     """Each model that will have shut down by the month planned says so in its notes, with
     its replacement's cost for the same workload: 'shuts down 2027-01-14 → gpt-6-luna:
-    $12.13 / month instead of $45.00'. `endings`: calc.views.plan_month.Ending rows."""
+    $12.13 / month instead of $45.00'. `endings`: calc.views.plan.month.Ending rows."""
     by_name = {f.model: f for f in rows}
     out = []
     for f in rows:
@@ -163,42 +177,46 @@ def with_endings(rows: list[Figures], endings) -> list[Figures]:
         for name in end.replacements:
             alt = by_name.get(name)
             options.append(name if alt is None or alt.month is None
-                           else f"{name}: {money(alt.month)} / month")
+                           else f"{name}: {format_usd(alt.month)} / month")
         when = (f"shut down by then ({end.shutdown})" if end.by_then
                 else f"shuts down {end.shutdown}")
         line = when + (f" → {' or '.join(options)}" if options else " (no replacement named)")
         if f.month is not None and any(":" in o for o in options):
-            line += f" instead of {money(f.month)}"
+            line += f" instead of {format_usd(f.month)}"
         out.append(replace(f, notes=(line, *f.notes)))
     return out
 
 
-FIGURE_COLUMNS = ("model", "image tokens / request", "$ / request", "image input",
-                  "text input", "output", "$ / day", "$ / month", "$ backlog", "image share",
-                  "notes")
+# The answers first ($ a day, a month, the backlog): on screen on a narrow page, before the
+# request's parts and the notes.
+FIGURE_COLUMNS = (
+    Column.text("model", "model"),
+    Column.usd("$ / day", "usd_per_day"),
+    Column.usd("$ / month", "usd_per_month"),
+    Column.usd("$ backlog", "usd_backlog"),
+    Column.usd("$ / request", "usd_per_request"),
+    Column.usd("image input", "usd_image_input_per_request"),
+    Column.usd("text input", "usd_text_input_per_request"),
+    Column.usd("output", "usd_output_per_request"),
+    Column.count("image tokens / request", "image_tokens_per_request"),
+    Column.share("image share", "image_share_of_request"),
+    Column.text("notes", "notes"))
 
 
-def figures_table(rows: list[Figures]) -> pd.DataFrame:
-    """What the page shows (and the CSV export holds): cheapest a month first."""
+def figures_table(rows: list[Figures]) -> Table:
+    """Per model, cheapest a month first: what the page shows and the exports hold. The
+    backlog is "—" for a model with no backlog; a model without a price has none."""
     def key(f: Figures):
         return (f.month is None, f.month or 0, f.backlog or 0)
 
     out = []
     for f in sorted(rows, key=key):
-        req = sum(f.request) if f.request else None
-        out.append({
-            "model": f.model,
-            "image tokens / request": _n(f.image_tokens_per_request),
-            "$ / request": money(req),
-            "image input": money(f.request[0] if f.request else None),
-            "text input": money(f.request[1] if f.request else None),
-            "output": money(f.request[2] if f.request else None),
-            "$ / day": money(f.day), "$ / month": money(f.month),
-            "$ backlog": money(f.backlog) if f.backlog_requests else "—",
-            "image share": f"{float(f.request[0] / req):.0%}" if req else "",
-            "notes": "; ".join(f.notes),
-        })
-    return pd.DataFrame(out, columns=list(FIGURE_COLUMNS))
+        parts = f.request or (None, None, None)
+        request = sum(f.request) if f.request else None
+        out.append((f.model, f.day, f.month, f.backlog if f.backlog_requests else "—",
+                    request, *parts, f.image_tokens_per_request,
+                    parts[0] / request if request else None, "; ".join(f.notes)))
+    return Table.of_rows(FIGURE_COLUMNS, out)
 
 
 @dataclass(frozen=True)
@@ -217,7 +235,7 @@ def month_bars(rows: list[Figures]) -> tuple[MonthBar, ...]:
     priced = sorted((f for f in rows if f.month is not None), key=lambda f: f.month)
     if not any(f.month for f in priced):
         return ()
-    return tuple(MonthBar(f.model, float(f.month), money(f.month)) for f in priced)
+    return tuple(MonthBar(f.model, float(f.month), format_usd(f.month)) for f in priced)
 
 
 # --- rate limits ---------------------------------------------------------------------------------
@@ -251,6 +269,7 @@ def rate(f: Figures, s: Settings) -> Rate:
 
 
 def duration(minutes: Fraction | None) -> str:
+    """Minutes as days, hours and minutes, rounded up to the minute."""
     if minutes is None:
         return "never (the limits allow no request)"
     total = math.ceil(minutes)
@@ -261,25 +280,37 @@ def duration(minutes: Fraction | None) -> str:
     return " ".join(p for p in parts if p)
 
 
-def rate_table(rates: list[Rate], with_backlog: bool) -> pd.DataFrame:
-    rows = []
-    for r in rates:
-        if r.requests_per_minute is None:
-            continue
-        row = {"model": r.model, "requests / min": f"{int(r.requests_per_minute):,}",
-               "images / min": f"{int(r.images_per_minute):,}",
-               "daily volume": "fits" if r.fits else "does not fit"}
-        if with_backlog:
-            row["backlog takes"] = duration(r.backlog_minutes)
-        rows.append(row)
-    return pd.DataFrame(rows)
+RATE_COLUMNS = (
+    Column.text("model", "model"),
+    Column.count("requests / min", "requests_per_minute"),
+    Column.count("images / min", "images_per_minute"),
+    Column.flag("daily volume", "daily_volume_fits", "fits", "does not fit"))
+BACKLOG_TAKES = Column("backlog takes", "backlog_minutes", show=duration)
+
+
+def rate_table(rates: list[Rate], with_backlog: bool) -> Table:
+    """The models a limit applies to (none given: no rows), and how long the backlog takes."""
+    rows = [(r.model, r.requests_per_minute, r.images_per_minute, r.fits)
+            + ((r.backlog_minutes,) if with_backlog else ())
+            for r in rates if r.requests_per_minute is not None]
+    return Table.of_rows(RATE_COLUMNS + ((BACKLOG_TAKES,) if with_backlog else ()), rows)
+
+
+REJECTED_COLUMNS = (Column.text("model", "model"), Column.text("size", "size_px"),
+                    Column.count("images", "images"))
+
+
+def rejected_table(totals: list[ModelTotals]) -> Table:
+    """The sizes each model's API would reject (over 30,000 patches), and how many images."""
+    return Table.of_rows(REJECTED_COLUMNS, [(t.model, f"{w}×{h}", n) for t in totals
+                                            for w, h, n in t.rejected])
 
 
 # --- request limits ------------------------------------------------------------------------------
 
 
 def request_flags(s: Settings, bytes_per_image: float | None) -> list[str]:
-    """What the API would refuse in one request of this shape (spec §7)."""
+    """What the API would refuse in one request of this shape (metering.md §17)."""
     limits = catalogue().limits
     flags = []
     if s.ipr > limits["images_per_request"]:
@@ -297,14 +328,28 @@ def request_flags(s: Settings, bytes_per_image: float | None) -> list[str]:
 # --- the resize advisor --------------------------------------------------------------------------
 
 
-ADVICE_COLUMNS = ("model", "pre-resize", "image tokens / image", "$ / month", "against as sent",
-                  "pixels kept", "best")
+def against_text(saved: Fraction) -> str:
+    """A fit's monthly bill against sending as is."""
+    if saved > 0:
+        return f"cheaper by {format_usd(saved)}"
+    return f"dearer by {format_usd(-saved)}" if saved < 0 else "the same"
+
+
+ADVICE_COLUMNS = (
+    Column.text("model", "model"),
+    Column.text("pre-resize", "pre_resize"),
+    Column.count("image tokens / image", "image_tokens_per_image"),
+    Column.usd("$ / month", "usd_per_month"),
+    Column("against as sent", "usd_saved_per_month", show=against_text),
+    Column.share("pixels kept", "pixels_kept_share"),
+    Column.flag("best", "cheapest", "✓ cheapest", ""))
 
 
 def advice_table(fits: dict[str, list[ModelTotals]], s: Settings, v: Volume,
-                 images: Fraction) -> pd.DataFrame:
-    """Per model and fit: $ a month (the whole bill), labelled cheaper / dearer / the same as
-    sending as is; the cheapest per model marked ("as sent" when no fit is cheaper)."""
+                 images: Fraction) -> Table:
+    """Per model and fit: $ a month (the whole bill), against sending as is (what a month
+    saves: negative where it costs more); the cheapest per model marked ("as sent" when no fit
+    is cheaper)."""
     base = {t.model: t for t in fits[AS_SENT]}
     rows = []
     for model, t0 in base.items():
@@ -317,18 +362,13 @@ def advice_table(fits: dict[str, list[ModelTotals]], s: Settings, v: Volume,
         cheapest = min(options, key=lambda o: (o[2].month is None, o[2].month or 0,
                                                o[0] != AS_SENT))[0]
         for fit, t, f in options:
-            if fit == AS_SENT or f.month is None or f0.month is None:
-                label = "—" if fit == AS_SENT else ""
-            elif f.month < f0.month:
-                label = f"cheaper by {money(f0.month - f.month)}"
-            elif f.month > f0.month:
-                label = f"dearer by {money(f.month - f0.month)}"
+            if fit == AS_SENT:
+                against = "—"
+            elif f.month is None or f0.month is None:
+                against = ""
             else:
-                label = "the same"
-            rows.append({
-                "model": model, "pre-resize": fit,
-                "image tokens / image": _n(t.tokens_per_image), "$ / month": money(f.month),
-                "against as sent": label,
-                "pixels kept": f"{t.seen_pixels / t0.seen_pixels:.0%}" if t0.seen_pixels else "",
-                "best": "✓ cheapest" if fit == cheapest else ""})
-    return pd.DataFrame(rows, columns=list(ADVICE_COLUMNS))
+                against = f0.month - f.month
+            kept = t.seen_pixels / t0.seen_pixels if t0.seen_pixels else None
+            rows.append((model, fit, t.tokens_per_image, f.month, against, kept,
+                         fit == cheapest))
+    return Table.of_rows(ADVICE_COLUMNS, rows)
