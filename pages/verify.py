@@ -13,20 +13,24 @@ id: its calibration rows are its own unless the operator shares the log.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import secrets
+from decimal import Decimal
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 import calc
+from calc.engine.clock import today
 from calc.engine.compare import detail_for, fidelity_for
 from calc.engine.pricing import format_usd
 from calc.views import access as va
 from calc.views import inert
 from calc.views import verify as vv
+from calc.views import verify_request as vreq
 from calc.views.calibration import CalibrationJob, calibration_sizes, measurer
 from calc.views.model_choice import DEFAULT_MODEL, model_label, model_names
 from pages.helpers import page_state
@@ -80,7 +84,9 @@ def _init_state() -> None:
     s.setdefault("verify_calibration", None)  # the last CalibrationResult
     s.setdefault("verify_calib_job", None)  # a CalibrationJob in progress
     s.setdefault("verify_log_notice", None)
-    s.setdefault("verify_spent_usd", 0.0)  # billed on the operator's key in this session
+    s.setdefault("verify_spent_usd", Decimal(0))  # billed on the operator's key this session
+    s.setdefault("verify_request_results", {})  # a pasted request's key → RequestResult
+    s.setdefault("verify_request_errors", {})
     # This browser session's id: its calibration rows carry it. Random, never the key.
     s.setdefault("patchwork_session", secrets.token_hex(16))
 
@@ -303,7 +309,7 @@ def _measure(method: str, ckey: tuple, loaded: vv.LoadedImage, est: calc.Estimat
     s["verify_errors"].pop(ckey, None)
     charged = preview.billed and access.cap_usd is not None
     if charged:  # counted before the call: a call that fails half-way may still be billed
-        s["verify_spent_usd"] += preview.usd or 0.0
+        s["verify_spent_usd"] += Decimal(str(preview.usd or 0))
     try:
         with st.spinner(f"{vv.METHOD_LABELS[method]}: asking {access.host} …"):
             url = _payload(loaded.sha256, loaded.image)
@@ -313,7 +319,7 @@ def _measure(method: str, ckey: tuple, loaded: vv.LoadedImage, est: calc.Estimat
         s["verify_errors"][ckey] = vv.scrub(str(exc), access.key)
         return False
     if charged and result.measurement.cost_usd is not None:  # the real cost, once known
-        s["verify_spent_usd"] += result.measurement.cost_usd - (preview.usd or 0.0)
+        s["verify_spent_usd"] += Decimal(str(result.measurement.cost_usd - (preview.usd or 0)))
     vv.remember(s["verify_results"], ckey, result)
     w, h = loaded.info.size
     problem = _log_row(vv.row_from_measurement(result.measurement, width=w, height=h,
@@ -344,12 +350,9 @@ def _show_result(r: vv.VerifyResult, fresh: bool) -> None:
 
 def _why_disabled(access: va.Access, preview: vv.CostPreview) -> str | None:
     """Why the measure button is disabled, in words (None when it is not)."""
-    if access.key is None:
-        return "add an API key above to measure"
-    if access.problem:
-        return "fix the base URL above"
-    if access.unencrypted:
-        return "confirm above that your key may go to this endpoint unencrypted, or use https"
+    blocked = vv.access_block(access)
+    if blocked:
+        return blocked
     if preview.billed:
         return va.billed_block(access, preview.usd, st.session_state["verify_spent_usd"])
     return None
@@ -389,6 +392,74 @@ def _measure_section(loaded, est, settings, access: va.Access,
                   on_click=_request, args=("measure", ckey, True), help=again_blocked)
         if again_blocked and again_blocked != blocked:
             st.caption(_md(f"🚫 Disabled: {again_blocked}."))
+
+
+# --- a pasted request --------------------------------------------------------------------------
+
+def _request_plan(body: str, fetch: bool) -> vreq.RequestPlan:
+    """Worked out once per body (a data URL's header is decoded, a remote image maybe fetched)."""
+    key = (hashlib.sha256(body.encode("utf-8")).hexdigest(), fetch, today())
+    return memo("verify_request_plan", key,
+                lambda: vreq.plan_request(body, fetch_remote=fetch), max_entries=1)
+
+
+def _send(plan: vreq.RequestPlan, rkey: tuple, access: va.Access) -> None:
+    """Send once; the result or the failure's message is kept under the request's key."""
+    s = st.session_state
+    s["verify_request_errors"].pop(rkey, None)
+    charged = access.cap_usd is not None
+    if charged:  # counted before the call: a call that fails half-way may still be billed
+        s["verify_spent_usd"] += plan.usd
+    try:
+        with st.spinner(f"Sending the request to {access.host} …"):
+            result = vreq.send(_client(access), plan)
+    except calc.CalcError as exc:  # MeasureError: key-free, actionable; the body stays
+        s["verify_request_errors"][rkey] = vv.scrub(str(exc), access.key)
+        return
+    if charged and result.usage.cost_usd is not None:  # the real cost, once known
+        s["verify_spent_usd"] += Decimal(str(result.usage.cost_usd)) - plan.usd
+    vv.remember(s["verify_request_results"], rkey, result)
+
+
+def _request_section(access: va.Access, request: dict | None) -> None:
+    """The request Paste a request handed over: its estimate, what is sent, and what came back."""
+    handed = page_state.handed_request()
+    if handed is None:
+        return
+    s = st.session_state
+    st.subheader("The pasted request")
+    try:
+        plan = _request_plan(*handed)
+    except calc.CalcError as exc:
+        st.error(inert.md(f"The body on Paste a request is not a request that can be sent: {exc}"))
+        return
+    st.caption(inert.md(plan.summary))
+    st.caption(inert.md(vreq.sent_note(plan)))
+    if plan.unknown and not plan.refused:
+        st.checkbox(f"Send it with the {plan.unknown} image(s) of unknown size (their tokens "
+                    "are not in the estimate)", key="verify_send_unknown")
+    st.caption(inert.md(f"💳 Billed: {plan.text}"))
+    blocked = vv.access_block(access) or vreq.send_block(
+        plan, access, s["verify_spent_usd"], bool(s.get("verify_send_unknown")))
+    rkey = (hashlib.sha256(repr(sorted(plan.body.items())).encode()).hexdigest(), access.host)
+    st.button(plan.button, type="primary", disabled=blocked is not None, key="verify_send",
+              on_click=_request, args=("send", rkey, True), help=blocked)
+    if blocked:
+        st.caption(inert.md(f"🚫 Not sent: {blocked}."))
+    elif request is not None and request["kind"] == "send" and request["key"] == rkey:
+        _send(plan, rkey, access)
+    if rkey in s["verify_request_errors"]:
+        st.error(inert.md(s["verify_request_errors"][rkey]))
+    result = s["verify_request_results"].get(rkey)
+    if result is not None:
+        level, text = vreq.verdict_line(result)
+        getattr(st, level)(inert.md(text))
+        m1, m2, m3 = st.columns(3)
+        m1.metric("Estimate (image + text)", f"{result.estimate.input_tokens:,}", border=True)
+        m2.metric("Reported input tokens", f"{result.usage.input_tokens:,}", border=True)
+        m3.metric("Reported − estimate", f"{result.difference:+,}", border=True)
+        st.dataframe(pd.DataFrame(vreq.result_rows(result), columns=["what", "value"]),
+                     hide_index=True, width="stretch")
 
 
 # --- calibration -------------------------------------------------------------------------------
@@ -636,6 +707,7 @@ if estimate_now is not None:
 elif loaded_image is None:
     st.info("Bring an image — on Explore, or upload it above — to compare its estimate with "
             "what the API reports.")
+_request_section(access_now, request_now)
 _key_models_section(access_now, request_now)
 calibrating = _calibration_section(settings_now, access_now)
 _log_section(config_now)

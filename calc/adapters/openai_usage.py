@@ -581,6 +581,58 @@ def chat_image(client: Any, *, model: str, image_url: str, detail: str,
     )
 
 
+# --- a whole request, as pasted ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestUsage:
+    """What the API reported for one whole request sent as given (calc.views.verify_request
+    decides what is sent). input_tokens: `usage.input_tokens` (Responses) or
+    `usage.prompt_tokens` (Chat Completions): images, text and message framing together."""
+
+    api: str  # "responses" | "chat.completions"
+    model_requested: str
+    model_returned: str
+    input_tokens: int
+    output_tokens: int
+    reply_text: str = ""
+    cost_usd: float | None = None
+    endpoint_host: str = ""
+
+
+# Where each API puts the input and output tokens of a reply (docs/metering.md §12).
+USAGE_PATHS = {"responses": ("usage.input_tokens", "usage.output_tokens"),
+               "chat.completions": ("usage.prompt_tokens", "usage.completion_tokens")}
+
+
+def send_request(client: Any, api: str, body: dict[str, Any]) -> RequestUsage:
+    """Billed: POST the body to /v1/responses or /v1/chat/completions once, and read usage back.
+
+    The body goes as given: the caller has already limited it (its fields, its output cap).
+    """
+    if api not in USAGE_PATHS:
+        raise ValueError(f"unknown API {api!r}: use one of {', '.join(USAGE_PATHS)}")
+    create = (client.responses.with_raw_response.create if api == "responses"
+              else client.chat.completions.with_raw_response.create)
+    reply, raw = _reply(client, create, **body)
+    input_path, output_path = USAGE_PATHS[api]
+    n_in, n_out = _tokens(client, raw, input_path), _tokens(client, raw, output_path)
+    model = str(body.get("model", ""))
+    returned = _from_api(client, getattr(reply, "model", None)) or model
+    if api == "responses":
+        text = getattr(reply, "output_text", "")
+    else:
+        try:
+            text = reply.choices[0].message.content or ""
+        except (AttributeError, IndexError, TypeError):
+            text = ""
+    return RequestUsage(
+        api=api, model_requested=model, model_returned=returned, input_tokens=n_in,
+        output_tokens=n_out, reply_text=_from_api(client, text, 2_000),
+        cost_usd=_cost((returned, model), n_in, n_out), endpoint_host=endpoint_host(client),
+    )
+
+
 METHODS: dict[str, Callable[..., Measurement]] = {
     "count": count_image_tokens,
     "run": run_image,

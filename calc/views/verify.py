@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
     from calc.adapters.calibration_store import LogRow
     from calc.engine.estimate import Estimate
+    from calc.views.access import Access
     from calc.views.calibration import CalibrationResult
 
 # The adapters the Verify page drives, reached through its view: pages never import adapters.
@@ -159,6 +160,17 @@ def endpoint_label(base_url: str | None) -> str:
     if base_url is None:
         return DEFAULT_HOST
     return endpoint_host(SimpleNamespace(base_url=base_url))
+
+
+def access_block(access: Access) -> str | None:
+    """Why nothing can be sent with this access yet, in words (None when it can)."""
+    if access.key is None:
+        return "add an API key above to measure"
+    if access.problem:
+        return "fix the base URL above"
+    if access.unencrypted:
+        return "confirm above that your key may go to this endpoint unencrypted, or use https"
+    return None
 
 
 # --- what a check costs -------------------------------------------------------------------

@@ -21,6 +21,11 @@ and steer it while the app runs: POST /_fake/fail_next {"mode": "rate_limit", "t
 POST /_fake/fail_always {"mode": null}, POST /_fake/tamper_next {"path": "input_tokens",
 "raw": "-5", "times": 1}, POST /_fake/reset (control requests are not recorded).
 
+Text is metered one token per word, plus `framing` tokens per message (Responses
+`instructions` count as one message): a whole pasted request (Verify's "Send the request") gets a
+usage the test can state — framing × messages + words + each image's tokens. A Responses image
+given by `file_id` is answered 404, as a file this key does not have.
+
 `tamper_next` replaces one value of the next replies with raw JSON text, sent as is, so a test can
 send counts no real API should (negative, fractional, strings, 5,000-digit numbers, ...).
 """
@@ -706,8 +711,11 @@ def _make_handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     continue
                 for part in content or []:
                     kind = part.get("type")
-                    if kind == "input_text":
+                    if kind in ("input_text", "output_text"):  # output_text: earlier turns
                         total += len(str(part.get("text", "")).split())
+                    elif kind == "input_image" and part.get("file_id") is not None:
+                        raise _ApiFailure(404, f"No such File object: {part.get('file_id')}",
+                                          param="file_id")
                     elif kind == "input_image":
                         total += self._image(part.get("image_url"), part.get("detail"), rule)
                     else:
