@@ -128,10 +128,10 @@ def _mode_line(access: va.Access) -> str:
     if access.owner == va.VISITOR:
         return (f"🔑 **Your own key** (typed here, this browser session only) → **{host}**. "
                 "Billed checks are charged to your key.")
-    where = vv.where(vv.Setting(access.key, access.key_source), va.KEY_NAME)
+    where = va.where(access.key_source, va.KEY_NAME)
     if access.billed_allowed:
         billed = (f"billed checks on: this session may spend up to ${access.cap_usd} "
-                  f"(spent ${st.session_state['verify_spent_usd']:.5f})")
+                  f"(spent {format_usd(st.session_state['verify_spent_usd'])})")
     else:
         billed = "billed checks off (Count and calibration are free)"
     return (f"🔑 **The app's key** (from {where}) → **{host}**, the endpoint the operator "
@@ -291,6 +291,18 @@ def _client(access: va.Access):
     return vv.make_client(access.key, access.base_url, timeout=TIMEOUT_S, policy=access.policy)
 
 
+def _count_spending(access: va.Access, bound) -> None:
+    """Before a billed call: its bound counts (a call that fails half-way may still be billed)."""
+    s = st.session_state
+    s["verify_spent_usd"] = va.spending(access, s["verify_spent_usd"]).counted(bound).spent
+
+
+def _settle_spending(access: va.Access, bound, actual) -> None:
+    """After it: the real cost, once known, in place of the bound."""
+    s = st.session_state
+    s["verify_spent_usd"] = va.spending(access, s["verify_spent_usd"]).settled(bound, actual).spent
+
+
 def _log_row(row) -> str | None:
     """Append to the calibration log; the reason when it could not be written."""
     path = str(vv.default_path())
@@ -307,25 +319,24 @@ def _measure(method: str, ckey: tuple, loaded: vv.LoadedImage, est: calc.Estimat
     """Measure once; True when a result came back (a failure's message is kept by cache key)."""
     s = st.session_state
     s["verify_errors"].pop(ckey, None)
-    charged = preview.billed and access.cap_usd is not None
-    if charged:  # counted before the call: a call that fails half-way may still be billed
-        s["verify_spent_usd"] += Decimal(str(preview.usd or 0))
+    bound = Decimal(str(preview.usd)) if preview.billed and preview.usd is not None else None
+    _count_spending(access, bound)
     try:
         with st.spinner(f"{vv.METHOD_LABELS[method]}: asking {access.host} …"):
             url = _payload(loaded.sha256, loaded.image)
             result = vv.measure(_client(access), method, estimate=est, image_url=url,
                                 detail=settings["detail"])
     except calc.CalcError as exc:  # MeasureError, PayloadTooLargeError: key-free, actionable
-        s["verify_errors"][ckey] = vv.scrub(str(exc), access.key)
+        s["verify_errors"][ckey] = inert.scrub(str(exc), access.key)
         return False
-    if charged and result.measurement.cost_usd is not None:  # the real cost, once known
-        s["verify_spent_usd"] += Decimal(str(result.measurement.cost_usd - (preview.usd or 0)))
+    cost = result.measurement.cost_usd
+    _settle_spending(access, bound, None if cost is None else Decimal(str(cost)))
     vv.remember(s["verify_results"], ckey, result)
     w, h = loaded.info.size
     problem = _log_row(vv.row_from_measurement(result.measurement, width=w, height=h,
                                             estimate=est.tokens, fidelity=settings["fidelity"]))
     if problem:
-        st.warning(inert.md(vv.scrub(problem, access.key)))
+        st.warning(inert.md(inert.scrub(problem, access.key)))
     return True
 
 
@@ -354,7 +365,8 @@ def _why_disabled(access: va.Access, preview: vv.CostPreview) -> str | None:
     if blocked:
         return blocked
     if preview.billed:
-        return va.billed_block(access, preview.usd, st.session_state["verify_spent_usd"])
+        usd = None if preview.usd is None else Decimal(str(preview.usd))
+        return va.billed_block(access, usd, st.session_state["verify_spent_usd"])
     return None
 
 
@@ -407,17 +419,15 @@ def _send(plan: vreq.RequestPlan, rkey: tuple, access: va.Access) -> None:
     """Send once; the result or the failure's message is kept under the request's key."""
     s = st.session_state
     s["verify_request_errors"].pop(rkey, None)
-    charged = access.cap_usd is not None
-    if charged:  # counted before the call: a call that fails half-way may still be billed
-        s["verify_spent_usd"] += plan.usd
+    _count_spending(access, plan.usd)
     try:
         with st.spinner(f"Sending the request to {access.host} …"):
             result = vreq.send(_client(access), plan)
     except calc.CalcError as exc:  # MeasureError: key-free, actionable; the body stays
-        s["verify_request_errors"][rkey] = vv.scrub(str(exc), access.key)
+        s["verify_request_errors"][rkey] = inert.scrub(str(exc), access.key)
         return
-    if charged and result.usage.cost_usd is not None:  # the real cost, once known
-        s["verify_spent_usd"] += Decimal(str(result.usage.cost_usd)) - plan.usd
+    cost = result.usage.cost_usd
+    _settle_spending(access, plan.usd, None if cost is None else Decimal(str(cost)))
     vv.remember(s["verify_request_results"], rkey, result)
 
 
@@ -509,7 +519,7 @@ def _calibration_section(settings: dict, access: va.Access) -> bool:
         s["verify_calibration"] = job.result()
         s["verify_calib_job"] = None
         if s["verify_calibration"].error:  # an API error, or a stop
-            s["verify_calib_error"] = vv.scrub(s["verify_calibration"].error, access.key)
+            s["verify_calib_error"] = inert.scrub(s["verify_calibration"].error, access.key)
         job = None
     result = s["verify_calibration"]
     if result is not None and job is None:
@@ -552,7 +562,7 @@ def _key_models_section(access: va.Access, request: dict | None) -> None:
             st.session_state["verify_key_models"] = vv.key_models(listed)
             st.session_state.pop("verify_key_models_error", None)
         except calc.ApiError as exc:
-            st.session_state["verify_key_models_error"] = vv.scrub(str(exc), access.key)
+            st.session_state["verify_key_models_error"] = inert.scrub(str(exc), access.key)
     error = st.session_state.get("verify_key_models_error")
     if error:
         st.error(inert.md(error))

@@ -20,7 +20,6 @@ import csv
 import io
 import os
 import random
-import re
 import sqlite3
 import threading
 import time
@@ -31,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from calc.adapters.key_scrub import looks_like_key
 from calc.engine.counts import MAX_TOKENS, shown, token_count
 from calc.engine.errors import CalcError
 
@@ -60,16 +60,6 @@ CREATE TABLE IF NOT EXISTS calibration (
     session TEXT NOT NULL DEFAULT ''
 )
 """
-
-# What an API key looks like: OpenAI's sk-… family, a bearer header, or any long unbroken run
-# of token characters mixing letters and digits (no model name or host is that long).
-_KEY_PATTERNS = (
-    re.compile(r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_\-]{8,}"),
-    re.compile(r"(?i)\bbearer\s"),
-    # A long run of letters and digits with no dash or dot: a token, not a host name label.
-    re.compile(r"(?=[A-Za-z0-9_]*[0-9])(?=[A-Za-z0-9_]*[A-Za-z])[A-Za-z0-9_]{40,}"),
-)
-
 
 class SecretInLogError(CalcError):
     """A field given to the calibration log looks like an API key; nothing was written."""
@@ -166,7 +156,7 @@ def _refuse_secrets(row: LogRow) -> None:
         value = getattr(row, name)
         if not isinstance(value, str):
             raise SecretInLogError(f"{name} must be text, not {type(value).__name__}")
-        if any(p.search(value) for p in _KEY_PATTERNS):
+        if looks_like_key(value):
             # Do not echo the value: it may be the key.
             raise SecretInLogError(
                 f"{name} looks like an API key; the calibration log never stores keys — "

@@ -1,6 +1,6 @@
 """What the Verify page shows, worked out here so the page only collects input and renders.
 
-Where the API key and base URL come from (the key itself never enters a label), what a billed
+Why nothing can be sent yet (calc.views.access decides whose key goes where), what a billed
 check will cost before it is made, the key a measurement is cached under, the image as it is
 sent, one measurement with its comparison, and the rows of the result, log and calibration
 tables.
@@ -9,13 +9,11 @@ tables.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from calc.adapters import calibration_store, openai_usage
 from calc.adapters.images import LoadedImage, data_url
@@ -26,7 +24,6 @@ from calc.adapters.openai_usage import (
     ListedModel,
     Measurement,
     compare,
-    endpoint_host,
 )
 from calc.engine.catalogue import resolve_model
 from calc.engine.counts import shown
@@ -46,10 +43,9 @@ if TYPE_CHECKING:
 CalibrationLog = calibration_store.CalibrationLog
 default_path = calibration_store.default_path
 row_from_measurement = calibration_store.row_from_measurement
-scrub = openai_usage.scrub
 list_models = openai_usage.list_models
 __all__ = ["CalibrationLog", "LoadedImage", "default_path", "list_models", "make_client",
-           "row_from_measurement", "scrub"]
+           "row_from_measurement"]
 
 
 def make_client(api_key: str, base_url: str | None = None, timeout: float = 30.0, *,
@@ -66,16 +62,6 @@ def log_csv(log: CalibrationLog, session: str | None) -> str:
     return log.to_csv(session, cell=inert.cell)
 
 
-KEY_NAME = "OPENAI_API_KEY"
-BASE_URL_NAME = "OPENAI_BASE_URL"
-DEFAULT_HOST = "api.openai.com"
-
-# Where a setting came from. Fixed strings: a label is never built from the value it labels.
-FROM_SECRETS = "Streamlit secrets (.streamlit/secrets.toml)"
-FROM_ENV = "environment variable"
-FROM_FIELD = "typed on this page (kept for this browser session only)"
-NOWHERE = "not set"
-
 METHOD_LABELS = {"count": "Count (free)", "run": "Run (billed)",
                  "chat": "Chat Completions (billed)"}
 # What measure.run_image and chat_image ask for (their default max_output_tokens).
@@ -91,75 +77,7 @@ class PayloadTooLargeError(ImageError):
     """The image, losslessly encoded, is more than the API accepts in one request."""
 
 
-# --- the key and the endpoint -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Setting:
-    """A resolved setting. `value` is left out of repr so a printed Setting shows no key."""
-
-    value: str | None = field(repr=False)
-    source: str  # FROM_SECRETS, FROM_ENV, FROM_FIELD or NOWHERE
-    problem: str | None = None  # why the value cannot be used (base URL only)
-
-
-def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def resolve_setting(name: str, secrets: Mapping[str, Any], environ: Mapping[str, str],
-                    typed: str | None) -> Setting:
-    """Streamlit secrets first, then the environment, then what was typed on the page."""
-    for source, value in ((FROM_SECRETS, secrets.get(name)), (FROM_ENV, environ.get(name)),
-                          (FROM_FIELD, typed)):
-        text = _text(value)
-        if text is not None:
-            return Setting(text, source)
-    return Setting(None, NOWHERE)
-
-
-def resolve_key(secrets: Mapping[str, Any], environ: Mapping[str, str],
-                typed: str | None) -> Setting:
-    return resolve_setting(KEY_NAME, secrets, environ, typed)
-
-
-def base_url_problem(url: str) -> str | None:
-    """Why `url` cannot be an API base URL, or None when it can."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return ("the base URL must start with http:// or https:// and name a host, e.g. "
-                "https://api.openai.com/v1")
-    if parts.username or parts.password:
-        return "put no user name or password in the base URL; the API key is sent separately"
-    return None
-
-
-def resolve_base_url(secrets: Mapping[str, Any], environ: Mapping[str, str],
-                     typed: str | None) -> Setting:
-    """Like `resolve_setting`; a value that is not an http(s) URL comes back with a problem."""
-    found = resolve_setting(BASE_URL_NAME, secrets, environ, typed)
-    if found.value is None:
-        return found
-    problem = base_url_problem(found.value)
-    return Setting(found.value, found.source, problem)
-
-
-def where(setting: Setting, name: str) -> str:
-    """Where a setting came from, in words, e.g. 'the environment variable OPENAI_API_KEY'.
-    Built from the source and the variable's name only, never from the value."""
-    return {
-        FROM_SECRETS: f"{name} in Streamlit secrets (.streamlit/secrets.toml)",
-        FROM_ENV: f"the environment variable {name}",
-        FROM_FIELD: FROM_FIELD,
-        NOWHERE: NOWHERE,
-    }[setting.source]
-
-
-def endpoint_label(base_url: str | None) -> str:
-    """host[:port] the calls go to, as the log records it: never a path, query or user info."""
-    if base_url is None:
-        return DEFAULT_HOST
-    return endpoint_host(SimpleNamespace(base_url=base_url))
+# --- the key and the endpoint: calc.views.access decides; this says why nothing can go yet ---
 
 
 def access_block(access: Access) -> str | None:

@@ -11,6 +11,7 @@ import pytest
 
 import calc
 from calc.adapters import openai_usage as measure
+from calc.adapters.key_scrub import scrub
 from calc.adapters.openai_usage import (
     AccessDeniedError,
     ApiTimeoutError,
@@ -25,7 +26,6 @@ from calc.adapters.openai_usage import (
     ServerError,
     compare,
     make_client,
-    scrub,
     solid_png_data_url,
 )
 from calc.engine.errors import ApiError
