@@ -319,7 +319,7 @@ def _measure(method: str, ckey: tuple, loaded: vv.LoadedImage, est: calc.Estimat
     """Measure once; True when a result came back (a failure's message is kept by cache key)."""
     s = st.session_state
     s["verify_errors"].pop(ckey, None)
-    bound = Decimal(str(preview.usd)) if preview.billed and preview.usd is not None else None
+    bound = preview.usd if preview.billed else None
     _count_spending(access, bound)
     try:
         with st.spinner(f"{vv.METHOD_LABELS[method]}: asking {access.host} …"):
@@ -329,8 +329,7 @@ def _measure(method: str, ckey: tuple, loaded: vv.LoadedImage, est: calc.Estimat
     except calc.CalcError as exc:  # MeasureError, PayloadTooLargeError: key-free, actionable
         s["verify_errors"][ckey] = inert.scrub(str(exc), access.key)
         return False
-    cost = result.measurement.cost_usd
-    _settle_spending(access, bound, None if cost is None else Decimal(str(cost)))
+    _settle_spending(access, bound, result.measurement.cost_usd)
     vv.remember(s["verify_results"], ckey, result)
     w, h = loaded.info.size
     problem = _log_row(vv.row_from_measurement(result.measurement, width=w, height=h,
@@ -365,8 +364,7 @@ def _why_disabled(access: va.Access, preview: vv.CostPreview) -> str | None:
     if blocked:
         return blocked
     if preview.billed:
-        usd = None if preview.usd is None else Decimal(str(preview.usd))
-        return va.billed_block(access, usd, st.session_state["verify_spent_usd"])
+        return va.billed_block(access, preview.usd, st.session_state["verify_spent_usd"])
     return None
 
 
@@ -426,8 +424,7 @@ def _send(plan: vreq.RequestPlan, rkey: tuple, access: va.Access) -> None:
     except calc.CalcError as exc:  # MeasureError: key-free, actionable; the body stays
         s["verify_request_errors"][rkey] = inert.scrub(str(exc), access.key)
         return
-    cost = result.usage.cost_usd
-    _settle_spending(access, plan.usd, None if cost is None else Decimal(str(cost)))
+    _settle_spending(access, plan.usd, result.usage.cost_usd)
     vv.remember(s["verify_request_results"], rkey, result)
 
 

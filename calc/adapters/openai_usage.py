@@ -176,8 +176,8 @@ class Measurement:
 
     with_image: input tokens reported for the request with the image; baseline: the same request
     without it; image_tokens = with_image − baseline (computed, so it cannot disagree).
-    cost_usd: what the measurement was billed — 0.0 for the free count endpoint, None when the
-    model's prices are unknown.
+    cost_usd: what the measurement was billed, exact — 0 for the free count endpoint, None when
+    the model's prices are unknown.
     """
 
     method: str  # "count" | "run" | "chat"
@@ -188,7 +188,7 @@ class Measurement:
     baseline: int
     output_tokens: int = 0
     reply_text: str = ""
-    cost_usd: float | None = None
+    cost_usd: Decimal | None = None
     endpoint_host: str = ""
     image_tokens: int = field(init=False)
 
@@ -468,8 +468,9 @@ def list_models(client: Any) -> tuple[ListedModel, ...]:
     return tuple(first.values())
 
 
-def _cost(model_names: tuple[str, ...], input_tokens: int, output_tokens: int) -> float | None:
-    """USD at the catalogue's input and output prices; None for a model it cannot price."""
+def _cost(model_names: tuple[str, ...], input_tokens: int, output_tokens: int
+          ) -> Decimal | None:
+    """Exact USD at the catalogue's input and output prices; None for a model it cannot price."""
     from calc.engine.catalogue import resolve_model  # late: keeps this module importable on its own
 
     for name in model_names:
@@ -482,7 +483,7 @@ def _cost(model_names: tuple[str, ...], input_tokens: int, output_tokens: int) -
         usd = Decimal(input_tokens) * m.price_input
         if output_tokens:
             usd += Decimal(output_tokens) * m.price_output
-        return float(usd / 1_000_000)
+        return usd / 1_000_000
     return None
 
 
@@ -509,7 +510,7 @@ def count_image_tokens(client: Any, *, model: str, image_url: str, detail: str,
     _image_difference(client, with_image, baseline)
     return Measurement(
         method="count", model_requested=model, model_returned=model, detail=detail,
-        with_image=with_image, baseline=baseline, cost_usd=0.0,
+        with_image=with_image, baseline=baseline, cost_usd=Decimal(0),
         endpoint_host=endpoint_host(client),
     )
 
@@ -596,7 +597,7 @@ class RequestUsage:
     input_tokens: int
     output_tokens: int
     reply_text: str = ""
-    cost_usd: float | None = None
+    cost_usd: Decimal | None = None  # exact, at the catalogue's prices; None: no price known
     endpoint_host: str = ""
 
 

@@ -103,7 +103,7 @@ class CostPreview:
     billed_calls: int
     input_tokens: int  # billed input tokens, image and text allowance together
     output_tokens: int  # the most output tokens the calls may be billed
-    usd: float | None  # None: the catalogue has no price for the model
+    usd: Decimal | None  # exact; None: the catalogue has no price for the model
     text: str  # where the number comes from, in one line
     button: str  # the button's label, with the cost on it
 
@@ -119,7 +119,7 @@ def cost_preview(image_tokens: int, model: str, method: str,
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
     if method == "count":
-        return CostPreview(method, False, 0, 0, 0, 0.0,
+        return CostPreview(method, False, 0, 0, 0, Decimal(0),
                            "free: the count endpoint runs no model — two count calls, with and "
                            "without the image", "Count image tokens (free)")
     calls = 1 if method == "run" else 2
@@ -133,8 +133,7 @@ def cost_preview(image_tokens: int, model: str, method: str,
         return CostPreview(method, True, calls, input_tokens, output_tokens, None,
                            f"{what}; the catalogue has no price for {m.name}, but OpenAI "
                            "still bills the call", f"{name} — billed, price unknown")
-    usd = float((Decimal(input_tokens) * m.price_input
-                 + Decimal(output_tokens) * m.price_output) / 1_000_000)
+    usd = (input_tokens * m.price_input + output_tokens * m.price_output) / 1_000_000
     text = (f"at most about {format_usd(usd)}: {what} at ${m.price_input}/1M input, plus up to "
             f"{output_tokens} output tokens at ${m.price_output}/1M ({m.name}, standard tier)")
     return CostPreview(method, True, calls, input_tokens, output_tokens, usd, text,
@@ -232,7 +231,7 @@ def result_rows(r: VerifyResult) -> list[tuple[str, str]]:
         returned = f"{m.model_returned} (the count endpoint names no model: this is the one asked)"
     else:
         returned = m.model_returned
-    if m.cost_usd == 0.0 and m.method == "count":
+    if m.cost_usd == 0 and m.method == "count":
         cost = "free"
     elif m.cost_usd is None:
         cost = "price unknown"
@@ -276,10 +275,16 @@ def log_records(rows: list[LogRow]) -> list[dict[str, Any]]:
             "reported": r.reported,
             "difference": r.reported - r.estimate,
             "baseline": r.baseline,
+            "cost": _log_cost(r.cost_usd),
             "rules version": r.rules_version,
         }
         for r in reversed(rows)
     ]
+
+
+def _log_cost(usd: Decimal | None) -> str:
+    """A logged measurement's cost: free, exact dollars, or nothing (not recorded)."""
+    return "" if usd is None else "free" if usd == 0 else format_usd(usd)
 
 
 def row_label(r: LogRow) -> str:

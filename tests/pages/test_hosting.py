@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import socket
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -332,7 +333,7 @@ def test_no_server_path_is_shown(operator, tmp_path, monkeypatch):
 
 def _measurement(tokens: int) -> Measurement:
     return Measurement(method="count", model_requested="gpt-5-mini", model_returned="gpt-5-mini",
-                       detail="high", with_image=tokens + 9, baseline=9, cost_usd=0.0)
+                       detail="high", with_image=tokens + 9, baseline=9, cost_usd=Decimal(0))
 
 
 def test_a_job_stopped_part_way_keeps_and_fits_what_it_measured():

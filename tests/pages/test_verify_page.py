@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -234,7 +235,8 @@ def test_run_shows_its_cost_first_and_calls_only_on_the_click(env, fake, db):
     click(at, "verify_go")
     assert len(fake.requests) == 2 and "cached result" in everything(at)
     assert at.button(key="verify_again").label == "Measure again — pay about $0.00012"
-    assert [r.method for r in log_rows(db)] == ["run"]
+    # logged exactly: (322 × $0.25 + 8 × $2.00) / 1M — 8 words of reply, 14 + 308 input tokens
+    assert [(r.method, r.cost_usd) for r in log_rows(db)] == [("run", Decimal("0.0000965"))]
 
 
 def test_chat_completions_path(env, fake, db):
@@ -518,6 +520,7 @@ def test_log_table_scatter_csv_and_delete(env, fake, db):
     log = next(df.value for df in at.dataframe if "model returned" in df.value.columns)
     assert list(log["model asked"]) == ["gpt-4o", "gpt-5-mini"]  # newest first
     assert list(log["reported"]) == [255, 308] and list(log["difference"]) == [0, 0]
+    assert list(log["cost"]) == ["free", "free"]
     chart = at.get("plotly_chart")
     assert len(chart) == 1
     assert "estimate = reported" in chart[0].proto.spec  # the y = x line

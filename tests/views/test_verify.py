@@ -28,17 +28,16 @@ OTHER = "sk-env-Zyx9876543210fedcba"
 
 def test_count_is_free():
     p = vv.cost_preview(308, "gpt-5-mini", "count")
-    assert (p.billed, p.usd, p.billed_calls) == (False, 0.0, 0)
+    assert (p.billed, p.usd, p.billed_calls) == (False, Decimal(0), 0)
     assert "free" in p.button.lower()
 
 
 def test_run_cost_is_image_plus_allowance_at_input_price_plus_output_cap():
     # gpt-5-mini: $0.25 per 1M input (spec §7), $2.00 per 1M output (catalogue).
     p = vv.cost_preview(308, "gpt-5-mini", "run")
-    expected = ((308 + 30) * 0.25 + 16 * 2.00) / 1e6  # 0.0001165
     assert p.billed and p.billed_calls == 1
     assert (p.input_tokens, p.output_tokens) == (338, 16)
-    assert p.usd == pytest.approx(expected)
+    assert p.usd == Decimal("0.0001165")  # ((308 + 30) × 0.25 + 16 × 2.00) / 1M, exactly
     assert p.button == "Run — pay about $0.00012"
     assert "$0.25/1M" in p.text and "16 output tokens" in p.text
 
@@ -46,8 +45,8 @@ def test_run_cost_is_image_plus_allowance_at_input_price_plus_output_cap():
 def test_chat_costs_two_calls():
     p = vv.cost_preview(765, "gpt-4o", "chat")
     # gpt-4o: $2.50 in, $10.00 out; two calls, each with the allowance and the output cap.
-    expected = ((765 + 60) * 2.50 + 32 * 10.00) / 1e6  # 0.0023825
-    assert p.billed_calls == 2 and p.usd == pytest.approx(expected)
+    # ((765 + 60) × 2.50 + 32 × 10.00) / 1M, exactly
+    assert p.billed_calls == 2 and p.usd == Decimal("0.0023825")
     assert p.button == "Chat Completions — pay about $0.0024"
 
 
@@ -185,7 +184,7 @@ def test_measure_lets_api_errors_through(fake):
 # --- rows shown ---------------------------------------------------------------------------------
 
 
-def _measurement(method="count", with_image=322, baseline=14, cost=0.0) -> Measurement:
+def _measurement(method="count", with_image=322, baseline=14, cost=Decimal(0)) -> Measurement:
     return Measurement(method=method, model_requested="gpt-5-mini",
                        model_returned="gpt-5-mini" if method == "count" else "gpt-5-mini-2025",
                        detail="high", with_image=with_image, baseline=baseline,
