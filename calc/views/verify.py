@@ -30,6 +30,7 @@ from calc.engine.counts import shown
 from calc.engine.errors import CalcError, ImageError
 from calc.engine.pricing import format_usd
 from calc.views import inert
+from calc.views.model_choice import DEFAULT_MODEL
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -299,6 +300,28 @@ def scatter_extent(rows: list[LogRow]) -> tuple[int, int]:
     return 0, int(top * 1.05) + 1
 
 
+def scatter_figure(rows: list[LogRow]) -> dict[str, Any]:
+    """The log as a Plotly figure (a plain spec): estimate against reported, one series a
+    method, over the line where they agree."""
+    lo, hi = scatter_extent(rows)
+    data: list[dict[str, Any]] = [dict(
+        type="scatter", x=[lo, hi], y=[lo, hi], mode="lines", name="estimate = reported",
+        line=dict(color="#9aa5ad", dash="dash"), hoverinfo="skip")]
+    for method, label in METHOD_LABELS.items():
+        picked = [r for r in rows if r.method == method]
+        if picked:
+            data.append(dict(
+                type="scatter", x=[r.estimate for r in picked], y=[r.reported for r in picked],
+                mode="markers", name=label, marker=dict(size=9, opacity=0.8),
+                text=[row_label(r) for r in picked],
+                hovertemplate="%{text}<br>estimate %{x:,}<br>reported %{y:,}<extra></extra>"))
+    layout = dict(height=380, margin=dict(l=10, r=10, t=30, b=10),
+                  xaxis=dict(title=dict(text="estimated image tokens")),
+                  yaxis=dict(title=dict(text="reported image tokens")),
+                  legend=dict(orientation="h", y=1.08), plot_bgcolor="#fbfaf7")
+    return dict(data=data, layout=layout)
+
+
 def recording(measure_fn: Callable[[int, int], Measurement],
               record: Callable[[Measurement, int, int], None]
               ) -> Callable[[int, int], Measurement]:
@@ -451,3 +474,217 @@ def key_model_notes(rows: tuple[KeyModel, ...]) -> list[str]:
         notes.append("Shutdown dates to check against OpenAI's deprecations page: "
                      + "; ".join(differ))
     return notes
+
+
+# ---- the screen: what the page shows, worked out from what it collected --------------------------
+
+RULE_LABELS = {"billing": "billing (measured)", "documented": "documented (guide)"}
+DEFAULT_CHOICE = {"model": DEFAULT_MODEL, "detail": "auto", "fidelity": "low",
+                  "rules": "billing", "tier": "standard"}
+CALIBRATION_DETAIL = "high"  # the calibration sizes isolate the high-detail rules
+NO_KEY = ("**No API key yet.** Everything else on this page works without one; measuring needs "
+          "your own OpenAI key.")
+
+
+def dollars(text: str) -> str:
+    """Our own Markdown: a pair of dollar signs would otherwise be typeset as maths."""
+    return text.replace("$", "\\$")
+
+
+def handed_picture(shared: Any) -> dict | None:
+    """Explore's picture, when it handed one over. Duck-typed: a LoadedImage made before a
+    module reload is another class, but still fine."""
+    picture = shared.get("image") if isinstance(shared, dict) else None
+    return shared if all(hasattr(picture, a) for a in ("image", "info", "sha256")) else None
+
+
+def handed_choice(handed: Any) -> dict:
+    """Model, detail, fidelity, rules and tier: Explore's choice over the defaults."""
+    choice = dict(DEFAULT_CHOICE)
+    if isinstance(handed, dict):
+        choice.update({k: v for k, v in handed.items() if k in DEFAULT_CHOICE})
+    return choice
+
+
+def image_caption(label: str, info: Any, choice: dict | None = None) -> str:
+    """One line under the image (Markdown): where it came from, its format and size; from
+    Explore, what was chosen there."""
+    size = f"{info.format} · {info.width}×{info.height} px"
+    if choice is None:
+        return f"**{inert.md(label)}** · {size} (EXIF orientation applied)"
+    return (f"From Explore: **{inert.md(label)}** · {size} · chosen there: {choice['model']}, "
+            f"detail {choice['detail']}, fidelity {choice['fidelity']}, "
+            f"{RULE_LABELS.get(choice['rules'], choice['rules'])} rules")
+
+
+@dataclass(frozen=True)
+class KeyPanel:
+    """The key box: whose key goes where, and what the visitor can do about it (Markdown)."""
+
+    mode: str  # whose key goes where, or NO_KEY
+    forget: bool  # a key typed here: it can be forgotten (and an endpoint chosen)
+    key_field: str | None  # the key field's label; None once a key is typed
+    problem: str | None  # why the endpoint cannot be used
+    unencrypted: str | None  # plain http to a host that may be public: waits for a click
+    confirm: str | None  # that click's label
+    confirmed: str | None  # the visitor's confirmation, said back
+
+
+def key_panel(access: Access, spent: Decimal) -> KeyPanel:
+    from calc.views import access as va
+
+    host = inert.md(access.host)
+    visitor = access.owner == va.VISITOR
+    if access.key is None:
+        mode = NO_KEY
+    elif visitor:
+        mode = (f"🔑 **Your own key** (typed here, this browser session only) → **{host}**. "
+                "Billed checks are charged to your key.")
+    else:
+        billed = (f"billed checks on: this session may spend up to ${access.cap_usd} (spent "
+                  f"{format_usd(spent)})" if access.billed_allowed
+                  else "billed checks off (Count and calibration are free)")
+        mode = (f"🔑 **The app's key** (from {va.where(access.key_source, va.KEY_NAME)}) → "
+                f"**{host}**, the endpoint the operator configured; {billed}.")
+    field = None if visitor else ("OpenAI API key" if access.key is None else
+                                  "Or use your own OpenAI API key (then you may also choose the "
+                                  "endpoint)")
+    confirmed = None
+    if visitor and not access.unencrypted and va.plain_http_warning(access.base_url):
+        confirmed = (f"🔓 You confirmed that your key goes to {host} unencrypted (plain "
+                     "http).")
+    return KeyPanel(
+        mode=dollars(mode), forget=visitor, key_field=field,
+        problem=access.problem and f"Base URL: {inert.md(access.problem)}.",
+        unencrypted=access.unencrypted and f"**{host}**: {inert.md(access.unencrypted)}.",
+        confirm=access.unencrypted and f"Send my key to {host} unencrypted", confirmed=confirmed)
+
+
+def _cost_words(p: CostPreview) -> str:
+    return "an unknown amount (no price in the catalogue)" if p.usd is None \
+        else f"at most about {format_usd(p.usd)}"
+
+
+def no_key_help(previews: dict[str, CostPreview] | None, model: str) -> str:
+    """How to add a key, and what a check of this image would cost (Markdown)."""
+    cost = ("Bring an image to see what a billed check of it would cost."
+            if previews is None else
+            f"For this image on {model}: **Count** is free; a **Run** costs "
+            f"{_cost_words(previews['run'])}; **Chat Completions** "
+            f"{_cost_words(previews['chat'])} (two calls).")
+    return dollars(
+        "**To measure, add an OpenAI API key** in one of three ways:\n\n"
+        "1. Copy `.streamlit/secrets.toml.example` to `.streamlit/secrets.toml` and put your key "
+        "in `OPENAI_API_KEY` (the file is git-ignored), then restart the app;\n"
+        "2. or set the environment variable `OPENAI_API_KEY` before starting the app;\n"
+        "3. or paste it in the field above: it stays in this browser session only.\n\n"
+        f"What a check costs: {cost} Nothing is sent until you press a button.")
+
+
+@dataclass(frozen=True)
+class ImageCheck:
+    """The image on this page's settings: its estimate and what each method would cost."""
+
+    estimate: Estimate | None  # None: no image, or one the API would refuse
+    problem: str | None  # why there is no estimate (Markdown), when there is an image
+    metric: tuple[str, str] | None  # (label, value) of the estimate
+    previews: dict[str, CostPreview] | None
+
+
+def image_check(size: tuple[int, int] | None, settings: dict) -> ImageCheck:
+    """The estimate of an image of `size` (None: no image yet) and each method's cost."""
+    from calc.engine.estimate import estimate
+
+    if size is None:
+        return ImageCheck(None, None, None, None)
+    try:
+        est = estimate(*size, settings["model"], settings["detail"], settings["fidelity"],
+                       settings["rules"])
+    except CalcError as e:
+        return ImageCheck(None, inert.md(e), None, None)
+    if not est.accepted:
+        return ImageCheck(None, f"{inert.md(est.reason)}: the API would answer HTTP 400. Choose "
+                                "detail high or a smaller image (Explore shows the largest "
+                                "accepted size).", None, None)
+    previews = {m: cost_preview(est.tokens, settings["model"], m) for m in METHOD_LABELS}
+    label = f"Estimate · {RULE_LABELS.get(settings['rules'])} rules"
+    return ImageCheck(est, None, (label, f"{est.tokens:,} image tokens"), previews)
+
+
+def measure_block(access: Access, preview: CostPreview, spent: Decimal) -> str | None:
+    """Why the measure button is disabled, in words (None when it is not)."""
+    from calc.views.access import billed_block
+
+    return access_block(access) or (billed_block(access, preview.usd, spent)
+                                    if preview.billed else None)
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """A result as the page shows it: verdict, three numbers, the rows, the model's reply."""
+
+    level: str  # success, info or warning
+    verdict: str  # Markdown
+    metrics: tuple[tuple[str, str], ...]  # (label, value)
+    rows: list[tuple[str, str]]
+    reply: str | None  # the model's reply, as received (scrubbed): shown inert
+    measured_at: str
+
+
+def result_view(r: VerifyResult) -> ResultView:
+    level, text = verdict_line(r.comparison)
+    c = r.comparison
+    pct = "" if c.percent is None else f" ({c.percent:+.1f} %)"
+    metrics = (("Estimate", f"{c.estimate:,}"), ("Reported by the API", f"{c.reported:,}"),
+               ("Difference", f"{c.difference:+,}{pct}"))
+    return ResultView(level, dollars(text), metrics, result_rows(r),
+                      r.measurement.reply_text or None, r.measured_at)
+
+
+def cached_note(measured_at: str) -> str:
+    return (f"🗂️ **cached result**, measured {measured_at.replace('T', ' ')[:19]} UTC: pressing "
+            "the button again shows it without calling the API; **Measure again** makes a new "
+            "measurement.")
+
+
+CALIBRATION_INTRO = ("A handful of sizes chosen to isolate one model's rules, counted with the "
+                     "free endpoint; the measured constants are compared with the catalogue "
+                     "under both rule sets. Every point goes into the log below.")
+
+
+def calibration_plan(sizes: tuple[tuple[int, int], ...]) -> str:
+    return (f"{len(sizes)} sizes at detail {CALIBRATION_DETAIL}: "
+            + ", ".join(f"{w}×{h}" for w, h in sizes) + f" — {2 * len(sizes)} free count calls.")
+
+
+LOG_UNAVAILABLE = ("The calibration log could not be opened ({}). Measuring still works, but "
+                   "nothing is kept: the operator can set PATCHWORK_CALIBRATION_DB to a writable "
+                   "file and restart.")
+
+
+@dataclass(frozen=True)
+class CalibrationView:
+    """A calibration run's result as the page shows it."""
+
+    level: str  # success (a rule set fits) or warning
+    verdict: str  # Markdown
+    metrics: tuple[tuple[str, str], ...]
+    records: list[dict[str, Any]]
+    notes: tuple[str, ...]  # Markdown
+
+
+def calibration_view(result: CalibrationResult) -> CalibrationView:
+    return CalibrationView(
+        "success" if result.fits else "warning",
+        f"**{result.model}:** {inert.md(result.verdict)}",
+        (("Measured", calibration_fit(result)),
+         ("Catalogue, billing rules", result.catalogue["billing"]),
+         ("Catalogue, documented rules", result.catalogue["documented"])),
+        calibration_records(result), tuple(f"ℹ️ {inert.md(n)}" for n in result.notes))
+
+
+def log_caption(shared: bool) -> str:
+    whose = ("every session's measurements (the operator shares this log)" if shared
+             else "the measurements made in this browser session")
+    return (f"Kept on the server (SQLite): {whose}. No key is ever stored: only the endpoint's "
+            "host.")

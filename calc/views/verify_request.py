@@ -20,6 +20,7 @@ from calc.engine.pricing import format_usd, usd
 from calc.engine.request import RequestEstimate, parse_body
 from calc.views import access as va
 from calc.views.request import estimate_request, fetch_public_bytes
+from calc.views.verify import ResultView, dollars
 
 OUTPUT_CAP = 16  # the Responses API's smallest max_output_tokens
 FRAMING_ALLOWANCE = FRAMING_TOLERANCE  # tokens a message, for the cost bound (measured: 7–8)
@@ -180,3 +181,13 @@ def result_rows(r: RequestResult) -> list[tuple[str, str]]:
         ("Endpoint", u.endpoint_host),
         ("Sent at", r.measured_at.replace("T", " ").replace("+00:00", " UTC")),
     ]
+
+
+def result_view(r: RequestResult) -> ResultView:
+    """The request's result as the page shows it (calc.views.verify.ResultView)."""
+    level, text = verdict_line(r)
+    metrics = (("Estimate (image + text)", f"{r.estimate.input_tokens:,}"),
+               ("Reported input tokens", f"{r.usage.input_tokens:,}"),
+               ("Reported − estimate", f"{r.difference:+,}"))
+    return ResultView(level, dollars(text), metrics, result_rows(r), r.usage.reply_text or None,
+                      r.measured_at)

@@ -163,7 +163,7 @@ def test_a_chat_completions_body_is_read_from_prompt_tokens(fake):
 def test_a_body_the_api_would_refuse_is_not_sent(fake, body, why):
     at = new_app(body)
     assert at.button(key="verify_send").disabled
-    [blocked] = [c for c in texts(at, "caption") if c.startswith("🚫 Not sent")]
+    [blocked] = [c for c in texts(at, "caption") if c.startswith("🚫 Disabled")]
     assert "the API would refuse this request" in blocked and why in blocked
     at.run()
     assert fake.requests == []

@@ -16,6 +16,7 @@ import calc
 from calc.adapters.calibration_store import LogRow
 from calc.adapters.openai_usage import Measurement, RateLimitedError, compare, make_client
 from calc.engine.estimate import estimate
+from calc.views import access as va
 from calc.views import verify as vv
 from calc.views.calibration import calibration_sizes, measurer, run_calibration
 from tests.fakes.fake_openai import FakeOpenAI, PatchRule
@@ -268,3 +269,100 @@ def test_calibration_records_and_fit(fake):
     assert by_size["512×512"]["documented rules"] == math.ceil(256 * 1.2) == 308
     assert {r["matches"] for r in recs if r["size"] != "1560×1040"} == {"billing, documented"}
     assert vv.calibration_fit(result) in ("×1.2", "×1.20")
+    view = vv.calibration_view(result)
+    assert view.level == "success" and view.verdict.startswith("**gpt-5-mini:** measured ×1\\.2")
+    assert view.metrics[1:] == (("Catalogue, billing rules", "×1.2, budget 1,536"),
+                                ("Catalogue, documented rules", "×1.2, budget 1,536"))
+    assert view.records == recs
+
+
+# --- the screen ---------------------------------------------------------------------------------
+
+OPERATOR_BILLED = {va.KEY_NAME: KEY, va.ALLOW_BILLED: "1", va.SESSION_CAP: "0.10"}
+
+
+def test_the_key_panel_says_whose_key_goes_where():
+    none = vv.key_panel(va.resolve({}, {}, None, None), Decimal(0))
+    assert (none.mode, none.key_field, none.forget) == (vv.NO_KEY, "OpenAI API key", False)
+    operator = vv.key_panel(va.resolve(OPERATOR_BILLED, {}, None, None), Decimal("0.0001165"))
+    assert operator.mode == (
+        "🔑 **The app's key** (from OPENAI_API_KEY in Streamlit secrets "
+        "(.streamlit/secrets.toml)) → **api\\.openai\\.com**, the endpoint the operator "
+        "configured; billed checks on: this session may spend up to \\$0.10 (spent \\$0.00012).")
+    assert operator.key_field.startswith("Or use your own OpenAI API key")
+    visitor = vv.key_panel(va.resolve({}, {}, KEY, None), Decimal(0))
+    assert visitor.forget and visitor.key_field is None and "Your own key" in visitor.mode
+    assert KEY not in repr((none, operator, visitor))
+
+
+def test_the_key_panel_holds_plain_http_until_confirmed():
+    base = "http://93.184.215.14/v1"
+    waiting = vv.key_panel(va.resolve({}, {}, KEY, base), Decimal(0))
+    assert waiting.unencrypted.startswith("**93\\.184\\.215\\.14**: this endpoint is plain http")
+    assert waiting.confirm == "Send my key to 93\\.184\\.215\\.14 unencrypted"
+    done = vv.key_panel(va.resolve({}, {}, KEY, base, base), Decimal(0))
+    assert done.unencrypted is None and done.confirmed.startswith("🔓 You confirmed")
+
+
+SETTINGS = {"model": "gpt-5-mini", "detail": "high", "fidelity": "low", "rules": "billing",
+            "tier": "standard"}
+
+
+def test_the_image_check_estimates_and_prices_each_method():
+    assert vv.image_check(None, SETTINGS) == vv.ImageCheck(None, None, None, None)
+    check = vv.image_check((512, 512), SETTINGS)
+    assert check.metric == ("Estimate · billing (measured) rules", "308 image tokens")
+    assert check.estimate.tokens == 308 and check.problem is None
+    # run: ((308 + 30) × 0.25 + 16 × 2.00) / 1M; chat: ((308 + 60) × 0.25 + 32 × 2.00) / 1M
+    assert {m: p.usd for m, p in check.previews.items()} == {
+        "count": Decimal(0), "run": Decimal("0.0001165"), "chat": Decimal("0.000156")}
+    help_text = vv.no_key_help(check.previews, "gpt-5-mini")
+    assert "a **Run** costs at most about \\$0.00012" in help_text
+
+
+@pytest.mark.today("2026-12-03")
+def test_a_rejected_image_has_no_estimate_to_send():
+    # docs/metering.md §5: 7952×5304 on gpt-6-sol at auto → 249 × 166 = 41,334 patches
+    check = vv.image_check((7952, 5304), dict(SETTINGS, model="gpt-6-sol", detail="auto"))
+    assert check.estimate is None and check.previews is None
+    assert "41,334 patches" in check.problem.replace("\\", "")
+    assert check.problem.endswith("the API would answer HTTP 400. Choose detail high or a "
+                                  "smaller image (Explore shows the largest accepted size).")
+
+
+def test_measure_block_says_why_a_button_is_off():
+    run = vv.cost_preview(308, "gpt-5-mini", "run")
+    count = vv.cost_preview(308, "gpt-5-mini", "count")
+    assert vv.measure_block(va.resolve({}, {}, None, None), count, Decimal(0)) == \
+        "add an API key above to measure"
+    off = va.resolve({va.KEY_NAME: KEY}, {}, None, None)
+    assert vv.measure_block(off, count, Decimal(0)) is None
+    assert va.ALLOW_BILLED in vv.measure_block(off, run, Decimal(0))
+    on = va.resolve(OPERATOR_BILLED, {}, None, None)
+    assert vv.measure_block(on, run, Decimal("0.1") - Decimal("0.0001165")) is None  # exactly
+    assert "spending cap" in vv.measure_block(on, run, Decimal("0.1") - Decimal("0.0001164"))
+
+
+def test_handed_choice_and_picture():
+    assert vv.handed_choice({"model": "gpt-4o", "detail": "low", "junk": 1}) == dict(
+        vv.DEFAULT_CHOICE, model="gpt-4o", detail="low")
+    assert vv.handed_choice(None) == vv.DEFAULT_CHOICE
+    assert vv.handed_picture({"image": object(), "label": "x"}) is None  # not a LoadedImage
+    assert vv.handed_picture("not a dict") is None
+
+
+def test_result_view_numbers():
+    est = estimate(512, 512, "gpt-5-mini", "high")
+    m = _measurement(with_image=14 + 318)
+    view = vv.result_view(vv.VerifyResult(m, est, compare(est, m), "2026-02-07T10:00:00+00:00"))
+    assert view.metrics == (("Estimate", "308"), ("Reported by the API", "318"),
+                            ("Difference", "+10 (+3.2 %)"))
+    assert view.level == "info" and view.reply is None
+
+
+def test_scatter_figure_is_a_plain_spec():
+    fig = vv.scatter_figure([_row(1, 255, 255), _row(2, 765, 780, method="run")])
+    line, *points = fig["data"]
+    assert line["x"][0] == 0 and line["x"][1] > 780 and line["name"] == "estimate = reported"
+    assert [(p["name"], p["x"], p["y"]) for p in points] == [
+        ("Count (free)", [255], [255]), ("Run (billed)", [765], [780])]
