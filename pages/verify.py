@@ -308,7 +308,7 @@ def _request_section(access: va.Access, request: dict | None) -> None:
 
 
 def _key_models_section(access: va.Access, request: dict | None) -> None:
-    """GET /v1/models (free), held against the catalogue (metering.md §12)."""
+    """GET /v1/models (free), held against the catalogue (docs/metering.md §12)."""
     s = st.session_state
     st.subheader("Models your key can use")
     st.button("List them (free)", key="verify_list_models", icon=":material/list:",

@@ -1,8 +1,9 @@
-"""Measure what an image really costs, by asking an OpenAI-compatible API (spec §5, §8).
+"""Measure what an image really costs, by asking an OpenAI-compatible API (metering.md §12).
 
 The API reports only a request's *total* input tokens, which include the prompt text and the
-message framing (spec §5: about 8–13 tokens). So every measurement makes the same request twice,
-once with the image and once without it, and the image's tokens are the difference.
+message framing (docs/metering.md §14: about 7–8 tokens a short message). So every measurement
+makes the same request twice, once with the image and once without it, and the image's tokens
+are the difference.
 
 The client is injected (build it with `make_client`), so tests point it at a local fake server.
 Every failure of the API call comes back as an `ApiError` subclass whose message says what
@@ -34,8 +35,9 @@ if TYPE_CHECKING:
     from calc.engine.estimate import Estimate
 
 DEFAULT_PROMPT = "What is in this image?"
-# Spec §5: one short user message carries about 8–13 tokens of framing. A difference this
-# small between estimate and measurement is framing the baseline did not cancel, not a rule.
+# docs/metering.md §14: one short user message carries about 7–8 tokens of framing. A
+# difference this small between estimate and measurement is framing the baseline did not
+# cancel, not a rule.
 FRAMING_TOLERANCE = 15
 
 T = TypeVar("T")
@@ -433,7 +435,7 @@ def _count(client: Any, model: str, input_: list[dict]) -> int:
 
 @dataclass(frozen=True)
 class ListedModel:
-    """One model of GET /v1/models. `shutdown_date` as the API sent it (spec §9: optional,
+    """One model of GET /v1/models. `shutdown_date` as the API sent it (metering.md §12: optional,
     "YYYY-MM-DD" or null — or anything a faulty endpoint sends); `has_shutdown_date` says
     whether the field was there at all (absent is not null: null means none announced)."""
 
@@ -500,7 +502,7 @@ def count_text_tokens(client: Any, model: str, text: str) -> int:
 
 def count_image_tokens(client: Any, *, model: str, image_url: str, detail: str,
                        prompt: str = DEFAULT_PROMPT) -> Measurement:
-    """Free: POST /v1/responses/input_tokens with and without the image (spec §8).
+    """Free: POST /v1/responses/input_tokens with and without the image (metering.md §12).
 
     The count endpoint runs no model and returns no model name, so model_returned is the
     requested name.
@@ -678,7 +680,7 @@ def compare(estimate_tokens: int | Estimate, measurement: Measurement, *,
         verdict = "within framing overhead"
         text = (f"the API reported {reported:,} image tokens, {abs(diff)} "
                 f"{'more' if diff > 0 else 'fewer'} than the {est:,} estimated — within the "
-                f"message framing (about 8–13 tokens) the baseline subtraction can leave")
+                f"message framing (about 7–8 tokens a message) the baseline subtraction can leave")
     else:
         verdict = "off"
         text = (f"the API reported {reported:,} image tokens, {abs(diff):,} "

@@ -67,10 +67,12 @@ METHOD_LABELS = {"count": "Count (free)", "run": "Run (billed)",
                  "chat": "Chat Completions (billed)"}
 # What measure.run_image and chat_image ask for (their default max_output_tokens).
 MAX_OUTPUT_TOKENS = 16
-# Prompt and message framing per request, generously: spec §5 puts framing at 8–13 tokens for
-# one short message, and the prompt is a handful of words. Only used to bound a cost.
+# Prompt and message framing per request, generously: docs/metering.md §14 measures framing at
+# about 7–8 tokens for one short message, and the prompt is a handful of words. Only used to
+# bound a cost.
 TEXT_ALLOWANCE = 30
-# Spec §6: up to 50 MB of payload per request. The data URL is most of it.
+# The most this page sends in one request, as its upload limit (.streamlit/config.toml): the API
+# itself takes up to 512 MB (docs/metering.md §17). The data URL is most of it.
 MAX_PAYLOAD_BYTES = 50 * 1_000_000
 
 
@@ -181,7 +183,7 @@ def image_payload(image: Image.Image) -> str:
     w, h = image.size
     raise PayloadTooLargeError(
         f"this {w}×{h} image is {png_mb:.0f} MB as a lossless PNG and {len(url) / 1e6:.0f} MB "
-        f"as lossless WEBP; the API accepts up to {MAX_PAYLOAD_BYTES // 1_000_000} MB per "
+        f"as lossless WEBP; this page sends up to {MAX_PAYLOAD_BYTES // 1_000_000} MB per "
         "request. Resize or crop it and try again (the estimate above still holds)."
     )
 
@@ -355,7 +357,8 @@ def calibration_records(result: CalibrationResult) -> list[dict[str, Any]]:
 
 
 def _matches(p) -> str:
-    """Which rules reproduce a point; a knife-edge size (§2.5) also names the float count."""
+    """Which rules reproduce a point; a knife-edge size (docs/metering.md §13) also names the
+    floating-point count."""
     said = [r for r, v in (("billing", p.billing), ("documented", p.documented))
             if v == p.image_tokens]
     if p.float_tokens is not None and p.float_tokens == p.image_tokens and not said:
@@ -373,7 +376,7 @@ def calibration_fit(result: CalibrationResult) -> str:
         else f"{result.base} (base only)"
 
 
-# ---- the models a key can use, held against the catalogue (spec §9) -----------------------------
+# ---- the models a key can use, held against the catalogue (docs/metering.md §12) -----------------
 
 NOT_GIVEN = "not given"  # the API left shutdown_date out: nothing to compare
 NONE_ANNOUNCED = "none announced"  # the API said null

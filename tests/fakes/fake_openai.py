@@ -70,7 +70,7 @@ FAILURE_MODES = (
 )
 
 
-# What GET /v1/models says of shutdowns (spec section 8.3 has the announced dates): gpt-5-mini
+# What GET /v1/models says of shutdowns (docs/metering.md §10 has the announced dates): gpt-5-mini
 # as announced (2026-12-11), gpt-4o a day later than announced (2027-01-14), gpt-4.1 with none
 # announced (2027-01-14), o3 with a value that is no date, the unknown gpt-7-preview with a date,
 # and the dated gpt-6.1-sol id with none. Ids not named here leave the field out.
@@ -261,11 +261,12 @@ class _Settings:
     failures: list[str] = field(default_factory=list)
     fail_always: str | None = None
     # GET /v1/models also lists ids the fake does not meter: a model newer than any catalogue,
-    # and a dated id of a model it does not meter (spec section 9).
+    # and a dated id of a model it does not meter (docs/metering.md §12).
     extra_model_ids: tuple[str, ...] = ("gpt-7-preview", "text-embedding-3-small",
                                         "gpt-6.1-sol-2026-09-29")
-    # shutdown_date per listed id (spec section 9): an id named here carries the field (a date,
-    # null, or whatever a test puts); others leave it out. Literal dates, not the catalogue's.
+    # shutdown_date per listed id (docs/metering.md §12): an id named here carries the field (a
+    # date, null, or whatever a test puts); others leave it out. Literal dates, not the
+    # catalogue's.
     shutdown_dates: dict[str, Any] = field(default_factory=lambda: dict(SHUTDOWN_DATES))
     tampers: list[tuple[str, str]] = field(default_factory=list)  # (dotted path, raw JSON)
     trickle_every: float = 0.05  # seconds between two bytes of a trickled reply
@@ -286,10 +287,11 @@ class FakeOpenAI:
         timeout_sleep: float = 30.0,
         echo_key: bool = True,
     ) -> None:
-        """`framing`: tokens added per message for role/format framing (spec section 5 says
-        8-13). `echo_key`: put the full rejected key in 401 messages (the real API shows a
-        masked one) so tests prove the client side scrubs it. `multiplier` overrides every
-        patch model's multiplier; `models` replaces the whole table."""
+        """`framing`: tokens added per message for role/format framing (docs/metering.md §14
+        measures about 7–8 for one short message). `echo_key`: put the full rejected key in 401
+        messages (the real API shows a masked one) so tests prove the client side scrubs it.
+        `multiplier` overrides every patch model's multiplier; `models` replaces the whole
+        table."""
         self.keys = tuple(keys)
         self._settings = _Settings(
             keys=set(keys),

@@ -26,8 +26,8 @@ from tests.fakes.fake_openai import FakeOpenAI
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "verify.py")
 OPERATOR_KEY = "sk-proj-OperatorSecret0123456789abcdefXYZ"
 VISITOR_KEY = "sk-proj-VisitorOwnKey9876543210zyxwvuTSR"
-# gpt-5-mini is the model these checks measure (its billing is measured, spec §10); it runs
-# until 2026-12-11, so the page is tested on a day it runs.
+# gpt-5-mini is the model these checks measure (its billing is measured, docs/metering.md §16);
+# it runs until 2026-12-11, so the page is tested on a day it runs.
 pytestmark = pytest.mark.today("2026-12-03")
 
 CHOICE = {"model": "gpt-5-mini", "detail": "high", "fidelity": "low", "rules": "billing",

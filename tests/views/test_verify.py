@@ -34,7 +34,7 @@ def test_count_is_free():
 
 
 def test_run_cost_is_image_plus_allowance_at_input_price_plus_output_cap():
-    # gpt-5-mini: $0.25 per 1M input (spec §7), $2.00 per 1M output (catalogue).
+    # gpt-5-mini: $0.25 per 1M input (docs/metering.md §9), $2.00 per 1M output (catalogue).
     p = vv.cost_preview(308, "gpt-5-mini", "run")
     assert p.billed and p.billed_calls == 1
     assert (p.input_tokens, p.output_tokens) == (338, 16)
@@ -148,7 +148,7 @@ def test_measure_compares_with_the_estimate(fake):
     client = make_client(KEY, fake.base_url, timeout=5)
     est = estimate(512, 512, "gpt-5-mini", "high")
     r = vv.measure(client, "count", estimate=est, image_url=_png_url(512, 512), detail="high")
-    # spec §9: gpt-5-mini 512×512 high bills 308 image tokens.
+    # docs/metering.md §16: gpt-5-mini 512×512 high bills 308 image tokens.
     assert (r.comparison.estimate, r.comparison.reported, r.comparison.verdict) == (
         308, 308, "exact")
     assert r.measurement.baseline == 5 + fake.framing  # "What is in this image?" + framing
@@ -262,10 +262,11 @@ def test_calibration_records_and_fit(fake):
     recs = vv.calibration_records(result)
     assert len(recs) == len(sizes)
     by_size = {r["size"]: r for r in recs}
-    # spec §9: 512×512 → 256 patches → 308; 2048×768 → 1536 patches → 1844 (×1.2, billing).
+    # docs/metering.md §16: 512×512 → 256 patches → 308; 2048×768 → 1536 patches → 1844 (×1.2,
+    # billing).
     assert by_size["512×512"]["patches"] == 256 and by_size["512×512"]["image tokens"] == 308
     assert by_size["2048×768"]["image tokens"] == 1844
-    # the current guide also says ×1.2 (spec §6 history: ×1.62 in 2025)
+    # the current guide also says ×1.2 (docs/metering.md §15: ×1.62 in 2025)
     assert by_size["512×512"]["documented rules"] == math.ceil(256 * 1.2) == 308
     assert {r["matches"] for r in recs if r["size"] != "1560×1040"} == {"billing, documented"}
     assert vv.calibration_fit(result) in ("×1.2", "×1.20")
