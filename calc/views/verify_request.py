@@ -30,6 +30,7 @@ CAP_FIELD = {"responses": "max_output_tokens", "chat.completions": "max_completi
 FRAMING = ("message framing adds a few tokens per message, not in the estimate: about 7 on "
            "Responses and 8 on Chat Completions for one short user message (measured: "
            "docs/metering.md §14)")
+FRAMING_EACH = {"responses": 7, "chat.completions": 8}  # docs/metering.md §14, measured
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def _bound_usd(est: RequestEstimate, input_tokens: int) -> Decimal | None:
 def sent_note(plan: RequestPlan) -> str:
     """What goes to the API, in one line (field names are the visitor's text: shown inert)."""
     api = plan.estimate.api
-    fields = " and ".join(", ".join(SENT[api]).rsplit(", ", 1))
+    fields = " and ".join(", ".join(k for k in SENT[api] if k in plan.body).rsplit(", ", 1))
     note = (f"Sent: {fields} as pasted, with {CAP_FIELD[api]} {OUTPUT_CAP} so the reply costs "
             "almost nothing")
     note += ", and store false." if api == "responses" else "."
@@ -173,7 +174,8 @@ def result_rows(r: RequestResult) -> list[tuple[str, str]]:
                      f"{est.text_tokens:,} text (o200k_base) on {est.model}"),
         ("Reported by the API", f"{u.input_tokens:,} input tokens ({USAGE_PATHS[est.api][0]})"),
         ("Difference", f"{r.difference:+,} tokens{pct}"),
-        ("Messages", f"{est.messages:,}: {FRAMING}"),
+        ("Messages", f"{est.messages:,}: framing adds about {FRAMING_EACH[est.api]} tokens "
+                     "each, not in the estimate (docs/metering.md §14)"),
         ("Images", images),
         ("Output tokens", f"{u.output_tokens:,} (at most {OUTPUT_CAP} asked)"),
         ("Model returned", u.model_returned),

@@ -127,13 +127,14 @@ def test_two_images_and_text_reported_beside_the_whole_estimate(fake):
     assert said["Estimate"] == "317 input tokens = 313 image + 4 text (o200k_base) on gpt-5-mini"
     assert said["Reported by the API"] == "326 input tokens (usage.input_tokens)"
     assert said["Difference"] == "+9 tokens (+2.8 %)"
-    assert "about 7 on Responses and 8 on Chat Completions" in said["Messages"]
-    assert "docs/metering.md §14" in said["Messages"]
+    assert said["Messages"] == ("1: framing adds about 7 tokens each, not in the estimate "
+                                "(docs/metering.md §14)")
     # The fake's reply is 8 words: 326 × $0.25/1M + 8 × $2.00/1M = $0.0000975.
     assert said["Output tokens"] == "8 (at most 16 asked)"
     assert said["Cost of this request"] == "$0.000098"
     [verdict] = [t for t in texts(at, "success") if t.startswith("The API reported")]
     assert "326 input tokens (usage.input_tokens)" in verdict and "framing of 1 message" in verdict
+    assert "about 7 on Responses and 8 on Chat Completions for one short user message" in verdict
     at.run()
     assert len(fake.requests) == 1  # a rerun never sends again
 

@@ -56,7 +56,7 @@ def test_two_images_and_text_bounded_exactly():
     assert (plan.body["max_output_tokens"], plan.body["store"]) == (16, False)
     assert plan.left_out == ("tools", "temperature", "max_output_tokens")
     assert vreq.sent_note(plan) == (
-        "Sent: model, instructions and input as pasted, with max_output_tokens 16 so the reply "
+        "Sent: model and input as pasted, with max_output_tokens 16 so the reply "
         "costs almost nothing, and store false. Left out: tools, temperature, "
         "max_output_tokens.")
     assert vreq.send_block(plan, OPERATOR, Decimal(0), False) is None
