@@ -9,7 +9,6 @@ Hosted for a team, calc.views.access decides whose key goes where and what may b
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import secrets
@@ -19,7 +18,6 @@ import pandas as pd
 import streamlit as st
 
 import calc
-from calc.engine.clock import today
 from calc.engine.compare import detail_for, fidelity_for
 from calc.views import access as va
 from calc.views import inert
@@ -284,8 +282,7 @@ def _request_section(access: va.Access, request: dict | None) -> None:
     st.subheader("The pasted request")
     body, fetch = handed
     try:  # worked out once per body: a data URL's header is decoded, a remote image maybe fetched
-        plan = memo("verify_request_plan", (hashlib.sha256(body.encode()).hexdigest(), fetch,
-                                            today()),
+        plan = memo("verify_request_plan", vreq.body_key(body, fetch),
                     lambda: vreq.plan_request(body, fetch_remote=fetch), max_entries=1)
     except calc.CalcError as exc:
         st.error(inert.md(f"The body on Paste a request is not a request that can be sent: {exc}"))
@@ -297,7 +294,7 @@ def _request_section(access: va.Access, request: dict | None) -> None:
                     "are not in the estimate)", key="verify_send_unknown")
     blocked = vv.access_block(access) or vreq.send_block(
         plan, access, s["verify_spent_usd"], bool(s.get("verify_send_unknown")))
-    rkey = (hashlib.sha256(repr(sorted(plan.body.items())).encode()).hexdigest(), access.host)
+    rkey = vreq.send_key(plan, access.host)
     _action(plan.button, "verify_send", blocked, ("send", rkey, True), access)
     if blocked is None and request is not None and request["key"] == rkey:
         sent = _call("verify_request", rkey, access, plan.usd, lambda c: vreq.send(c, plan))
@@ -363,14 +360,14 @@ def _calibration_section(settings: dict, access: va.Access) -> bool:
         st.progress(len(job.done) / len(job.sizes),
                     text=f"Calibrating {job.model}: {len(job.done)} of {len(job.sizes)} sizes")
 
-        def record(m, w, h) -> None:  # each point is logged as soon as it is measured
-            est = calc.tokens(w, h, job.model, vv.CALIBRATION_DETAIL, "low", settings["rules"])
-            problem = _log_row(vv.row_from_measurement(m, width=w, height=h, estimate=est))
-            s["verify_calib_log_problem"] = problem or s.get("verify_calib_log_problem")
+        record = vv.calibration_recorder(job.model, settings["rules"], _log_row)
+
+        def keep(m, w, h) -> None:  # each point is logged as soon as it is measured
+            s["verify_calib_log_problem"] = record(m, w, h) or s.get("verify_calib_log_problem")
 
         try:  # one size: two free count calls, each bounded by the client's timeouts
             job.step(vv.recording(measurer(_client(access), model=job.model,
-                                           detail=vv.CALIBRATION_DETAIL), record))
+                                           detail=vv.CALIBRATION_DETAIL), keep))
         except calc.CalcError as exc:  # a client that cannot be built: the run ends here
             job.error = str(exc)
     if job is not None and (job.finished or not access.ready):
@@ -414,8 +411,8 @@ def _log_section(config: dict) -> None:
     s = st.session_state
     st.subheader("Calibration log")
     path = str(vv.default_path())
-    # Whose rows this session sees: its own, or everyone's when the operator shares the log.
-    session = None if va.switch(va.SHARED_LOG, config, os.environ) else s["patchwork_session"]
+    session = vv.log_session(va.switch(va.SHARED_LOG, config, os.environ),
+                             s["patchwork_session"])
     try:
         log = _open_log(path)
         rows = log.rows(session)

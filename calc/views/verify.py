@@ -686,6 +686,24 @@ def calibration_view(result: CalibrationResult) -> CalibrationView:
         calibration_records(result), tuple(f"ℹ️ {inert.md(n)}" for n in result.notes))
 
 
+def calibration_recorder(model: str, rules: str, log: Callable[[LogRow], str | None]
+                         ) -> Callable[[Measurement, int, int], str | None]:
+    """The log row of each calibration point, estimated under `rules`, handed to `log` (which
+    says why it could not be written, or None)."""
+    from calc.engine.estimate import estimate
+
+    def record(m: Measurement, width: int, height: int) -> str | None:
+        est = estimate(width, height, model, CALIBRATION_DETAIL, "low", rules).tokens
+        return log(row_from_measurement(m, width=width, height=height, estimate=est))
+
+    return record
+
+
+def log_session(shared: bool, session: str) -> str | None:
+    """Whose rows a session sees: its own, or everyone's (None) when the operator shares the log."""
+    return None if shared else session
+
+
 def log_caption(shared: bool) -> str:
     whose = ("every session's measurements (the operator shares this log)" if shared
              else "the measurements made in this browser session")

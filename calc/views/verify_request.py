@@ -9,6 +9,8 @@ it costs almost nothing. The cost bound must fit the session's cap on the operat
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -16,6 +18,7 @@ from typing import Any
 
 from calc.adapters.openai_usage import FRAMING_TOLERANCE, USAGE_PATHS, RequestUsage, send_request
 from calc.engine.catalogue import resolve_model
+from calc.engine.clock import today
 from calc.engine.pricing import format_usd, usd
 from calc.engine.request import RequestEstimate, parse_body
 from calc.views import access as va
@@ -101,6 +104,17 @@ def _bound_usd(est: RequestEstimate, input_tokens: int) -> Decimal | None:
     long = lc is not None and input_tokens > lc.above
     return (usd(input_tokens, price.input, lc.input_factor if long else Decimal(1))
             + usd(OUTPUT_CAP, price.output, lc.output_factor if long else Decimal(1)))
+
+
+def body_key(body: str, fetch_remote: bool) -> tuple[str, bool, date]:
+    """What a plan is worked out once for: the body, the fetch choice, and the day (prices)."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest(), fetch_remote, today()
+
+
+def send_key(plan: RequestPlan, host: str) -> tuple[str, str]:
+    """What makes two sends the same one: exactly the body sent, and the endpoint."""
+    sent = json.dumps(plan.body, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(sent.encode("utf-8")).hexdigest(), host
 
 
 def sent_note(plan: RequestPlan) -> str:

@@ -367,3 +367,15 @@ def test_scatter_figure_is_a_plain_spec():
     assert line["x"][0] == 0 and line["x"][1] > 780 and line["name"] == "estimate = reported"
     assert [(p["name"], p["x"], p["y"]) for p in points] == [
         ("Count (free)", [255], [255]), ("Run (billed)", [765], [780])]
+
+
+def test_each_calibration_point_is_logged_with_its_estimate():
+    rows = []
+    record = vv.calibration_recorder("gpt-5-mini", "billing",
+                                     lambda row: rows.append(row) or "not written")
+    assert record(_measurement(with_image=14 + 308), 512, 512) == "not written"
+    [row] = rows
+    # docs/metering.md §16: 512×512 on gpt-5-mini at high → 308
+    assert (row.width, row.height, row.estimate, row.reported, row.detail) == (
+        512, 512, 308, 308, "high")
+    assert vv.log_session(True, "abc") is None and vv.log_session(False, "abc") == "abc"

@@ -103,3 +103,12 @@ def test_images_of_unknown_size_need_the_visitors_word_and_no_cap():
 def test_a_body_that_is_not_a_request_raises():
     with pytest.raises(CalcError, match="neither `input`"):
         vreq.plan_request('{"model": "gpt-5-mini"}')
+
+
+def test_a_send_is_the_same_one_only_for_the_same_body_and_endpoint():
+    one = vreq.plan_request(body(image(64, 64)))
+    again = vreq.plan_request(json.dumps(json.loads(body(image(64, 64))), indent=4))
+    other = vreq.plan_request(body(image(64, 64), model="gpt-4o"))
+    assert vreq.send_key(one, "h") == vreq.send_key(again, "h")  # the same body sent
+    assert vreq.send_key(one, "h") != vreq.send_key(one, "other:1")
+    assert vreq.send_key(one, "h") != vreq.send_key(other, "h")
