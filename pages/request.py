@@ -15,6 +15,7 @@ from calc.engine.clock import today
 from calc.views import request as vr
 from calc.views.inert import md
 from calc.views.markup import text_html
+from pages.helpers import page_state
 from pages.helpers.router import ensure_router
 from pages.helpers.session_cache import memo
 
@@ -116,6 +117,8 @@ def _show(screen: vr.RequestScreen) -> None:
     st.html(text_html(screen.models_note, caption=True))
     st.download_button("Estimate JSON", data=screen.json, file_name="request-estimate.json",
                        mime="application/json", on_click="ignore", icon=":material/download:")
+    st.html(text_html("Verify can send this request with your API key and show what the API "
+                      "reports beside this estimate.", caption=True))
 
 
 _keep_state()
@@ -125,6 +128,7 @@ st.html(text_html("The body of a Responses or Chat Completions request, as the m
                   "exactly), whether the API would take it, and its price on every model. "
                   "Nothing is sent to OpenAI.", caption=True))
 body = _body()
+page_state.hand_over_request(body, st.session_state["request_fetch"])  # Verify can send it
 if not body.strip():
     st.info("Paste a request body — or load the example — to see it as the model will.")
 else:

@@ -1,14 +1,10 @@
 """Verify: the estimate next to what the API reports, and a calibration log.
 
-A thin page: it collects input, calls calc (views.verify, views.calibration) and renders. A call
-that costs money is made only in the run that follows a click on a button labelled with its cost,
-never on a rerun. The API key is read, used to build a client and dropped: it is never rendered,
-logged, stored in the calibration log or put in the URL.
-
-Hosted for a team (calc.views.access): the operator's key goes only to the operator's endpoint;
-a visitor's own endpoint needs a key they typed; billed checks on the operator's key are off
-unless the operator turns them on, and capped per session. Each browser session has a random
-id: its calibration rows are its own unless the operator shares the log.
+Collects input, calls calc (views.verify, views.verify_request, views.calibration, views.access)
+and renders. A call that costs money is made only in the run that follows a click on a button
+labelled with its cost, never on a rerun. The API key is read, used to build a client and
+dropped: it is never rendered, logged, stored in the calibration log or put in the URL.
+Hosted for a team, calc.views.access decides whose key goes where and what may be billed.
 """
 
 from __future__ import annotations
@@ -16,19 +12,19 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+from decimal import Decimal
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 import calc
 from calc.engine.compare import detail_for, fidelity_for
-from calc.engine.pricing import format_usd
 from calc.views import access as va
 from calc.views import inert
 from calc.views import verify as vv
+from calc.views import verify_request as vreq
 from calc.views.calibration import CalibrationJob, calibration_sizes, measurer
-from calc.views.model_choice import DEFAULT_MODEL, model_label, model_names
+from calc.views.model_choice import model_label, model_names
 from pages.helpers import page_state
 from pages.helpers.image_cache import decode
 from pages.helpers.operator_settings import operator_settings
@@ -40,47 +36,27 @@ ensure_router(__file__)  # a link straight to /verify still runs app.py (page co
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "webp", "gif"]
 TIMEOUT_S = 20.0  # read timeout: a large image takes a while to upload, a page not minutes
 LOG = logging.getLogger("patchwork")
-RULE_LABELS = {"billing": "billing (measured)", "documented": "documented (guide)"}
-DEFAULT_CHOICE = {"model": DEFAULT_MODEL, "detail": "auto", "fidelity": "low", "rules": "billing",
-                  "tier": "standard"}
 SOURCES = ("From Explore", "Upload here")
-CALIBRATION_DETAIL = "high"  # the calibration sizes isolate the high-detail rules
 
-
-def _md(text: str) -> str:
-    """Our own Markdown: a pair of dollar signs would otherwise be typeset as maths."""
-    return text.replace("$", "\\$")
-
-
-# --- cached resources ---------------------------------------------------------------------
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _open_log(path: str) -> vv.CalibrationLog:
-    """One log object per file, shared by every session (it is thread-safe, WAL mode). The path
-    is for the operator: logged here once, never shown to visitors."""
+    """One log object per file, shared by every session (thread-safe, WAL mode). The path is
+    for the operator: logged here once, never shown to visitors."""
     log = vv.CalibrationLog(path)
     LOG.info("Patchwork calibration log: %s", path)
     return log
 
 
-def _payload(sha256: str, image) -> str:
-    """The data URL sent: encoding a large photo takes seconds, so once per image (this
-    session's last image only: a payload can be tens of MB)."""
-    return memo("verify_payload", sha256, lambda: vv.image_payload(image), max_entries=1)
-
-
-# --- state ----------------------------------------------------------------------------------
-
 def _init_state() -> None:
     s = st.session_state
-    s.setdefault("verify_results", {})  # cache key → VerifyResult
-    s.setdefault("verify_errors", {})  # cache key → the last failure's message
-    s.setdefault("verify_key_typed", None)  # a key typed here: this session only
-    s.setdefault("verify_base_typed", None)
-    s.setdefault("verify_calibration", None)  # the last CalibrationResult
-    s.setdefault("verify_calib_job", None)  # a CalibrationJob in progress
-    s.setdefault("verify_log_notice", None)
-    s.setdefault("verify_spent_usd", 0.0)  # billed on the operator's key in this session
+    for name, value in (("verify_results", {}), ("verify_errors", {}),  # by cache key
+                        ("verify_request_results", {}), ("verify_request_errors", {}),
+                        ("verify_key_typed", None), ("verify_base_typed", None),
+                        ("verify_calibration", None), ("verify_calib_job", None),
+                        ("verify_log_notice", None),
+                        ("verify_spent_usd", Decimal(0))):  # on the operator's key
+        s.setdefault(name, value)
     # This browser session's id: its calibration rows carry it. Random, never the key.
     s.setdefault("patchwork_session", secrets.token_hex(16))
 
@@ -88,160 +64,92 @@ def _init_state() -> None:
 def _take_typed_key() -> None:
     """Keep a typed key out of the widget once entered, so it is not sent back to the page."""
     s = st.session_state
-    typed = (s.get("verify_key_field") or "").strip()
-    if typed:
-        s["verify_key_typed"] = typed
+    s["verify_key_typed"] = (s.get("verify_key_field") or "").strip() or s["verify_key_typed"]
     s["verify_key_field"] = ""
 
 
-def _forget_typed_key() -> None:
-    st.session_state["verify_key_typed"] = None
+def _set(name: str, value) -> None:  # on_click / on_change: one session value
+    st.session_state[name] = value
 
 
 def _take_base_url() -> None:
-    s = st.session_state
-    s["verify_base_typed"] = (s.get("verify_base_field") or "").strip() or None
+    _set("verify_base_typed", (st.session_state.get("verify_base_field") or "").strip() or None)
 
 
-# --- the key and the endpoint ---------------------------------------------------------------
-
-def _credentials(config: dict) -> va.Access:
-    s = st.session_state
-    return va.resolve(config, os.environ, s["verify_key_typed"], s["verify_base_typed"],
-                      s.get("verify_http_confirmed"))
+def _request(kind: str, key: tuple, force: bool = False) -> None:
+    """on_click: note what was asked. The next run does it once and forgets the request."""
+    _set("verify_request", dict(kind=kind, key=key, force=force))
 
 
-def _confirm_http(base_url: str) -> None:
-    """on_click: the visitor accepts that their key goes to this plain-http endpoint."""
-    st.session_state["verify_http_confirmed"] = base_url
-
-
-def _mode_line(access: va.Access) -> str:
-    """Which mode the page is in, in one line of our own Markdown."""
-    host = inert.md(access.host)
-    if access.owner == va.VISITOR:
-        return (f"🔑 **Your own key** (typed here, this browser session only) → **{host}**. "
-                "Billed checks are charged to your key.")
-    where = vv.where(vv.Setting(access.key, access.key_source), va.KEY_NAME)
-    if access.billed_allowed:
-        billed = (f"billed checks on: this session may spend up to ${access.cap_usd} "
-                  f"(spent ${st.session_state['verify_spent_usd']:.5f})")
-    else:
-        billed = "billed checks off (Count and calibration are free)"
-    return (f"🔑 **The app's key** (from {where}) → **{host}**, the endpoint the operator "
-            f"configured; {billed}.")
+def _client(access: va.Access):
+    return vv.make_client(access.key, access.base_url, timeout=TIMEOUT_S, policy=access.policy)
 
 
 def _key_section(access: va.Access) -> None:
+    panel = vv.key_panel(access, st.session_state["verify_spent_usd"])
     with st.container(border=True):
-        if access.key is None:
-            st.markdown("**No API key yet.** Everything else on this page works without one; "
-                        "measuring needs your own OpenAI key.")
-        else:
-            c1, c2 = st.columns([4, 1])
-            c1.markdown(_md(_mode_line(access)))
-            if access.owner == va.VISITOR:
-                c2.button("Forget the key", on_click=_forget_typed_key, key="verify_forget")
-        if access.owner != va.VISITOR:
-            label = ("OpenAI API key" if access.key is None else
-                     "Or use your own OpenAI API key (then you may also choose the endpoint)")
-            st.text_input(label, type="password", key="verify_key_field",
-                          on_change=_take_typed_key, placeholder="sk-…",
-                          help="Kept in this browser session only: never shown, logged or "
-                               "stored.")
-        else:
+        c1, c2 = st.columns([4, 1])
+        c1.markdown(panel.mode)
+        if panel.forget:
+            c2.button("Forget the key", on_click=_set, args=("verify_key_typed", None),
+                      key="verify_forget")
             # Only with a key typed here: the app's own key never goes to a typed endpoint.
             st.session_state.setdefault("verify_base_field",
                                         st.session_state["verify_base_typed"] or "")
             st.text_input("Base URL (optional: another OpenAI-compatible endpoint for your key)",
                           key="verify_base_field", on_change=_take_base_url,
                           placeholder=access.base_url, max_chars=va.MAX_URL_LENGTH)
-        if access.problem:
-            st.error(f"Base URL: {inert.md(access.problem)}.")
-        if access.unencrypted:  # nothing is sent until the visitor confirms
-            st.warning(f"**{inert.md(access.host)}**: {inert.md(access.unencrypted)}.",
-                       icon=":material/lock_open:")
-            st.button(f"Send my key to {inert.md(access.host)} unencrypted", key="verify_http_ok",
-                      on_click=_confirm_http, args=(access.base_url,),
-                      icon=":material/lock_open:")
-        elif access.owner == va.VISITOR and va.plain_http_warning(access.base_url):
-            st.caption(f"🔓 You confirmed that your key goes to {inert.md(access.host)} "
-                       "unencrypted (plain http).")
+        else:
+            st.text_input(panel.key_field, type="password", key="verify_key_field",
+                          on_change=_take_typed_key, placeholder="sk-…",
+                          help="Kept in this browser session only: never shown, logged or "
+                               "stored.")
+        if panel.problem:
+            st.error(panel.problem)
+        if panel.unencrypted:  # nothing is sent until the visitor confirms
+            st.warning(panel.unencrypted, icon=":material/lock_open:")
+            st.button(panel.confirm, key="verify_http_ok", icon=":material/lock_open:",
+                      on_click=_set, args=("verify_http_confirmed", access.base_url))
+        elif panel.confirmed:
+            st.caption(panel.confirmed)
 
 
-def _no_key_help(previews: dict[str, vv.CostPreview] | None, model: str) -> None:
-    cost = ("Bring an image to see what a billed check of it would cost."
-            if previews is None else
-            f"For this image on {model}: **Count** is free; a **Run** costs "
-            f"{_cost_words(previews['run'])}; **Chat Completions** "
-            f"{_cost_words(previews['chat'])} (two calls).")
-    st.info(_md(
-        "**To measure, add an OpenAI API key** in one of three ways:\n\n"
-        "1. Copy `.streamlit/secrets.toml.example` to `.streamlit/secrets.toml` and put your key "
-        "in `OPENAI_API_KEY` (the file is git-ignored), then restart the app;\n"
-        "2. or set the environment variable `OPENAI_API_KEY` before starting the app;\n"
-        "3. or paste it in the field above: it stays in this browser session only.\n\n"
-        f"What a check costs: {cost} Nothing is sent until you press a button."))
-
-
-def _cost_words(p: vv.CostPreview) -> str:
-    return "an unknown amount (no price in the catalogue)" if p.usd is None \
-        else f"at most about {format_usd(p.usd)}"
-
-
-# --- the image and the choice -----------------------------------------------------------------
-
-def _shared() -> tuple[dict | None, dict]:
-    shared, handed, _ = page_state.handed_over()
-    # Duck-typed: a LoadedImage made before a module reload is another class, but still fine.
-    picture = shared.get("image") if isinstance(shared, dict) else None
-    if not all(hasattr(picture, a) for a in ("image", "info", "sha256")):
-        shared = None
-    choice = dict(DEFAULT_CHOICE)
-    if isinstance(handed, dict):
-        choice.update({k: v for k, v in handed.items() if k in DEFAULT_CHOICE})
-    return shared, choice
-
-
-def _uploaded() -> tuple[vv.LoadedImage | None, str]:
+def _image_section(choice: dict) -> tuple[vv.LoadedImage | None, str]:
+    st.subheader("The image")
+    shared, _, explore_ran = page_state.handed_over()
+    shared = vv.handed_picture(shared)
+    source = SOURCES[1]
+    if shared is not None:
+        source = st.segmented_control("Image", SOURCES, key="verify_source", required=True,
+                                      default=SOURCES[0], label_visibility="collapsed")
+    elif explore_ran:
+        st.caption("Explore has no picture to share (a typed size only, or nothing yet): "
+                   "upload the image here.")
+    if source == SOURCES[0]:
+        st.caption(vv.image_caption(shared["label"], shared["image"].info, choice))
+        return shared["image"], shared["label"]
     upload = st.file_uploader("An image file (PNG, JPEG, WEBP or GIF)", type=UPLOAD_TYPES,
                               key="verify_upload")
     if upload is None:
         return None, ""
+    label = inert.short(upload.name)
     try:
         loaded, animated = decode(upload.getvalue())
     except calc.ImageError as e:
-        st.error(inert.md(f"{inert.short(upload.name)}: {e}"))
+        st.error(inert.md(f"{label}: {e}"))
         return None, ""
     if animated is not None:
         st.warning(inert.md(f"{animated} The first frame is what is measured."))
-        return loaded, f"{inert.short(upload.name)} (first frame)"
-    return loaded, inert.short(upload.name)
-
-
-def _image_section(shared: dict | None, choice: dict) -> tuple[vv.LoadedImage | None, str]:
-    st.subheader("The image")
-    if shared is not None:
-        source = st.segmented_control("Image", SOURCES, key="verify_source", required=True,
-                                      default=SOURCES[0], label_visibility="collapsed")
-    else:
-        source = SOURCES[1]
-        if page_state.handed_over()[2]:
-            st.caption("Explore has no picture to share (a typed size only, or nothing yet): "
-                       "upload the image here.")
-    if source == SOURCES[0]:
-        loaded, label = shared["image"], shared["label"]
-        st.caption(f"From Explore: **{inert.md(label)}** · {loaded.info.format} · "
-                   f"{loaded.info.width}×{loaded.info.height} px · chosen there: "
-                   f"{choice['model']}, detail {choice['detail']}, fidelity "
-                   f"{choice['fidelity']}, {RULE_LABELS.get(choice['rules'], choice['rules'])} "
-                   "rules")
-        return loaded, label
-    loaded, label = _uploaded()
-    if loaded is not None:
-        st.caption(f"**{inert.md(label)}** · {loaded.info.format} · {loaded.info.width}×"
-                   f"{loaded.info.height} px (EXIF orientation applied)")
+        label += " (first frame)"
+    st.caption(vv.image_caption(label, loaded.info))
     return loaded, label
+
+
+def _pick(column, label: str, key: str, options: list, wanted: str) -> str:
+    """A segmented control whose value is always one of `options` (a new model may lack it)."""
+    if st.session_state.get(key) != wanted:
+        st.session_state[key] = wanted
+    return column.segmented_control(label, options, key=key, required=True)
 
 
 def _settings(choice: dict) -> dict:
@@ -254,35 +162,26 @@ def _settings(choice: dict) -> dict:
     c1, c2, c3 = st.columns([4, 3, 2])
     model = c1.selectbox("Model", names, key="verify_model", format_func=model_label)
     m = calc.resolve_model(model)
-    detail_now = detail_for(m, s.get("verify_detail", choice["detail"]))[0]
-    if s.get("verify_detail") != detail_now:  # first visit, or the new model lacks that level
-        s["verify_detail"] = detail_now
-    detail = c2.segmented_control("Detail", m.details, key="verify_detail", required=True)
+    detail = _pick(c2, "Detail", "verify_detail", list(m.details),
+                   detail_for(m, s.get("verify_detail", choice["detail"]))[0])
     fidelity = "low"
     if m.family == "image":
-        fidelity_now = fidelity_for(m, s.get("verify_fidelity", choice["fidelity"]))[0]
-        if s.get("verify_fidelity") != fidelity_now:
-            s["verify_fidelity"] = fidelity_now
-        fidelity = c3.segmented_control("Input fidelity", m.fidelities, key="verify_fidelity",
-                                        required=True)
+        fidelity = _pick(c3, "Input fidelity", "verify_fidelity", list(m.fidelities),
+                         fidelity_for(m, s.get("verify_fidelity", choice["fidelity"]))[0])
         if fidelity == "high":
             c3.caption("The API calls here send no fidelity: expect the measurement to miss "
                        "the high-fidelity tokens.")
     else:
         c3.caption("Input fidelity applies to gpt-image models only.")
-    return dict(model=model, detail=detail, fidelity=fidelity, rules=choice["rules"],
-                tier=choice["tier"])
+    return dict(choice, model=model, detail=detail, fidelity=fidelity)
 
 
-# --- measuring ---------------------------------------------------------------------------------
-
-def _request(kind: str, key: tuple, force: bool = False) -> None:
-    """on_click: note what was asked. The next run does it once and forgets the request."""
-    st.session_state["verify_request"] = dict(kind=kind, key=key, force=force)
-
-
-def _client(access: va.Access):
-    return vv.make_client(access.key, access.base_url, timeout=TIMEOUT_S, policy=access.policy)
+def _spend(access: va.Access, bound, actual=None, *, settle: bool = False) -> None:
+    """Before a billed call its bound counts (a call that fails half-way may still be billed);
+    after it, its real cost, once known."""
+    spending = va.spending(access, st.session_state["verify_spent_usd"])
+    spending = spending.settled(bound, actual) if settle else spending.counted(bound)
+    st.session_state["verify_spent_usd"] = spending.spent
 
 
 def _log_row(row) -> str | None:
@@ -296,123 +195,151 @@ def _log_row(row) -> str | None:
     return None
 
 
-def _measure(method: str, ckey: tuple, loaded: vv.LoadedImage, est: calc.Estimate,
-             settings: dict, access: va.Access, preview: vv.CostPreview) -> bool:
-    """Measure once; True when a result came back (a failure's message is kept by cache key)."""
+def _call(store: str, key: tuple, access: va.Access, bound, call):
+    """Make one call (its bound counted against the cap first): its result, kept in
+    `store`_results, or None with the failure's message (key-free, actionable) in
+    `store`_errors, under `key`. Nothing else is lost."""
     s = st.session_state
-    s["verify_errors"].pop(ckey, None)
-    charged = preview.billed and access.cap_usd is not None
-    if charged:  # counted before the call: a call that fails half-way may still be billed
-        s["verify_spent_usd"] += preview.usd or 0.0
+    s[f"{store}_errors"].pop(key, None)
+    _spend(access, bound)
     try:
-        with st.spinner(f"{vv.METHOD_LABELS[method]}: asking {access.host} …"):
-            url = _payload(loaded.sha256, loaded.image)
-            result = vv.measure(_client(access), method, estimate=est, image_url=url,
-                                detail=settings["detail"])
-    except calc.CalcError as exc:  # MeasureError, PayloadTooLargeError: key-free, actionable
-        s["verify_errors"][ckey] = vv.scrub(str(exc), access.key)
-        return False
-    if charged and result.measurement.cost_usd is not None:  # the real cost, once known
-        s["verify_spent_usd"] += result.measurement.cost_usd - (preview.usd or 0.0)
-    vv.remember(s["verify_results"], ckey, result)
-    w, h = loaded.info.size
-    problem = _log_row(vv.row_from_measurement(result.measurement, width=w, height=h,
-                                            estimate=est.tokens, fidelity=settings["fidelity"]))
-    if problem:
-        st.warning(inert.md(vv.scrub(problem, access.key)))
-    return True
+        with st.spinner(f"Asking {access.host} …"):
+            result = call(_client(access))
+    except calc.CalcError as exc:  # MeasureError, PayloadTooLargeError
+        s[f"{store}_errors"][key] = inert.scrub(str(exc), access.key)
+        return None
+    vv.remember(s[f"{store}_results"], key, result)
+    return result
 
 
-def _show_result(r: vv.VerifyResult, fresh: bool) -> None:
-    level, text = vv.verdict_line(r.comparison)
-    getattr(st, level)(_md(text))
-    c = r.comparison
-    m1, m2, m3 = st.columns(3)
-    m1.metric("Estimate", f"{c.estimate:,}", border=True)
-    m2.metric("Reported by the API", f"{c.reported:,}", border=True)
-    pct = "" if c.percent is None else f" ({c.percent:+.1f} %)"
-    m3.metric("Difference", f"{c.difference:+,}{pct}", border=True)
-    rows = vv.result_rows(r)
-    st.dataframe(pd.DataFrame(rows, columns=["what", "value"]), hide_index=True, width="stretch")
-    if r.measurement.reply_text:  # scrubbed when received; shown as the characters sent
-        st.caption(f"The model's reply: “{inert.md(inert.short(r.measurement.reply_text, 500))}”")
-    if not fresh:
-        st.caption(f"🗂️ **cached result**, measured {r.measured_at.replace('T', ' ')[:19]} UTC: "
-                   "pressing the button again shows it without calling the API; "
-                   "**Measure again** makes a new measurement.")
+def _action(label: str, key: str, blocked: str | None, args: tuple, access: va.Access) -> None:
+    st.button(label, type="primary", disabled=blocked is not None, key=key, on_click=_request,
+              args=args, help=blocked)
+    if blocked and access.key is not None:
+        st.caption(vv.dollars(f"🚫 Disabled: {blocked}."))  # our own words
 
 
-def _why_disabled(access: va.Access, preview: vv.CostPreview) -> str | None:
-    """Why the measure button is disabled, in words (None when it is not)."""
-    if access.key is None:
-        return "add an API key above to measure"
-    if access.problem:
-        return "fix the base URL above"
-    if access.unencrypted:
-        return "confirm above that your key may go to this endpoint unencrypted, or use https"
-    if preview.billed:
-        return va.billed_block(access, preview.usd, st.session_state["verify_spent_usd"])
-    return None
+def _show(view: vv.ResultView | None, error: str | None, cached: bool) -> None:
+    if error:
+        st.error(inert.md(error))
+    if view is None:
+        return
+    getattr(st, view.level)(view.verdict)
+    for column, (label, value) in zip(st.columns(3), view.metrics, strict=True):
+        column.metric(label, value, border=True)
+    st.dataframe(pd.DataFrame(view.rows, columns=["what", "value"]), hide_index=True,
+                 width="stretch")
+    if view.reply:  # scrubbed when received; shown as the characters sent
+        st.caption(f"The model's reply: “{inert.md(inert.short(view.reply, 500))}”")
+    if cached:
+        st.caption(vv.cached_note(view.measured_at))
 
 
-def _measure_section(loaded, est, settings, access: va.Access,
-                     previews: dict[str, vv.CostPreview], request: dict | None) -> None:
+def _measure_section(loaded, check: vv.ImageCheck, settings, access: va.Access,
+                     request: dict | None) -> None:
     s = st.session_state
     st.subheader("Measure")
     method = st.segmented_control("Method", list(vv.METHOD_LABELS), key="verify_method",
                                   format_func=vv.METHOD_LABELS.get, required=True,
                                   default="count")
-    preview = previews[method]
-    st.caption(_md(("💳 Billed: " if preview.billed else "🆓 ") + preview.text))
-    blocked = _why_disabled(access, preview)
-    ready = blocked is None
+    preview = check.previews[method]
+    st.caption(vv.dollars(("💳 Billed: " if preview.billed else "🆓 ") + preview.text))
+    blocked = vv.measure_block(access, preview, s["verify_spent_usd"])
     ckey = vv.cache_key(loaded.sha256, settings["model"], settings["detail"],
                         settings["fidelity"], method, access.host)
-    st.button(preview.button, type="primary", disabled=not ready, key="verify_go",
-              on_click=_request, args=("measure", ckey), help=blocked)
-    if blocked and access.key is not None:
-        st.caption(_md(f"🚫 Disabled: {blocked}."))
-
-    asked = (request is not None and request["kind"] == "measure" and request["key"] == ckey
-             and ready)
-    fresh = False
-    if asked and (request["force"] or ckey not in s["verify_results"]):
-        fresh = _measure(method, ckey, loaded, est, settings, access, preview)
-
-    if ckey in s["verify_errors"]:
-        st.error(inert.md(s["verify_errors"][ckey]))
+    _action(preview.button, "verify_go", blocked, ("measure", ckey), access)
+    fresh, bound = None, preview.usd if preview.billed else None
+    if (blocked is None and request is not None and request["key"] == ckey
+            and (request["force"] or ckey not in s["verify_results"])):
+        url = memo("verify_payload", loaded.sha256, lambda: vv.image_payload(loaded.image),
+                   max_entries=1)  # encoding a large photo takes seconds: once per image
+        fresh = _call("verify", ckey, access, bound, lambda client: vv.measure(
+            client, method, estimate=check.estimate, image_url=url, detail=settings["detail"]))
+    if fresh is not None:
+        _spend(access, bound, fresh.measurement.cost_usd, settle=True)
+        problem = _log_row(vv.row_from_measurement(
+            fresh.measurement, width=loaded.info.width, height=loaded.info.height,
+            estimate=check.estimate.tokens, fidelity=settings["fidelity"]))
+        if problem:
+            st.warning(inert.md(inert.scrub(problem, access.key)))
     result = s["verify_results"].get(ckey)
+    _show(result and vv.result_view(result), s["verify_errors"].get(ckey),
+          cached=result is not None and fresh is None)
     if result is not None:
-        _show_result(result, fresh)
-        again_blocked = _why_disabled(access, preview)  # what was just spent counts
-        st.button(vv.again_label(preview), key="verify_again", disabled=bool(again_blocked),
-                  on_click=_request, args=("measure", ckey, True), help=again_blocked)
-        if again_blocked and again_blocked != blocked:
-            st.caption(_md(f"🚫 Disabled: {again_blocked}."))
+        again = vv.measure_block(access, preview, s["verify_spent_usd"])  # what was just spent
+        st.button(vv.again_label(preview), key="verify_again", disabled=bool(again),
+                  on_click=_request, args=("measure", ckey, True), help=again)
+        if again and again != blocked:
+            st.caption(vv.dollars(f"🚫 Disabled: {again}."))
 
 
-# --- calibration -------------------------------------------------------------------------------
+def _request_section(access: va.Access, request: dict | None) -> None:
+    """The request Paste a request handed over: its estimate, what is sent, what came back."""
+    handed = page_state.handed_request()
+    if handed is None:
+        return
+    s = st.session_state
+    st.subheader("The pasted request")
+    body, fetch = handed
+    try:  # worked out once per body: a data URL's header is decoded, a remote image maybe fetched
+        plan = memo("verify_request_plan", vreq.body_key(body, fetch),
+                    lambda: vreq.plan_request(body, fetch_remote=fetch), max_entries=1)
+    except calc.CalcError as exc:
+        st.error(inert.md(f"The body on Paste a request is not a request that can be sent: {exc}"))
+        return
+    for line in (plan.summary, vreq.sent_note(plan), f"💳 Billed: {plan.text}"):
+        st.caption(inert.md(line))
+    if plan.unknown and not plan.refused:
+        st.checkbox(f"Send it with the {plan.unknown} image(s) of unknown size (their tokens "
+                    "are not in the estimate)", key="verify_send_unknown")
+    blocked = vv.access_block(access) or vreq.send_block(
+        plan, access, s["verify_spent_usd"], bool(s.get("verify_send_unknown")))
+    rkey = vreq.send_key(plan, access.host)
+    _action(plan.button, "verify_send", blocked, ("send", rkey, True), access)
+    if blocked is None and request is not None and request["key"] == rkey:
+        sent = _call("verify_request", rkey, access, plan.usd, lambda c: vreq.send(c, plan))
+        if sent is not None:
+            _spend(access, plan.usd, sent.usage.cost_usd, settle=True)
+    result = s["verify_request_results"].get(rkey)
+    _show(result and vreq.result_view(result), s["verify_request_errors"].get(rkey), False)
+
+
+def _key_models_section(access: va.Access, request: dict | None) -> None:
+    """GET /v1/models (free), held against the catalogue (docs/metering.md §12)."""
+    s = st.session_state
+    st.subheader("Models your key can use")
+    st.button("List them (free)", key="verify_list_models", icon=":material/list:",
+              disabled=not access.ready, on_click=_request, args=("models", ("models",)),
+              help=None if access.ready else "Needs an API key and a usable endpoint (see "
+                                             "above).")
+    if request is not None and request["kind"] == "models" and access.ready:
+        s.pop("verify_key_models_error", None)
+        try:
+            with st.spinner("Asking the API which models this key can use …"):
+                s["verify_key_models"] = vv.key_models(vv.list_models(_client(access)))
+        except calc.ApiError as exc:
+            s["verify_key_models_error"] = inert.scrub(str(exc), access.key)
+    if s.get("verify_key_models_error"):
+        st.error(inert.md(s["verify_key_models_error"]))
+    if s.get("verify_key_models"):
+        st.dataframe(pd.DataFrame(vv.key_model_records(s["verify_key_models"])),
+                     hide_index=True, width="stretch")
+        for note in vv.key_model_notes(s["verify_key_models"]):  # from the API: shown inert
+            st.warning(inert.md(note), icon=":material/new_releases:")
+
 
 def _start_calibration(model: str) -> None:
     """on_click: a new run, measured one size per rerun so it can be stopped."""
-    st.session_state["verify_calib_job"] = CalibrationJob(model, calibration_sizes(model),
-                                                          CALIBRATION_DETAIL)
+    _set("verify_calib_job", CalibrationJob(model, calibration_sizes(model),
+                                            vv.CALIBRATION_DETAIL))
     st.session_state.pop("verify_calib_error", None)
-
-
-def _stop_calibration() -> None:
-    job = st.session_state.get("verify_calib_job")
-    if job is not None:
-        job.stop()
 
 
 def _calibration_section(settings: dict, access: va.Access) -> bool:
     """The calibration controls; True when a run is under way (the page then reruns)."""
     s = st.session_state
     st.subheader("Calibration run")
-    st.caption("A handful of sizes chosen to isolate one model's rules, counted with the free "
-               "endpoint; the measured constants are compared with the catalogue under both "
-               "rule sets. Every point goes into the log below.")
+    st.caption(vv.CALIBRATION_INTRO)
     names = model_names()
     s.setdefault("verify_calib_model", settings["model"])
     if s["verify_calib_model"] not in names:
@@ -420,10 +347,7 @@ def _calibration_section(settings: dict, access: va.Access) -> bool:
     c1, c2 = st.columns([2, 3])
     model = c1.selectbox("Model to calibrate", names, key="verify_calib_model",
                          format_func=model_label)
-    sizes = calibration_sizes(model)
-    c2.caption(f"{len(sizes)} sizes at detail {CALIBRATION_DETAIL}: "
-               + ", ".join(f"{w}×{h}" for w, h in sizes)
-               + f" — {2 * len(sizes)} free count calls.")
+    c2.caption(vv.calibration_plan(calibration_sizes(model)))
     job = s["verify_calib_job"]
     running = job is not None and not job.finished
     b1, b2 = st.columns(2)
@@ -431,94 +355,43 @@ def _calibration_section(settings: dict, access: va.Access) -> bool:
               disabled=not access.ready or running, on_click=_start_calibration, args=(model,),
               help=None if access.ready else "add an API key (and a usable endpoint) above")
     b2.button("Stop the run", key="verify_calib_stop", disabled=not running,
-              on_click=_stop_calibration)
-    if job is not None and not job.finished and access.ready:
-        _calibration_step(job, settings, access)
+              on_click=job and job.stop)
+    if running and access.ready:
+        st.progress(len(job.done) / len(job.sizes),
+                    text=f"Calibrating {job.model}: {len(job.done)} of {len(job.sizes)} sizes")
+
+        record = vv.calibration_recorder(job.model, settings["rules"], _log_row)
+
+        def keep(m, w, h) -> None:  # each point is logged as soon as it is measured
+            s["verify_calib_log_problem"] = record(m, w, h) or s.get("verify_calib_log_problem")
+
+        try:  # one size: two free count calls, each bounded by the client's timeouts
+            job.step(vv.recording(measurer(_client(access), model=job.model,
+                                           detail=vv.CALIBRATION_DETAIL), keep))
+        except calc.CalcError as exc:  # a client that cannot be built: the run ends here
+            job.error = str(exc)
     if job is not None and (job.finished or not access.ready):
-        s["verify_calibration"] = job.result()
-        s["verify_calib_job"] = None
+        s["verify_calibration"], s["verify_calib_job"] = job.result(), None
         if s["verify_calibration"].error:  # an API error, or a stop
-            s["verify_calib_error"] = vv.scrub(s["verify_calibration"].error, access.key)
-        job = None
-    result = s["verify_calibration"]
-    if result is not None and job is None:
-        _show_calibration(result)
-    return job is not None and not job.finished
+            s["verify_calib_error"] = inert.scrub(s["verify_calibration"].error, access.key)
+    if s["verify_calibration"] is not None and s["verify_calib_job"] is None:
+        _show_calibration(vv.calibration_view(s["verify_calibration"]))
+    return s["verify_calib_job"] is not None
 
 
-def _calibration_step(job: CalibrationJob, settings: dict, access: va.Access) -> None:
-    """One size of the run: two free count calls, each bounded by the client's timeouts."""
-    done, total = len(job.done), len(job.sizes)
-    st.progress(done / total, text=f"Calibrating {job.model}: {done} of {total} sizes")
-
-    def record(m, w, h) -> None:  # each point is logged as soon as it is measured
-        est = calc.tokens(w, h, job.model, CALIBRATION_DETAIL, "low", settings["rules"])
-        problem = _log_row(vv.row_from_measurement(m, width=w, height=h, estimate=est))
-        if problem:
-            st.session_state["verify_calib_log_problem"] = problem
-
-    try:
-        fn = vv.recording(measurer(_client(access), model=job.model, detail=CALIBRATION_DETAIL),
-                          record)
-    except calc.CalcError as exc:  # a client that cannot be built: the run ends here
-        job.error = str(exc)
-        return
-    job.step(fn)
-
-
-def _key_models_section(access: va.Access, request: dict | None) -> None:
-    """GET /v1/models (free), held against the catalogue (spec §9): dated ids resolved, new ids
-    listed, each shutdown_date beside the catalogue's and flagged where they differ."""
-    st.subheader("Models your key can use")
-    st.button("List them (free)", key="verify_list_models", icon=":material/list:",
-              disabled=not access.ready, on_click=_request, args=("models", ("models",)),
-              help=None if access.ready else "Needs an API key and a usable endpoint (see "
-                                             "above).")
-    if request is not None and request["kind"] == "models" and access.ready:
-        try:
-            with st.spinner("Asking the API which models this key can use …"):
-                listed = vv.list_models(_client(access))
-            st.session_state["verify_key_models"] = vv.key_models(listed)
-            st.session_state.pop("verify_key_models_error", None)
-        except calc.ApiError as exc:
-            st.session_state["verify_key_models_error"] = vv.scrub(str(exc), access.key)
-    error = st.session_state.get("verify_key_models_error")
-    if error:
-        st.error(inert.md(error))
-    rows = st.session_state.get("verify_key_models")
-    if not rows:
-        return
-    st.dataframe(pd.DataFrame(vv.key_model_records(rows)), hide_index=True, width="stretch")
-    for note in vv.key_model_notes(rows):  # ids and dates come from the API: shown inert
-        st.warning(inert.md(note), icon=":material/new_releases:")
-
-
-def _show_calibration(result) -> None:
-    error = st.session_state.get("verify_calib_error")
-    if error:
-        st.error(f"The run stopped: {inert.md(error)}")
+def _show_calibration(view: vv.CalibrationView) -> None:
+    if st.session_state.get("verify_calib_error"):
+        st.error(f"The run stopped: {inert.md(st.session_state['verify_calib_error'])}")
     problem = st.session_state.pop("verify_calib_log_problem", None)
     if problem:
         st.warning(inert.md(problem))
-    level = "success" if result.fits else "warning"
-    getattr(st, level)(f"**{result.model}:** {inert.md(result.verdict)}")
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Measured", vv.calibration_fit(result), border=True)
-    c2.metric("Catalogue, billing rules", result.catalogue["billing"], border=True)
-    c3.metric("Catalogue, documented rules", result.catalogue["documented"], border=True)
-    if result.points:
-        st.dataframe(pd.DataFrame(vv.calibration_records(result)), hide_index=True,
-                     width="stretch")
-    for note in result.notes:
-        st.caption(f"ℹ️ {inert.md(note)}")
-
-
-# --- the log -----------------------------------------------------------------------------------
-
-def _log_session(config: dict) -> str | None:
-    """Whose rows this session sees: its own, or everyone's when the operator shares the log."""
-    return None if va.switch(va.SHARED_LOG, config, os.environ) \
-        else st.session_state["patchwork_session"]
+    getattr(st, view.level)(view.verdict)
+    for column, (label, value) in zip(st.columns(3), view.metrics, strict=True):
+        column.metric(label, value, border=True)
+    if view.records:
+        st.dataframe(pd.DataFrame(view.records), hide_index=True, width="stretch")
+    for note in view.notes:
+        st.caption(note)
 
 
 def _delete_rows(path: str, session: str | None) -> None:
@@ -534,46 +407,22 @@ def _delete_rows(path: str, session: str | None) -> None:
     s["verify_delete_ids"] = []
 
 
-def _scatter(rows) -> go.Figure:
-    lo, hi = vv.scatter_extent(rows)
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=[lo, hi], y=[lo, hi], mode="lines", name="estimate = reported",
-                             line=dict(color="#9aa5ad", dash="dash"), hoverinfo="skip"))
-    for method, label in vv.METHOD_LABELS.items():
-        picked = [r for r in rows if r.method == method]
-        if picked:
-            fig.add_trace(go.Scatter(
-                x=[r.estimate for r in picked], y=[r.reported for r in picked], mode="markers",
-                name=label, marker=dict(size=9, opacity=0.8),
-                text=[vv.row_label(r) for r in picked],
-                hovertemplate="%{text}<br>estimate %{x:,}<br>reported %{y:,}<extra></extra>"))
-    fig.update_layout(height=380, margin=dict(l=10, r=10, t=30, b=10),
-                      xaxis_title="estimated image tokens", yaxis_title="reported image tokens",
-                      legend=dict(orientation="h", y=1.08), plot_bgcolor="#fbfaf7")
-    return fig
-
-
 def _log_section(config: dict) -> None:
     s = st.session_state
     st.subheader("Calibration log")
     path = str(vv.default_path())
-    session = _log_session(config)
+    session = vv.log_session(va.switch(va.SHARED_LOG, config, os.environ),
+                             s["patchwork_session"])
     try:
         log = _open_log(path)
         rows = log.rows(session)
     except calc.CalcError as exc:  # the path is for the operator's log, not the page
         LOG.warning("calibration log %s: %s", path, exc)
-        st.error(f"The calibration log could not be opened ({inert.md(exc)}). Measuring still "
-                 "works, but nothing is kept: the operator can set PATCHWORK_CALIBRATION_DB to "
-                 "a writable file and restart.")
+        st.error(vv.LOG_UNAVAILABLE.format(inert.md(exc)))
         return
-    whose = ("every session's measurements (the operator shares this log)" if session is None
-             else "the measurements made in this browser session")
-    st.caption(f"Kept on the server (SQLite): {whose}. No key is ever stored: only the "
-               "endpoint's host.")
-    notice = s.get("verify_log_notice")
-    if notice:
-        getattr(st, notice[0])(inert.md(notice[1]))
+    st.caption(vv.log_caption(session is None))
+    if s["verify_log_notice"]:
+        getattr(st, s["verify_log_notice"][0])(inert.md(s["verify_log_notice"][1]))
         s["verify_log_notice"] = None
     if not rows:
         st.info("No measurements yet: count an image above or run a calibration.")
@@ -581,22 +430,19 @@ def _log_section(config: dict) -> None:
     st.dataframe(pd.DataFrame(vv.log_records(rows)), hide_index=True, width="stretch",
                  height=min(38 + 35 * len(rows), 420))
     chart, actions = st.columns([3, 2], gap="large")
-    chart.plotly_chart(_scatter(rows), width="stretch", config={"displayModeBar": False},
+    chart.plotly_chart(vv.scatter_figure(rows), width="stretch", config={"displayModeBar": False},
                        key="verify_scatter")
-    with actions:
-        st.download_button("Download CSV", data=lambda: vv.log_csv(log, session),
-                           on_click="ignore", file_name="patchwork-calibration.csv",
-                           mime="text/csv", icon=":material/download:", key="verify_csv",
-                           width="stretch")
-        labels = {r.id: vv.row_label(r) for r in rows}
-        picked = st.multiselect("Rows to delete", list(labels), key="verify_delete_ids",
-                                format_func=labels.get, placeholder="Pick rows by id")
-        st.button(f"Delete {len(picked)} row{'s' if len(picked) != 1 else ''}",
-                  disabled=not picked, key="verify_delete", on_click=_delete_rows,
-                  args=(path, session), icon=":material/delete:", width="stretch")
+    actions.download_button("Download CSV", data=lambda: vv.log_csv(log, session),
+                            on_click="ignore", file_name="patchwork-calibration.csv",
+                            mime="text/csv", icon=":material/download:", key="verify_csv",
+                            width="stretch")
+    labels = {r.id: vv.row_label(r) for r in rows}
+    picked = actions.multiselect("Rows to delete", list(labels), key="verify_delete_ids",
+                                 format_func=labels.get, placeholder="Pick rows by id")
+    actions.button(f"Delete {len(picked)} row{'s' if len(picked) != 1 else ''}",
+                   disabled=not picked, key="verify_delete", on_click=_delete_rows,
+                   args=(path, session), icon=":material/delete:", width="stretch")
 
-
-# --- the page ----------------------------------------------------------------------------------
 
 _init_state()
 # The click's request, taken at once: whatever happens below, no later rerun finds it again.
@@ -605,37 +451,26 @@ st.title("Verify")
 st.caption("The estimate next to what the API reports — with your own key. Counting is free; "
            "a billed check happens only when you press a button that shows its cost.")
 config_now = operator_settings(warn=True)
-access_now = _credentials(config_now)
+state = st.session_state
+access_now = va.resolve(config_now, os.environ, state["verify_key_typed"],
+                        state["verify_base_typed"], state.get("verify_http_confirmed"))
 _key_section(access_now)
-shared_image, shared_choice = _shared()
-loaded_image, _label = _image_section(shared_image, shared_choice)
-settings_now = _settings(shared_choice)
-estimate_now = None
-if loaded_image is not None:
-    w_now, h_now = loaded_image.info.size
-    try:
-        estimate_now = calc.estimate(w_now, h_now, settings_now["model"], settings_now["detail"],
-                                     settings_now["fidelity"], settings_now["rules"])
-    except calc.CalcError as e:
-        st.error(inert.md(e))
-if estimate_now is not None and not estimate_now.accepted:
-    st.error(f"{estimate_now.reason}: the API would answer HTTP 400. Choose detail high or a "
-             "smaller image (Explore shows the largest accepted size).")
-    estimate_now = None
-previews_now = None
-if estimate_now is not None:
-    previews_now = {m: vv.cost_preview(estimate_now.tokens, settings_now["model"], m)
-                    for m in vv.METHOD_LABELS}
-    st.metric(f"Estimate · {RULE_LABELS.get(settings_now['rules'])} rules",
-              f"{estimate_now.tokens:,} image tokens")
+choice_now = vv.handed_choice(page_state.handed_over()[1])
+loaded_now, _ = _image_section(choice_now)
+settings_now = _settings(choice_now)
+check_now = vv.image_check(None if loaded_now is None else loaded_now.info.size, settings_now)
+if check_now.problem:
+    st.error(check_now.problem)
+if check_now.metric:
+    st.metric(*check_now.metric)
 if access_now.key is None:
-    _no_key_help(previews_now, settings_now["model"])
-if estimate_now is not None:
-    _measure_section(loaded_image, estimate_now, settings_now, access_now, previews_now,
-                     request_now)
-elif loaded_image is None:
+    st.info(vv.no_key_help(check_now.previews, settings_now["model"]))
+if check_now.estimate is not None:
+    _measure_section(loaded_now, check_now, settings_now, access_now, request_now)
+elif loaded_now is None:
     st.info("Bring an image — on Explore, or upload it above — to compare its estimate with "
             "what the API reports.")
+_request_section(access_now, request_now)
 _key_models_section(access_now, request_now)
 calibrating = _calibration_section(settings_now, access_now)
 _log_section(config_now)

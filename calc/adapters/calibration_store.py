@@ -9,6 +9,10 @@ There is no column for an API key, and `add` refuses any text that looks like on
 checked too: a token count must be one (calc.engine.counts), a size a whole number of pixels —
 a row that is not a measurement is refused with a CalcError, never half-written or a crash.
 
+Money is exact: a row's `cost_usd` is a Decimal, stored as its TEXT (e.g. '0.0000975') and
+read back as the same Decimal; a value some older writer stored as a REAL is read through its
+shortest repr, so 9.75e-05 comes back as Decimal('0.0000975').
+
 Each row carries the random id of the browser session that made it (`session`): a hosted app
 shows, exports and deletes a visitor's own rows only, unless the operator shares the log
 (pass session=None). Every failure of the file itself is a `LogUnavailableError`.
@@ -20,7 +24,6 @@ import csv
 import io
 import os
 import random
-import re
 import sqlite3
 import threading
 import time
@@ -28,9 +31,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import astuple, dataclass, fields, replace
 from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from calc.adapters.key_scrub import looks_like_key
 from calc.engine.counts import MAX_TOKENS, shown, token_count
 from calc.engine.errors import CalcError
 
@@ -39,7 +44,7 @@ if TYPE_CHECKING:
 
 ENV_VAR = "PATCHWORK_CALIBRATION_DB"
 BUSY_TIMEOUT_MS = 10_000
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS calibration (
@@ -57,19 +62,10 @@ CREATE TABLE IF NOT EXISTS calibration (
     reported INTEGER NOT NULL,
     baseline INTEGER NOT NULL,
     rules_version TEXT NOT NULL,
-    session TEXT NOT NULL DEFAULT ''
+    session TEXT NOT NULL DEFAULT '',
+    cost_usd TEXT
 )
 """
-
-# What an API key looks like: OpenAI's sk-… family, a bearer header, or any long unbroken run
-# of token characters mixing letters and digits (no model name or host is that long).
-_KEY_PATTERNS = (
-    re.compile(r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_\-]{8,}"),
-    re.compile(r"(?i)\bbearer\s"),
-    # A long run of letters and digits with no dash or dot: a token, not a host name label.
-    re.compile(r"(?=[A-Za-z0-9_]*[0-9])(?=[A-Za-z0-9_]*[A-Za-z])[A-Za-z0-9_]{40,}"),
-)
-
 
 class SecretInLogError(CalcError):
     """A field given to the calibration log looks like an API key; nothing was written."""
@@ -121,12 +117,14 @@ class LogRow:
     reported: int
     baseline: int
     rules_version: str
+    cost_usd: Decimal | None = None  # what the measurement was billed; None: not known
     id: int | None = None
     time: str | None = None
 
 
 _COLUMNS = ("id", "time") + tuple(f.name for f in fields(LogRow) if f.name not in ("id", "time"))
 _TEXT = tuple(f.name for f in fields(LogRow) if f.type == "str")
+_MONEY = ("cost_usd",)  # exact dollars: TEXT in the file
 _COUNTS = ("estimate", "reported", "baseline")  # tokens
 _SIZES = ("width", "height")  # pixels
 _MAX_INTEGER = 2**63 - 1  # SQLite's largest INTEGER
@@ -143,7 +141,7 @@ def row_from_measurement(m: Measurement, *, width: int, height: int, estimate: i
         endpoint_host=m.endpoint_host, model_requested=m.model_requested,
         model_returned=m.model_returned, width=width, height=height, detail=m.detail,
         fidelity=fidelity, method=m.method, estimate=estimate, reported=m.image_tokens,
-        baseline=m.baseline, rules_version=rules_version,
+        baseline=m.baseline, rules_version=rules_version, cost_usd=m.cost_usd,
     )
 
 
@@ -159,6 +157,12 @@ def _refuse_non_numbers(row: LogRow) -> None:
                 or not 1 <= value <= _MAX_INTEGER:
             raise BadRowError(f"{name} must be a whole number of pixels, not {shown(value)} — "
                               "nothing was written")
+    for name in _MONEY:
+        value = getattr(row, name)
+        if value is not None and not (isinstance(value, Decimal) and value.is_finite()
+                                      and value >= 0):
+            raise BadRowError(f"{name} must be an exact amount of dollars (a Decimal, 0 or "
+                              f"more) or None, not {shown(value)} — nothing was written")
 
 
 def _refuse_secrets(row: LogRow) -> None:
@@ -166,7 +170,7 @@ def _refuse_secrets(row: LogRow) -> None:
         value = getattr(row, name)
         if not isinstance(value, str):
             raise SecretInLogError(f"{name} must be text, not {type(value).__name__}")
-        if any(p.search(value) for p in _KEY_PATTERNS):
+        if looks_like_key(value):
             # Do not echo the value: it may be the key.
             raise SecretInLogError(
                 f"{name} looks like an API key; the calibration log never stores keys — "
@@ -215,6 +219,8 @@ class CalibrationLog:
             if "session" not in columns:  # a version-1 file: its rows belong to no session
                 conn.execute("ALTER TABLE calibration ADD COLUMN session TEXT NOT NULL "
                              "DEFAULT ''")
+            if "cost_usd" not in columns:  # a version-2 file: its rows' costs are not known
+                conn.execute("ALTER TABLE calibration ADD COLUMN cost_usd TEXT")
             conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @contextmanager
@@ -258,6 +264,7 @@ class CalibrationLog:
         values = dict(zip(_COLUMNS, _ordered(stamped), strict=True))
         del values["id"]
         values["session"] = str(session)
+        values.update({name: _money_text(values[name]) for name in _MONEY})
         cols = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         with _file_errors("written"), self._connect() as conn:
@@ -272,7 +279,7 @@ class CalibrationLog:
             found = conn.execute(
                 f"SELECT {', '.join(_COLUMNS)} FROM calibration{where} ORDER BY id", args
             ).fetchall()
-        return [LogRow(**dict(zip(_COLUMNS, r, strict=True))) for r in found]
+        return [_row(dict(zip(_COLUMNS, r, strict=True))) for r in found]
 
     def delete(self, ids: Iterable[int], session: str | None = None) -> int:
         """Delete the rows with these ids (of `session` only, unless None); how many went."""
@@ -294,8 +301,32 @@ class CalibrationLog:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(_COLUMNS)
         for row in self.rows(session):
-            writer.writerow([cell(v) for v in _ordered(row)])
+            writer.writerow([cell(_money_text(v) if isinstance(v, Decimal) else v)
+                             for v in _ordered(row)])
         return out.getvalue()
+
+
+def _money_text(value: Decimal | None) -> str | None:
+    """An exact amount as the file keeps it: plain digits, no exponent ('0.0000975')."""
+    return None if value is None else format(value, "f")
+
+
+def _money(value: object) -> Decimal | None:
+    """An amount read back: TEXT exactly; a REAL an older writer stored, by its shortest repr;
+    anything that is not an amount, None (the row is still shown)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        amount = Decimal(value if isinstance(value, str) else repr(value))
+    except (InvalidOperation, TypeError):
+        return None
+    return amount if amount.is_finite() else None
+
+
+def _row(values: dict) -> LogRow:
+    for name in _MONEY:
+        values[name] = _money(values[name])
+    return LogRow(**values)
 
 
 def _ordered(row: LogRow) -> tuple:

@@ -1,8 +1,9 @@
-"""Measure what an image really costs, by asking an OpenAI-compatible API (spec §5, §8).
+"""Measure what an image really costs, by asking an OpenAI-compatible API (metering.md §12).
 
 The API reports only a request's *total* input tokens, which include the prompt text and the
-message framing (spec §5: about 8–13 tokens). So every measurement makes the same request twice,
-once with the image and once without it, and the image's tokens are the difference.
+message framing (docs/metering.md §14: about 7–8 tokens a short message). So every measurement
+makes the same request twice, once with the image and once without it, and the image's tokens
+are the difference.
 
 The client is injected (build it with `make_client`), so tests point it at a local fake server.
 Every failure of the API call comes back as an `ApiError` subclass whose message says what
@@ -34,8 +35,9 @@ if TYPE_CHECKING:
     from calc.engine.estimate import Estimate
 
 DEFAULT_PROMPT = "What is in this image?"
-# Spec §5: one short user message carries about 8–13 tokens of framing. A difference this
-# small between estimate and measurement is framing the baseline did not cancel, not a rule.
+# docs/metering.md §14: one short user message carries about 7–8 tokens of framing. A
+# difference this small between estimate and measurement is framing the baseline did not
+# cancel, not a rule.
 FRAMING_TOLERANCE = 15
 
 T = TypeVar("T")
@@ -176,8 +178,8 @@ class Measurement:
 
     with_image: input tokens reported for the request with the image; baseline: the same request
     without it; image_tokens = with_image − baseline (computed, so it cannot disagree).
-    cost_usd: what the measurement was billed — 0.0 for the free count endpoint, None when the
-    model's prices are unknown.
+    cost_usd: what the measurement was billed, exact — 0 for the free count endpoint, None when
+    the model's prices are unknown.
     """
 
     method: str  # "count" | "run" | "chat"
@@ -188,7 +190,7 @@ class Measurement:
     baseline: int
     output_tokens: int = 0
     reply_text: str = ""
-    cost_usd: float | None = None
+    cost_usd: Decimal | None = None
     endpoint_host: str = ""
     image_tokens: int = field(init=False)
 
@@ -433,7 +435,7 @@ def _count(client: Any, model: str, input_: list[dict]) -> int:
 
 @dataclass(frozen=True)
 class ListedModel:
-    """One model of GET /v1/models. `shutdown_date` as the API sent it (spec §9: optional,
+    """One model of GET /v1/models. `shutdown_date` as the API sent it (metering.md §12: optional,
     "YYYY-MM-DD" or null — or anything a faulty endpoint sends); `has_shutdown_date` says
     whether the field was there at all (absent is not null: null means none announced)."""
 
@@ -468,8 +470,9 @@ def list_models(client: Any) -> tuple[ListedModel, ...]:
     return tuple(first.values())
 
 
-def _cost(model_names: tuple[str, ...], input_tokens: int, output_tokens: int) -> float | None:
-    """USD at the catalogue's input and output prices; None for a model it cannot price."""
+def _cost(model_names: tuple[str, ...], input_tokens: int, output_tokens: int
+          ) -> Decimal | None:
+    """Exact USD at the catalogue's input and output prices; None for a model it cannot price."""
     from calc.engine.catalogue import resolve_model  # late: keeps this module importable on its own
 
     for name in model_names:
@@ -482,7 +485,7 @@ def _cost(model_names: tuple[str, ...], input_tokens: int, output_tokens: int) -
         usd = Decimal(input_tokens) * m.price_input
         if output_tokens:
             usd += Decimal(output_tokens) * m.price_output
-        return float(usd / 1_000_000)
+        return usd / 1_000_000
     return None
 
 
@@ -499,7 +502,7 @@ def count_text_tokens(client: Any, model: str, text: str) -> int:
 
 def count_image_tokens(client: Any, *, model: str, image_url: str, detail: str,
                        prompt: str = DEFAULT_PROMPT) -> Measurement:
-    """Free: POST /v1/responses/input_tokens with and without the image (spec §8).
+    """Free: POST /v1/responses/input_tokens with and without the image (metering.md §12).
 
     The count endpoint runs no model and returns no model name, so model_returned is the
     requested name.
@@ -509,7 +512,7 @@ def count_image_tokens(client: Any, *, model: str, image_url: str, detail: str,
     _image_difference(client, with_image, baseline)
     return Measurement(
         method="count", model_requested=model, model_returned=model, detail=detail,
-        with_image=with_image, baseline=baseline, cost_usd=0.0,
+        with_image=with_image, baseline=baseline, cost_usd=Decimal(0),
         endpoint_host=endpoint_host(client),
     )
 
@@ -581,6 +584,58 @@ def chat_image(client: Any, *, model: str, image_url: str, detail: str,
     )
 
 
+# --- a whole request, as pasted ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestUsage:
+    """What the API reported for one whole request sent as given (calc.views.verify_request
+    decides what is sent). input_tokens: `usage.input_tokens` (Responses) or
+    `usage.prompt_tokens` (Chat Completions): images, text and message framing together."""
+
+    api: str  # "responses" | "chat.completions"
+    model_requested: str
+    model_returned: str
+    input_tokens: int
+    output_tokens: int
+    reply_text: str = ""
+    cost_usd: Decimal | None = None  # exact, at the catalogue's prices; None: no price known
+    endpoint_host: str = ""
+
+
+# Where each API puts the input and output tokens of a reply (docs/metering.md §12).
+USAGE_PATHS = {"responses": ("usage.input_tokens", "usage.output_tokens"),
+               "chat.completions": ("usage.prompt_tokens", "usage.completion_tokens")}
+
+
+def send_request(client: Any, api: str, body: dict[str, Any]) -> RequestUsage:
+    """Billed: POST the body to /v1/responses or /v1/chat/completions once, and read usage back.
+
+    The body goes as given: the caller has already limited it (its fields, its output cap).
+    """
+    if api not in USAGE_PATHS:
+        raise ValueError(f"unknown API {api!r}: use one of {', '.join(USAGE_PATHS)}")
+    create = (client.responses.with_raw_response.create if api == "responses"
+              else client.chat.completions.with_raw_response.create)
+    reply, raw = _reply(client, create, **body)
+    input_path, output_path = USAGE_PATHS[api]
+    n_in, n_out = _tokens(client, raw, input_path), _tokens(client, raw, output_path)
+    model = str(body.get("model", ""))
+    returned = _from_api(client, getattr(reply, "model", None)) or model
+    if api == "responses":
+        text = getattr(reply, "output_text", "")
+    else:
+        try:
+            text = reply.choices[0].message.content or ""
+        except (AttributeError, IndexError, TypeError):
+            text = ""
+    return RequestUsage(
+        api=api, model_requested=model, model_returned=returned, input_tokens=n_in,
+        output_tokens=n_out, reply_text=_from_api(client, text, 2_000),
+        cost_usd=_cost((returned, model), n_in, n_out), endpoint_host=endpoint_host(client),
+    )
+
+
 METHODS: dict[str, Callable[..., Measurement]] = {
     "count": count_image_tokens,
     "run": run_image,
@@ -625,7 +680,7 @@ def compare(estimate_tokens: int | Estimate, measurement: Measurement, *,
         verdict = "within framing overhead"
         text = (f"the API reported {reported:,} image tokens, {abs(diff)} "
                 f"{'more' if diff > 0 else 'fewer'} than the {est:,} estimated — within the "
-                f"message framing (about 8–13 tokens) the baseline subtraction can leave")
+                f"message framing (about 7–8 tokens a message) the baseline subtraction can leave")
     else:
         verdict = "off"
         text = (f"the API reported {reported:,} image tokens, {abs(diff):,} "

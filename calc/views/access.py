@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
 from calc.adapters.url_fetch import AddressPolicy
+from calc.engine.pricing import format_usd
 from calc.views import inert
 
 KEY_NAME = "OPENAI_API_KEY"
@@ -214,7 +215,57 @@ def resolve(secrets: Mapping[str, Any], environ: Mapping[str, str], typed_key: s
                               "your own key to pay for checks yourself"))
 
 
-def billed_block(access: Access, cost_usd: float | None, spent_usd: float) -> str | None:
+def where(source: str, name: str) -> str:
+    """Where a setting came from, in words, e.g. 'the environment variable OPENAI_API_KEY'.
+    Built from the source and the variable's name only, never from the value."""
+    return {
+        FROM_SECRETS: f"{name} in Streamlit secrets (.streamlit/secrets.toml)",
+        FROM_ENV: f"the environment variable {name}",
+        FROM_FIELD: FROM_FIELD,
+        NOWHERE: NOWHERE,
+    }[source]
+
+
+# --- what a session has spent on the operator's key -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Spending:
+    """What one browser session has spent on billed checks against its cap, in exact dollars.
+
+    `cap` None: nothing to keep (a visitor's own key). A check is counted before its call (a
+    call that fails half-way may still be billed) and settled at its real cost once known.
+    """
+
+    cap: Decimal | None
+    spent: Decimal = Decimal(0)
+
+    def allows(self, cost: Decimal | None) -> bool:
+        """Whether a check costing at most `cost` may run: landing exactly on the cap may; an
+        unknown cost may not be kept under a cap."""
+        if self.cap is None:
+            return True
+        return cost is not None and self.spent + cost <= self.cap
+
+    def counted(self, cost: Decimal | None) -> Spending:
+        """Spent once a check costing at most `cost` is under way."""
+        if self.cap is None or cost is None:
+            return self
+        return replace(self, spent=self.spent + cost)
+
+    def settled(self, counted: Decimal | None, actual: Decimal | None) -> Spending:
+        """The check's real cost in place of what was counted for it (kept when unknown)."""
+        if self.cap is None or counted is None or actual is None:
+            return self
+        return replace(self, spent=self.spent - counted + actual)
+
+
+def spending(access: Access, spent: Decimal) -> Spending:
+    """The session's spending on `access`: capped only on the operator's key."""
+    return Spending(access.cap_usd, spent)
+
+
+def billed_block(access: Access, cost_usd: Decimal | None, spent_usd: Decimal) -> str | None:
     """Why a billed call costing `cost_usd` may not be made now, or None when it may."""
     if not access.billed_allowed:
         return access.billed_why
@@ -223,7 +274,8 @@ def billed_block(access: Access, cost_usd: float | None, spent_usd: float) -> st
     if cost_usd is None:
         return ("the catalogue has no price for this model, so a billed check on the app's key "
                 "cannot be kept within this session's spending cap")
-    if Decimal(str(spent_usd)) + Decimal(str(cost_usd)) > access.cap_usd:
-        return (f"this check (about ${cost_usd:.5f}) would take this session past its spending "
-                f"cap on the app's key (${access.cap_usd}; spent so far ${spent_usd:.5f})")
+    if not spending(access, spent_usd).allows(cost_usd):
+        return (f"this check (about {format_usd(cost_usd)}) would take this session past its "
+                f"spending cap on the app's key (${access.cap_usd}; spent so far "
+                f"{format_usd(spent_usd)})")
     return None

@@ -31,7 +31,7 @@ ProgressFn = Callable[[int, int], None]
 
 # Tile family: (size, tiles under the billing rules, what it isolates).
 _TILE_SIZES = (
-    (1, 1),  # 1 tile: small images are not scaled up (spec §9: 255 on gpt-4o)
+    (1, 1),  # 1 tile: small images are not scaled up (docs/metering.md §16: 255 on gpt-4o)
     (512, 1024),  # 2 tiles; scaling the short side up to 768 would give 6
     (768, 1025),  # short side exactly 768 is kept: 2 × 3 = 6 tiles
     (769, 1025),  # short side 769 > 768 → 768 × 1023: 2 × 2 = 4 tiles
@@ -39,7 +39,7 @@ _TILE_SIZES = (
     (2049, 513),  # fit-2048 rounds 512.75 half up to 513 → 8 tiles
     (2050, 513),  # 512.4995 → 512 → 4 tiles
 )
-# gpt-image: short side to 512, rounded down (spec §3 and §9).
+# gpt-image: short side to 512, rounded down (docs/metering.md §7 and §16).
 _IMAGE_SIZES = (
     (1, 1),  # 1 tile
     (512, 512),  # 1 tile, short side exactly 512 kept
@@ -79,13 +79,14 @@ def calibration_sizes(model_name: str) -> tuple[tuple[int, int], ...]:
         sizes.append((max_side, 32 * (budget // (max_side // 32))))
     edge = knife_edge_size(budget, max_side)
     if edge is not None and edge not in sizes:
-        sizes.append(edge)  # §2.5: exact and floating-point shrinks part here; a count settles it
+        sizes.append(edge)  # §13: exact and floating-point shrinks part here; a count settles it
     return tuple(sizes[:8])
 
 
 @lru_cache(maxsize=16)
 def knife_edge_size(budget: int, max_side: int) -> tuple[int, int] | None:
-    """A size over the budget where B·w/h is a perfect square (spec §2.5), within max_side.
+    """A size over the budget where B·w/h is a perfect square (docs/metering.md §13), within
+    max_side.
 
     w/h = k²/B reduced to p/q, between 1:3 and 3:1, scaled by t until it needs more patches
     than the budget. Preferred: one where a floating-point shrink really counts fewer patches.
@@ -134,7 +135,7 @@ class CalibrationPoint:
     billing: int  # estimate under the billing rules
     documented: int  # estimate under the documented rules
     model_returned: str
-    float_tokens: int | None = None  # a knife-edge size (§2.5): what a float shrink counts
+    float_tokens: int | None = None  # a knife-edge size (§13): what a float shrink counts
     documented_units: int | None = None  # what the documented rules count, where it differs
 
 
@@ -285,7 +286,7 @@ def _verdict(measured: str, catalogue: dict[str, str], fits: tuple[str, ...],
 
 
 def _knife_edge_note(p: CalibrationPoint) -> str:
-    """What the knife-edge size settles (§2.5): exact arithmetic or a float shrink."""
+    """What the knife-edge size settles (metering.md §13): exact arithmetic or a float shrink."""
     said = (f"knife edge {p.width}×{p.height}: the API counted {p.image_tokens:,} image tokens "
             f"— exact arithmetic gives {p.billing:,}, a floating-point shrink {p.float_tokens:,}")
     if p.image_tokens == p.billing:

@@ -9,7 +9,8 @@ trusted to be plain. Five small tools, used wherever such text is shown or writt
 - `short(value)`: one value shortened to `LIMIT` characters and "…", for every message;
 - `cell(value)` / `csv_frame(df)`: OWASP's rule for CSV injection — a text cell starting with
   = + - @ tab or carriage return gets a leading apostrophe, so a spreadsheet shows it as text;
-- `scrub(text)`: key-like strings and bearer tokens hidden (for anything the API sends back).
+- `scrub(text, key)`: the key, key-like strings and bearer tokens hidden (calc.adapters.key_scrub,
+  the one scrubber: for anything the API sends back, and every error message about a call).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import re
 import string
 from typing import Any
 
-from calc.adapters.key_scrub import scrub as _scrub
+from calc.adapters.key_scrub import scrub as scrub  # the one scrubber, for pages
 
 LIMIT = 120  # characters of one value in a message
 MESSAGE_LIMIT = 2_000  # a whole message: a backstop, so no message swamps the page
@@ -90,11 +91,6 @@ def csv_frame(frame):
             out[name] = out[name].astype(object).map(cell)
     out.columns = [cell(c) for c in out.columns]
     return out
-
-
-def scrub(text: Any, key: str | None = None) -> str:
-    """Text from an API reply with the key, anything shaped like a key and bearer tokens hidden."""
-    return _scrub(text if isinstance(text, str) else str(text), key)
 
 
 def esc(text: Any, limit: int = MESSAGE_LIMIT) -> str:

@@ -1,6 +1,6 @@
 """What the Verify page shows, worked out here so the page only collects input and renders.
 
-Where the API key and base URL come from (the key itself never enters a label), what a billed
+Why nothing can be sent yet (calc.views.access decides whose key goes where), what a billed
 check will cost before it is made, the key a measurement is cached under, the image as it is
 sent, one measurement with its comparison, and the rows of the result, log and calibration
 tables.
@@ -9,13 +9,11 @@ tables.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from calc.adapters import calibration_store, openai_usage
 from calc.adapters.images import LoadedImage, data_url
@@ -26,29 +24,29 @@ from calc.adapters.openai_usage import (
     ListedModel,
     Measurement,
     compare,
-    endpoint_host,
 )
 from calc.engine.catalogue import resolve_model
 from calc.engine.counts import shown
 from calc.engine.errors import CalcError, ImageError
 from calc.engine.pricing import format_usd
 from calc.views import inert
+from calc.views.model_choice import DEFAULT_MODEL
 
 if TYPE_CHECKING:
     from PIL import Image
 
     from calc.adapters.calibration_store import LogRow
     from calc.engine.estimate import Estimate
+    from calc.views.access import Access
     from calc.views.calibration import CalibrationResult
 
 # The adapters the Verify page drives, reached through its view: pages never import adapters.
 CalibrationLog = calibration_store.CalibrationLog
 default_path = calibration_store.default_path
 row_from_measurement = calibration_store.row_from_measurement
-scrub = openai_usage.scrub
 list_models = openai_usage.list_models
 __all__ = ["CalibrationLog", "LoadedImage", "default_path", "list_models", "make_client",
-           "row_from_measurement", "scrub"]
+           "row_from_measurement"]
 
 
 def make_client(api_key: str, base_url: str | None = None, timeout: float = 30.0, *,
@@ -65,24 +63,16 @@ def log_csv(log: CalibrationLog, session: str | None) -> str:
     return log.to_csv(session, cell=inert.cell)
 
 
-KEY_NAME = "OPENAI_API_KEY"
-BASE_URL_NAME = "OPENAI_BASE_URL"
-DEFAULT_HOST = "api.openai.com"
-
-# Where a setting came from. Fixed strings: a label is never built from the value it labels.
-FROM_SECRETS = "Streamlit secrets (.streamlit/secrets.toml)"
-FROM_ENV = "environment variable"
-FROM_FIELD = "typed on this page (kept for this browser session only)"
-NOWHERE = "not set"
-
 METHOD_LABELS = {"count": "Count (free)", "run": "Run (billed)",
                  "chat": "Chat Completions (billed)"}
 # What measure.run_image and chat_image ask for (their default max_output_tokens).
 MAX_OUTPUT_TOKENS = 16
-# Prompt and message framing per request, generously: spec §5 puts framing at 8–13 tokens for
-# one short message, and the prompt is a handful of words. Only used to bound a cost.
+# Prompt and message framing per request, generously: docs/metering.md §14 measures framing at
+# about 7–8 tokens for one short message, and the prompt is a handful of words. Only used to
+# bound a cost.
 TEXT_ALLOWANCE = 30
-# Spec §6: up to 50 MB of payload per request. The data URL is most of it.
+# The most this page sends in one request, as its upload limit (.streamlit/config.toml): the API
+# itself takes up to 512 MB (docs/metering.md §17). The data URL is most of it.
 MAX_PAYLOAD_BYTES = 50 * 1_000_000
 
 
@@ -90,75 +80,18 @@ class PayloadTooLargeError(ImageError):
     """The image, losslessly encoded, is more than the API accepts in one request."""
 
 
-# --- the key and the endpoint -------------------------------------------------------------
+# --- the key and the endpoint: calc.views.access decides; this says why nothing can go yet ---
 
 
-@dataclass(frozen=True)
-class Setting:
-    """A resolved setting. `value` is left out of repr so a printed Setting shows no key."""
-
-    value: str | None = field(repr=False)
-    source: str  # FROM_SECRETS, FROM_ENV, FROM_FIELD or NOWHERE
-    problem: str | None = None  # why the value cannot be used (base URL only)
-
-
-def _text(value: Any) -> str | None:
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def resolve_setting(name: str, secrets: Mapping[str, Any], environ: Mapping[str, str],
-                    typed: str | None) -> Setting:
-    """Streamlit secrets first, then the environment, then what was typed on the page."""
-    for source, value in ((FROM_SECRETS, secrets.get(name)), (FROM_ENV, environ.get(name)),
-                          (FROM_FIELD, typed)):
-        text = _text(value)
-        if text is not None:
-            return Setting(text, source)
-    return Setting(None, NOWHERE)
-
-
-def resolve_key(secrets: Mapping[str, Any], environ: Mapping[str, str],
-                typed: str | None) -> Setting:
-    return resolve_setting(KEY_NAME, secrets, environ, typed)
-
-
-def base_url_problem(url: str) -> str | None:
-    """Why `url` cannot be an API base URL, or None when it can."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return ("the base URL must start with http:// or https:// and name a host, e.g. "
-                "https://api.openai.com/v1")
-    if parts.username or parts.password:
-        return "put no user name or password in the base URL; the API key is sent separately"
+def access_block(access: Access) -> str | None:
+    """Why nothing can be sent with this access yet, in words (None when it can)."""
+    if access.key is None:
+        return "add an API key above to measure"
+    if access.problem:
+        return "fix the base URL above"
+    if access.unencrypted:
+        return "confirm above that your key may go to this endpoint unencrypted, or use https"
     return None
-
-
-def resolve_base_url(secrets: Mapping[str, Any], environ: Mapping[str, str],
-                     typed: str | None) -> Setting:
-    """Like `resolve_setting`; a value that is not an http(s) URL comes back with a problem."""
-    found = resolve_setting(BASE_URL_NAME, secrets, environ, typed)
-    if found.value is None:
-        return found
-    problem = base_url_problem(found.value)
-    return Setting(found.value, found.source, problem)
-
-
-def where(setting: Setting, name: str) -> str:
-    """Where a setting came from, in words, e.g. 'the environment variable OPENAI_API_KEY'.
-    Built from the source and the variable's name only, never from the value."""
-    return {
-        FROM_SECRETS: f"{name} in Streamlit secrets (.streamlit/secrets.toml)",
-        FROM_ENV: f"the environment variable {name}",
-        FROM_FIELD: FROM_FIELD,
-        NOWHERE: NOWHERE,
-    }[setting.source]
-
-
-def endpoint_label(base_url: str | None) -> str:
-    """host[:port] the calls go to, as the log records it: never a path, query or user info."""
-    if base_url is None:
-        return DEFAULT_HOST
-    return endpoint_host(SimpleNamespace(base_url=base_url))
 
 
 # --- what a check costs -------------------------------------------------------------------
@@ -173,7 +106,7 @@ class CostPreview:
     billed_calls: int
     input_tokens: int  # billed input tokens, image and text allowance together
     output_tokens: int  # the most output tokens the calls may be billed
-    usd: float | None  # None: the catalogue has no price for the model
+    usd: Decimal | None  # exact; None: the catalogue has no price for the model
     text: str  # where the number comes from, in one line
     button: str  # the button's label, with the cost on it
 
@@ -189,7 +122,7 @@ def cost_preview(image_tokens: int, model: str, method: str,
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
     if method == "count":
-        return CostPreview(method, False, 0, 0, 0, 0.0,
+        return CostPreview(method, False, 0, 0, 0, Decimal(0),
                            "free: the count endpoint runs no model — two count calls, with and "
                            "without the image", "Count image tokens (free)")
     calls = 1 if method == "run" else 2
@@ -203,8 +136,7 @@ def cost_preview(image_tokens: int, model: str, method: str,
         return CostPreview(method, True, calls, input_tokens, output_tokens, None,
                            f"{what}; the catalogue has no price for {m.name}, but OpenAI "
                            "still bills the call", f"{name} — billed, price unknown")
-    usd = float((Decimal(input_tokens) * m.price_input
-                 + Decimal(output_tokens) * m.price_output) / 1_000_000)
+    usd = (input_tokens * m.price_input + output_tokens * m.price_output) / 1_000_000
     text = (f"at most about {format_usd(usd)}: {what} at ${m.price_input}/1M input, plus up to "
             f"{output_tokens} output tokens at ${m.price_output}/1M ({m.name}, standard tier)")
     return CostPreview(method, True, calls, input_tokens, output_tokens, usd, text,
@@ -251,7 +183,7 @@ def image_payload(image: Image.Image) -> str:
     w, h = image.size
     raise PayloadTooLargeError(
         f"this {w}×{h} image is {png_mb:.0f} MB as a lossless PNG and {len(url) / 1e6:.0f} MB "
-        f"as lossless WEBP; the API accepts up to {MAX_PAYLOAD_BYTES // 1_000_000} MB per "
+        f"as lossless WEBP; this page sends up to {MAX_PAYLOAD_BYTES // 1_000_000} MB per "
         "request. Resize or crop it and try again (the estimate above still holds)."
     )
 
@@ -302,7 +234,7 @@ def result_rows(r: VerifyResult) -> list[tuple[str, str]]:
         returned = f"{m.model_returned} (the count endpoint names no model: this is the one asked)"
     else:
         returned = m.model_returned
-    if m.cost_usd == 0.0 and m.method == "count":
+    if m.cost_usd == 0 and m.method == "count":
         cost = "free"
     elif m.cost_usd is None:
         cost = "price unknown"
@@ -346,10 +278,16 @@ def log_records(rows: list[LogRow]) -> list[dict[str, Any]]:
             "reported": r.reported,
             "difference": r.reported - r.estimate,
             "baseline": r.baseline,
+            "cost": _log_cost(r.cost_usd),
             "rules version": r.rules_version,
         }
         for r in reversed(rows)
     ]
+
+
+def _log_cost(usd: Decimal | None) -> str:
+    """A logged measurement's cost: free, exact dollars, or nothing (not recorded)."""
+    return "" if usd is None else "free" if usd == 0 else format_usd(usd)
 
 
 def row_label(r: LogRow) -> str:
@@ -362,6 +300,28 @@ def scatter_extent(rows: list[LogRow]) -> tuple[int, int]:
     """The range the y = x line spans: 0 to a little past the largest number plotted."""
     top = max([r.estimate for r in rows] + [r.reported for r in rows] + [1])
     return 0, int(top * 1.05) + 1
+
+
+def scatter_figure(rows: list[LogRow]) -> dict[str, Any]:
+    """The log as a Plotly figure (a plain spec): estimate against reported, one series a
+    method, over the line where they agree."""
+    lo, hi = scatter_extent(rows)
+    data: list[dict[str, Any]] = [dict(
+        type="scatter", x=[lo, hi], y=[lo, hi], mode="lines", name="estimate = reported",
+        line=dict(color="#9aa5ad", dash="dash"), hoverinfo="skip")]
+    for method, label in METHOD_LABELS.items():
+        picked = [r for r in rows if r.method == method]
+        if picked:
+            data.append(dict(
+                type="scatter", x=[r.estimate for r in picked], y=[r.reported for r in picked],
+                mode="markers", name=label, marker=dict(size=9, opacity=0.8),
+                text=[row_label(r) for r in picked],
+                hovertemplate="%{text}<br>estimate %{x:,}<br>reported %{y:,}<extra></extra>"))
+    layout = dict(height=380, margin=dict(l=10, r=10, t=30, b=10),
+                  xaxis=dict(title=dict(text="estimated image tokens")),
+                  yaxis=dict(title=dict(text="reported image tokens")),
+                  legend=dict(orientation="h", y=1.08), plot_bgcolor="#fbfaf7")
+    return dict(data=data, layout=layout)
 
 
 def recording(measure_fn: Callable[[int, int], Measurement],
@@ -397,7 +357,8 @@ def calibration_records(result: CalibrationResult) -> list[dict[str, Any]]:
 
 
 def _matches(p) -> str:
-    """Which rules reproduce a point; a knife-edge size (§2.5) also names the float count."""
+    """Which rules reproduce a point; a knife-edge size (docs/metering.md §13) also names the
+    floating-point count."""
     said = [r for r, v in (("billing", p.billing), ("documented", p.documented))
             if v == p.image_tokens]
     if p.float_tokens is not None and p.float_tokens == p.image_tokens and not said:
@@ -415,7 +376,7 @@ def calibration_fit(result: CalibrationResult) -> str:
         else f"{result.base} (base only)"
 
 
-# ---- the models a key can use, held against the catalogue (spec §9) -----------------------------
+# ---- the models a key can use, held against the catalogue (docs/metering.md §12) -----------------
 
 NOT_GIVEN = "not given"  # the API left shutdown_date out: nothing to compare
 NONE_ANNOUNCED = "none announced"  # the API said null
@@ -516,3 +477,235 @@ def key_model_notes(rows: tuple[KeyModel, ...]) -> list[str]:
         notes.append("Shutdown dates to check against OpenAI's deprecations page: "
                      + "; ".join(differ))
     return notes
+
+
+# ---- the screen: what the page shows, worked out from what it collected --------------------------
+
+RULE_LABELS = {"billing": "billing (measured)", "documented": "documented (guide)"}
+DEFAULT_CHOICE = {"model": DEFAULT_MODEL, "detail": "auto", "fidelity": "low",
+                  "rules": "billing", "tier": "standard"}
+CALIBRATION_DETAIL = "high"  # the calibration sizes isolate the high-detail rules
+NO_KEY = ("**No API key yet.** Everything else on this page works without one; measuring needs "
+          "your own OpenAI key.")
+
+
+def dollars(text: str) -> str:
+    """Our own Markdown: a pair of dollar signs would otherwise be typeset as maths."""
+    return text.replace("$", "\\$")
+
+
+def handed_picture(shared: Any) -> dict | None:
+    """Explore's picture, when it handed one over. Duck-typed: a LoadedImage made before a
+    module reload is another class, but still fine."""
+    picture = shared.get("image") if isinstance(shared, dict) else None
+    return shared if all(hasattr(picture, a) for a in ("image", "info", "sha256")) else None
+
+
+def handed_choice(handed: Any) -> dict:
+    """Model, detail, fidelity, rules and tier: Explore's choice over the defaults."""
+    choice = dict(DEFAULT_CHOICE)
+    if isinstance(handed, dict):
+        choice.update({k: v for k, v in handed.items() if k in DEFAULT_CHOICE})
+    return choice
+
+
+def image_caption(label: str, info: Any, choice: dict | None = None) -> str:
+    """One line under the image (Markdown): where it came from, its format and size; from
+    Explore, what was chosen there."""
+    size = f"{info.format} · {info.width}×{info.height} px"
+    if choice is None:
+        return f"**{inert.md(label)}** · {size} (EXIF orientation applied)"
+    return (f"From Explore: **{inert.md(label)}** · {size} · chosen there: {choice['model']}, "
+            f"detail {choice['detail']}, fidelity {choice['fidelity']}, "
+            f"{RULE_LABELS.get(choice['rules'], choice['rules'])} rules")
+
+
+@dataclass(frozen=True)
+class KeyPanel:
+    """The key box: whose key goes where, and what the visitor can do about it (Markdown)."""
+
+    mode: str  # whose key goes where, or NO_KEY
+    forget: bool  # a key typed here: it can be forgotten (and an endpoint chosen)
+    key_field: str | None  # the key field's label; None once a key is typed
+    problem: str | None  # why the endpoint cannot be used
+    unencrypted: str | None  # plain http to a host that may be public: waits for a click
+    confirm: str | None  # that click's label
+    confirmed: str | None  # the visitor's confirmation, said back
+
+
+def key_panel(access: Access, spent: Decimal) -> KeyPanel:
+    from calc.views import access as va
+
+    host = inert.md(access.host)
+    visitor = access.owner == va.VISITOR
+    if access.key is None:
+        mode = NO_KEY
+    elif visitor:
+        mode = (f"🔑 **Your own key** (typed here, this browser session only) → **{host}**. "
+                "Billed checks are charged to your key.")
+    else:
+        billed = (f"billed checks on: this session may spend up to ${access.cap_usd} (spent "
+                  f"{format_usd(spent)})" if access.billed_allowed
+                  else "billed checks off (Count and calibration are free)")
+        mode = (f"🔑 **The app's key** (from {va.where(access.key_source, va.KEY_NAME)}) → "
+                f"**{host}**, the endpoint the operator configured; {billed}.")
+    field = None if visitor else ("OpenAI API key" if access.key is None else
+                                  "Or use your own OpenAI API key (then you may also choose the "
+                                  "endpoint)")
+    confirmed = None
+    if visitor and not access.unencrypted and va.plain_http_warning(access.base_url):
+        confirmed = (f"🔓 You confirmed that your key goes to {host} unencrypted (plain "
+                     "http).")
+    return KeyPanel(
+        mode=dollars(mode), forget=visitor, key_field=field,
+        problem=access.problem and f"Base URL: {inert.md(access.problem)}.",
+        unencrypted=access.unencrypted and f"**{host}**: {inert.md(access.unencrypted)}.",
+        confirm=access.unencrypted and f"Send my key to {host} unencrypted", confirmed=confirmed)
+
+
+def _cost_words(p: CostPreview) -> str:
+    return "an unknown amount (no price in the catalogue)" if p.usd is None \
+        else f"at most about {format_usd(p.usd)}"
+
+
+def no_key_help(previews: dict[str, CostPreview] | None, model: str) -> str:
+    """How to add a key, and what a check of this image would cost (Markdown)."""
+    cost = ("Bring an image to see what a billed check of it would cost."
+            if previews is None else
+            f"For this image on {model}: **Count** is free; a **Run** costs "
+            f"{_cost_words(previews['run'])}; **Chat Completions** "
+            f"{_cost_words(previews['chat'])} (two calls).")
+    return dollars(
+        "**To measure, add an OpenAI API key** in one of three ways:\n\n"
+        "1. Copy `.streamlit/secrets.toml.example` to `.streamlit/secrets.toml` and put your key "
+        "in `OPENAI_API_KEY` (the file is git-ignored), then restart the app;\n"
+        "2. or set the environment variable `OPENAI_API_KEY` before starting the app;\n"
+        "3. or paste it in the field above: it stays in this browser session only.\n\n"
+        f"What a check costs: {cost} Nothing is sent until you press a button.")
+
+
+@dataclass(frozen=True)
+class ImageCheck:
+    """The image on this page's settings: its estimate and what each method would cost."""
+
+    estimate: Estimate | None  # None: no image, or one the API would refuse
+    problem: str | None  # why there is no estimate (Markdown), when there is an image
+    metric: tuple[str, str] | None  # (label, value) of the estimate
+    previews: dict[str, CostPreview] | None
+
+
+def image_check(size: tuple[int, int] | None, settings: dict) -> ImageCheck:
+    """The estimate of an image of `size` (None: no image yet) and each method's cost."""
+    from calc.engine.estimate import estimate
+
+    if size is None:
+        return ImageCheck(None, None, None, None)
+    try:
+        est = estimate(*size, settings["model"], settings["detail"], settings["fidelity"],
+                       settings["rules"])
+    except CalcError as e:
+        return ImageCheck(None, inert.md(e), None, None)
+    if not est.accepted:
+        return ImageCheck(None, f"{inert.md(est.reason)}: the API would answer HTTP 400. Choose "
+                                "detail high or a smaller image (Explore shows the largest "
+                                "accepted size).", None, None)
+    previews = {m: cost_preview(est.tokens, settings["model"], m) for m in METHOD_LABELS}
+    label = f"Estimate · {RULE_LABELS.get(settings['rules'])} rules"
+    return ImageCheck(est, None, (label, f"{est.tokens:,} image tokens"), previews)
+
+
+def measure_block(access: Access, preview: CostPreview, spent: Decimal) -> str | None:
+    """Why the measure button is disabled, in words (None when it is not)."""
+    from calc.views.access import billed_block
+
+    return access_block(access) or (billed_block(access, preview.usd, spent)
+                                    if preview.billed else None)
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """A result as the page shows it: verdict, three numbers, the rows, the model's reply."""
+
+    level: str  # success, info or warning
+    verdict: str  # Markdown
+    metrics: tuple[tuple[str, str], ...]  # (label, value)
+    rows: list[tuple[str, str]]
+    reply: str | None  # the model's reply, as received (scrubbed): shown inert
+    measured_at: str
+
+
+def result_view(r: VerifyResult) -> ResultView:
+    level, text = verdict_line(r.comparison)
+    c = r.comparison
+    pct = "" if c.percent is None else f" ({c.percent:+.1f} %)"
+    metrics = (("Estimate", f"{c.estimate:,}"), ("Reported by the API", f"{c.reported:,}"),
+               ("Difference", f"{c.difference:+,}{pct}"))
+    return ResultView(level, dollars(text), metrics, result_rows(r),
+                      r.measurement.reply_text or None, r.measured_at)
+
+
+def cached_note(measured_at: str) -> str:
+    return (f"🗂️ **cached result**, measured {measured_at.replace('T', ' ')[:19]} UTC: pressing "
+            "the button again shows it without calling the API; **Measure again** makes a new "
+            "measurement.")
+
+
+CALIBRATION_INTRO = ("A handful of sizes chosen to isolate one model's rules, counted with the "
+                     "free endpoint; the measured constants are compared with the catalogue "
+                     "under both rule sets. Every point goes into the log below.")
+
+
+def calibration_plan(sizes: tuple[tuple[int, int], ...]) -> str:
+    return (f"{len(sizes)} sizes at detail {CALIBRATION_DETAIL}: "
+            + ", ".join(f"{w}×{h}" for w, h in sizes) + f" — {2 * len(sizes)} free count calls.")
+
+
+LOG_UNAVAILABLE = ("The calibration log could not be opened ({}). Measuring still works, but "
+                   "nothing is kept: the operator can set PATCHWORK_CALIBRATION_DB to a writable "
+                   "file and restart.")
+
+
+@dataclass(frozen=True)
+class CalibrationView:
+    """A calibration run's result as the page shows it."""
+
+    level: str  # success (a rule set fits) or warning
+    verdict: str  # Markdown
+    metrics: tuple[tuple[str, str], ...]
+    records: list[dict[str, Any]]
+    notes: tuple[str, ...]  # Markdown
+
+
+def calibration_view(result: CalibrationResult) -> CalibrationView:
+    return CalibrationView(
+        "success" if result.fits else "warning",
+        f"**{result.model}:** {inert.md(result.verdict)}",
+        (("Measured", calibration_fit(result)),
+         ("Catalogue, billing rules", result.catalogue["billing"]),
+         ("Catalogue, documented rules", result.catalogue["documented"])),
+        calibration_records(result), tuple(f"ℹ️ {inert.md(n)}" for n in result.notes))
+
+
+def calibration_recorder(model: str, rules: str, log: Callable[[LogRow], str | None]
+                         ) -> Callable[[Measurement, int, int], str | None]:
+    """The log row of each calibration point, estimated under `rules`, handed to `log` (which
+    says why it could not be written, or None)."""
+    from calc.engine.estimate import estimate
+
+    def record(m: Measurement, width: int, height: int) -> str | None:
+        est = estimate(width, height, model, CALIBRATION_DETAIL, "low", rules).tokens
+        return log(row_from_measurement(m, width=width, height=height, estimate=est))
+
+    return record
+
+
+def log_session(shared: bool, session: str) -> str | None:
+    """Whose rows a session sees: its own, or everyone's (None) when the operator shares the log."""
+    return None if shared else session
+
+
+def log_caption(shared: bool) -> str:
+    whose = ("every session's measurements (the operator shares this log)" if shared
+             else "the measurements made in this browser session")
+    return (f"Kept on the server (SQLite): {whose}. No key is ever stored: only the endpoint's "
+            "host.")

@@ -3,7 +3,8 @@
 Streamlit forgets a widget's value when a run ends without drawing the widget: on every trip to
 another page (the page's script does not run at all) and while one of Plan's views is hidden.
 A page that must come back as it was keeps its widgets' values here (`keep`) and has them put
-back on its next run. Explore hands its image and choice to Verify here; the router notes which
+back on its next run. Explore hands its image and choice to Verify here, and Paste a request its
+body; the router notes which
 page is on screen (for arrivals, links and the address bar: pages/helpers/address.py) and that
 it has rerouted a page once.
 """
@@ -17,6 +18,7 @@ import streamlit as st
 
 SHARED_IMAGE = "shared_image"  # Explore → Verify: the image on screen (None: a size only)
 SHARED_CHOICE = "shared_choice"  # Explore → Verify: model, detail, fidelity, rules, tier
+SHARED_REQUEST = "shared_request"  # Paste a request → Verify: the body, and whether to fetch
 _ON_SCREEN = "page_on_screen"  # the file of the page the last run showed
 _BEFORE = "page_before"  # the file of the page the run before it showed
 _LANDED = "page_landed"  # the file of the session's first page
@@ -67,6 +69,21 @@ def handed_over() -> tuple[Any, Any, bool]:
     """What Explore handed over: the image, the choice, and whether Explore has run at all."""
     state = st.session_state
     return state.get(SHARED_IMAGE), state.get(SHARED_CHOICE), SHARED_CHOICE in state
+
+
+def hand_over_request(body: str | None, fetch_remote: bool) -> None:
+    """Paste a request's body (None: none pasted) for Verify, and whether remote images may be
+    fetched to read their sizes."""
+    st.session_state[SHARED_REQUEST] = (dict(body=body, fetch=bool(fetch_remote))
+                                        if body and body.strip() else None)
+
+
+def handed_request() -> tuple[str, bool] | None:
+    """What Paste a request handed over: (body, fetch remote images), or None."""
+    shared = st.session_state.get(SHARED_REQUEST)
+    if not isinstance(shared, dict) or not isinstance(shared.get("body"), str):
+        return None
+    return shared["body"], bool(shared.get("fetch"))
 
 
 def on_screen(page_file: str) -> None:

@@ -13,12 +13,14 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 import calc
 from calc.adapters.calibration_store import (
+    BadRowError,
     CalibrationLog,
     LogRow,
     SecretInLogError,
@@ -72,7 +74,7 @@ def test_no_column_can_hold_a_key(log):
         conn.close()
     assert columns == ["id", "time", "endpoint_host", "model_requested", "model_returned",
                        "width", "height", "detail", "fidelity", "method", "estimate",
-                       "reported", "baseline", "rules_version", "session"]
+                       "reported", "baseline", "rules_version", "session", "cost_usd"]
 
 
 @pytest.mark.parametrize("field", ["endpoint_host", "model_requested", "model_returned",
@@ -98,6 +100,89 @@ def test_ordinary_values_are_not_mistaken_for_keys(log):
     assert len(log.rows()) == 1
 
 
+# --- money is exact -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("cost", "stored"), [
+    (Decimal("0.0000965"), "0.0000965"),  # a Run: (322 × $0.25 + 8 × $2.00) / 1M
+    (Decimal("0.0023825"), "0.0023825"),
+    (Decimal("1E-7"), "0.0000001"),  # kept as plain digits, never an exponent
+    (Decimal("0.1") + Decimal("0.2"), "0.3"),  # 0.30000000000000004 as floats
+    (Decimal(0), "0"),  # the free count
+    (None, None),  # not known
+])
+def test_a_cost_is_stored_as_the_text_of_its_decimal_and_read_back_exactly(log, cost, stored):
+    log.add(LogRow(**{**_row().__dict__, "cost_usd": cost}))
+    [row] = log.rows()
+    assert row.cost_usd == cost and (cost is None or str(row.cost_usd) == str(cost))
+    conn = sqlite3.connect(log.path)
+    try:
+        raw = conn.execute("SELECT cost_usd, typeof(cost_usd) FROM calibration").fetchone()
+    finally:
+        conn.close()
+    assert raw == ((stored, "text") if stored is not None else (None, "null"))
+    [line] = list(csv.DictReader(io.StringIO(log.to_csv())))
+    assert line["cost_usd"] == (stored or "")
+
+
+@pytest.mark.parametrize(("sql_type", "value", "read"), [
+    ("REAL", 0.0000965, Decimal("0.0000965")),  # an older writer's float: its shortest repr
+    ("REAL", 0.1 + 0.2, Decimal("0.30000000000000004")),  # exactly what the float was
+    ("", 2.5e-05, Decimal("0.000025")),  # no declared type: the float as stored
+    ("TEXT", 9.75e-05, Decimal("0.0000975")),  # TEXT turned the float into '9.75e-05'
+    ("TEXT", "twelve", None),  # not an amount: the row is still read
+])
+def test_older_float_costs_are_still_read(tmp_path, sql_type, value, read):
+    path = tmp_path / "older.sqlite3"
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute(f"""CREATE TABLE calibration (id INTEGER PRIMARY KEY AUTOINCREMENT,
+            time TEXT NOT NULL, endpoint_host TEXT NOT NULL, model_requested TEXT NOT NULL,
+            model_returned TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+            detail TEXT NOT NULL, fidelity TEXT NOT NULL, method TEXT NOT NULL,
+            estimate INTEGER NOT NULL, reported INTEGER NOT NULL, baseline INTEGER NOT NULL,
+            rules_version TEXT NOT NULL, session TEXT NOT NULL DEFAULT '',
+            cost_usd {sql_type})""")
+        conn.execute("INSERT INTO calibration VALUES (NULL, '2026-12-01T10:00:00.000+00:00', "
+                     "'api.openai.com', 'gpt-5-mini', 'gpt-5-mini', 512, 512, 'high', 'low', "
+                     "'run', 308, 308, 14, 'v', '', ?)", (value,))
+        conn.commit()
+    finally:
+        conn.close()
+    [row] = CalibrationLog(path).rows()
+    assert row.cost_usd == read and (row.reported, row.method) == (308, "run")
+
+
+def test_a_version_2_file_gains_the_cost_column_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "v2.sqlite3"
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("""CREATE TABLE calibration (id INTEGER PRIMARY KEY AUTOINCREMENT,
+            time TEXT NOT NULL, endpoint_host TEXT NOT NULL, model_requested TEXT NOT NULL,
+            model_returned TEXT NOT NULL, width INTEGER NOT NULL, height INTEGER NOT NULL,
+            detail TEXT NOT NULL, fidelity TEXT NOT NULL, method TEXT NOT NULL,
+            estimate INTEGER NOT NULL, reported INTEGER NOT NULL, baseline INTEGER NOT NULL,
+            rules_version TEXT NOT NULL, session TEXT NOT NULL DEFAULT '')""")
+        conn.execute("INSERT INTO calibration VALUES (NULL, '2026-12-01T10:00:00.000+00:00', "
+                     "'api.openai.com', 'gpt-4o', 'gpt-4o', 1, 1, 'high', 'low', 'count', 255, "
+                     "255, 14, 'v', 's')")
+        conn.commit()
+    finally:
+        conn.close()
+    log = CalibrationLog(path)
+    log.add(LogRow(**{**_row().__dict__, "cost_usd": Decimal("0.0000965")}), session="s")
+    assert [(r.reported, r.cost_usd) for r in log.rows("s")] == [
+        (255, None), (5, Decimal("0.0000965"))]
+
+
+@pytest.mark.parametrize("cost", [0.0000965, Decimal("-0.01"), Decimal("NaN"),
+                                  Decimal("Infinity"), "0.01", 1])
+def test_a_cost_that_is_not_an_exact_amount_is_refused(log, cost):
+    with pytest.raises(BadRowError, match="cost_usd must be an exact amount of dollars"):
+        log.add(LogRow(**{**_row().__dict__, "cost_usd": cost}))
+    assert log.rows() == []
+
+
 def test_delete(log):
     ids = [log.add(_row(i)) for i in range(5)]
     assert log.delete([ids[1], ids[3], 9999]) == 2
@@ -113,7 +198,8 @@ def test_csv_export(log):
     assert parsed[1]["width"] == "65" and parsed[1]["reported"] == "5"
     assert list(parsed[0]) == ["id", "time", "endpoint_host", "model_requested",
                                "model_returned", "width", "height", "detail", "fidelity",
-                               "method", "estimate", "reported", "baseline", "rules_version"]
+                               "method", "estimate", "reported", "baseline", "rules_version",
+                               "cost_usd"]
 
 
 def test_csv_of_an_empty_log_is_just_the_header(log):
@@ -130,6 +216,7 @@ def test_row_from_measurement():
                     baseline=14, endpoint_host="api.openai.com")
     row = row_from_measurement(m, width=512, height=512, estimate=308)
     assert (row.reported, row.baseline, row.estimate) == (308, 14, 308)
+    assert row.cost_usd is None  # the measurement named no cost
     assert row.rules_version == calc.CATALOGUE_VERSION
     assert row.model_returned == "gpt-5-mini-2025-08-07" and row.method == "run"
 

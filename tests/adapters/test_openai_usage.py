@@ -11,6 +11,7 @@ import pytest
 
 import calc
 from calc.adapters import openai_usage as measure
+from calc.adapters.key_scrub import scrub
 from calc.adapters.openai_usage import (
     AccessDeniedError,
     ApiTimeoutError,
@@ -25,7 +26,6 @@ from calc.adapters.openai_usage import (
     ServerError,
     compare,
     make_client,
-    scrub,
     solid_png_data_url,
 )
 from calc.engine.errors import ApiError
@@ -88,7 +88,7 @@ def test_each_method_reports_the_fakes_image_tokens(fake, client, method):
 def test_count_is_free_and_keeps_the_requested_name(client):
     m = _measure("count", client)
     assert m.model_returned == "gpt-5-mini"
-    assert m.cost_usd == 0.0
+    assert m.cost_usd == Decimal(0)
     assert m.output_tokens == 0 and m.reply_text == ""
 
 
@@ -112,9 +112,8 @@ def test_run_reads_usage_model_and_reply(fake, client):
     assert m.model_returned == "gpt-5-mini-2025-08-07"  # dated, from the response
     assert m.reply_text == "A single flat colour fills the whole image."
     assert m.output_tokens == 8
-    model = calc.resolve_model("gpt-5-mini")
-    expected = float((m.with_image * model.price_input + 8 * model.price_output) / 1_000_000)
-    assert m.cost_usd == pytest.approx(expected)
+    # gpt-5-mini (docs/metering.md §9): (322 × $0.25 + 8 × $2.00) / 1M, exactly
+    assert m.with_image == 322 and m.cost_usd == Decimal("0.0000965")
     paths = [r.path for r in fake.requests]
     # One billed run with the image, the baseline from the free count endpoint.
     assert paths == ["/v1/responses/input_tokens", "/v1/responses"]
@@ -133,10 +132,8 @@ def test_chat_bills_a_second_call_for_the_baseline(fake, client):
     assert [p["type"] for p in first] == ["text", "image_url"]
     assert [p["type"] for p in second] == ["text"]  # same prompt, no image
     assert m.model_returned == "gpt-5-mini-2025-08-07"
-    model = calc.resolve_model("gpt-5-mini")
-    billed_in = m.with_image + m.baseline
-    expected = float((billed_in * model.price_input + 16 * model.price_output) / 1_000_000)
-    assert m.cost_usd == pytest.approx(expected)  # both calls: 8 output tokens each
+    # both calls: (322 + 14) × $0.25 + (8 + 8) × $2.00, per 1M, exactly
+    assert (m.with_image, m.baseline) == (322, 14) and m.cost_usd == Decimal("0.000116")
 
 
 @pytest.mark.parametrize("framing", [0, 9, 13])

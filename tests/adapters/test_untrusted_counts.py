@@ -143,7 +143,8 @@ def test_the_largest_counts_are_measured_and_priced_without_overflow(fake, clien
     m = measure(client, "run")
     assert (m.with_image, m.baseline, m.output_tokens) == (MAX_TOKENS, BASELINE, MAX_TOKENS)
     assert m.image_tokens == MAX_TOKENS - BASELINE
-    assert m.cost_usd is not None and math.isfinite(m.cost_usd) and m.cost_usd > 0
+    # 10,000,000 × $0.25 + 10,000,000 × $2.00, per 1M: exact dollars, no overflow
+    assert m.cost_usd == Decimal("22.5")
 
 
 def test_the_free_prompt_count_reads_the_same_rule(fake, client):

@@ -21,6 +21,11 @@ and steer it while the app runs: POST /_fake/fail_next {"mode": "rate_limit", "t
 POST /_fake/fail_always {"mode": null}, POST /_fake/tamper_next {"path": "input_tokens",
 "raw": "-5", "times": 1}, POST /_fake/reset (control requests are not recorded).
 
+Text is metered one token per word, plus `framing` tokens per message (Responses
+`instructions` count as one message): a whole pasted request (Verify's "Send the request") gets a
+usage the test can state — framing × messages + words + each image's tokens. A Responses image
+given by `file_id` is answered 404, as a file this key does not have.
+
 `tamper_next` replaces one value of the next replies with raw JSON text, sent as is, so a test can
 send counts no real API should (negative, fractional, strings, 5,000-digit numbers, ...).
 """
@@ -65,7 +70,7 @@ FAILURE_MODES = (
 )
 
 
-# What GET /v1/models says of shutdowns (spec section 8.3 has the announced dates): gpt-5-mini
+# What GET /v1/models says of shutdowns (docs/metering.md §10 has the announced dates): gpt-5-mini
 # as announced (2026-12-11), gpt-4o a day later than announced (2027-01-14), gpt-4.1 with none
 # announced (2027-01-14), o3 with a value that is no date, the unknown gpt-7-preview with a date,
 # and the dated gpt-6.1-sol id with none. Ids not named here leave the field out.
@@ -256,11 +261,12 @@ class _Settings:
     failures: list[str] = field(default_factory=list)
     fail_always: str | None = None
     # GET /v1/models also lists ids the fake does not meter: a model newer than any catalogue,
-    # and a dated id of a model it does not meter (spec section 9).
+    # and a dated id of a model it does not meter (docs/metering.md §12).
     extra_model_ids: tuple[str, ...] = ("gpt-7-preview", "text-embedding-3-small",
                                         "gpt-6.1-sol-2026-09-29")
-    # shutdown_date per listed id (spec section 9): an id named here carries the field (a date,
-    # null, or whatever a test puts); others leave it out. Literal dates, not the catalogue's.
+    # shutdown_date per listed id (docs/metering.md §12): an id named here carries the field (a
+    # date, null, or whatever a test puts); others leave it out. Literal dates, not the
+    # catalogue's.
     shutdown_dates: dict[str, Any] = field(default_factory=lambda: dict(SHUTDOWN_DATES))
     tampers: list[tuple[str, str]] = field(default_factory=list)  # (dotted path, raw JSON)
     trickle_every: float = 0.05  # seconds between two bytes of a trickled reply
@@ -281,10 +287,11 @@ class FakeOpenAI:
         timeout_sleep: float = 30.0,
         echo_key: bool = True,
     ) -> None:
-        """`framing`: tokens added per message for role/format framing (spec section 5 says
-        8-13). `echo_key`: put the full rejected key in 401 messages (the real API shows a
-        masked one) so tests prove the client side scrubs it. `multiplier` overrides every
-        patch model's multiplier; `models` replaces the whole table."""
+        """`framing`: tokens added per message for role/format framing (docs/metering.md §14
+        measures about 7–8 for one short message). `echo_key`: put the full rejected key in 401
+        messages (the real API shows a masked one) so tests prove the client side scrubs it.
+        `multiplier` overrides every patch model's multiplier; `models` replaces the whole
+        table."""
         self.keys = tuple(keys)
         self._settings = _Settings(
             keys=set(keys),
@@ -706,8 +713,11 @@ def _make_handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                     continue
                 for part in content or []:
                     kind = part.get("type")
-                    if kind == "input_text":
+                    if kind in ("input_text", "output_text"):  # output_text: earlier turns
                         total += len(str(part.get("text", "")).split())
+                    elif kind == "input_image" and part.get("file_id") is not None:
+                        raise _ApiFailure(404, f"No such File object: {part.get('file_id')}",
+                                          param="file_id")
                     elif kind == "input_image":
                         total += self._image(part.get("image_url"), part.get("detail"), rule)
                     else:

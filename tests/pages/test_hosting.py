@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import socket
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,8 @@ from tests.fakes.fake_openai import FakeOpenAI
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "verify.py")
 OPERATOR_KEY = "sk-proj-OperatorSecret0123456789abcdefXYZ"
 VISITOR_KEY = "sk-proj-VisitorOwnKey9876543210zyxwvuTSR"
-# gpt-5-mini is the model these checks measure (its billing is measured, spec §10); it runs
-# until 2026-12-11, so the page is tested on a day it runs.
+# gpt-5-mini is the model these checks measure (its billing is measured, docs/metering.md §16);
+# it runs until 2026-12-11, so the page is tested on a day it runs.
 pytestmark = pytest.mark.today("2026-12-03")
 
 CHOICE = {"model": "gpt-5-mini", "detail": "high", "fidelity": "low", "rules": "billing",
@@ -332,7 +333,7 @@ def test_no_server_path_is_shown(operator, tmp_path, monkeypatch):
 
 def _measurement(tokens: int) -> Measurement:
     return Measurement(method="count", model_requested="gpt-5-mini", model_returned="gpt-5-mini",
-                       detail="high", with_image=tokens + 9, baseline=9, cost_usd=0.0)
+                       detail="high", with_image=tokens + 9, baseline=9, cost_usd=Decimal(0))
 
 
 def test_a_job_stopped_part_way_keeps_and_fits_what_it_measured():

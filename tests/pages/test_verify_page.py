@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -23,8 +24,8 @@ from tests.fakes.fake_openai import FakeOpenAI, PatchRule, closed_port_url
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "pages" / "verify.py"
 KEY = "sk-proj-VerifyPageSecret0123456789abcdef"
-# gpt-5-mini is the model these checks measure (its billing is measured, spec §10); it runs
-# until 2026-12-11, so the page is tested on a day it runs.
+# gpt-5-mini is the model these checks measure (its billing is measured, docs/metering.md §16);
+# it runs until 2026-12-11, so the page is tested on a day it runs.
 pytestmark = pytest.mark.today("2026-12-03")
 
 CHOICE = {"model": "gpt-5-mini", "detail": "high", "fidelity": "low", "rules": "billing",
@@ -187,7 +188,7 @@ def test_count_shows_the_fakes_number_and_logs_a_row(env, fake, db):
     click(at, "verify_go")
     assert not at.exception and not at.error
     reported = fake.image_tokens_for(512, 512, "gpt-5-mini", "high")
-    assert reported == 308  # spec §9
+    assert reported == 308  # docs/metering.md §16
     assert metric(at, "Reported by the API") == "308"
     assert metric(at, "Estimate") == "308"
     assert metric(at, "Difference").startswith("+0")
@@ -234,7 +235,8 @@ def test_run_shows_its_cost_first_and_calls_only_on_the_click(env, fake, db):
     click(at, "verify_go")
     assert len(fake.requests) == 2 and "cached result" in everything(at)
     assert at.button(key="verify_again").label == "Measure again — pay about $0.00012"
-    assert [r.method for r in log_rows(db)] == ["run"]
+    # logged exactly: (322 × $0.25 + 8 × $2.00) / 1M — 8 words of reply, 14 + 308 input tokens
+    assert [(r.method, r.cost_usd) for r in log_rows(db)] == [("run", Decimal("0.0000965"))]
 
 
 def test_chat_completions_path(env, fake, db):
@@ -263,7 +265,7 @@ def test_an_off_measurement_suggests_the_multiplier(env, fake):
 def test_overriding_the_model_measures_that_model(env, fake):
     at = new_app().run()
     at.selectbox(key="verify_model").set_value("gpt-4o").run()
-    # gpt-4o 512×512 high: one tile, 85 + 170 = 255 (spec §1).
+    # gpt-4o 512×512 high: one tile, 85 + 170 = 255 (docs/metering.md §3).
     assert metric(at, "Estimate · billing (measured) rules") == "255 image tokens"
     click(at, "verify_go")
     assert metric(at, "Reported by the API") == "255"
@@ -473,7 +475,7 @@ def test_calibration_run_finds_the_multiplier_and_logs_each_point(env, fake, db)
     click(at, "verify_calib_go")
     assert not at.exception and not at.error
     [verdict] = [s for s in texts(at, "success") if s.startswith("gpt-5-mini:")]
-    # spec §6: the current guide agrees with billing on gpt-5-mini (×1.2, 1,536 patches)
+    # docs/metering.md §15: the current guide agrees with billing on gpt-5-mini (×1.2, 1,536)
     assert "×1.2" in verdict and "matches both rule sets" in verdict
     assert metric(at, "Measured") in ("×1.2", "×1.20")
     assert metric(at, "Catalogue, documented rules") == "×1.2, budget 1,536"
@@ -482,7 +484,7 @@ def test_calibration_run_finds_the_multiplier_and_logs_each_point(env, fake, db)
     assert (row["patches"], row["image tokens"], row["matches"]) == (256, 308,
                                                                     "billing, documented")
     rows = log_rows(db)
-    assert len(rows) == len(table) == 8  # 7 sizes and the knife edge 1560×1040 (spec §2.5)
+    assert len(rows) == len(table) == 8  # 7 sizes and the knife edge 1560×1040 (metering.md §13)
     assert table.set_index("size").loc["1560×1040", "matches"] == "floating point (knife edge)"
     assert {r.method for r in rows} == {"count"}
     assert len(fake.requests) == 16  # with and without the image, per size (8 sizes)
@@ -518,6 +520,7 @@ def test_log_table_scatter_csv_and_delete(env, fake, db):
     log = next(df.value for df in at.dataframe if "model returned" in df.value.columns)
     assert list(log["model asked"]) == ["gpt-4o", "gpt-5-mini"]  # newest first
     assert list(log["reported"]) == [255, 308] and list(log["difference"]) == [0, 0]
+    assert list(log["cost"]) == ["free", "free"]
     chart = at.get("plotly_chart")
     assert len(chart) == 1
     assert "estimate = reported" in chart[0].proto.spec  # the y = x line
@@ -554,7 +557,7 @@ def test_verify_takes_the_image_explore_chose(env, fake):
 
 
 def test_a_rejected_image_is_not_sent(env, fake):
-    # spec §2.4: 7952×5304 on gpt-6-sol at auto → 249 × 166 = 41,334 patches > 30,000
+    # docs/metering.md §5: 7952×5304 on gpt-6-sol at auto → 249 × 166 = 41,334 patches > 30,000
     at = new_app(shared=(7952, 5304), choice=dict(CHOICE, model="gpt-6-sol", detail="auto"))
     at.run()
     assert not at.exception
@@ -569,7 +572,7 @@ def test_models_your_key_can_use_are_held_against_the_catalogue(env, fake):
     assert not at.exception
     table = next(df.value for df in at.dataframe if "catalogue model" in df.value.columns)
     rows = table.set_index("id")
-    # (catalogue model, API's shutdown date, catalogue's — spec §8.3 — and the check)
+    # (catalogue model, API's shutdown date, catalogue's — docs/metering.md §10 — and the check)
     seen = {i: tuple(rows.loc[i, ["catalogue model", "shutdown (API)", "shutdown (catalogue)",
                                  "check"]]) for i in rows.index}
     assert seen["gpt-5-mini"] == ("gpt-5-mini", "2026-12-11", "2026-12-11", "")
@@ -592,7 +595,7 @@ def test_the_models_table_says_each_models_status_today(env, fake):
     at = click(new_app().run(), "verify_list_models")
     table = next(df.value for df in at.dataframe if "catalogue model" in df.value.columns)
     status = dict(zip(table["id"], table["status"], strict=True))
-    # spec §8.3: gpt-5-mini shuts down 2026-12-11, o4-mini shut down 2026-10-23
+    # docs/metering.md §10: gpt-5-mini shuts down 2026-12-11, o4-mini shut down 2026-10-23
     assert (status["gpt-5-mini"], status["o4-mini"], status["gpt-6.1-sol-2026-09-29"]) == \
         ("deprecated", "shut down", "active")
 

@@ -82,11 +82,12 @@ def test_gpt5_mini_at_1_2_matches_the_billing_rules():
         n = len(result.points)
         assert len(fake.requests) == 2 * n
     assert result.multiplier == Decimal("1.20")
-    # The current guide agrees with billing on gpt-5-mini (spec §6 history: ×1.62 until 2026)
+    # The current guide agrees with billing on gpt-5-mini (metering.md §15: ×1.62 until 2026)
     assert result.fits == ("billing", "documented")
     assert result.verdict == "measured ×1.20 — matches both rule sets (×1.2, budget 1,536)"
-    # the knife-edge size (1560×1040, spec §2.5) is settled apart, not fitted: this fake shrinks
-    # in floats, so it bills 47 × 31 = 1,457 patches → 1,749 tokens where exact gives 1,844
+    # the knife-edge size (1560×1040, docs/metering.md §13) is settled apart, not fitted: this
+    # fake shrinks in floats, so it bills 47 × 31 = 1,457 patches → 1,749 tokens where exact
+    # gives 1,844
     assert result.exact["billing"] == n - 1 and result.exact["documented"] == n - 1
     edge = next(p for p in result.points if (p.width, p.height) == (1560, 1040))
     assert (edge.image_tokens, edge.billing, edge.float_tokens) == (1749, 1844, 1749)
@@ -98,7 +99,8 @@ def test_gpt5_mini_at_1_2_matches_the_billing_rules():
 
 
 def test_gpt41_mini_with_the_guides_budget_matches_the_documented_rules():
-    # spec §6: the current guide gives gpt-4.1-mini a 6,144-patch budget; billing keeps 1,536.
+    # docs/metering.md §14: the current guide gives gpt-4.1-mini a 6,144-patch budget; billing
+    # keeps 1,536.
     with FakeOpenAI(keys=(KEY,)) as fake:
         fake.set_model("gpt-4.1-mini", PatchRule(1.62, "gpt-4.1-mini-2025-04-14", budget=6144))
         result = _calibrate(fake, "gpt-4.1-mini")
@@ -125,8 +127,9 @@ def test_gpt41_mini_as_measured_matches_the_billing_rules_only():
 
 
 def test_every_patch_model_is_calibrated_on_a_knife_edge_size():
-    # spec §2.5: 1560×1040 at a 1,536 budget (1536·1560/1040 = 2304 = 48²) and 1659×1659 at
-    # 2,500 (2500 = 50²): exact 48×32 and 50×50 patches, floats one row and column fewer.
+    # docs/metering.md §13: 1560×1040 at a 1,536 budget (1536·1560/1040 = 2304 = 48²) and
+    # 1659×1659 at 2,500 (2500 = 50²): exact 48×32 and 50×50 patches, floats one row and
+    # column fewer.
     assert (1560, 1040) in calibration_sizes("gpt-5-mini")
     assert (1659, 1659) in calibration_sizes("gpt-5.4")
     assert (1659, 1659) in calibration_sizes("gpt-6-sol")
@@ -235,7 +238,8 @@ def test_leftover_framing_falls_back_to_least_squares():
                              calibration_sizes("gpt-5-mini"))
     assert result.multiplier == Decimal("1.20")
     assert any("no single multiplier" in n for n in result.notes)
-    # Not exact under either rule set, but the constants say ×1.2 (both rule sets, spec §6).
+    # Not exact under either rule set, but the constants say ×1.2 (both rule sets,
+    # docs/metering.md §15).
     assert result.fits == ("billing", "documented")
 
 

@@ -1,5 +1,5 @@
-"""What a key sees (spec §9): GET /v1/models through the real openai client, each model's
-shutdown_date beside the catalogue's (spec §8.3), unknown ids and differing dates flagged."""
+"""What a key sees (docs/metering.md §12): GET /v1/models through the real openai client, each
+model's shutdown_date beside the catalogue's (§10), unknown ids and differing dates flagged."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_the_list_carries_each_shutdown_date_as_sent(listed):
     assert by_id["gpt-4o-mini"] == ListedModel("gpt-4o-mini", None, False)  # left out
 
 
-# Each id the fake lists, with what the page must show (catalogue dates: spec §8.3).
+# Each id the fake lists, with what the page must show (catalogue dates: docs/metering.md §10).
 EXPECTED = [
     # id, catalogue model, API's date as shown, catalogue's date, flag
     ("gpt-5-mini", "gpt-5-mini", "2026-12-11", "2026-12-11", None),

@@ -1,4 +1,4 @@
-"""calc.views.verify: key resolution, cost before a billed call, cache keys, result and log rows."""
+"""calc.views.verify: cost before a billed call, cache keys, the payload, result and log rows."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import calc
 from calc.adapters.calibration_store import LogRow
 from calc.adapters.openai_usage import Measurement, RateLimitedError, compare, make_client
 from calc.engine.estimate import estimate
+from calc.views import access as va
 from calc.views import verify as vv
 from calc.views.calibration import calibration_sizes, measurer, run_calibration
 from tests.fakes.fake_openai import FakeOpenAI, PatchRule
@@ -23,75 +24,21 @@ from tests.fakes.fake_openai import FakeOpenAI, PatchRule
 KEY = "sk-proj-ViewTestKey0123456789abcdef"
 OTHER = "sk-env-Zyx9876543210fedcba"
 
-# --- where the key comes from --------------------------------------------------------------
-
-
-def test_secrets_beat_the_environment_which_beats_the_field():
-    secrets, env = {"OPENAI_API_KEY": KEY}, {"OPENAI_API_KEY": OTHER}
-    assert vv.resolve_key(secrets, env, "typed") == vv.Setting(KEY, vv.FROM_SECRETS)
-    assert vv.resolve_key({}, env, "typed") == vv.Setting(OTHER, vv.FROM_ENV)
-    assert vv.resolve_key({}, {}, " typed ") == vv.Setting("typed", vv.FROM_FIELD)
-    assert vv.resolve_key({}, {}, None) == vv.Setting(None, vv.NOWHERE)
-
-
-def test_blank_or_non_text_values_are_skipped():
-    secrets = {"OPENAI_API_KEY": "   "}
-    assert vv.resolve_key(secrets, {"OPENAI_API_KEY": ""}, KEY).source == vv.FROM_FIELD
-    assert vv.resolve_key({"OPENAI_API_KEY": 12345}, {"OPENAI_API_KEY": OTHER}, None).value \
-        == OTHER
-    assert vv.resolve_key({}, {}, "  ").value is None
-
-
-@pytest.mark.parametrize("where", ["secrets", "env", "typed"])
-def test_no_label_or_repr_shows_the_key(where):
-    args = {"secrets": ({"OPENAI_API_KEY": KEY}, {}, None), "env": ({}, {"OPENAI_API_KEY": KEY},
-            None), "typed": ({}, {}, KEY)}[where]
-    found = vv.resolve_key(*args)
-    assert found.value == KEY
-    for text in (found.source, repr(found), str(found)):
-        assert KEY not in text and "sk-" not in text
-
-
-def test_where_names_the_variable_never_the_value():
-    assert vv.where(vv.resolve_key({}, {"OPENAI_API_KEY": KEY}, None), vv.KEY_NAME) == \
-        "the environment variable OPENAI_API_KEY"
-    assert vv.where(vv.resolve_key({"OPENAI_API_KEY": KEY}, {}, None), vv.KEY_NAME) == \
-        "OPENAI_API_KEY in Streamlit secrets (.streamlit/secrets.toml)"
-    assert KEY not in vv.where(vv.resolve_key({}, {}, KEY), vv.KEY_NAME)
-
-
-def test_base_url_follows_the_same_order_and_is_checked():
-    env = {"OPENAI_BASE_URL": "http://127.0.0.1:8765/v1"}
-    found = vv.resolve_base_url({}, env, "https://typed.example/v1")
-    assert (found.value, found.source, found.problem) == (env["OPENAI_BASE_URL"], vv.FROM_ENV, None)
-    assert vv.resolve_base_url({}, {}, None) == vv.Setting(None, vv.NOWHERE)
-    assert "http://" in vv.resolve_base_url({}, {}, "localhost:8080/v1").problem
-    assert vv.resolve_base_url({}, {}, "ftp://x.example/v1").problem is not None
-    assert "user name" in vv.resolve_base_url({}, {}, "https://me:pw@x.example/v1").problem
-
-
-def test_endpoint_label_is_the_host_only():
-    assert vv.endpoint_label(None) == "api.openai.com"
-    assert vv.endpoint_label("http://127.0.0.1:8765/v1") == "127.0.0.1:8765"
-    assert vv.endpoint_label("https://proxy.example/openai/v1?token=abc") == "proxy.example"
-
-
 # --- what a check costs, before it is made -----------------------------------------------------
 
 
 def test_count_is_free():
     p = vv.cost_preview(308, "gpt-5-mini", "count")
-    assert (p.billed, p.usd, p.billed_calls) == (False, 0.0, 0)
+    assert (p.billed, p.usd, p.billed_calls) == (False, Decimal(0), 0)
     assert "free" in p.button.lower()
 
 
 def test_run_cost_is_image_plus_allowance_at_input_price_plus_output_cap():
-    # gpt-5-mini: $0.25 per 1M input (spec §7), $2.00 per 1M output (catalogue).
+    # gpt-5-mini: $0.25 per 1M input (docs/metering.md §9), $2.00 per 1M output (catalogue).
     p = vv.cost_preview(308, "gpt-5-mini", "run")
-    expected = ((308 + 30) * 0.25 + 16 * 2.00) / 1e6  # 0.0001165
     assert p.billed and p.billed_calls == 1
     assert (p.input_tokens, p.output_tokens) == (338, 16)
-    assert p.usd == pytest.approx(expected)
+    assert p.usd == Decimal("0.0001165")  # ((308 + 30) × 0.25 + 16 × 2.00) / 1M, exactly
     assert p.button == "Run — pay about $0.00012"
     assert "$0.25/1M" in p.text and "16 output tokens" in p.text
 
@@ -99,8 +46,8 @@ def test_run_cost_is_image_plus_allowance_at_input_price_plus_output_cap():
 def test_chat_costs_two_calls():
     p = vv.cost_preview(765, "gpt-4o", "chat")
     # gpt-4o: $2.50 in, $10.00 out; two calls, each with the allowance and the output cap.
-    expected = ((765 + 60) * 2.50 + 32 * 10.00) / 1e6  # 0.0023825
-    assert p.billed_calls == 2 and p.usd == pytest.approx(expected)
+    # ((765 + 60) × 2.50 + 32 × 10.00) / 1M, exactly
+    assert p.billed_calls == 2 and p.usd == Decimal("0.0023825")
     assert p.button == "Chat Completions — pay about $0.0024"
 
 
@@ -201,7 +148,7 @@ def test_measure_compares_with_the_estimate(fake):
     client = make_client(KEY, fake.base_url, timeout=5)
     est = estimate(512, 512, "gpt-5-mini", "high")
     r = vv.measure(client, "count", estimate=est, image_url=_png_url(512, 512), detail="high")
-    # spec §9: gpt-5-mini 512×512 high bills 308 image tokens.
+    # docs/metering.md §16: gpt-5-mini 512×512 high bills 308 image tokens.
     assert (r.comparison.estimate, r.comparison.reported, r.comparison.verdict) == (
         308, 308, "exact")
     assert r.measurement.baseline == 5 + fake.framing  # "What is in this image?" + framing
@@ -238,7 +185,7 @@ def test_measure_lets_api_errors_through(fake):
 # --- rows shown ---------------------------------------------------------------------------------
 
 
-def _measurement(method="count", with_image=322, baseline=14, cost=0.0) -> Measurement:
+def _measurement(method="count", with_image=322, baseline=14, cost=Decimal(0)) -> Measurement:
     return Measurement(method=method, model_requested="gpt-5-mini",
                        model_returned="gpt-5-mini" if method == "count" else "gpt-5-mini-2025",
                        detail="high", with_image=with_image, baseline=baseline,
@@ -315,10 +262,120 @@ def test_calibration_records_and_fit(fake):
     recs = vv.calibration_records(result)
     assert len(recs) == len(sizes)
     by_size = {r["size"]: r for r in recs}
-    # spec §9: 512×512 → 256 patches → 308; 2048×768 → 1536 patches → 1844 (×1.2, billing).
+    # docs/metering.md §16: 512×512 → 256 patches → 308; 2048×768 → 1536 patches → 1844 (×1.2,
+    # billing).
     assert by_size["512×512"]["patches"] == 256 and by_size["512×512"]["image tokens"] == 308
     assert by_size["2048×768"]["image tokens"] == 1844
-    # the current guide also says ×1.2 (spec §6 history: ×1.62 in 2025)
+    # the current guide also says ×1.2 (docs/metering.md §15: ×1.62 in 2025)
     assert by_size["512×512"]["documented rules"] == math.ceil(256 * 1.2) == 308
     assert {r["matches"] for r in recs if r["size"] != "1560×1040"} == {"billing, documented"}
     assert vv.calibration_fit(result) in ("×1.2", "×1.20")
+    view = vv.calibration_view(result)
+    assert view.level == "success" and view.verdict.startswith("**gpt-5-mini:** measured ×1\\.2")
+    assert view.metrics[1:] == (("Catalogue, billing rules", "×1.2, budget 1,536"),
+                                ("Catalogue, documented rules", "×1.2, budget 1,536"))
+    assert view.records == recs
+
+
+# --- the screen ---------------------------------------------------------------------------------
+
+OPERATOR_BILLED = {va.KEY_NAME: KEY, va.ALLOW_BILLED: "1", va.SESSION_CAP: "0.10"}
+
+
+def test_the_key_panel_says_whose_key_goes_where():
+    none = vv.key_panel(va.resolve({}, {}, None, None), Decimal(0))
+    assert (none.mode, none.key_field, none.forget) == (vv.NO_KEY, "OpenAI API key", False)
+    operator = vv.key_panel(va.resolve(OPERATOR_BILLED, {}, None, None), Decimal("0.0001165"))
+    assert operator.mode == (
+        "🔑 **The app's key** (from OPENAI_API_KEY in Streamlit secrets "
+        "(.streamlit/secrets.toml)) → **api\\.openai\\.com**, the endpoint the operator "
+        "configured; billed checks on: this session may spend up to \\$0.10 (spent \\$0.00012).")
+    assert operator.key_field.startswith("Or use your own OpenAI API key")
+    visitor = vv.key_panel(va.resolve({}, {}, KEY, None), Decimal(0))
+    assert visitor.forget and visitor.key_field is None and "Your own key" in visitor.mode
+    assert KEY not in repr((none, operator, visitor))
+
+
+def test_the_key_panel_holds_plain_http_until_confirmed():
+    base = "http://93.184.215.14/v1"
+    waiting = vv.key_panel(va.resolve({}, {}, KEY, base), Decimal(0))
+    assert waiting.unencrypted.startswith("**93\\.184\\.215\\.14**: this endpoint is plain http")
+    assert waiting.confirm == "Send my key to 93\\.184\\.215\\.14 unencrypted"
+    done = vv.key_panel(va.resolve({}, {}, KEY, base, base), Decimal(0))
+    assert done.unencrypted is None and done.confirmed.startswith("🔓 You confirmed")
+
+
+SETTINGS = {"model": "gpt-5-mini", "detail": "high", "fidelity": "low", "rules": "billing",
+            "tier": "standard"}
+
+
+def test_the_image_check_estimates_and_prices_each_method():
+    assert vv.image_check(None, SETTINGS) == vv.ImageCheck(None, None, None, None)
+    check = vv.image_check((512, 512), SETTINGS)
+    assert check.metric == ("Estimate · billing (measured) rules", "308 image tokens")
+    assert check.estimate.tokens == 308 and check.problem is None
+    # run: ((308 + 30) × 0.25 + 16 × 2.00) / 1M; chat: ((308 + 60) × 0.25 + 32 × 2.00) / 1M
+    assert {m: p.usd for m, p in check.previews.items()} == {
+        "count": Decimal(0), "run": Decimal("0.0001165"), "chat": Decimal("0.000156")}
+    help_text = vv.no_key_help(check.previews, "gpt-5-mini")
+    assert "a **Run** costs at most about \\$0.00012" in help_text
+
+
+@pytest.mark.today("2026-12-03")
+def test_a_rejected_image_has_no_estimate_to_send():
+    # docs/metering.md §5: 7952×5304 on gpt-6-sol at auto → 249 × 166 = 41,334 patches
+    check = vv.image_check((7952, 5304), dict(SETTINGS, model="gpt-6-sol", detail="auto"))
+    assert check.estimate is None and check.previews is None
+    assert "41,334 patches" in check.problem.replace("\\", "")
+    assert check.problem.endswith("the API would answer HTTP 400. Choose detail high or a "
+                                  "smaller image (Explore shows the largest accepted size).")
+
+
+def test_measure_block_says_why_a_button_is_off():
+    run = vv.cost_preview(308, "gpt-5-mini", "run")
+    count = vv.cost_preview(308, "gpt-5-mini", "count")
+    assert vv.measure_block(va.resolve({}, {}, None, None), count, Decimal(0)) == \
+        "add an API key above to measure"
+    off = va.resolve({va.KEY_NAME: KEY}, {}, None, None)
+    assert vv.measure_block(off, count, Decimal(0)) is None
+    assert va.ALLOW_BILLED in vv.measure_block(off, run, Decimal(0))
+    on = va.resolve(OPERATOR_BILLED, {}, None, None)
+    assert vv.measure_block(on, run, Decimal("0.1") - Decimal("0.0001165")) is None  # exactly
+    assert "spending cap" in vv.measure_block(on, run, Decimal("0.1") - Decimal("0.0001164"))
+
+
+def test_handed_choice_and_picture():
+    assert vv.handed_choice({"model": "gpt-4o", "detail": "low", "junk": 1}) == dict(
+        vv.DEFAULT_CHOICE, model="gpt-4o", detail="low")
+    assert vv.handed_choice(None) == vv.DEFAULT_CHOICE
+    assert vv.handed_picture({"image": object(), "label": "x"}) is None  # not a LoadedImage
+    assert vv.handed_picture("not a dict") is None
+
+
+def test_result_view_numbers():
+    est = estimate(512, 512, "gpt-5-mini", "high")
+    m = _measurement(with_image=14 + 318)
+    view = vv.result_view(vv.VerifyResult(m, est, compare(est, m), "2026-02-07T10:00:00+00:00"))
+    assert view.metrics == (("Estimate", "308"), ("Reported by the API", "318"),
+                            ("Difference", "+10 (+3.2 %)"))
+    assert view.level == "info" and view.reply is None
+
+
+def test_scatter_figure_is_a_plain_spec():
+    fig = vv.scatter_figure([_row(1, 255, 255), _row(2, 765, 780, method="run")])
+    line, *points = fig["data"]
+    assert line["x"][0] == 0 and line["x"][1] > 780 and line["name"] == "estimate = reported"
+    assert [(p["name"], p["x"], p["y"]) for p in points] == [
+        ("Count (free)", [255], [255]), ("Run (billed)", [765], [780])]
+
+
+def test_each_calibration_point_is_logged_with_its_estimate():
+    rows = []
+    record = vv.calibration_recorder("gpt-5-mini", "billing",
+                                     lambda row: rows.append(row) or "not written")
+    assert record(_measurement(with_image=14 + 308), 512, 512) == "not written"
+    [row] = rows
+    # docs/metering.md §16: 512×512 on gpt-5-mini at high → 308
+    assert (row.width, row.height, row.estimate, row.reported, row.detail) == (
+        512, 512, 308, 308, "high")
+    assert vv.log_session(True, "abc") is None and vv.log_session(False, "abc") == "abc"
