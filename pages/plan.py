@@ -12,16 +12,15 @@ from __future__ import annotations
 from dataclasses import fields
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 import calc
 from calc.views.inert import md
-from calc.views.plan import figures as pf
 from calc.views.plan import screen as pv
 from calc.views.plan import settings as ps
 from calc.views.plan import totals as pt
 from calc.views.plan import workload as wl
+from calc.views.plan.chart import month_chart_html
 from pages.helpers import address, page_state
 from pages.helpers.plan_controls import controls
 from pages.helpers.plan_generate import generate_view
@@ -101,22 +100,6 @@ def resize_totals(key: object, _priced: pt.PricedWorkload, models: tuple, detail
     return pt.resize_totals(_priced)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def month_figure(bars: tuple[pf.MonthBar, ...], title: str) -> go.Figure:
-    """Cost per month by model, one horizontal bar each, cheapest on top; cached on its
-    inputs, so an unchanged chart is not rebuilt."""
-    fig = go.Figure(go.Bar(
-        x=[b.usd for b in bars], y=[b.model for b in bars], orientation="h",
-        text=[b.label for b in bars], textposition="auto", marker_color="#4c78a8",
-        cliponaxis=False))
-    fig.update_layout(
-        height=60 + 34 * len(bars), margin={"l": 0, "r": 10, "t": 30, "b": 0},
-        title={"text": title, "font": {"size": 14}},
-        yaxis={"autorange": "reversed", "type": "category"},
-        xaxis={"title": None, "tickprefix": "$", "rangemode": "tozero"}, showlegend=False)
-    return fig
-
-
 # --- rendering -----------------------------------------------------------------------------------
 
 
@@ -133,9 +116,7 @@ def show_results(r: pv.Results) -> None:
     show_table(r.figures, "plan_figures", pin="model")  # the answers first: $ a day, a month
     st.caption(r.figures_note)
     if r.month_bars:
-        st.plotly_chart(month_figure(r.month_bars, r.chart_title), width="stretch",
-                        key="plan_month_chart",
-                        config={"displayModeBar": False, "staticPlot": True})
+        st.html(month_chart_html(r.month_bars, r.chart_title))
     if len(r.rates):
         st.markdown("#### Rate limits")
         show_table(r.rates, "plan_rates", pin="model")

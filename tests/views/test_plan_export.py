@@ -68,7 +68,7 @@ LUNA = ps.Settings(source="csv", file_means="backlog", rpd=1000, days=30, models
 
 def test_the_figures_csv_is_a_spreadsheet_of_numbers_with_units_in_the_header():
     data = next(d.data for d in results(one_size(), LUNA).downloads
-                if d.file_name == "patchwork-plan.csv")
+                if d.file_name == "patchwork-plan.csv")()
     header, row = list(csv.reader(io.StringIO(data.decode(), newline="")))
     assert header == ["model", "usd_per_day", "usd_per_month", "usd_backlog", "usd_per_request",
                       "usd_image_input_per_request", "usd_text_input_per_request",
@@ -81,7 +81,7 @@ def test_the_figures_csv_is_a_spreadsheet_of_numbers_with_units_in_the_header():
 
 def test_a_column_a_spreadsheet_sums_adds_up_exactly():
     s = ps.replace(LUNA, models=("gpt-6-luna", "gpt-5.6-sol"))
-    data = results(one_size(), s).downloads[1].data
+    data = results(one_size(), s).downloads[1].data()
     frame = pd.read_csv(io.BytesIO(data), dtype={"usd_per_day": str})
     assert sorted(frame["usd_per_day"]) == ["0.1229", "6.145"]  # 1,229 × $5 / 1M × 1,000
     assert sum(map(D, frame["usd_per_day"])) == D("6.2679")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -11,6 +12,7 @@ import calc
 from calc.views.plan import figures as pf
 from calc.views.plan import settings as ps
 from calc.views.plan import totals as pt
+from calc.views.plan.chart import month_chart_html
 from calc.views.plan.table import shown
 
 ROWS = pd.DataFrame({"width": [4032, 1024], "height": [3024, 1024], "count": [3, 1]})
@@ -44,3 +46,19 @@ def test_bars_are_the_months_cheapest_first_labelled_as_the_table():
 def test_no_bars_when_nothing_is_ongoing():
     s = ps.Settings(source="csv", file_means="backlog", rpd=0, models=("gpt-6-luna",))
     assert pf.month_bars(figs(s)) == ()
+
+
+def test_the_chart_draws_each_bar_as_its_share_of_the_dearest_in_the_order_given():
+    bars = (pf.MonthBar("gpt-6-luna", 1.0, "$1.00"), pf.MonthBar("gpt-6-sol", 4.0, "$4.00"),
+            pf.MonthBar("<b>x</b>", 0.0, "$0.00"))
+    html = month_chart_html(bars, "$ a month by model (Batch)")
+    assert re.findall(r'pw-model">([^<]*)<', html) == ["gpt-6-luna", "gpt-6-sol",
+                                                         "&lt;b&gt;x&lt;/b&gt;"]
+    # 80% of the track is the dearest; a zero is still a sliver (0.5%)
+    assert re.findall(r"width:([\d.]+)%", html) == ["20.00", "80.00", "0.50"]
+    assert re.findall(r'pw-amount">([^<]*)<', html) == ["$1.00", "$4.00", "$0.00"]
+    assert "<h5>$ a month by model (Batch)</h5>" in html
+
+
+def test_no_bars_draw_nothing():
+    assert month_chart_html((), "title") == ""

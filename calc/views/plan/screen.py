@@ -138,18 +138,21 @@ def results(workload: Workload, priced: PricedWorkload, totals: list[ModelTotals
                           "most common first. The CSV export has every row.")
     headline = pf.cheapest(figs)
     limits = tuple(pf.request_flags(s, workload.bytes_per_image))
-    document = {
-        "settings": link.query, "priced_on": day.isoformat(), "tier": s.tier,
-        "volume": volume.statement,
-        "images_a_day": export.json_number(volume.daily_images),
-        "backlog_images": export.json_number(volume.backlog_images),
-        "cheapest": None if headline is None else {
-            "model": headline.model,
-            "usd_per_month": export.json_number(headline.usd_per_month),
-            "caveats": list(headline.caveats)},
-        "request_limits": list(limits), "figures": export.records(figures),
-        "rate_limits": export.records(rates), "rejected": export.records(rejected),
-        "resize_advisor": export.records(advice)}
+
+    def document() -> dict:  # written when the download is clicked, not on every rerun
+        return {
+            "settings": link.query, "priced_on": day.isoformat(), "tier": s.tier,
+            "volume": volume.statement,
+            "images_a_day": export.json_number(volume.daily_images),
+            "backlog_images": export.json_number(volume.backlog_images),
+            "cheapest": None if headline is None else {
+                "model": headline.model,
+                "usd_per_month": export.json_number(headline.usd_per_month),
+                "caveats": list(headline.caveats)},
+            "request_limits": list(limits), "figures": export.records(figures),
+            "rate_limits": export.records(rates), "rejected": export.records(rejected),
+            "resize_advisor": export.records(advice)}
+
     return Results(
         heading="What it costs" + (f" in {pm.month_label(s.month)}" if s.month else ""),
         volume=volume.statement, headline=headline, limits=limits, figures=figures,
@@ -170,6 +173,6 @@ def results(workload: Workload, priced: PricedWorkload, totals: list[ModelTotals
             Download("Per-image rows (CSV)", "patchwork-per-image.csv", export.CSV,
                      lambda: export.csv_bytes(per_image_table(rows, priced, s.tier))),
             Download("The figures above (CSV)", "patchwork-plan.csv", export.CSV,
-                     export.csv_bytes(figures)),
+                     lambda: export.csv_bytes(figures)),
             Download("Everything above (JSON)", "patchwork-plan.json", export.JSON,
-                     lambda: export.json_bytes(document))))
+                     lambda: export.json_bytes(document()))))
