@@ -162,7 +162,7 @@ def numbers(key: object, workload: wl.Workload | None) -> None:
 
 
 def workload_view() -> None:
-    for notice in st.session_state.get("plan_link_notices", ()):
+    for notice in st.session_state.pop("plan_link_notices", ()):  # once: the run the link opened
         st.warning(md(f"From the link: {notice}"))
     source = st.segmented_control("Describe the workload", list(SOURCES), key="plan_source",
                                   required=True, format_func=SOURCES.get)

@@ -164,6 +164,9 @@ def test_days_0_in_a_link_is_the_default_with_the_range_not_1():
         "From the link: gdays '40' cannot be used: gdays must be a whole number from 1 to 31; "
         "the default (30) instead")]
     assert (address(at)["days"], address(at)["gdays"]) == ("30", "30")
+    at.number_input(key="plan_rpd").set_value(2000)
+    run(at)
+    assert not at.warning  # said once, not on every change after
 
 
 def _with_query(**query: str) -> AppTest:
