@@ -30,7 +30,7 @@ from calc.engine.counts import shown
 from calc.engine.errors import CalcError, ImageError
 from calc.engine.pricing import format_usd
 from calc.views import inert
-from calc.views.model_choice import DEFAULT_MODEL
+from calc.views.model_choice import DEFAULT_MODEL, model_names
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -110,6 +110,16 @@ class CostPreview:
     text: str  # where the number comes from, in one line
     button: str  # the button's label, with the cost on it
 
+    @property
+    def bound(self) -> Decimal | None:
+        """What counts against the session's cap before the call: nothing for a free one."""
+        return self.usd if self.billed else None
+
+    @property
+    def line(self) -> str:
+        """The line under the method (our own Markdown once passed through `dollars`)."""
+        return ("💳 Billed: " if self.billed else "🆓 ") + self.text
+
 
 def cost_preview(image_tokens: int, model: str, method: str,
                  max_output_tokens: int = MAX_OUTPUT_TOKENS) -> CostPreview:
@@ -153,6 +163,14 @@ def again_label(preview: CostPreview) -> str:
 
 
 # --- caching and sending --------------------------------------------------------------------
+
+
+def asked(request: dict | None, key: Any, *, blocked: str | None = None,
+          done: bool = False) -> bool:
+    """Whether this run makes the call `key` stands for: a click asked for it (the request the
+    page took this run), nothing blocks it, and it is not done already unless asked again."""
+    return (blocked is None and request is not None and request["key"] == key
+            and (request["force"] or not done))
 
 
 def cache_key(image_sha256: str, model: str, detail: str, fidelity: str, method: str,
@@ -509,6 +527,18 @@ def handed_choice(handed: Any) -> dict:
     return choice
 
 
+def first_model(wanted: str) -> str:
+    """The model Verify starts on: `wanted` (Explore's) when the API still serves it."""
+    names = model_names()
+    return wanted if wanted in names else names[0]
+
+
+def model_options(current: str) -> list[str]:
+    """The models offered: the current ones, and `current` when it is no longer one of them."""
+    names = model_names()  # the API no longer serves shut-down models
+    return names if current in names else [*names, current]
+
+
 def image_caption(label: str, info: Any, choice: dict | None = None) -> str:
     """One line under the image (Markdown): where it came from, its format and size; from
     Explore, what was chosen there."""
@@ -697,6 +727,16 @@ def calibration_recorder(model: str, rules: str, log: Callable[[LogRow], str | N
         return log(row_from_measurement(m, width=width, height=height, estimate=est))
 
     return record
+
+
+def calibration_progress(done: int, total: int, model: str) -> tuple[float, str]:
+    """The progress bar of a run: the share of sizes measured, and its words."""
+    return done / total, f"Calibrating {model}: {done} of {total} sizes"
+
+
+def rows_word(n: int) -> str:
+    """'1 row', '2 rows': how many log rows a deletion names."""
+    return f"{n} row{'s' if n != 1 else ''}"
 
 
 def log_session(shared: bool, session: str) -> str | None:

@@ -379,3 +379,58 @@ def test_each_calibration_point_is_logged_with_its_estimate():
     assert (row.width, row.height, row.estimate, row.reported, row.detail) == (
         512, 512, 308, 308, "high")
     assert vv.log_session(True, "abc") is None and vv.log_session(False, "abc") == "abc"
+
+
+# --- what a click may run, and the words the page shows for it ----------------------------------
+
+MEASURE = ("sha", "gpt-5-mini", "auto", "low", "count", "api.openai.com")
+
+
+@pytest.mark.parametrize(("request_", "key", "blocked", "done", "runs"), [
+    (None, MEASURE, None, False, False),  # no click this run: a rerun never calls
+    (dict(kind="measure", key=MEASURE, force=False), MEASURE, None, False, True),
+    (dict(kind="measure", key=MEASURE, force=False), MEASURE, None, True, False),  # cached
+    (dict(kind="measure", key=MEASURE, force=True), MEASURE, None, True, True),  # again
+    (dict(kind="measure", key=MEASURE, force=True), MEASURE, "over the cap", False, False),
+    (dict(kind="measure", key=MEASURE[:-1] + ("other.host",), force=True), MEASURE, None,
+     False, False),  # a click for another case (another endpoint) does not run this one
+    (dict(kind="models", key=("models",), force=False), ("models",), None, False, True),
+    (dict(kind="models", key=("models",), force=False), MEASURE, None, False, False),
+])
+def test_a_call_runs_only_when_its_click_asked_and_nothing_blocks_it(request_, key, blocked,
+                                                                     done, runs):
+    assert vv.asked(request_, key, blocked=blocked, done=done) is runs
+
+
+def test_a_free_check_counts_nothing_against_the_cap_and_says_it_is_free():
+    count, run = (vv.cost_preview(308, "gpt-5-mini", m) for m in ("count", "run"))
+    assert count.bound is None
+    assert count.line.startswith("🆓 free: the count endpoint runs no model")
+    assert run.bound == Decimal("0.0001165")  # ((308 + 30) × 0.25 + 16 × 2.00) / 1M
+    assert run.line.startswith("💳 Billed: at most about $0.00012: 308 image tokens")
+
+
+@pytest.mark.parametrize(("n", "words"), [(0, "0 rows"), (1, "1 row"), (2, "2 rows"),
+                                          (1000, "1000 rows")])
+def test_rows_word(n, words):
+    assert vv.rows_word(n) == words
+
+
+@pytest.mark.parametrize(("done", "total", "share", "text"), [
+    (0, 4, 0.0, "Calibrating gpt-4o: 0 of 4 sizes"),
+    (1, 4, 0.25, "Calibrating gpt-4o: 1 of 4 sizes"),
+    (3, 3, 1.0, "Calibrating gpt-4o: 3 of 3 sizes"),
+])
+def test_calibration_progress(done, total, share, text):
+    assert vv.calibration_progress(done, total, "gpt-4o") == (share, text)
+
+
+@pytest.mark.today("2026-12-03")
+def test_the_models_offered_keep_a_shut_down_choice_but_never_start_on_one():
+    # On 2026-12-03 gpt-5-mini runs, gpt-4.1-nano is shut down, gpt-6-astra is listed first.
+    assert vv.first_model("gpt-5-mini") == "gpt-5-mini"
+    assert vv.first_model("gpt-4.1-nano") == "gpt-6-astra"
+    current = vv.model_options("gpt-5-mini")
+    assert current[0] == "gpt-6-astra" and "gpt-4.1-nano" not in current
+    kept = vv.model_options("gpt-4.1-nano")
+    assert kept == [*current, "gpt-4.1-nano"]
