@@ -89,7 +89,7 @@ def test_an_html_table_keeps_every_cell_inert_and_in_its_column(text):
 @pytest.mark.parametrize("text", HOSTILE_HTML)
 def test_the_overlay_label_is_inert(text):
     import calc
-    from calc.views.explore import overlay
+    from calc.views.explore_overlay import overlay
     from calc.views.markup import overlay_html
     from tests.fakes.html_tables import parse
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from calc.engine.compare import Row
 from calc.engine.estimate import Estimate
-from calc.views.explore import Overlay
+from calc.views.explore_overlay import Overlay
 from calc.views.inert import esc
 from calc.views.labels import format_tokens, format_usd
 

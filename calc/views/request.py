@@ -18,9 +18,9 @@ from calc.engine import request as rq
 from calc.engine.catalogue import catalogue
 from calc.engine.errors import CalcError
 from calc.engine.pricing import format_usd, offers, tier_label
-from calc.views.explore import overlay
+from calc.views.explore_overlay import overlay
 from calc.views.image_input import fetch_public
-from calc.views.labels import format_tokens
+from calc.views.labels import Metric, format_tokens
 from calc.views.markup import log_bars, overlay_html, table_html
 from calc.views.model_choice import badge, model_names
 from calc.views.samples import SAMPLES_DIR
@@ -62,13 +62,6 @@ class ImageCard:
     picture: str | None  # the thumbnail and its grid as HTML; None when the size is unknown
     way_out: str | None  # a rejection's way out
     notes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Metric:
-    label: str
-    value: str
-    help: str
 
 
 @dataclass(frozen=True)

@@ -625,7 +625,7 @@ def test_figure_draws_ten_thousand_patches_with_one_line_trace():
     import math
 
     import calc
-    from calc.views.explore import overlay
+    from calc.views.explore_overlay import overlay
     from pages.helpers.overlay_figure import build_figure
 
     ov = overlay(calc.estimate(6000, 6000, "gpt-5.4", "original"))  # 100 × 100 patches
@@ -645,7 +645,7 @@ def test_figure_draws_ten_thousand_patches_with_one_line_trace():
 
 def test_figure_with_padding_and_an_image():
     import calc
-    from calc.views.explore import overlay
+    from calc.views.explore_overlay import overlay
     from pages.helpers.overlay_figure import build_figure
 
     ov = overlay(calc.estimate(100, 50, "gpt-4.1-mini", "high"))  # 4 × 2 patches over 128×64
@@ -660,7 +660,7 @@ def test_figure_with_padding_and_an_image():
 
 def test_overlay_png_has_image_padding_and_lines():
     import calc
-    from calc.views.explore import overlay
+    from calc.views.explore_overlay import overlay
     from pages.helpers.overlay_figure import overlay_png
 
     est = calc.estimate(2048, 4096, "gpt-4o", "high")  # 768×1536 in 2 × 3 tiles

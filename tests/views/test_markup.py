@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 import calc
-from calc.views.explore import overlay
+from calc.views.explore_overlay import overlay
 from calc.views.markup import (
     grid_path,
     grid_svg,
