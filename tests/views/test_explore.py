@@ -203,8 +203,8 @@ def test_screen_prices_every_model_through_the_comparison_it_is_given():
 
     s = explore_screen((1024, 1024), "gpt-4o", "high", "low", "documented", "flex",
                        include_shut_down=True, on=date(2026, 12, 3), compare_rows=recorded)
-    assert calls == [(1024, 1024, "high", "low", "documented", "flex", True, date(2026, 12, 3))]
-    assert s.estimate.priced_on == date(2026, 12, 3)
+    assert calls == [(1024, 1024, "high", "low", "documented", "flex", True, "2026-12-03")]
+    assert s.estimate.priced_on == "2026-12-03"  # the day every price is of
 
 
 @pytest.mark.today("2026-12-03")
