@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 
 from calc.engine.compare import Row
 from calc.engine.estimate import Estimate
 from calc.views.explore_overlay import Overlay
-from calc.views.inert import esc
+from calc.views.inert import esc, plain
 from calc.views.labels import format_tokens, format_usd
 
 GRID_COLOUR = "rgba(255, 196, 0, 0.95)"  # amber: visible on photos, documents and black padding
@@ -28,15 +29,33 @@ OTHER_COLOUR = "#b8c6d0"
 MAX_HEIGHT_PX = 620  # a tall image is narrowed rather than run off the first screen
 _RULE = "1px solid rgba(128, 128, 128, 0.25)"  # a table's row rules: grey on light or dark
 # A table's look, said once per table rather than on each of its cells (the all-models table was
-# 31 KB of repeated inline styles, sent on every rerun). overflow-wrap: on a phone a long word
-# breaks rather than pushing the table off screen.
+# 31 KB of repeated inline styles, sent on every rerun). Words wrap between words, so a column is
+# at least as wide as its longest word; a number never wraps: every word holding a digit is a
+# .pw-n, kept on one line.
+# A table wider than its place scrolls in its own box, never the page; a table made with
+# `cards` shows each row as a card where its place is narrow (a phone, a narrow column): the
+# first cell as a title, the others one after another under their column's name.
+CARDS_BELOW = "38rem"  # a little wider than the all-models table at its narrowest (~36rem)
 TABLE_STYLE = (
-    "<style>.pw-table{border-collapse:collapse;width:100%;font-size:0.875rem}"
+    "<style>.pw-box{container-type:inline-size;overflow-x:auto}"
+    ".pw-table{border-collapse:collapse;width:100%;font-size:0.875rem}"
     f".pw-table th,.pw-table td{{padding:0.3rem 0.5rem;border-bottom:{_RULE};text-align:left;"
-    "vertical-align:top;overflow-wrap:anywhere}"
+    "vertical-align:top;overflow-wrap:break-word}"
+    ".pw-n{white-space:nowrap}"
     ".pw-table th,.pw-table .pw-chosen td{font-weight:600}"
     f".pw-bar{{height:6px;margin-top:3px;border-radius:2px;background:{OTHER_COLOUR}}}"
-    f".pw-table .pw-chosen .pw-bar{{background:{CHOSEN_COLOUR}}}</style>")
+    f".pw-table .pw-chosen .pw-bar{{background:{CHOSEN_COLOUR}}}"
+    f"@container (max-width:{CARDS_BELOW}){{"
+    ".pw-cards thead{display:none}"
+    ".pw-cards,.pw-cards tbody,.pw-cards tr{display:block}"
+    f".pw-cards tr{{border-bottom:{_RULE};padding:0.4rem 0}}"
+    ".pw-cards td{display:inline-block;border:0;padding:0.15rem 1rem 0.15rem 0;max-width:100%;"
+    "box-sizing:border-box}"
+    ".pw-cards td:first-child{display:block}"
+    ".pw-cards td:empty{display:none}"
+    ".pw-cards td.pw-barred{min-width:9rem}"  # bars of one width, comparable from card to card
+    ".pw-cards td[data-label]::before{content:attr(data-label);display:block;"
+    "font-size:0.75rem;font-weight:400;opacity:0.6}}</style>")
 
 
 def _num(value: float) -> str:
@@ -123,27 +142,44 @@ def log_bars(values: Sequence[Decimal | None]) -> list[float | None]:
             round(100 * (math.log10(v) - floor) / (high - floor), 1) for v in values]
 
 
+_NUMBER = re.compile(r"\S*\d\S*")  # a word holding a digit: 1,229 · $0.0019 · 768×1536 · gpt-5.4
+
+
+def cell_html(value: str) -> str:
+    """A table cell's text, escaped, with every word that holds a digit kept on one line."""
+    text, pieces, last = plain(value), [], 0
+    for number in _NUMBER.finditer(text):
+        pieces += [esc(text[last:number.start()]), f'<span class="pw-n">{esc(number[0])}</span>']
+        last = number.end()
+    return "".join(pieces) + esc(text[last:])
+
+
 def table_html(header: Sequence[str], rows: Sequence[Sequence[str]], *,
                bars: Sequence[float | None] | None = None, bar_column: int | None = None,
-               chosen: int | None = None) -> str:
-    """A table with every cell escaped; it wraps on a narrow screen instead of scrolling.
+               chosen: int | None = None, cards: bool = False) -> str:
+    """A table with every cell escaped and no number broken across lines. Its words wrap on a
+    narrow screen; what still does not fit scrolls inside the table's own box. `cards`: where
+    the table's place is narrower than CARDS_BELOW, each row is a card instead.
 
     `bars` (percent, one per row) are drawn under the text of column `bar_column`; row `chosen`
     is bold, its bar in the theme's colour.
     """
+    labels = [""] + [f' data-label="{esc(h)}"' for h in header[1:]] if cards else [""] * len(header)
     body = []
     for i, row in enumerate(rows):
         cells = []
         for j, value in enumerate(row):
-            text = esc(value)
+            text, barred = cell_html(value), ""
             if bars is not None and j == bar_column and bars[i] is not None:
                 text += f'<div class="pw-bar" style="width:{_num(bars[i])}%"></div>'
-            cells.append(f"<td>{text}</td>")
+                barred = ' class="pw-barred"'
+            cells.append(f"<td{barred}{labels[j]}>{text}</td>")
         body.append(("<tr class=\"pw-chosen\">" if i == chosen else "<tr>") + "".join(cells)
                     + "</tr>")
-    head = "".join(f"<th>{esc(h)}</th>" for h in header)
-    return (f'{TABLE_STYLE}<table class="pw-table"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
+    head = "".join(f"<th>{cell_html(h)}</th>" for h in header)
+    kind = "pw-table pw-cards" if cards else "pw-table"
+    return (f'{TABLE_STYLE}<div class="pw-box"><table class="{kind}"><thead><tr>{head}</tr>'
+            f'</thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
 def steps_html(est: Estimate) -> str:
@@ -168,7 +204,7 @@ def comparison_html(rows: Sequence[Row], chosen: str) -> str:
                                       "inferred" if r.inferred else "", r.note))))
              for r in rows]
     return table_html(COMPARISON_HEADER, cells, bars=log_bars([r.usd_per_1000 for r in rows]),
-                      bar_column=3,
+                      bar_column=3, cards=True,
                       chosen=next((i for i, r in enumerate(rows) if r.model == chosen), None))
 
 

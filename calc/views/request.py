@@ -184,6 +184,7 @@ def _models(est: rq.RequestEstimate) -> tuple[str, str]:
               f"no {tier_label(r.tier)} tier", _short_verdict(r))
              for r in rows]
     html = table_html(MODELS_HEADER, cells, bars=log_bars([r.usd for r in rows]), bar_column=4,
+                      cards=True,
                       chosen=next((i for i, r in enumerate(rows) if r.model == est.model), None))
     note = (f"Bars: $ input, log scale, at {tier_label(est.tier)} on {est.on.isoformat()}. "
             "A refused request is priced as what its accepted images and text would cost.")

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import calc
 from calc.engine import clock
 from tests.fakes.apptest import shown
+from tests.fakes.html_tables import tables
 
 # The page on the catalogue's edition day: its scheduled changes are the next 90 days', and a
 # later day adds the note that the prices were checked long ago.
@@ -58,9 +60,15 @@ def metered() -> AppTest:
         return run()
 
 
-def table(at: AppTest, *columns: str):
-    """The one dataframe on the page that has all these columns."""
-    found = [df.value for df in at.dataframe if set(columns) <= set(df.value.columns)]
+def html_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every table the page draws (its own HTML), as the browser reads it: text cells."""
+    return [pd.DataFrame(t[1:], columns=t[0]) for el in at.get("html")
+            for t in tables(el.proto.body)]
+
+
+def table(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The one table on the page that has all these columns."""
+    found = [df for df in html_tables(at) if set(columns) <= set(df.columns)]
     assert len(found) == 1, f"expected one table with columns {columns}, got {len(found)}"
     return found[0]
 
@@ -71,7 +79,7 @@ def everything(at: AppTest) -> str:
     parts += [e.label for e in at.expander] + [t.value for t in at.title]
     parts += [s.value for s in at.subheader] + [i.value for i in at.info]
     parts += [c.value for c in at.code] + [t.label for t in at.tabs]
-    parts += [df.value.to_csv() for df in at.dataframe]
+    parts += [df.to_csv() for df in html_tables(at)]
     return "\n".join(parts)
 
 
@@ -192,7 +200,7 @@ def test_guide_vs_billing_and_the_one_token_caveat(metered):
 
 def test_generated_images(metered):
     gen = table(metered, "1024×1536").set_index("quality")
-    assert gen.loc["high"].tolist() == [4160, 6240, 6208]
+    assert gen.loc["high"].tolist() == ["4,160", "6,240", "6,208"]
     body = everything(metered)
     assert "saf    = (2·q·short + long) // (2·long)" in body
     assert "✓ `gpt-image-2` · 1024×1024 · `high` → saf 96 → **7,024 tokens**" in body

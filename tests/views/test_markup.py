@@ -11,6 +11,9 @@ import pytest
 import calc
 from calc.views.explore_overlay import overlay
 from calc.views.markup import (
+    CARDS_BELOW,
+    TABLE_STYLE,
+    cell_html,
     grid_path,
     grid_svg,
     log_bars,
@@ -90,14 +93,54 @@ def test_table_marks_the_chosen_row_and_draws_its_bar():
     page = table_html(("Model", "$"), [("a", "$1"), ("b", "$10")], bars=[60.0, 100.0],
                       bar_column=1, chosen=1)
     assert tables(page) == [[["Model", "$"], ["a", "$1"], ["b", "$10"]]]
-    assert '<tr><td>a</td><td>$1<div class="pw-bar" style="width:60%"></div></td></tr>' in page
+    assert ('<tr><td>a</td><td class="pw-barred"><span class="pw-n">$1</span><div class="pw-bar" '
+            'style="width:60%"></div></td></tr>') in page
     # the chosen row, marked once: bold, its bar in the theme's colour (the table's style says)
-    assert ('<tr class="pw-chosen"><td>b</td><td>$10<div class="pw-bar" style="width:100%">'
-            in page) and page.count("pw-chosen") == 1 + 2
+    assert ('<tr class="pw-chosen"><td>b</td><td class="pw-barred"><span class="pw-n">$10</span>'
+            '<div class="pw-bar" style="width:100%">' in page) and page.count("pw-chosen") == 1 + 2
     assert ".pw-table th,.pw-table .pw-chosen td{font-weight:600}" in page
     assert ".pw-table .pw-chosen .pw-bar{background:#3b6e8f}" in page
     assert ".pw-bar{height:6px;margin-top:3px;border-radius:2px;background:#b8c6d0}" in page
     assert page.count("style=") == 2  # the bars' lengths only: no cell carries its own style
+
+
+@pytest.mark.parametrize(("text", "html"), [
+    ("1,229", '<span class="pw-n">1,229</span>'),
+    ("auto → high", "auto → high"),  # words: free to wrap
+    ("rejected (41,334 patches)", 'rejected <span class="pw-n">(41,334</span> patches)'),
+    ("shuts down 2027-01-14 → gpt-6-luna: $0.00012 instead of $0.0019",
+     'shuts down <span class="pw-n">2027-01-14</span> → <span class="pw-n">gpt-6-luna:</span> '
+     '<span class="pw-n">$0.00012</span> instead of <span class="pw-n">$0.0019</span>'),
+    ("3024×4032 → 768×1024", '<span class="pw-n">3024×4032</span> → '
+                            '<span class="pw-n">768×1024</span>'),
+    ("<b>7</b> & 8", '<span class="pw-n">&lt;b&gt;7&lt;/b&gt;</span> &amp; '
+                     '<span class="pw-n">8</span>'),  # escaped, whatever it holds
+    ("", ""),
+])
+def test_a_cell_keeps_every_word_holding_a_digit_on_one_line(text, html):
+    assert cell_html(text) == html
+
+
+def test_numbers_never_wrap_words_do_and_a_wide_table_scrolls_in_its_own_box():
+    assert ".pw-n{white-space:nowrap}" in TABLE_STYLE
+    assert "overflow-wrap:break-word" in TABLE_STYLE and "anywhere" not in TABLE_STYLE
+    assert ".pw-box{container-type:inline-size;overflow-x:auto}" in TABLE_STYLE
+    page = table_html(("Step", "Size"), [("fit", "768×1024")])
+    assert page.endswith('<div class="pw-box"><table class="pw-table"><thead><tr><th>Step</th>'
+                         '<th>Size</th></tr></thead><tbody><tr><td>fit</td><td><span '
+                         'class="pw-n">768×1024</span></td></tr></tbody></table></div>')
+
+
+def test_a_table_of_cards_names_each_cell_by_its_column():
+    page = table_html(("Model", "$ / 1,000 images", "Note"), [("gpt-6-luna", "$1.23", "")],
+                      bars=[50.0], bar_column=1, cards=True)
+    assert '<table class="pw-table pw-cards">' in page
+    assert ('<tr><td><span class="pw-n">gpt-6-luna</span></td><td class="pw-barred" '
+            'data-label="$ / 1,000 images">') in page
+    assert '<td data-label="Note"></td>' in page  # empty: no card line (td:empty)
+    # below CARDS_BELOW the rows are cards: no header row, the column's name over each value
+    assert f"@container (max-width:{CARDS_BELOW}){{.pw-cards thead{{display:none}}" in page
+    assert ".pw-cards td[data-label]::before{content:attr(data-label);" in page
 
 
 def test_comparison_marks_the_chosen_model_and_says_which_rows_have_no_bar():
