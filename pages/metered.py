@@ -11,7 +11,7 @@ import streamlit as st
 import calc
 from calc.views import metered as explain
 from calc.views.inert import md
-from calc.views.markup import table_html
+from calc.views.markup import markdown_tables, table_html
 from pages.helpers.router import ensure_router
 
 ensure_router(__file__)
@@ -104,7 +104,11 @@ def rules_section() -> None:
     if text is not None:
         with st.expander(f"{explain.DOC} — the rules with their evidence, edition "
                          f"{explain.EDITION}", icon=":material/description:"):
-            st.markdown(dollars(text))
+            for part in markdown_tables(text):  # its tables as the page's own
+                if isinstance(part, str):
+                    st.markdown(dollars(part))
+                else:
+                    st.html(table_html(*part))
 
 
 # ---- profiles and the rejection ------------------------------------------------------------

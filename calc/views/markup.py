@@ -182,6 +182,39 @@ def table_html(header: Sequence[str], rows: Sequence[Sequence[str]], *,
             f'</thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
+_INLINE = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*|`([^`]*)`|\[([^\]]*)\]\([^)]*\)")
+
+
+def _unmarked(text: str) -> str:
+    """A Markdown table cell's text without its inline marks (emphasis, code, links)."""
+    return _INLINE.sub(lambda m: next(g for g in m.groups() if g is not None), text).strip()
+
+
+def markdown_tables(text: str) -> list[str | tuple[tuple[str, ...], list[tuple[str, ...]]]]:
+    """A Markdown text cut into its prose and its tables, in order: a table as (header, rows)
+    of plain cell texts, for table_html — so a document's tables keep their numbers on one
+    line too (a Markdown table breaks "gpt-6-astra" at its hyphen in a narrow column)."""
+    parts: list = []
+    prose: list[str] = []
+    table: list[tuple[str, ...]] = []
+    for line in [*text.splitlines(), ""]:
+        if line.startswith("|"):
+            cells = tuple(_unmarked(c) for c in line.strip().strip("|").split("|"))
+            if not all(set(c) <= set(":-") and c for c in cells):  # not the |---| line
+                table.append(cells)
+            continue
+        if table:
+            if prose:
+                parts.append("\n".join(prose))
+                prose = []
+            parts.append((table[0], table[1:]))
+            table = []
+        prose.append(line)
+    if any(line.strip() for line in prose):
+        parts.append("\n".join(prose).rstrip("\n"))
+    return parts
+
+
 def steps_html(est: Estimate) -> str:
     """How it is counted: one row per step, its working and the size after it."""
     return table_html(("Step", "Working", "Size"),

@@ -174,3 +174,19 @@ def test_text_html_bolds_the_odd_pieces_and_escapes_all(pieces, html):
 def test_a_caption_is_small_and_faded():
     assert text_html("note", caption=True) == ('<p style="margin:0;font-size:0.875rem;'
                                                'opacity:0.6">note</p>')
+
+
+def test_a_markdown_text_cut_into_prose_and_tables():
+    from calc.views.markup import markdown_tables
+
+    text = ("# Profiles\n\nThe profiles:\n\n| profile | high | confidence |\n|---|:-:|---|\n"
+            "| gpt-6-like | none / **2,500** | *inferred*, `auto` ([§5](#5)) |\n"
+            "| gpt-5.4 | 2048 / 2,500 | documented |\n\nAfter the table.\n")
+    assert markdown_tables(text) == [
+        "# Profiles\n\nThe profiles:\n",
+        (("profile", "high", "confidence"),
+         [("gpt-6-like", "none / 2,500", "inferred, auto (§5)"),
+          ("gpt-5.4", "2048 / 2,500", "documented")]),
+        "\nAfter the table.",
+    ]
+    assert markdown_tables("no tables") == ["no tables"]
