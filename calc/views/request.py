@@ -30,7 +30,7 @@ MAX_CARDS = 60  # images drawn as cards (each one decoded for its thumbnail); al
 FRAMING = ("Text tokens are the o200k_base encoding's count of every text (instructions, "
            "inputs, messages). The API adds message framing on top: about 7 tokens on Responses "
            "and 8 on Chat Completions for one short user message (measured, docs/metering.md "
-           "§6) — not included here; Verify's free count endpoint checks it against the API.")
+           "§14) — not included here; Verify's free count endpoint checks it against the API.")
 MODELS_HEADER = ("Model", "Image tokens", "Text tokens", "Input tokens", "$ input", "Verdict")
 
 

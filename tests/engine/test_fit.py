@@ -1,8 +1,8 @@
 """calc.fit: the largest size of an image's shape the API accepts, within a token budget.
 
-Known answers: the spec's way out of the measured rejection (7952×5304 at auto on gpt-6-sol and
-gpt-5.6-sol → 6764×4512, 29,892 patches); the rest worked by hand below, from the rules of spec
-§1–§2 and the shapes the API's shrink makes (one side a whole number of 32 px patches, the other
+Known answers: the notes' way out of the measured rejection (7952×5304 at auto on gpt-6-sol and
+gpt-5.6-sol → 6764×4512, 29,892 patches); the rest worked by hand below, from metering.md
+§2–§4 and the shapes the API's shrink makes (one side a whole number of 32 px patches, the other
 in proportion, rounded down).
 """
 
@@ -17,8 +17,8 @@ from calc.engine.fit import shape_sizes
 
 KNOWN = [
     # width, height, model, detail, max_tokens, fitted
-    (7952, 5304, "gpt-6-sol", "auto", None, (6764, 4512)),  # spec §2.4
-    (7952, 5304, "gpt-5.6-sol", "auto", None, (6764, 4512)),  # spec §2.4
+    (7952, 5304, "gpt-6-sol", "auto", None, (6764, 4512)),  # metering.md §5
+    (7952, 5304, "gpt-5.6-sol", "auto", None, (6764, 4512)),  # metering.md §5
     # 6764×4512 = 212×141 = 29,892 patches → ⌈35,870.4⌉ tokens: a budget of that is met
     (7952, 5304, "gpt-6-sol", "auto", 35_871, (6764, 4512)),
     # 10,000 tokens = at most 8,333 patches: 3552×2369 is 111×75 = 8,325 → 9,990 tokens; the

@@ -24,7 +24,7 @@ PAGE = ROOT / "pages" / "metered.py"
 SECTIONS = ["The rules", "Profiles", "Worked examples", "Measured evidence", "Generated images",
             "Prices", "Lifecycle", "Guide vs billing", "History"]
 
-GUIDE_EXAMPLES = {  # (model, size, detail) → the guide's number (§1, §2.3)
+GUIDE_EXAMPLES = {  # (model, size, detail) → the guide's number (§3, §4)
     ("gpt-4o", "1024×1024", "high"): "765",
     ("gpt-4o", "2048×4096", "high"): "1,105",
     ("gpt-4o", "4096×8192", "low"): "85",
@@ -33,7 +33,7 @@ GUIDE_EXAMPLES = {  # (model, size, detail) → the guide's number (§1, §2.3)
     ("gpt-6-astra", "2048×2048", "high"): "3,000",
     ("gpt-5-mini", "1800×2400", "high"): "1,452",  # patches
 }
-MEASURED = [  # §10, in its order
+MEASURED = [  # §16, in its order
     ("gpt-4o", "1×1", "255"), ("gpt-4o", "1×1", "85"), ("gpt-4.1", "2049×513", "1,445"),
     ("gpt-4.1", "2050×513", "765"), ("gpt-4.1-mini", "4000×1474", "2,489"),
     ("gpt-4.1-mini", "2400×1800", "2,353"), ("gpt-4.1-mini", "128×64", "13"),
@@ -220,7 +220,7 @@ def test_unpublished_2_5_and_2_6_in_plain_words(metered):
     assert "Patchwork gives **no number** for them" in body
     assert "*third-party measurement, not OpenAI's*" in body
     points = table(metered, "measured output tokens")
-    assert list(points["measured output tokens"]) == ["664", "1,353", "about 3,337"]  # §4.3
+    assert list(points["measured output tokens"]) == ["664", "1,353", "about 3,337"]  # §8.3
     assert list(points["the formula would say"]) == ["158", "5,488", "13,342"]
     assert list(points["size"]) == ["1536×1024", "1536×1024", "3840×2160"]
     assert set(points["measured on"]) == {"2026-11-05"}

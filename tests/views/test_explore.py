@@ -65,10 +65,10 @@ def test_caption_auto_low_unknown_price_and_fidelity():
         "gpt-4o · auto → high · 1×1 → 1×1 · 1×1 tiles · 255 tokens · $0.00064")
     assert caption(calc.estimate(4096, 8192, "gpt-4o", "low")) == (
         "gpt-4o · low · 4096×8192 → 256×512 · low detail: base tokens only · 85 tokens · $0.00021")
-    # spec §2.2, §8: gpt-5.4-nano ×1.2 → ⌈256 × 1.2⌉ = 308 tokens × $0.20/1M = $0.0000616
+    # metering.md §4, §9: gpt-5.4-nano ×1.2 → ⌈256 × 1.2⌉ = 308 tokens × $0.20/1M = $0.0000616
     assert caption(calc.estimate(512, 512, "gpt-5.4-nano", "high")).endswith(
         "16×16 patches · 308 tokens · $0.000062")
-    # a rejection has no price: gpt-6-sol auto = original, 249 × 166 = 41,334 patches (§2.4)
+    # a rejection has no price: gpt-6-sol auto = original, 249 × 166 = 41,334 patches (§5)
     assert caption(calc.estimate(7952, 5304, "gpt-6-sol")).endswith(
         "249×166 patches · rejected by the API: 41,334 patches > 30,000")
     # gpt-image-1 1024×1024, fidelity high: 512×512, 1 tile: 65 + 129 = 194, + 4,160 (square)
@@ -94,7 +94,7 @@ def test_format_usd_keeps_two_significant_digits():
 
 
 def test_caption_says_when_the_count_is_capped():
-    # The budget cap (spec §2 step 3: min(cells, budget)) shown when it bites; built by hand
+    # The budget cap (metering.md §4 step 3: min(cells, budget)) shown when it bites; built by hand
     # because no real size has been found where it does.
     import dataclasses
 
@@ -109,7 +109,7 @@ def test_both_rule_sets_count_the_same_image_under_each():
     from calc.views.explore import both_rule_sets
 
     # gpt-4.1-mini high, 3024×4032: billing 1,452 patches × 1.62 → 2,353; the guide's 6,144
-    # budget keeps 3,072 patches × 1.62 → 4,977 (spec §2.3); × $0.40/1M at standard
+    # budget keeps 3,072 patches × 1.62 → 4,977 (metering.md §14); × $0.40/1M at standard
     est = calc.estimate(3024, 4032, "gpt-4.1-mini", "high")
     billing, documented = both_rule_sets(est)
     assert (billing.rules, billing.tokens, documented.rules, documented.tokens) == (
