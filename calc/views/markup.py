@@ -13,6 +13,7 @@ import base64
 import html
 import math
 import re
+import zlib
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -55,8 +56,9 @@ TABLE_STYLE = (
     ".pw-cards td:first-child{display:block}"
     ".pw-cards td:empty{display:none}"
     ".pw-cards td.pw-barred{min-width:9rem}"  # bars of one width, comparable from card to card
-    ".pw-cards td[data-label]::before{content:attr(data-label);display:block;"
-    "font-size:0.75rem;font-weight:400;opacity:0.6}}</style>")
+    # each cell under its column's name (the names: each table's own rules, _card_labels)
+    ".pw-cards td:not(:first-child)::before{display:block;font-size:0.75rem;font-weight:400;"
+    "opacity:0.6}}</style>")
 
 
 def _num(value: float) -> str:
@@ -158,6 +160,37 @@ def _kept(number: re.Match) -> str:
     return '<span class="pw-n">' + number[0] + "</span>"  # faster than a template, per match
 
 
+def _td(value: str, bar: float | None) -> str:
+    """One body cell. A cell that is one word holding a digit (most are: 1,229 · $0.0019 ·
+    gpt-5.4) is kept on one line whole, with no span inside: less to send on every rerun."""
+    text = html.escape(plain(value), quote=False)
+    classes = []
+    if " " not in text and _NUMBER.match(text):
+        classes.append("pw-n")
+    else:
+        text = _NUMBER.sub(_kept, text)
+    if bar is not None:
+        text += f'<div class="pw-bar" style="width:{_num(bar)}%"></div>'
+        classes.append("pw-barred")
+    return f'<td class="{" ".join(classes)}">{text}</td>' if classes else f"<td>{text}</td>"
+
+
+def _css_text(text: str) -> str:
+    """Text as a CSS string's content: every character but letters, digits and spaces as a
+    hex escape, so nothing in it can close the string or the stylesheet."""
+    return "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):x} "
+                   for c in plain(text))
+
+
+def _card_labels(header: Sequence[str]) -> tuple[str, str]:
+    """A table of cards: its own class, and the rules that name each cell by its column — once
+    per table, not once per cell."""
+    name = f"pw-c{zlib.crc32(chr(31).join(header).encode()):x}"
+    rules = "".join(f'.{name} td:nth-child({j})::before{{content:"{_css_text(h)}"}}'
+                    for j, h in enumerate(header, 1) if j > 1)
+    return name, f"<style>@container (max-width:{CARDS_BELOW}){{{rules}}}</style>"
+
+
 def table_html(header: Sequence[str], rows: Sequence[Sequence[str]], *,
                bars: Sequence[float | None] | None = None, bar_column: int | None = None,
                chosen: int | None = None, cards: bool = False) -> str:
@@ -168,22 +201,19 @@ def table_html(header: Sequence[str], rows: Sequence[Sequence[str]], *,
     `bars` (percent, one per row) are drawn under the text of column `bar_column`; row `chosen`
     is bold, its bar in the theme's colour.
     """
-    labels = [""] + [f' data-label="{esc(h)}"' for h in header[1:]] if cards else [""] * len(header)
     body = []
     for i, row in enumerate(rows):
-        cells = []
-        for j, value in enumerate(row):
-            text, barred = cell_html(value), ""
-            if bars is not None and j == bar_column and bars[i] is not None:
-                text += f'<div class="pw-bar" style="width:{_num(bars[i])}%"></div>'
-                barred = ' class="pw-barred"'
-            cells.append(f"<td{barred}{labels[j]}>{text}</td>")
-        body.append(("<tr class=\"pw-chosen\">" if i == chosen else "<tr>") + "".join(cells)
-                    + "</tr>")
+        bar = None if bars is None else bars[i]
+        cells = "".join(_td(value, bar if j == bar_column else None)
+                        for j, value in enumerate(row))
+        body.append(('<tr class="pw-chosen">' if i == chosen else "<tr>") + cells + "</tr>")
     head = "".join(f"<th>{cell_html(h)}</th>" for h in header)
-    kind = "pw-table pw-cards" if cards else "pw-table"
-    return (f'{TABLE_STYLE}<div class="pw-box"><table class="{kind}"><thead><tr>{head}</tr>'
-            f'</thead><tbody>{"".join(body)}</tbody></table></div>')
+    kind, labels = ("pw-table", "")
+    if cards:
+        name, labels = _card_labels(header)
+        kind = f"pw-table pw-cards {name}"
+    return (f'{TABLE_STYLE}{labels}<div class="pw-box"><table class="{kind}"><thead><tr>{head}'
+            f'</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
 _INLINE = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*|`([^`]*)`|\[([^\]]*)\]\([^)]*\)")
