@@ -30,7 +30,7 @@ import plotly.io  # noqa: E402
 from PIL import Image  # noqa: E402
 
 import calc  # noqa: E402
-from calc.views.explore import overlay  # noqa: E402
+from calc.views.explore_overlay import overlay  # noqa: E402
 from calc.views.markup import overlay_html  # noqa: E402
 from pages.helpers.overlay_figure import build_figure  # noqa: E402
 

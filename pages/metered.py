@@ -6,12 +6,12 @@ arranges and formats them. The rules are written out in docs/metering.md, shown 
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 import calc
 from calc.views import metered as explain
 from calc.views.inert import md
+from calc.views.markup import markdown_tables, table_html
 from pages.helpers.router import ensure_router
 
 ensure_router(__file__)
@@ -39,8 +39,10 @@ def confidence(level: str) -> str:
     return f"{INFERRED} (no source states it)" if level == INFERRED else level
 
 
-def table(rows: list[dict], **kwargs) -> None:
-    st.dataframe(pd.DataFrame(rows), hide_index=True, **kwargs)
+def table(rows: list[dict[str, str]]) -> None:
+    """The page's own HTML table: every value in full, words wrapped, no number broken across
+    lines; a table wider than the page scrolls in its own box."""
+    st.html(table_html(list(rows[0]), [list(row.values()) for row in rows]))
 
 
 def dollars(text: str) -> str:
@@ -66,7 +68,7 @@ def rules_section() -> None:
         f"2. **Short side to {f.tile_short}**, never up: the long side rounded down.\n"
         f"3. **Tiles** of {f.tile_cell} px; tokens = base + per tile × tiles.\n\n"
         f"`original` is billed as `high` ({names(f.original_as_high)} accepts it, measured).")
-    table([{"models": ", ".join(m), "base tokens": b, "tokens per tile": t}
+    table([{"models": ", ".join(m), "base tokens": num(b), "tokens per tile": num(t)}
            for m, b, t in f.tile_groups])
     st.subheader(f"Patch models: {f.patch_cell} px patches, by profile")
     st.markdown(
@@ -102,7 +104,11 @@ def rules_section() -> None:
     if text is not None:
         with st.expander(f"{explain.DOC} — the rules with their evidence, edition "
                          f"{explain.EDITION}", icon=":material/description:"):
-            st.markdown(dollars(text))
+            for part in markdown_tables(text):  # its tables as the page's own
+                if isinstance(part, str):
+                    st.markdown(dollars(part))
+                else:
+                    st.html(table_html(*part))
 
 
 # ---- profiles and the rejection ------------------------------------------------------------
@@ -117,8 +123,7 @@ def profiles_section() -> None:
         "original": p.original, "auto =": p.auto, "multiplier": p.multiplier_text,
         "confidence": confidence(p.confidence), "source": p.source,
         "guide says": p.documented, "note": "; ".join(filter(None, (p.differs, p.note))),
-    } for p in explain.profile_table()], height="content",
-        column_config={"profile": st.column_config.TextColumn(pinned=True)})
+    } for p in explain.profile_table()])
     rej = explain.rejection()
     e = rej.estimate
     lw, lh = e.largest_accepted
@@ -178,7 +183,7 @@ def evidence_section() -> None:
         "guide's text": explain.outcome_text(c.documented), "guide right": tick(c.guide_agrees),
         "what it shows": c.measurement.shows, "when": c.measurement.when,
         "rests on": INFERRED if c.inferred else "",
-    } for c in explain.evidence()], height="content")
+    } for c in explain.evidence()])
     st.caption(f"How they were measured: {explain.EVIDENCE_SOURCE}.")
 
 
@@ -216,8 +221,8 @@ def generation_section() -> None:
     st.subheader("Before gpt-image-2: a table")
     st.markdown(f"Output tokens per image for {names(g.models)} ({g.confidence}; all now shut "
                 "down).")
-    table([{"quality": q, **{s.replace("x", "×"): n for s, n in zip(g.sizes, row, strict=True)}}
-           for q, row in g.rows])
+    table([{"quality": q, **{s.replace("x", "×"): num(n)
+                             for s, n in zip(g.sizes, row, strict=True)}} for q, row in g.rows])
     f = explain.formula()
     model, quality, size, expected = f.example
     st.subheader("gpt-image-2: a formula")
@@ -298,8 +303,7 @@ def prices_section() -> None:
         "regional": "+" if p.regional else "", "as of": p.as_of, "source": p.source,
         "confidence": confidence(p.confidence),
         "third party": p.third_party or "—",
-    } for p in explain.price_table()], height="content",
-        column_config={"model": st.column_config.TextColumn(pinned=True)})
+    } for p in explain.price_table()])
     mods = explain.modifiers()
     st.subheader("Tiers and modifiers")
     st.markdown(f"Each multiplies the image cost too. Example: {mods.example} = "
@@ -337,8 +341,7 @@ def lifecycle_section() -> None:
     table([{"model": r.model, "family": r.family, "status": r.status,
             "shutdown": (r.shutdown or "none announced") + (f" ({INFERRED})" if r.inferred
                                                             else ""),
-            "replacement": r.replacement or "—", "source": r.source or "—"} for r in rows],
-          height="content")
+            "replacement": r.replacement or "—", "source": r.source or "—"} for r in rows])
 
 
 # ---- where the guide and billing differ ----------------------------------------------------

@@ -1,4 +1,4 @@
-"""Which models are running on which day, written out from the spec's shutdown dates (§8.3) —
+"""Which models are running on which day, written out from the shutdown dates of metering.md §10 —
 literal lists, never built by the code under test."""
 
 from __future__ import annotations

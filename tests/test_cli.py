@@ -37,7 +37,7 @@ def test_json_has_tokens():
 
 
 def test_rules_documented_switches_the_budget():
-    # spec §6: gpt-4.1-mini 2400×1800 — billing fits 1,536 patches (2,353 tokens, measured);
+    # metering.md §14: gpt-4.1-mini 2400×1800 — billing fits 1,536 patches (2,353 tokens, measured);
     # the current guide's 6,144 budget: fit 2048 → 2048×1536 → 64 × 48 = 3,072 × 1.62 → 4,977
     billing = json.loads(run("2400x1800", "--model", "gpt-4.1-mini", "--json").stdout)
     documented = json.loads(run("2400x1800", "--model", "gpt-4.1-mini", "--rules", "documented",
@@ -48,7 +48,7 @@ def test_rules_documented_switches_the_budget():
 @pytest.mark.today("2026-12-03")
 def test_the_default_model_is_a_current_one():
     data = json.loads(run("1024x1024", "--json").stdout)
-    # gpt-5.6-sol, auto = original: 32 × 32 = 1,024 patches × 1.2 = 1,228.8 → 1,229 (spec §2.3)
+    # gpt-5.6-sol, auto = original: 32 × 32 = 1,024 patches × 1.2 = 1,228.8 → 1,229 (metering.md §4)
     assert (data["model"], data["tokens"], data["accepted"]) == ("gpt-5.6-sol", 1229, True)
     assert data["usd"] == "0.006145"  # 1,229 × $5.00 / 1M (from 2026-12-01), exact
 
@@ -68,7 +68,7 @@ def test_model_all_prints_the_current_models_cheapest_first():
 
 
 def test_a_rejected_image_is_an_answer_with_its_ways_out():
-    # spec §2.4: 7952×5304 on gpt-6-sol at auto: 249 × 166 = 41,334 patches > 30,000
+    # metering.md §5: 7952×5304 on gpt-6-sol at auto: 249 × 166 = 41,334 patches > 30,000
     out = run("7952x5304", "--model", "gpt-6-sol")
     assert out.returncode == 0, out.stderr
     assert "rejected by the API: 41,334 patches > 30,000" in out.stdout

@@ -1,6 +1,6 @@
 """`python -m calc catalogue check` as a maintainer runs it, and PATCHWORK_CATALOGUE as an operator
 sets it: subprocesses, stdout, stderr and the exit code. The expected lines are written out from
-the spec's dates (§8.1, §8.3 of the metering notes: shutdowns, replacements, gpt-6.2-sol's
+the spec's dates (§9.1, §10 of docs/metering.md: shutdowns, replacements, gpt-6.2-sol's
 Ultrafast), never taken from the code."""
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from tests.workload_cases import CASES, MODELS, PRICES, png
 
 ROOT = Path(__file__).resolve().parents[1]
 
-SOL_INPUT = Decimal("5.00")  # spec §8, gpt-5.6-sol input per 1M from 2026-12-01
+SOL_INPUT = Decimal("5.00")  # metering.md §9.1, gpt-5.6-sol input per 1M from 2026-12-01
 LUNA_INPUT = Decimal("0.10")  # gpt-6-luna
 
 

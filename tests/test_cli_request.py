@@ -2,7 +2,7 @@
 them: a subprocess (the day pinned through the environment by conftest's `today` fixture),
 stdout, stderr, the exit code, the file written.
 
-Known answers: spec §2.4 (7952×5304 on gpt-6-sol at auto: rejected, 41,334 patches; fitted
+Known answers: metering.md §5 (7952×5304 on gpt-6-sol at auto: rejected, 41,334 patches; fitted
 6764×4512, 212×141 patches → ⌈29,892 × 1.2⌉ = 35,871 tokens at $2.00 / 1M = $0.0717), the
 guide's gpt-5.4 1024×1024 high = 1229, the cookbook's "tiktoken is great!" = 6 tokens.
 """

@@ -29,7 +29,7 @@ def test_a_tier_and_a_day_in_the_json(args, usd, tier, day):
 
 
 def test_gpt_5_6_sol_before_and_after_the_promotion():
-    # 1,229 tokens at $4 / 1M on 2026-11-30 and $5 / 1M on 2026-12-01 (§8)
+    # 1,229 tokens at $4 / 1M on 2026-11-30 and $5 / 1M on 2026-12-01 (metering.md §9.1)
     before = json.loads(run("1024x1024", "--on", "2026-11-30", "--json").stdout)
     after = json.loads(run("1024x1024", "--on", "2026-12-01", "--json").stdout)
     assert (before["model"], before["usd"], after["usd"]) == ("gpt-5.6-sol", "0.004916",

@@ -81,16 +81,21 @@ def test_an_html_table_keeps_every_cell_inert_and_in_its_column(text):
                       chosen=0)
     parsed = parse(page)
     assert parsed.tables == [[["Model", "Tokens"], [inert.plain(text), "1,229"]]]
-    # only the table's own tags, its one stylesheet and the bar's div: nothing the text brought
-    assert set(parsed.tags) == {"style", "table", "thead", "tbody", "tr", "th", "td", "div"}
-    assert parsed.tags.count("div") == 1 and parsed.tags.count("style") == 1
-    assert page.startswith(TABLE_STYLE + "<table")  # the stylesheet is ours, whatever the text
+    # only the table's own tags, its one stylesheet, its box, the bar and the spans that keep a
+    # number on one line: nothing the text brought
+    assert set(parsed.tags) <= {"style", "div", "table", "thead", "tbody", "tr", "th", "td",
+                                "span"}
+    assert parsed.tags.count("div") == 2 and parsed.tags.count("style") == 1
+    assert page.count("<span") == page.count('<span class="pw-n">')
+    assert '<td class="pw-n pw-barred">1,229<div class="pw-bar"' in page
+    # the stylesheet is ours, whatever the text
+    assert page.startswith(TABLE_STYLE + '<div class="pw-box"><table')
 
 
 @pytest.mark.parametrize("text", HOSTILE_HTML)
 def test_the_overlay_label_is_inert(text):
     import calc
-    from calc.views.explore import overlay
+    from calc.views.explore_overlay import overlay
     from calc.views.markup import overlay_html
     from tests.fakes.html_tables import parse
 

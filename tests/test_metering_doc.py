@@ -1,7 +1,7 @@
-"""docs/metering.md stays true: the sections code cites exist, and its tables of shutdowns,
-replacements, tiers per model, regional processing and gpt-5.6-sol's periods say what the
-catalogue holds. The doc's tables are literals written from the spec; a catalogue edit that
-changes one of these facts must change the doc with it."""
+"""docs/metering.md stays true: every section the code, the tests, the benchmarks and the catalogue
+cite exists, and its tables of shutdowns, replacements, tiers per model, regional processing and
+gpt-5.6-sol's periods say what the catalogue holds. The doc's tables are literals written from
+the spec; a catalogue edit that changes one of these facts must change the doc with it."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from calc.engine import pricing
 ROOT = Path(__file__).resolve().parents[1]
 DOC = (ROOT / "docs" / "metering.md").read_text(encoding="utf-8")
 NAME = re.compile(r"\b(gpt-[\w.\-]*\w|o\d[\w\-]*\w|o\d|computer-use-preview)\b")
-CITED = re.compile(r"docs/metering\.md,? §(\d+)(?:\.(\d+))?")
+SECTION = re.compile(r"§(\d+)(?:\.(\d+))?")  # §9 or §9.1, in any form: "metering.md §9.1", "§2–§7"
+CITING = ("calc", "pages", "bench", "tests")  # their code, text and data (the catalogue)
 
 
 def section(heading: str) -> str:
@@ -39,20 +40,42 @@ def names(cell: str) -> list[str]:
     return NAME.findall(cell)
 
 
-def cited() -> set[tuple[str, str | None]]:
-    found = set()
-    for folder in ("calc", "pages", "tests", "bench"):
-        for path in (ROOT / folder).rglob("*.py"):
-            found |= {(m[1], m[2] or None) for m in CITED.finditer(path.read_text("utf-8"))}
+def citations() -> list[tuple[str, str | None, str]]:
+    """Every § cited in calc/, pages/, bench/ and tests/ (code, comments, the catalogue's TOML):
+    (section, subsection or None, file:line)."""
+    found = []
+    for folder in CITING:
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.suffix not in (".py", ".toml", ".md"):
+                continue
+            for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+                found += [(m[1], m[2], f"{path.relative_to(ROOT)}:{n}")
+                          for m in SECTION.finditer(line)]
     return found
 
 
-def test_code_cites_sections_that_exist():
-    refs = cited()
-    assert ("9", "1") in refs  # the engine cites the dated prices
-    for top, sub in sorted(refs, key=str):
-        heading = rf"^## {top}\. " if sub is None else rf"^### {top}\.{sub} "
-        assert re.search(heading, DOC, re.M), f"docs/metering.md §{top}{'.' + sub if sub else ''}"
+def has_section(top: str, sub: str | None) -> bool:
+    heading = rf"^## {top}\. " if sub is None else rf"^### {top}\.{sub} "
+    return re.search(heading, DOC, re.M) is not None
+
+
+@pytest.mark.parametrize(("top", "sub", "exists"), [
+    ("1", None, True), ("17", None, True), ("9", "1", True), ("8", "3", True), ("9", "5", True),
+    ("0", None, False), ("18", None, False), ("2", "4", False), ("4", "3", False),
+])
+def test_a_section_is_one_of_the_docs_headings(top, sub, exists):
+    assert has_section(top, sub) is exists
+
+
+def test_every_cited_section_exists():
+    """Each "§N" and "§N.M" in the code, the tests, the benchmarks and the catalogue names a
+    heading of docs/metering.md ("## N." or "### N.M"): the doc's own numbering, not another's."""
+    found = citations()
+    assert ("9", "1") in {(top, sub) for top, sub, _ in found}  # the engine cites dated prices
+    assert any(where.startswith("calc/data/catalogue.toml") for *_, where in found)
+    missing = [f"{where}: §{top}{'.' + sub if sub else ''}" for top, sub, where in found
+               if not has_section(top, sub)]
+    assert missing == [], "\n".join(missing)
 
 
 def test_the_edition_is_the_one_the_app_names():

@@ -2,7 +2,7 @@
 known totals worked out by hand from the spec, so the two are pinned to the same literals.
 
 On gpt-5.4-mini (auto = high: fit to 2048, 2,500 patches, ×1.2) and gpt-6-luna (auto = original:
-no budget, rejected past 30,000 patches, ×1.2), spec §2.2 and §2.4:
+no budget, rejected past 30,000 patches, ×1.2), metering.md §4 and §5:
 - 1024×1024: 32 × 32 = 1,024 patches → ⌈1228.8⌉ = 1,229 tokens on both;
 - 10×20: one patch → ⌈1.2⌉ = 2 on both;
 - 20000×10000 (200 megapixels): gpt-5.4-mini fits it to 2048×1024 = 64 × 32 = 2,048 patches →
@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from PIL import Image
 
 MODELS = ("gpt-5.4-mini", "gpt-6-luna")
-PRICES = ("0.75", "0.10")  # spec §8: input $ per 1M tokens
+PRICES = ("0.75", "0.10")  # metering.md §9: input $ per 1M tokens
 
 
 @dataclass(frozen=True)

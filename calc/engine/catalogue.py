@@ -29,7 +29,7 @@ _MAX_NAME = 200  # longer strings are no model name; never echoed whole
 
 @dataclass(frozen=True)
 class Family:
-    """Constants every model of a family shares (spec §1–§3)."""
+    """Constants every model of a family shares (metering.md §3, §4, §7)."""
 
     name: str
     cell: int
@@ -57,7 +57,7 @@ class Level:
 
 @dataclass(frozen=True, eq=False)
 class Profile:
-    """How a patch model sizes an image at each level, under each rule set (spec §2.2, §6)."""
+    """How a patch model sizes an image at each level, under each rule set (metering.md §4, §14)."""
 
     name: str
     auto: str

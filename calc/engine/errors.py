@@ -34,7 +34,7 @@ class ImageError(CalcError):
 
 
 class RefusedFormatError(ImageError):
-    """An image format the API refuses with HTTP 400 (BMP, TIFF, HEIC, SVG; spec §7)."""
+    """An image format the API refuses with HTTP 400 (BMP, TIFF, HEIC, SVG; metering.md §17)."""
 
 
 class FetchError(CalcError):
@@ -46,7 +46,7 @@ class ApiError(CalcError):
 
 
 class ImageRejectedError(CalcError):
-    """An image the API refuses with HTTP 400: more patches than its per-image limit (spec §2.4)."""
+    """An image the API refuses with HTTP 400: more patches than its per-image limit (§5)."""
 
     def __init__(self, patches: int, limit: int, largest_accepted: tuple[int, int] | None = None):
         self.patches, self.limit, self.largest_accepted = patches, limit, largest_accepted

@@ -293,7 +293,7 @@ def _tile_steps(plan: Plan, w: int, h: int, steps: list[Step]) -> tuple[int, Gri
 
 def _patch_steps(plan: Plan, w: int, h: int, steps: list[Step],
                  notes: list[Note]) -> tuple[int | None, Grid, int]:
-    """Patch and gpt-image-2 steps; tokens None when the image is rejected (§2.4)."""
+    """Patch and gpt-image-2 steps; tokens None when the image is rejected (metering.md §5)."""
     if plan.fit_side is not None:
         steps.append(_fit_step(w, h, plan.fit_side, f"fit {plan.fit_side}"))
         w, h = steps[-1].size

@@ -1,7 +1,7 @@
 """Fit an image to the API and to a budget: the largest size of its shape that the API accepts
 and, given `max_tokens`, that costs at most that many tokens.
 
-"Its shape" is what the API's own shrink makes of it (metering.md §1, §5): one side a whole
+"Its shape" is what the API's own shrink makes of it (metering.md §2, §5): one side a whole
 number of 32 px patches, the other in proportion, rounded down — or the size itself. The search
 runs over every such size, largest first, with `tokens`: exact. A rejected image starts from the
 documented way out, shrink(w×h, 30000) (§5: 7952×5304 on gpt-6-sol at auto → 6764×4512, measured

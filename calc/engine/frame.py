@@ -89,7 +89,7 @@ def _ceil_div(a: np.ndarray, b) -> np.ndarray:
 def estimate_frame(df: pd.DataFrame) -> pd.DataFrame:
     """The frame plus tokens, usd, accepted and the grid columns.
 
-    A rejected image (§2.4) is a row with accepted False, its patch count in `units`, and no
+    A rejected image (§5) is a row with accepted False, its patch count in `units`, and no
     tokens (<NA>) or usd (NaN); usd is also NaN where no price is known. `usd` is a float column
     for display and sorting; exact totals come from tokens × the catalogue's Decimal prices.
     """

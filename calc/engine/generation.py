@@ -1,9 +1,9 @@
-"""What images the gpt-image models create cost: output tokens by quality and size (spec §4).
+"""What images the gpt-image models create cost: output tokens by quality and size (metering.md §8).
 
-gpt-image-2: the §4.2 formula (derived, not documented) under the documented size rules.
-gpt-image-2.5 / 2.6: unpublished (§4.3): no number; a matching third-party measurement where one
+gpt-image-2: the §8.2 formula (derived, not documented) under the documented size rules.
+gpt-image-2.5 / 2.6: unpublished (§8.3): no number; a matching third-party measurement where one
 exists (calc.engine.generation_measured); the user's own tokens per image, priced.
-Older models (all shut down): the §4.1 table.
+Older models (all shut down): the §8.1 table.
 Dollars: the image-output price that holds on the day, times the model's factor for the tier.
 """
 
@@ -58,7 +58,7 @@ class GenerationCost:
 
     @property
     def unpublished(self) -> bool:
-        """No token count is published for this request and none was typed (§4.3)."""
+        """No token count is published for this request and none was typed (§8.3)."""
         return self.tokens_per_image is None
 
 
@@ -69,7 +69,7 @@ def generation_models() -> tuple[str, ...]:
 
 
 def is_unpublished(model: str) -> bool:
-    """gpt-image-2.5 / 2.6: no published output-token count (§4.3)."""
+    """gpt-image-2.5 / 2.6: no published output-token count (§8.3)."""
     return resolve_model(model).name in catalogue().generation["unpublished"]["models"]
 
 
@@ -97,7 +97,7 @@ def output_options(model: str) -> OutputOptions:
 
 
 def formula_tokens(quality_factor: int, w: int, h: int) -> int:
-    """§4.2: saf = (2·q·short + long) // (2·long); tokens = ⌈q·saf·(2,000,000 + w·h) / 4e6⌉."""
+    """§8.2: saf = (2·q·short + long) // (2·long); tokens = ⌈q·saf·(2,000,000 + w·h) / 4e6⌉."""
     short, long = min(w, h), max(w, h)
     saf = (2 * quality_factor * short + long) // (2 * long)
     return (quality_factor * saf * (2_000_000 + w * h) + 3_999_999) // 4_000_000
@@ -204,7 +204,7 @@ def generation_cost(model: str, quality: str, size: str, n: int = 1, partial_ima
 
 
 def _table(quality: str, size: str) -> int:
-    """§4.1: the older models' listed sizes and qualities only."""
+    """metering.md §8.1: the older models' listed sizes and qualities only."""
     qualities, sizes = generation_options()
     if quality not in qualities:
         raise UnknownGenerationOptionError(
@@ -232,7 +232,7 @@ def _formula(model: str, quality: str, size: str, notes: list[Note]) -> int:
 
 
 def _unpublished(model: str, quality: str, size: str, notes: list[Note]) -> MeasuredPoint | None:
-    """§4.3: check the request, say there is no number, and find a measured point."""
+    """§8.3: check the request, say there is no number, and find a measured point."""
     u = catalogue().generation["unpublished"]
     if quality not in u["qualities"]:
         raise UnknownGenerationOptionError(
@@ -253,7 +253,7 @@ def _unpublished(model: str, quality: str, size: str, notes: list[Note]) -> Meas
 
 def _output(model: str, size: str, complexity: str | None, output_format: str | None,
             frames: int | None, notes: list[Note]) -> tuple[str | None, str]:
-    """Check complexity, output format and GIF frames (§4.3); their token effect is unpublished."""
+    """Check complexity, output format and GIF frames (§8.3); their token effect is unpublished."""
     o = output_options(model)
     if complexity is not None and complexity not in o.complexities:
         if not o.complexities:

@@ -1,4 +1,4 @@
-"""Measured output tokens of gpt-image-2.5 / 2.6 (spec §4.3): third-party points, not OpenAI's.
+"""Measured output tokens of gpt-image-2.5 / 2.6 (§8.3): third-party points, not OpenAI's.
 
 OpenAI publishes no token count for these models and the gpt-image-2 formula does not fit them,
 so a measured point is the only number there is for a request: shown for what it is, never

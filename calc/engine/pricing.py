@@ -41,7 +41,7 @@ def _tier(tier: str) -> Tier:
 
 
 def offers(model: str | Model, tier: str) -> bool:
-    """Whether the model offers the tier at all (Ultrafast only on three models, §8.2)."""
+    """Whether the model offers the tier at all (Ultrafast only on three models, §9.2)."""
     m, t = _model(model), _tier(tier)
     if t.name in m.not_offered:
         return False
@@ -106,7 +106,7 @@ def _factor_row(m: Model, tier: str, on: date | str | None):
 
 
 def check_regional(tier: str, regional: bool) -> None:
-    """Fast and Ultrafast cannot be combined with regional processing (§8.2)."""
+    """Fast and Ultrafast cannot be combined with regional processing (metering.md §9.2)."""
     t = _tier(tier)
     if regional and not t.regional:
         raise CalcError(f"{t.label} cannot be combined with regional processing (data "

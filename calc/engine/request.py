@@ -1,5 +1,5 @@
 """A whole request before it is sent: each image estimated, the text counted, the request limits
-of spec §7 checked, and the input priced on a tier and a day.
+of metering.md §17 checked, and the input priced on a tier and a day.
 
 Takes the JSON body of `responses.create` (`input` a string or a list of messages with
 `input_text` / `input_image` parts, `instructions`) or of `chat.completions.create` (`messages`
@@ -102,7 +102,7 @@ class RequestEstimate:
     image_tokens: int  # the accepted images
     text_tokens: int  # the encoding's count of every text (instructions, inputs, messages)
     texts: int  # how many text pieces that is
-    messages: int  # messages, instructions included (the API frames each: spec §6)
+    messages: int  # messages, instructions included (the API frames each: metering.md §14)
     payload_bytes: int
     accepted: bool  # False: the API refuses the whole request (see `problems`)
     problems: tuple[str, ...]
@@ -221,7 +221,7 @@ def _text(value: Any, where: str) -> str:
 
 def _detail(value: Any, where: str) -> str:
     if value is None:
-        return "auto"  # omitted = auto on both APIs (spec §5)
+        return "auto"  # omitted = auto on both APIs (metering.md §6)
     if value not in DETAILS:
         raise CalcError(f"{where}.detail is {shorten(str(value), 40)!r}: use one of "
                         f"{', '.join(DETAILS)}")
@@ -464,7 +464,7 @@ def _chat_model(name: str) -> Model:
 
 
 def _problems(m: Model, when: date, images: tuple[RequestImage, ...], size: int) -> tuple[str, ...]:
-    """Why the API would refuse the whole request (spec §7, §2.4, §8.3); () when it would not."""
+    """Why the API would refuse the whole request (§17, §5, §10); () when it would not."""
     limits = catalogue().limits
     problems = []
     if m.status(when) == "shut down":

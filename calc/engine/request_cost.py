@@ -29,7 +29,7 @@ class RequestShape:
     images: int = 1
     prompt_tokens: int = 0
     output_tokens: int = 0
-    reasoning_tokens: int = 0  # billed as output (spec §9: they are output tokens)
+    reasoning_tokens: int = 0  # billed as output: OpenAI bills them as output tokens
     cached_share: Fraction = Fraction(0)  # of all input tokens, 0 … 1
 
     def __post_init__(self) -> None:
@@ -125,7 +125,7 @@ def request_cost(model: str | Model, image_tokens: Fraction | int, shape: Reques
 
 def _write_rate(price, cache_write: bool | str, notes: list[str]) -> Fraction | None:
     """The cache-write rate per 1M: a 30-minute write, or a 12-hour one (2× the 30-minute
-    write where the model's row gives it, §8.2)."""
+    write where the model's row gives it, metering.md §9.3)."""
     if cache_write != "12h":
         return _f(price.cache_write)
     if price.cache_write_12h is None:

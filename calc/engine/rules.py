@@ -1,4 +1,4 @@
-"""The resizing and counting rules of spec §1–§3, in integer arithmetic only.
+"""The resizing and counting rules of metering.md §2–§7, in integer arithmetic only.
 
 The breakdown (`estimate`) and the fast path (`counter`, behind `tokens`) use these functions;
 `frame.py` writes the same formulas over NumPy columns. Property tests hold the three equal.
@@ -29,7 +29,7 @@ class Note:
     """Something the reader should know about a number.
 
     kind: inferred (rests on an inferred fact), differs (guide ≠ billing), lifecycle (shutdown),
-    boundary (a knife-edge size, §2.5) or info.
+    boundary (a knife-edge size, metering.md §13) or info.
     """
 
     kind: str
@@ -66,7 +66,7 @@ class Plan:
 
 
 def fit_long(w: int, h: int, side: int) -> tuple[int, int]:
-    """Long side down to `side`, short side scaled and rounded half up (spec §0 fit)."""
+    """Long side down to `side`, short side scaled and rounded half up (metering.md §2: fit)."""
     if w >= h:
         if w <= side:
             return w, h
@@ -77,7 +77,7 @@ def fit_long(w: int, h: int, side: int) -> tuple[int, int]:
 
 
 def short_to(w: int, h: int, side: int) -> tuple[int, int]:
-    """Short side down to `side` (never up), long side scaled and rounded down (spec §1 step 2)."""
+    """Short side down to `side` (never up), long side scaled and rounded down (metering.md §3)."""
     if w <= h:
         if w <= side:
             return w, h
@@ -88,7 +88,7 @@ def short_to(w: int, h: int, side: int) -> tuple[int, int]:
 
 
 def enlarge(w: int, h: int, side: int) -> tuple[int, int]:
-    """gpt-image-2 step 1: a long side under `side` becomes min(side, 2 × long), half up (§3.2)."""
+    """gpt-image-2 step 1: a long side under `side` becomes min(side, 2 × long), half up (§7)."""
     long = max(w, h)
     if long >= side:
         return w, h
@@ -113,7 +113,7 @@ def cells(w: int, h: int, cell: int) -> tuple[int, int]:
 
 
 def shrink_to_budget(w: int, h: int, budget: int) -> tuple[int, int]:
-    """Spec §0 shrink, exactly.
+    """The shrink of metering.md §2, exactly.
 
     With r = √(32²·B/(w·h)), w·r/32 = √(B·w/h), so floor(w·r/32) = isqrt(⌊B·w/h⌋). Whichever side
     sets the min factor lands on exactly 32·that many pixels and the other is scaled by w/h:
@@ -127,7 +127,7 @@ def shrink_to_budget(w: int, h: int, budget: int) -> tuple[int, int]:
 
 
 def on_boundary(w: int, h: int, budget: int) -> bool:
-    """B·w/h or B·h/w a perfect square: floats land just below a whole patch count (§2.5)."""
+    """B·w/h or B·h/w a perfect square: floats land just below a whole patch count (§13)."""
     for n, d in ((w, h), (h, w)):
         if budget * n % d == 0 and isqrt(budget * n // d) ** 2 == budget * n // d:
             return True
@@ -135,7 +135,7 @@ def on_boundary(w: int, h: int, budget: int) -> bool:
 
 
 def float_patches(w: int, h: int, budget: int) -> int:
-    """The guide's shrink in IEEE floats, as a float implementation computes it (§2.5 only)."""
+    """The guide's shrink in IEEE floats, as a float implementation computes it (§13 only)."""
     from math import ceil, floor, sqrt
 
     r = sqrt(32 * 32 * budget / (w * h))
@@ -146,7 +146,7 @@ def float_patches(w: int, h: int, budget: int) -> int:
 
 
 def is_square(w: int, h: int, plan: Plan) -> bool:
-    """w/h strictly between 1/√1.5 and √1.5, compared squared in integers (spec §3, inferred)."""
+    """w/h strictly between 1/√1.5 and √1.5, compared squared in integers (§7, inferred)."""
     n, d = plan.square_num, plan.square_den
     return d * w * w < n * h * h and d * h * h < n * w * w
 

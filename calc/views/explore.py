@@ -1,131 +1,36 @@
-"""The geometry of the grid drawn over an image: lines, black padding, preview scale, hover cells.
+"""What Explore shows, worked out here so the page only renders.
 
-All numbers, no drawing library: a page turns an `Overlay` into a figure. Grid lines come as two
-flat coordinate lists with None between lines, so ONE line trace draws any number of cells
-(10,000 patches cost as little to draw as 4 tiles).
-
-Two frames of reference:
-- the model's view (default): coordinates are the model's pixels, the image is the resized image;
-- `mapped=True`: the same grid stretched onto the original image, in the original's pixels.
+One `ExploreScreen` per view — an image's size and the choice made (model, detail, fidelity,
+rules, tier, how the grid is drawn) — holds everything the results show: the headline numbers
+with what they rest on, a rejection's ways out, the grid, the notes, the steps, every model side
+by side and the downloads' names; the way a web view hands its template one context. The page
+adds only what is its own: the picture's address and the widgets.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from calc.engine.catalogue import catalogue
-from calc.engine.compare import on_replacements
-from calc.engine.estimate import Estimate, Grid, estimate
-from calc.engine.pricing import format_usd, priced_on, tier_label
+from calc.adapters.images import ImageInfo
+from calc.engine.catalogue import catalogue, resolve_model
+from calc.engine.compare import Row, compare, on_replacements
+from calc.engine.errors import ImageError
+from calc.engine.estimate import Estimate, estimate
+from calc.engine.fit import fit
+from calc.engine.pricing import format_usd, priced_on, tier_label, tiers_for
 from calc.engine.rules import RULE_SETS
-from calc.views.labels import replacement_line
+from calc.views.explore_overlay import Overlay, overlay
+from calc.views.fit import fitted_name
+from calc.views.image_input import RefusedFormatError
+from calc.views.inert import short
+from calc.views.labels import RULE_LABELS, Metric, format_tokens, replacement_line
+from calc.views.markup import comparison_html, comparison_note, steps_html, text_html
 
-# Previews are drawn at most this many pixels on their long side; coordinates never change.
-PREVIEW_MAX_SIDE = 1280
-
-
-@dataclass(frozen=True)
-class Rect:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-
-@dataclass(frozen=True)
-class Overlay:
-    """Everything needed to draw one grid over one image, in one frame of reference."""
-
-    frame: tuple[float, float]  # width, height of the covered grid: the drawing's extent
-    image: tuple[int, int]  # the image drawn underneath, in frame pixels, at (0, 0)
-    scale: tuple[float, float]  # frame pixels per model pixel (1, 1 unless mapped)
-    cell: int  # cell side in model pixels (32 or 512)
-    cols: int
-    rows: int
-    xs: tuple[float | None, ...]  # grid lines: x of every point, None between lines
-    ys: tuple[float | None, ...]
-    padding: tuple[Rect, ...]  # the covered grid beyond the image: black, as the API treats it
-    preview_scale: float  # preview pixels per frame pixel (≤ 1)
-    preview_size: tuple[int, int]  # the preview image's own size in pixels
-    mapped: bool
-
-    @property
-    def cells(self) -> int:
-        return self.cols * self.rows
-
-    def cell_centres(self) -> tuple[list[float], list[float]]:
-        """x of every column's centre and y of every row's centre, in frame pixels."""
-        sx, sy = self.scale
-        return ([(c + 0.5) * self.cell * sx for c in range(self.cols)],
-                [(r + 0.5) * self.cell * sy for r in range(self.rows)])
-
-    def cell_numbers(self) -> tuple[list[int], list[int]]:
-        """Row numbers (top to bottom) and column numbers (left to right), counted from 1.
-
-        With `cell_centres` they give every cell's hover text: row r of `rows`, column c of `cols`.
-        """
-        return list(range(1, self.rows + 1)), list(range(1, self.cols + 1))
-
-    def cell_at(self, x: float, y: float) -> tuple[int, int] | None:
-        """(row, column), counted from 1, of the cell under frame point (x, y); None outside."""
-        sx, sy = self.scale
-        col, row = int(x // (self.cell * sx)), int(y // (self.cell * sy))
-        if x < 0 or y < 0 or col >= self.cols or row >= self.rows:
-            return None
-        return row + 1, col + 1
-
-
-def grid_lines(grid: Grid, sx: float = 1.0, sy: float = 1.0
-               ) -> tuple[tuple[float | None, ...], tuple[float | None, ...]]:
-    """Every vertical then every horizontal grid line as x and y lists with None separators."""
-    width, height = grid.cols * grid.cell * sx, grid.rows * grid.cell * sy
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for c in range(grid.cols + 1):
-        x = c * grid.cell * sx
-        xs += [x, x, None]
-        ys += [0.0, height, None]
-    for r in range(grid.rows + 1):
-        y = r * grid.cell * sy
-        xs += [0.0, width, None]
-        ys += [y, y, None]
-    return tuple(xs), tuple(ys)
-
-
-def padding_rects(grid: Grid, sx: float = 1.0, sy: float = 1.0) -> tuple[Rect, ...]:
-    """The covered grid beyond the image: a strip on the right (full height), one below."""
-    (w, h), (cw, ch) = grid.image, grid.covered
-    rects = []
-    if cw > w:
-        rects.append(Rect(w * sx, 0.0, cw * sx, ch * sy))
-    if ch > h:
-        rects.append(Rect(0.0, h * sy, w * sx, ch * sy))
-    return tuple(rects)
-
-
-def preview_scale(width: float, height: float, max_side: int = PREVIEW_MAX_SIDE) -> float:
-    """How much to shrink a preview so its long side fits `max_side` (never enlarged)."""
-    return min(1.0, max_side / max(width, height))
-
-
-def overlay(est: Estimate, mapped: bool = False, max_side: int = PREVIEW_MAX_SIDE) -> Overlay:
-    """The grid of an estimate, over the image as the model sees it or mapped onto the original."""
-    grid = est.grid
-    w, h = grid.image
-    if mapped:
-        image = est.original_size
-        sx, sy = image[0] / w, image[1] / h
-    else:
-        image, sx, sy = (w, h), 1.0, 1.0
-    xs, ys = grid_lines(grid, sx, sy)
-    s = preview_scale(*image, max_side)
-    return Overlay(
-        frame=(grid.covered[0] * sx, grid.covered[1] * sy), image=image, scale=(sx, sy),
-        cell=grid.cell, cols=grid.cols, rows=grid.rows, xs=xs, ys=ys,
-        padding=padding_rects(grid, sx, sy), preview_scale=s,
-        preview_size=(max(1, round(image[0] * s)), max(1, round(image[1] * s))), mapped=mapped,
-    )
+# --- one line of facts ---------------------------------------------------------------------------
 
 
 def _detail_text(est: Estimate) -> str:
@@ -159,6 +64,22 @@ def caption(est: Estimate) -> str:
                                    and est.usd is not None else "")
     when = priced_on(est.priced_on)
     return " · ".join(head + (f"{est.tokens:,} tokens", price) + ((when,) if when else ()))
+
+
+def image_facts(label: str, size: tuple[int, int], info: ImageInfo | None) -> str:
+    """The image itself, whatever the choice: 'Phone photo · JPEG · 3024×4032 px · stored
+    4032×3024, EXIF orientation 6 applied'; a size only when there are no pixels."""
+    w, h = size
+    if info is None:
+        return f"{w}×{h} px, size only (no picture)"
+    text = f"{label} · {info.format} · {w}×{h} px"
+    if info.orientation != 1:
+        sw, sh = info.stored_size
+        text += f" · stored {sw}×{sh}, EXIF orientation {info.orientation} applied"
+    return text
+
+
+# --- what the numbers rest on, and a rejection -------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -221,3 +142,220 @@ def both_rule_sets(est: Estimate) -> tuple[RuleSetCount, ...]:
         counts.append(RuleSetCount(rules, e.tokens if e.accepted else None,
                                    e.usd if e.accepted else None, e.reason))
     return tuple(counts)
+
+
+# --- the screen ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note under the controls: a badge ('' for none) in a colour, and its text."""
+
+    kind: str  # the estimate note's kind; "differs" is followed by both rule sets' counts
+    badge: str
+    colour: str  # orange, violet, red, blue
+    text: str
+
+
+@dataclass(frozen=True)
+class WaysOut:
+    """A rejection said as one, and the two ways out as buttons (and a download of the image
+    at the largest accepted size, when there are pixels to resize)."""
+
+    message: str  # Markdown
+    high: str  # the button to detail high ('Detail high: 1,234 tokens, $0.0012')
+    high_possible: bool  # False: detail high is rejected too
+    resize: str  # the button to the largest accepted size
+    largest: tuple[int, int]
+    fitted: tuple[int, int] | None  # the download's size; None without pixels
+    fitted_label: str
+    fitted_name: str
+    fitted_mime: str
+
+
+@dataclass(frozen=True)
+class ExploreScreen:
+    """Everything Explore's results show for one view."""
+
+    estimate: Estimate  # for the JSON download
+    metrics: tuple[Metric, ...]  # tokens and $ (or the count against the limit), the grid
+    beside: str  # HTML: the caveats and a replacement beside the metrics; '' when none
+    ways_out: WaysOut | None  # a rejection's
+    overlay: Overlay
+    heading: str  # HTML: what the picture shows
+    alt: str  # the one-line caption, also the picture's text alternative
+    notes: tuple[Note, ...]
+    rule_sets: tuple[Metric, ...]  # after a "differs" note: the image under each rule set
+    steps: str  # HTML: how it is counted
+    models: str  # HTML: every model for this image, and what its bars are
+    stem: str  # the downloads' file name, without extension
+    drawn: tuple  # what the overlay PNG depends on, beside the image itself
+
+
+Compare = Callable[..., Sequence[Row]]
+
+
+def explore_screen(size: tuple[int, int], model: str, detail: str, fidelity: str, rules: str,
+                   tier: str, *, mapped: bool = False, include_shut_down: bool = False,
+                   image_format: str | None = None, on: date | str | None = None,
+                   compare_rows: Compare = compare) -> ExploreScreen:
+    """The results for an image of `size` under a choice. `image_format`: the file's, when its
+    pixels are at hand (a rejection then offers the image resized); `compare_rows`: the engine's
+    `compare`, or a cached one. CalcError for a choice the catalogue refuses."""
+    w, h = size
+    est = estimate(w, h, model, detail, fidelity, rules, tier, on)
+    ov = overlay(est, mapped=mapped)
+    refused = rejection(est)
+    rows = compare_rows(w, h, detail, fidelity, rules, tier, include_shut_down, est.priced_on)
+    notes = tuple(_note(n.kind, n.text, est) for n in est.notes)
+    (gw, gh) = est.grid.image
+    return ExploreScreen(
+        estimate=est, metrics=_metrics(est, refused), beside=_beside(est),
+        ways_out=None if refused is None else _ways_out(est, refused, image_format),
+        overlay=ov, heading=_heading(est, ov), alt=caption(est), notes=notes,
+        rule_sets=(_rule_set_metrics(est) if any(n.kind == "differs" for n in notes) else ()),
+        steps=steps_html(est),
+        models=comparison_html(rows, est.model) + text_html(comparison_note(rows), caption=True),
+        stem=f"patchwork-{est.model}-{gw}x{gh}",
+        drawn=(est.model, est.detail, est.fidelity, est.rules, ov.mapped))
+
+
+def _metrics(est: Estimate, refused: Rejection | None) -> tuple[Metric, ...]:
+    at = f"{tier_label(est.tier)} tier"
+    if refused is None:
+        usd = est.usd
+        money = (Metric("Tokens", format_tokens(est.tokens)),
+                 Metric("$ per image", format_usd(usd), at),
+                 Metric("$ per 1,000 images", format_usd(None if usd is None else usd * 1000), at))
+    else:  # a rejection: the count against the limit, no price
+        money = (Metric("Tokens", "rejected", est.reason),
+                 Metric("Patches needed", f"{est.units:,}", "after the profile's fit"),
+                 Metric("Limit per image", f"{refused.limit:,}"))
+    unit = est.unit_name.capitalize()
+    if est.units == 0:  # low detail: only the base is billed, whatever the grid
+        cells = Metric(unit, "base only", "Low detail: base tokens only; no tiles are counted")
+    else:
+        cells = Metric(unit, f"{est.grid.cols}×{est.grid.rows}", f"{est.units:,} counted")
+    return (*money, cells)
+
+
+def _beside(est: Estimate) -> str:
+    """The caveats and a replacement's line, spaced, as one element."""
+    head = headline(est)
+    lines = [text_html(f"⚠️ {text}", caption=True) for text in head.caveats]
+    if head.replacement:
+        lines.append(text_html(f"⏳ {est.model} {head.replacement}", caption=True))
+    if not lines:
+        return ""
+    return f'<div style="display:flex;flex-direction:column;gap:1rem">{"".join(lines)}</div>'
+
+
+def _ways_out(est: Estimate, r: Rejection, image_format: str | None) -> WaysOut:
+    message = (f"**Rejected by the API** (HTTP 400): this image needs {r.patches:,} patches at "
+               f"detail {est.detail} on {est.model}; the limit is {r.limit:,} per image. "
+               "It would not be billed — and not answered. (This is OpenAI's own API; other "
+               "routes, such as gateways, have accepted or refused big images differently.)")
+    high = (f"{r.high_tokens:,} tokens, {format_usd(r.high_usd)}" if r.high_tokens is not None
+            else "rejected too")
+    lw, lh = r.largest
+    fitted, name, mime = None, "", ""
+    if image_format is not None:
+        w, h = est.original_size
+        fitted = fit(w, h, est.model, est.detail, fidelity=est.fidelity, rules=est.rules)
+        name, mime = fitted_name(fitted, image_format)
+    return WaysOut(
+        message=message, high=f"Detail high: {high}", high_possible=r.high_tokens is not None,
+        resize=f"Resize to {lw}×{lh}: {r.largest_tokens:,} tokens, {format_usd(r.largest_usd)}",
+        largest=r.largest, fitted=fitted,
+        fitted_label="" if fitted is None else f"Download it at {fitted[0]}×{fitted[1]}",
+        fitted_name=name, fitted_mime=mime)
+
+
+def _heading(est: Estimate, ov: Overlay) -> str:
+    where = "mapped onto the original" if ov.mapped else "as the model sees it"
+    base = " — low detail: base tokens only" if est.units == 0 else ""
+    return text_html("", f"{ov.cols}×{ov.rows} {est.unit_name}",
+                     f", {where} ({ov.image[0]}×{ov.image[1]} px; black: padding){base}")
+
+
+_BADGES = {"inferred": ("inferred", "orange"), "differs": ("guide ≠ billing", "violet"),
+           "boundary": ("knife edge", "blue")}
+
+
+def _note(kind: str, text: str, est: Estimate) -> Note:
+    if kind == "lifecycle":
+        return Note(kind, est.status, "red" if est.status == "shut down" else "orange", text)
+    badge, colour = _BADGES.get(kind, ("", ""))
+    return Note(kind, badge, colour, text if badge else f"ℹ️ {text}")
+
+
+def _rule_set_metrics(est: Estimate) -> tuple[Metric, ...]:
+    """Where the guide and billing disagree: both numbers, tokens over dollars at the tier."""
+    out = []
+    for count in both_rule_sets(est):
+        label = f"{count.rules.capitalize()} rules"
+        if count.tokens is None:
+            out.append(Metric(label, "rejected", count.reason))
+        else:
+            out.append(Metric(label, f"{count.tokens:,}",
+                              f"{RULE_LABELS[count.rules]}: tokens, and dollars at the chosen tier",
+                              format_usd(count.usd)))
+    return tuple(out)
+
+
+# --- the controls' facts -------------------------------------------------------------------------
+
+
+def fidelity_note(model: str) -> str:
+    """Beside the controls where input fidelity is not a choice; '' where it is."""
+    family = resolve_model(model).family
+    if family == "image":
+        return ""
+    return ("Input fidelity is fixed (high) on gpt-image-2 models." if family == "image2"
+            else "Input fidelity applies to gpt-image-1 models only.")
+
+
+def tier_fallback(model: str, tier: str) -> str:
+    """'' when `model` offers `tier`; else what the page says as it shows Standard instead."""
+    m = resolve_model(model)
+    if tier in tiers_for(m):
+        return ""
+    return f"{m.name} does not offer the {tier_label(tier)} tier: Standard is shown."
+
+
+# --- bringing an image ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Brought:
+    """A file brought to Explore: the image to show (`size` None: keep the one on screen), its
+    label, and what to tell the visitor as (level, text) pairs."""
+
+    size: tuple[int, int] | None
+    loaded: Any  # the decoded image (None: a size only)
+    label: str
+    messages: tuple[tuple[str, str], ...]
+
+
+def bring(label: str, decode: Callable[[], tuple[Any, ImageError | None]]) -> Brought:
+    """Decode a file with `decode` (the page's reader: the image and a caveat, or ImageError).
+    A format the API refuses is estimated at the size it declares; a still or first frame of an
+    animated file is estimated with a warning; a file that cannot be read keeps the old image."""
+    name = short(label)
+    try:
+        loaded, caveat = decode()
+    except RefusedFormatError as e:  # HEIC, SVG: no pixels here, but the size it declares
+        if e.size is None:
+            return Brought(None, None, name, (("error", f"{name}: {e}"),))
+        return Brought(e.size, None, name, (("error", f"{name}: {e}. The estimate below is "
+                                                      "for the same size once converted."),))
+    except ImageError as e:
+        return Brought(None, None, name, (("error", f"{name}: {e}"),))
+    if isinstance(caveat, RefusedFormatError):
+        return Brought(loaded.info.size, loaded, name,
+                       (("error", f"{name}: {caveat}. The estimate below is for the same "
+                                  "pixels once converted."),))
+    if caveat is not None:
+        return Brought(loaded.info.size, loaded, short(f"{name} (first frame)"),
+                       (("warning", f"{caveat} The estimate below is for the first frame."),))
+    return Brought(loaded.info.size, loaded, name, ())

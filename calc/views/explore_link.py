@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from calc.engine.catalogue import resolve_model
@@ -161,3 +162,45 @@ def _source(p: dict[str, str]) -> tuple[dict, list[str]]:
         notices.append(f"the link names several images ({', '.join(k for k, _ in found)}); "
                        f"showing the {found[0][0]}")
     return (found[0][1] if found else {}), notices
+
+
+def shared_view(choice: Mapping[str, str], image: Mapping[str, Any] | None) -> ViewState:
+    """The view a link keeps: the choice and where the image on screen came from. An upload
+    is shared as its size (its bytes never travel), as is a typed size."""
+    source: dict[str, Any] = {}
+    if image is not None:
+        if image["kind"] == "url":
+            source = {"url": image["url"]}
+        elif image["kind"] == "sample":
+            source = {"sample": image["sample"]}
+        else:
+            source = {"size": image["size"]}
+    return ViewState(**choice, **source)
+
+
+# The page's controls (their session keys) and their first values.
+CONTROLS = {
+    "explore_source": "Sample", "explore_url": "", "explore_sample": samples()[0].name,
+    "explore_w": 1024, "explore_h": 1024, "explore_model": DEFAULT_MODEL,
+    "explore_detail": DEFAULT_DETAIL, "explore_fidelity": DEFAULT_FIDELITY,
+    "explore_rules": DEFAULT_RULES, "explore_tier": DEFAULT_TIER,
+    "explore_mapped": False, "explore_interactive": False, "explore_shut_down": False,
+}
+
+
+def first_values(params: Mapping[str, str | list[str]]) -> tuple[dict[str, Any], list[str]]:
+    """The controls' first values for a visit that opens `params` (a link, or {}), and the
+    notices about what in it was ignored."""
+    view, notices = decode(params)
+    values = dict(CONTROLS, explore_model=view.model, explore_detail=view.detail,
+                  explore_fidelity=view.fidelity, explore_rules=view.rules,
+                  explore_tier=view.tier)
+    if view.size is not None:
+        values.update(explore_source="Width × height", explore_w=view.size[0],
+                      explore_h=view.size[1])
+    elif view.url is not None:
+        values.update(explore_source="Image URL", explore_url=view.url)
+    elif view.sample is not None:
+        values.update(explore_source="Sample", explore_sample=view.sample)
+    return values, notices
+

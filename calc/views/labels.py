@@ -1,4 +1,4 @@
-"""One way to name and format things on every page: tier names, token counts, money.
+"""One way to name and format things on every page: tier names, token counts, money, metrics.
 
 Money is always `calc.engine.pricing.format_usd` and tier names `calc.engine.pricing.tier_label`
 (the catalogue's labels), both re-exported here; token counts are whole numbers with thousands
@@ -7,10 +7,28 @@ separators.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from calc.engine.estimate import Estimate
 from calc.engine.pricing import TIERS, format_usd, tier_label, tiers_for
 
-__all__ = ["TIERS", "format_tokens", "format_usd", "replacement_line", "tier_label", "tiers_for"]
+__all__ = ["FAMILY_LABELS", "RULE_LABELS", "TIERS", "Metric", "format_tokens", "format_usd",
+           "replacement_line", "tier_label", "tiers_for"]
+
+RULE_LABELS = {"billing": "Billing (measured)", "documented": "Documented (guide)"}
+FAMILY_LABELS = {"tile": "512 px tiles", "patch": "32 px patches", "image": "gpt-image-1 input",
+                 "image2": "gpt-image-2 input"}
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One headline number as a page shows it: its label, its value as text, what it means,
+    and a second line under the value ('' for none)."""
+
+    label: str
+    value: str
+    help: str = ""
+    delta: str = ""
 
 
 def format_tokens(tokens: float | int | None) -> str:

@@ -10,14 +10,17 @@ sanitises st.html with DOMPurify, which drops inline <svg>; the grid goes in as 
 from __future__ import annotations
 
 import base64
+import html
 import math
+import re
+import zlib
 from collections.abc import Sequence
 from decimal import Decimal
 
 from calc.engine.compare import Row
 from calc.engine.estimate import Estimate
-from calc.views.explore import Overlay
-from calc.views.inert import esc
+from calc.views.explore_overlay import Overlay
+from calc.views.inert import esc, plain
 from calc.views.labels import format_tokens, format_usd
 
 GRID_COLOUR = "rgba(255, 196, 0, 0.95)"  # amber: visible on photos, documents and black padding
@@ -28,15 +31,34 @@ OTHER_COLOUR = "#b8c6d0"
 MAX_HEIGHT_PX = 620  # a tall image is narrowed rather than run off the first screen
 _RULE = "1px solid rgba(128, 128, 128, 0.25)"  # a table's row rules: grey on light or dark
 # A table's look, said once per table rather than on each of its cells (the all-models table was
-# 31 KB of repeated inline styles, sent on every rerun). overflow-wrap: on a phone a long word
-# breaks rather than pushing the table off screen.
+# 31 KB of repeated inline styles, sent on every rerun). Words wrap between words, so a column is
+# at least as wide as its longest word; a number never wraps: every word holding a digit is a
+# .pw-n, kept on one line.
+# A table wider than its place scrolls in its own box, never the page; a table made with
+# `cards` shows each row as a card where its place is narrow (a phone, a narrow column): the
+# first cell as a title, the others one after another under their column's name.
+CARDS_BELOW = "38rem"  # a little wider than the all-models table at its narrowest (~36rem)
 TABLE_STYLE = (
-    "<style>.pw-table{border-collapse:collapse;width:100%;font-size:0.875rem}"
+    "<style>.pw-box{container-type:inline-size;overflow-x:auto}"
+    ".pw-table{border-collapse:collapse;width:100%;font-size:0.875rem}"
     f".pw-table th,.pw-table td{{padding:0.3rem 0.5rem;border-bottom:{_RULE};text-align:left;"
-    "vertical-align:top;overflow-wrap:anywhere}"
+    "vertical-align:top;overflow-wrap:break-word}"
+    ".pw-n{white-space:nowrap}"
     ".pw-table th,.pw-table .pw-chosen td{font-weight:600}"
     f".pw-bar{{height:6px;margin-top:3px;border-radius:2px;background:{OTHER_COLOUR}}}"
-    f".pw-table .pw-chosen .pw-bar{{background:{CHOSEN_COLOUR}}}</style>")
+    f".pw-table .pw-chosen .pw-bar{{background:{CHOSEN_COLOUR}}}"
+    f"@container (max-width:{CARDS_BELOW}){{"
+    ".pw-cards thead{display:none}"
+    ".pw-cards,.pw-cards tbody,.pw-cards tr{display:block}"
+    f".pw-cards tr{{border-bottom:{_RULE};padding:0.4rem 0}}"
+    ".pw-cards td{display:inline-block;border:0;padding:0.15rem 1rem 0.15rem 0;max-width:100%;"
+    "box-sizing:border-box}"
+    ".pw-cards td:first-child{display:block}"
+    ".pw-cards td:empty{display:none}"
+    ".pw-cards td.pw-barred{min-width:9rem}"  # bars of one width, comparable from card to card
+    # each cell under its column's name (the names: each table's own rules, _card_labels)
+    ".pw-cards td:not(:first-child)::before{display:block;font-size:0.75rem;font-weight:400;"
+    "opacity:0.6}}</style>")
 
 
 def _num(value: float) -> str:
@@ -123,27 +145,108 @@ def log_bars(values: Sequence[Decimal | None]) -> list[float | None]:
             round(100 * (math.log10(v) - floor) / (high - floor), 1) for v in values]
 
 
+# A word holding a digit: 1,229 · $0.0019 · 768×1536 · gpt-5.4 (matched from its first letter on:
+# no retrying at every letter of a long word)
+_NUMBER = re.compile(r"(?<!\S)[^\s\d]*\d\S*")
+
+
+def cell_html(value: str) -> str:
+    """A table cell's text, escaped, with every word that holds a digit kept on one line. It is
+    text, never an attribute: quotes need no escaping, so no entity brings in a digit."""
+    return _NUMBER.sub(_kept, html.escape(plain(value), quote=False))
+
+
+def _kept(number: re.Match) -> str:
+    return '<span class="pw-n">' + number[0] + "</span>"  # faster than a template, per match
+
+
+def _td(value: str, bar: float | None) -> str:
+    """One body cell. A cell that is one word holding a digit (most are: 1,229 · $0.0019 ·
+    gpt-5.4) is kept on one line whole, with no span inside: less to send on every rerun."""
+    text = html.escape(plain(value), quote=False)
+    classes = []
+    if " " not in text and _NUMBER.match(text):
+        classes.append("pw-n")
+    else:
+        text = _NUMBER.sub(_kept, text)
+    if bar is not None:
+        text += f'<div class="pw-bar" style="width:{_num(bar)}%"></div>'
+        classes.append("pw-barred")
+    return f'<td class="{" ".join(classes)}">{text}</td>' if classes else f"<td>{text}</td>"
+
+
+def _css_text(text: str) -> str:
+    """Text as a CSS string's content: every character but letters, digits and spaces as a
+    hex escape, so nothing in it can close the string or the stylesheet."""
+    return "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):x} "
+                   for c in plain(text))
+
+
+def _card_labels(header: Sequence[str]) -> tuple[str, str]:
+    """A table of cards: its own class, and the rules that name each cell by its column — once
+    per table, not once per cell."""
+    name = f"pw-c{zlib.crc32(chr(31).join(header).encode()):x}"
+    rules = "".join(f'.{name} td:nth-child({j})::before{{content:"{_css_text(h)}"}}'
+                    for j, h in enumerate(header, 1) if j > 1)
+    return name, f"<style>@container (max-width:{CARDS_BELOW}){{{rules}}}</style>"
+
+
 def table_html(header: Sequence[str], rows: Sequence[Sequence[str]], *,
                bars: Sequence[float | None] | None = None, bar_column: int | None = None,
-               chosen: int | None = None) -> str:
-    """A table with every cell escaped; it wraps on a narrow screen instead of scrolling.
+               chosen: int | None = None, cards: bool = False) -> str:
+    """A table with every cell escaped and no number broken across lines. Its words wrap on a
+    narrow screen; what still does not fit scrolls inside the table's own box. `cards`: where
+    the table's place is narrower than CARDS_BELOW, each row is a card instead.
 
     `bars` (percent, one per row) are drawn under the text of column `bar_column`; row `chosen`
     is bold, its bar in the theme's colour.
     """
     body = []
     for i, row in enumerate(rows):
-        cells = []
-        for j, value in enumerate(row):
-            text = esc(value)
-            if bars is not None and j == bar_column and bars[i] is not None:
-                text += f'<div class="pw-bar" style="width:{_num(bars[i])}%"></div>'
-            cells.append(f"<td>{text}</td>")
-        body.append(("<tr class=\"pw-chosen\">" if i == chosen else "<tr>") + "".join(cells)
-                    + "</tr>")
-    head = "".join(f"<th>{esc(h)}</th>" for h in header)
-    return (f'{TABLE_STYLE}<table class="pw-table"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
+        bar = None if bars is None else bars[i]
+        cells = "".join(_td(value, bar if j == bar_column else None)
+                        for j, value in enumerate(row))
+        body.append(('<tr class="pw-chosen">' if i == chosen else "<tr>") + cells + "</tr>")
+    head = "".join(f"<th>{cell_html(h)}</th>" for h in header)
+    kind, labels = ("pw-table", "")
+    if cards:
+        name, labels = _card_labels(header)
+        kind = f"pw-table pw-cards {name}"
+    return (f'{TABLE_STYLE}{labels}<div class="pw-box"><table class="{kind}"><thead><tr>{head}'
+            f'</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+
+
+_INLINE = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*|`([^`]*)`|\[([^\]]*)\]\([^)]*\)")
+
+
+def _unmarked(text: str) -> str:
+    """A Markdown table cell's text without its inline marks (emphasis, code, links)."""
+    return _INLINE.sub(lambda m: next(g for g in m.groups() if g is not None), text).strip()
+
+
+def markdown_tables(text: str) -> list[str | tuple[tuple[str, ...], list[tuple[str, ...]]]]:
+    """A Markdown text cut into its prose and its tables, in order: a table as (header, rows)
+    of plain cell texts, for table_html — so a document's tables keep their numbers on one
+    line too (a Markdown table breaks "gpt-6-astra" at its hyphen in a narrow column)."""
+    parts: list = []
+    prose: list[str] = []
+    table: list[tuple[str, ...]] = []
+    for line in [*text.splitlines(), ""]:
+        if line.startswith("|"):
+            cells = tuple(_unmarked(c) for c in line.strip().strip("|").split("|"))
+            if not all(set(c) <= set(":-") and c for c in cells):  # not the |---| line
+                table.append(cells)
+            continue
+        if table:
+            if prose:
+                parts.append("\n".join(prose))
+                prose = []
+            parts.append((table[0], table[1:]))
+            table = []
+        prose.append(line)
+    if any(line.strip() for line in prose):
+        parts.append("\n".join(prose).rstrip("\n"))
+    return parts
 
 
 def steps_html(est: Estimate) -> str:
@@ -168,7 +271,7 @@ def comparison_html(rows: Sequence[Row], chosen: str) -> str:
                                       "inferred" if r.inferred else "", r.note))))
              for r in rows]
     return table_html(COMPARISON_HEADER, cells, bars=log_bars([r.usd_per_1000 for r in rows]),
-                      bar_column=3,
+                      bar_column=3, cards=True,
                       chosen=next((i for i, r in enumerate(rows) if r.model == chosen), None))
 
 

@@ -561,7 +561,7 @@ class GenerationTable:
 
 @cache
 def generation_table() -> GenerationTable:
-    """The older models' table (§4.1), read through generation_cost."""
+    """The older models' table (metering.md §8.1), read through generation_cost."""
     table = catalogue().generation["table"]
     sizes = tuple(next(iter(table["tokens"].values())))
     model = table["models"][0]
@@ -650,7 +650,7 @@ def formula() -> Formula:
         partial_image_tokens=gen["partial_image_tokens"], prices=prices)
 
 
-# ---- gpt-image-2.5 / 2.6: unpublished (§4.3) ------------------------------------------------
+# ---- gpt-image-2.5 / 2.6: unpublished (metering.md §8.3) ----------------------------------
 
 @dataclass(frozen=True)
 class MeasuredOutput:
@@ -683,7 +683,7 @@ TYPED_EXAMPLE = 1353  # tokens per image a user types (the measured point), pric
 
 
 def unpublished() -> Unpublished:
-    """§4.3 as data, computed live (not cached: the typed example is priced on today)."""
+    """§8.3 as data, computed live (not cached: the typed example is priced on today)."""
     gen = catalogue().generation
     u, f = gen["unpublished"], gen["formula"]
     family = next(iter(u["options"]))  # the family that adds complexity, GIF and SVG

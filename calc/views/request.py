@@ -18,9 +18,9 @@ from calc.engine import request as rq
 from calc.engine.catalogue import catalogue
 from calc.engine.errors import CalcError
 from calc.engine.pricing import format_usd, offers, tier_label
-from calc.views.explore import overlay
+from calc.views.explore_overlay import overlay
 from calc.views.image_input import fetch_public
-from calc.views.labels import format_tokens
+from calc.views.labels import Metric, format_tokens
 from calc.views.markup import log_bars, overlay_html, table_html
 from calc.views.model_choice import badge, model_names
 from calc.views.samples import SAMPLES_DIR
@@ -30,7 +30,7 @@ MAX_CARDS = 60  # images drawn as cards (each one decoded for its thumbnail); al
 FRAMING = ("Text tokens are the o200k_base encoding's count of every text (instructions, "
            "inputs, messages). The API adds message framing on top: about 7 tokens on Responses "
            "and 8 on Chat Completions for one short user message (measured, docs/metering.md "
-           "§6) — not included here; Verify's free count endpoint checks it against the API.")
+           "§14) — not included here; Verify's free count endpoint checks it against the API.")
 MODELS_HEADER = ("Model", "Image tokens", "Text tokens", "Input tokens", "$ input", "Verdict")
 
 
@@ -62,13 +62,6 @@ class ImageCard:
     picture: str | None  # the thumbnail and its grid as HTML; None when the size is unknown
     way_out: str | None  # a rejection's way out
     notes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Metric:
-    label: str
-    value: str
-    help: str
 
 
 @dataclass(frozen=True)
@@ -191,6 +184,7 @@ def _models(est: rq.RequestEstimate) -> tuple[str, str]:
               f"no {tier_label(r.tier)} tier", _short_verdict(r))
              for r in rows]
     html = table_html(MODELS_HEADER, cells, bars=log_bars([r.usd for r in rows]), bar_column=4,
+                      cards=True,
                       chosen=next((i for i, r in enumerate(rows) if r.model == est.model), None))
     note = (f"Bars: $ input, log scale, at {tier_label(est.tier)} on {est.on.isoformat()}. "
             "A refused request is priced as what its accepted images and text would cost.")

@@ -22,7 +22,7 @@ from PIL import Image
 
 import calc
 from calc.views import image_input as images
-from calc.views.explore import PREVIEW_MAX_SIDE
+from calc.views.explore_overlay import PREVIEW_MAX_SIDE
 from pages.helpers.overlay_figure import preview_webp
 from pages.helpers.served_media import Served, serve
 from pages.helpers.session_cache import memo

@@ -1,5 +1,5 @@
-"""Drawing an `Overlay` (calc.views.explore): a Plotly figure for "Hover and zoom", a PNG for the
-download (the page's own picture is plain HTML: calc.views.markup).
+"""Drawing an `Overlay` (calc.views.explore_overlay): a Plotly figure for "Hover and zoom", a PNG
+for the download (the page's own picture is plain HTML: calc.views.markup).
 
 The grid is ONE line trace whatever the number of cells, the padding at most two rectangles, and
 hover comes from one transparent heatmap with a cell per grid cell: 10,000 patches draw as fast as
@@ -15,7 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image, ImageDraw
 
-from calc.views.explore import Overlay
+from calc.views.explore_overlay import Overlay
 from calc.views.markup import GRID_COLOUR, PADDING_COLOUR, PLACEHOLDER_COLOUR
 
 GRID_RGBA = (255, 196, 0, 242)  # GRID_COLOUR for Pillow

@@ -143,7 +143,7 @@ def warm_up() -> None:
 
     from calc.engine.compare import compare
     from calc.views import explore_link as urlstate
-    from calc.views.explore import overlay
+    from calc.views.explore_overlay import overlay
     from calc.views.markup import overlay_html
     from calc.views.samples import samples
     from pages.helpers.image_cache import sample_image, sample_preview

@@ -86,7 +86,7 @@ def test_upload_then_tile_then_gpt6_model(page, app_url, artifacts, tmp_path):
     assert drawn_cells(page, (2, 2)) == (2, 2)
 
     pick_model(page, "gpt-6-sol")
-    # gpt-6-sol, auto = original: 1,024 patches × 1.2 → 1,229 (its profile is inferred, §2.2)
+    # gpt-6-sol, auto = original: 1,024 patches × 1.2 → 1,229 (inferred profile, metering.md §4)
     text = wait_for_caption(page, "gpt-6-sol")
     assert "1024×1024 → 1024×1024 · 32×32 patches · 1,229 tokens" in text
     cols, rows = drawn_cells(page, (32, 32))

@@ -140,7 +140,7 @@ def test_the_home_url_is_explore_with_no_console_error_at_all(browser, tmp_path)
 
 @pytest.mark.parametrize("screen", SCREENS)
 def test_a_rejection_fits_every_screen(page, app_url, artifacts, screen):
-    # spec §2.4: 7952×5304 on gpt-6-sol at auto is rejected (41,334 patches); the metrics, the
+    # metering.md §5: 7952×5304 on gpt-6-sol at auto is rejected (41,334 patches); the metrics, the
     # message and both ways out must be readable in full.
     width, height = SCREENS[screen]
     page.set_viewport_size({"width": width, "height": height})

@@ -63,7 +63,7 @@ def exported_sizes(page) -> list[str]:
     return [f"{r['width']}×{r['height']}" for r in csv.DictReader(io.StringIO(text))]
 
 
-@pytest.mark.today("2026-12-03")  # gpt-4o is offered (it shuts down 2027-01-14, spec §8.3)
+@pytest.mark.today("2026-12-03")  # gpt-4o is offered (it shuts down 2027-01-14, metering.md §10)
 def test_two_browsers_at_once_never_meet(browser, tmp_path, artifacts):
     empty_secrets = tmp_path / "secrets.toml"
     empty_secrets.write_text("")

@@ -42,7 +42,7 @@ def test_estimate_is_frozen():
 
 
 def test_a_rejected_estimate():
-    # §2.4, measured: 7952×5304 on gpt-6-sol at auto → 249 × 166 = 41,334 patches
+    # §5, measured: 7952×5304 on gpt-6-sol at auto → 249 × 166 = 41,334 patches
     e = calc.estimate(7952, 5304, "gpt-6-sol")
     assert (e.accepted, e.tokens, e.usd, e.units) == (False, None, None, 41334)
     assert e.reason == "rejected by the API: 41,334 patches > 30,000"
@@ -128,7 +128,7 @@ def test_estimate_frame_adds_columns():
                    "resized_width", "resized_height"):
         assert column in out.columns
     assert str(out["tokens"].dtype) == "Int64"
-    # 765 (§1); 480×320 → 150 patches → 243 (§0); rejected 41,334; 30,000 → 36000
+    # 765 (§3); 480×320 → 150 patches → 243 (§2); rejected 41,334; 30,000 → 36000
     assert out["tokens"].tolist()[:2] == [765, 243] and out["tokens"][3] == 36000
     assert out["tokens"].isna().tolist() == [False, False, True, False]
     assert out["accepted"].tolist() == [True, True, False, True]
@@ -138,7 +138,7 @@ def test_estimate_frame_adds_columns():
     assert out["usd"][3] == pytest.approx(36000 * 2.00 / 1e6)
 
 
-EDGE = [  # §2.4 on gpt-6-sol at auto (= original): width, height, patches, tokens (None: rejected)
+EDGE = [  # §5 on gpt-6-sol at auto (= original): width, height, patches, tokens (None: rejected)
     (6400, 4800, 30000, 36000),  # 200 × 150
     (608, 50528, 30001, None),  # 19 × 1579
     (608, 50496, 29982, 35979),  # 19 × 1578 → ⌈35978.4⌉

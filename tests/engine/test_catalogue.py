@@ -1,6 +1,6 @@
-"""The catalogue as data (spec §1–§4, §8, §9): every model, its lifecycle, its prices, its names.
+"""The catalogue as data (metering.md §3–§11): every model, its lifecycle, its prices, its names.
 
-Expected values are the spec's: the tables of §1, §2.2, §3 and §8 and the deprecations list of §8.
+Expected values are the notes': the tables of §3, §4, §7 and §9 and the deprecations list of §10.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from tests.known_days import CURRENT_ON
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# ---- every model of §1–§4 and §8, with its family and §8 shutdown date --------------------------
+# ---- every model of §3–§4, §7–§8, with its family and §10 shutdown date --------------------------
 
-SPEC_MODELS = [  # name, family, shutdown (§8's deprecations list; None: no date given)
-    # §1 tile family
+SPEC_MODELS = [  # name, family, shutdown (§10's deprecations list; None: no date given)
+    # §3 tile family
     ("gpt-5.1", "tile", "2027-04-01"),
     ("gpt-5", "tile", "2026-12-11"),
     ("gpt-4o", "tile", "2027-01-14"),
@@ -33,7 +33,7 @@ SPEC_MODELS = [  # name, family, shutdown (§8's deprecations list; None: no dat
     ("o1-pro", "tile", "2026-10-23"),
     ("gpt-5-chat-latest", "tile", "2026-07-23"),
     ("computer-use-preview", "tile", "2026-07-23"),
-    # §2.2 patch family
+    # §4 patch family
     ("gpt-6-astra", "patch", None),
     ("gpt-6-sol", "patch", None),
     ("gpt-6-luna", "patch", None),
@@ -54,7 +54,7 @@ SPEC_MODELS = [  # name, family, shutdown (§8's deprecations list; None: no dat
     ("gpt-5-nano", "patch", "2026-12-11"),
     ("gpt-4.1-nano", "patch", "2026-10-23"),
     ("o4-mini", "patch", "2026-10-23"),
-    # §3 gpt-image models
+    # §7 gpt-image models
     ("gpt-image-1", "image", "2026-10-23"),
     ("gpt-image-1.5", "image", "2026-12-01"),
     ("gpt-image-1-mini", "image", "2026-12-01"),
@@ -73,7 +73,7 @@ def test_every_spec_model_is_in_the_catalogue(name, family, shutdown):
 
 
 def test_gpt_4_5_preview_shut_down_in_2025():
-    # §1: "shut down (2025)"; the day is not in the spec
+    # §10: shut down in 2025; the day is inferred
     m = calc.resolve_model("gpt-4.5-preview")
     assert m.family == "tile" and m.shutdown.startswith("2025-")
     assert m.status("2026-01-01") == "shut down"
@@ -90,7 +90,7 @@ def test_the_catalogue_is_the_data_file_and_nothing_else():
     assert {n for n, _, _ in SPEC_MODELS} | {"gpt-4.5-preview"} <= names
 
 
-MULTIPLIERS = [  # §2.2
+MULTIPLIERS = [  # §4
     *[(m, "1.2") for m in ["gpt-6-astra", "gpt-6-sol", "gpt-6-luna", "gpt-6.1-sol",
                            "gpt-6.1-terra", "gpt-6.2-astra", "gpt-6.2-sol", "gpt-5.6-sol",
                            "gpt-5.6-terra", "gpt-5.6-luna", "gpt-5.5", "gpt-5.4", "gpt-5.4-mini",
@@ -106,7 +106,7 @@ def test_patch_multipliers_are_exact(name, multiplier):
         assert calc.estimate(64, 64, name, "high", rules=rules).multiplier == Decimal(multiplier)
 
 
-LEVELS = [  # §2.2 billing: model, (low max side, budget), (high …), (original …) or None for "—"
+LEVELS = [  # §4 billing: model, (low max side, budget), (high …), (original …) or None for "—"
     *[(m, (512, None), (None, 2500), (65535, None)) for m in
       ["gpt-6-astra", "gpt-6-sol", "gpt-6-luna", "gpt-6.1-sol", "gpt-6.1-terra",
        "gpt-6.2-astra", "gpt-6.2-sol"]],
@@ -152,7 +152,7 @@ def test_the_gpt_6_models_share_one_named_profile():
     assert calc.resolve_model("gpt-6-astra").profile.confidence == "documented"
 
 
-# ---- lifecycle (§8) ------------------------------------------------------------------------------
+# ---- lifecycle (§10) -----------------------------------------------------------------------------
 
 STATUS = [  # name, day, status — "shut down" on or after the shutdown date
     ("gpt-5", "2026-12-10", "deprecated"),
@@ -221,7 +221,7 @@ def test_a_shut_down_model_is_still_estimable_and_says_so():
     assert any(n.kind == "lifecycle" and "2026-10-23" in n.text for n in e.notes)
 
 
-# ---- prices (§8) ---------------------------------------------------------------------------------
+# ---- prices (§9) ---------------------------------------------------------------------------------
 
 PRICES = [  # name, input, cached input, output, cache write, as_of ("unknown" → None)
     ("gpt-6.2-astra", "8.00", "0.40", "40.00", None, "2026-12-03"),  # cached: third-party
@@ -285,7 +285,7 @@ def test_gpt_image_prices_of_section_8(name, text, text_cached, image, image_cac
         (_dec(text), _dec(text_cached), _dec(image), _dec(image_cached), _dec(output))
 
 
-LONG_CONTEXT = [  # §8: above 272K input tokens, 2× input (and cached), 1.5× output
+LONG_CONTEXT = [  # §9.3: above 272K input tokens, 2× input (and cached), 1.5× output
     ("gpt-6.1-sol", True), ("gpt-6.1-terra", True), ("gpt-5.4", True), ("gpt-6.2-sol", True),
     ("gpt-5.6-sol", True),  # >272K: 10.00 / 1.00 / 45.00
     ("gpt-6-astra", False), ("gpt-5.5", False), ("gpt-4o", False),
@@ -303,7 +303,7 @@ def test_long_context_rule_where_given(name, has):
 
 
 def test_gpt_6_1_sol_long_context_prices():
-    # §8: "above 272K input tokens: 4.00 / 0.20 / 15.00"
+    # §9.4: "above 272K input tokens: 4.00 / 0.20 / 15.00"
     p = calc.resolve_model("gpt-6.1-sol").price
     lc = p.long_context
     assert (p.input * lc.input_factor, p.cached_input * lc.input_factor,
@@ -311,32 +311,32 @@ def test_gpt_6_1_sol_long_context_prices():
 
 
 def test_image_tokens_pay_the_text_input_rate():
-    # §8: image tokens are billed at the model's text input rate. gpt-4o 1024² high → 765
+    # §9: image tokens are billed at the model's text input rate. gpt-4o 1024² high → 765
     e = calc.estimate(1024, 1024, "gpt-4o", "high")
     assert e.usd == Decimal(765) * Decimal("2.50") / 1_000_000 == Decimal("0.0019125")
     assert isinstance(e.usd, Decimal)
 
 
 def test_gpt_image_inputs_pay_the_image_input_rate():
-    # §8: gpt-image-2 image input $8.00 / 1M (text $5.00). 1024² → 1024 patches (§3.2)
+    # §9: gpt-image-2 image input $8.00 / 1M (text $5.00). 1024² → 1024 patches (§7)
     assert calc.estimate(1024, 1024, "gpt-image-2").usd == Decimal("0.008192")
-    # gpt-image-1: $10.00; 1024×1025 → 194 tokens (§10)
+    # gpt-image-1: $10.00; 1024×1025 → 194 tokens (§16)
     assert calc.estimate(1024, 1025, "gpt-image-1").usd == Decimal("0.00194")
 
 
 def test_cache_write_is_1_25_times_input_where_given():
-    # §8: explicit caching, GPT-5.6 and later: 1.25× input where a row gives it
+    # §9.3: explicit caching, GPT-5.6 and later: 1.25× input where a row gives it
     for name, input_, _, _, write, _ in PRICES:
         if write is not None:
             assert Decimal(write) == Decimal(input_) * Decimal("1.25"), name
 
 
-# ---- names (§9) ----------------------------------------------------------------------------------
+# ---- names (§11) ---------------------------------------------------------------------------------
 
 RESOLVE = [
-    ("gpt-5.6", "gpt-5.6-sol"),  # alias (§2.2)
+    ("gpt-5.6", "gpt-5.6-sol"),  # alias (§11)
     ("gpt-4.5", "gpt-4.5-preview"),
-    ("gpt-5.4-mini-2026-03-17", "gpt-5.4-mini"),  # §9's dated name
+    ("gpt-5.4-mini-2026-03-17", "gpt-5.4-mini"),  # §11's dated name
     ("gpt-5.6-2026-07-15", "gpt-5.6-sol"),  # an alias followed by a date
     ("gpt-5.6-sol-2026-07-15", "gpt-5.6-sol"),
     ("gpt-6-astra-2026-09-01", "gpt-6-astra"),
@@ -359,7 +359,7 @@ def test_resolve_a_name_alias_or_dated_name(name, expected):
 
 
 UNKNOWN = [
-    "gpt-5-pro", "gpt-5.4-pro", "o3-pro",  # §9: different prices, not gpt-5 / gpt-5.4 / o3
+    "gpt-5-pro", "gpt-5.4-pro", "o3-pro",  # §11: different prices, not gpt-5 / gpt-5.4 / o3
     "gpt-5.3", "gpt-5.4-pro-2026-03-17", "gpt-7",
     "gpt-5.4-mini-2026-13-45",  # not a date
     "gpt-4o-2026-02-29",  # 2026 is no leap year

@@ -96,16 +96,16 @@ def test_low_detail_on_image_models_reads_in_full():
 
 def test_high_fidelity_only_where_it_exists():
     rows = by_model(compare(1024, 1024, "high", fidelity="high", include_shut_down=True))
-    assert rows["gpt-image-1"].tokens == 194 + 4160  # square: + 4,160 (§3.1)
+    assert rows["gpt-image-1"].tokens == 194 + 4160  # square: + 4,160 (§7)
     assert rows["gpt-image-1"].detail == "fidelity high"
-    assert rows["gpt-image-1-mini"].tokens == 194  # low only (§3.1)
+    assert rows["gpt-image-1-mini"].tokens == 194  # low only (§7)
     assert "fidelity" in rows["gpt-image-1-mini"].note
     assert rows["gpt-image-2"].tokens == 1024  # fidelity fixed: no extra
     assert rows["gpt-4o"].tokens == 765 and rows["gpt-4o"].note == ""
 
 
-NOT_OFFERED = {"batch": {"gpt-image-2.6-flare", "gpt-image-2.6-sunburst"}}  # §8.2
-OWN_FACTOR = {("priority", "gpt-5.5"): "2.5"}  # §8.2: gpt-5.5 Fast is 2.5×
+NOT_OFFERED = {"batch": {"gpt-image-2.6-flare", "gpt-image-2.6-sunburst"}}  # §9.2
+OWN_FACTOR = {("priority", "gpt-5.5"): "2.5"}  # §9.2: gpt-5.5 Fast is 2.5×
 
 
 @pytest.mark.parametrize(("tier", "factor"), [("batch", "0.5"), ("flex", "0.5"),

@@ -13,7 +13,7 @@ from calc.engine import clock, pricing
 
 D = Decimal
 
-GPT_5_6_SOL = [  # day, input, cached, cache write, output (§8: its three periods)
+GPT_5_6_SOL = [  # day, input, cached, cache write, output (§9.1: its three periods)
     ("2026-07-09", "5.00", "0.50", "6.25", "30.00"),  # GA: the list price (inferred)
     ("2026-08-20", "5.00", "0.50", "6.25", "30.00"),
     ("2026-08-21", "4.00", "0.40", "5.00", "20.00"),  # the promotion

@@ -1,8 +1,8 @@
 """calc.fit: the largest size of an image's shape the API accepts, within a token budget.
 
-Known answers: the spec's way out of the measured rejection (7952×5304 at auto on gpt-6-sol and
-gpt-5.6-sol → 6764×4512, 29,892 patches); the rest worked by hand below, from the rules of spec
-§1–§2 and the shapes the API's shrink makes (one side a whole number of 32 px patches, the other
+Known answers: the notes' way out of the measured rejection (7952×5304 at auto on gpt-6-sol and
+gpt-5.6-sol → 6764×4512, 29,892 patches); the rest worked by hand below, from metering.md
+§2–§4 and the shapes the API's shrink makes (one side a whole number of 32 px patches, the other
 in proportion, rounded down).
 """
 

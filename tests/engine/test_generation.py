@@ -1,6 +1,6 @@
-"""Generated images (spec §4): the gpt-image-2 formula, its size rules, and the older table.
+"""Generated images (metering.md §8): the gpt-image-2 formula, its size rules, and the older table.
 
-§4.2 by hand, with q = 16 / 48 / 96 for low / medium / high:
+§8.2 by hand, with q = 16 / 48 / 96 for low / medium / high:
     saf = (2·q·short + long) // (2·long);  tokens = (q·saf·(2,000,000 + w·h) + 3,999,999) // 4e6
 1024×1024 (w·h + 2e6 = 3,048,576): saf = ⌊q + ½⌋ = q → low 16·16·3,048,576 / 4e6 = 195.1 → 196;
   medium 48·48 → 1755.98 → 1756; high 96·96 → 7023.92 → 7024.
@@ -18,12 +18,12 @@ import pytest
 import calc
 
 NEWER = ["gpt-image-2.5-flare", "gpt-image-2.5-sunburst", "gpt-image-2.6-flare",
-         "gpt-image-2.6-sunburst"]  # §4.3: unpublished (test_generation_unpublished.py)
+         "gpt-image-2.6-sunburst"]  # §8.3: unpublished (test_generation_unpublished.py)
 
-FORMULA = [  # quality, size, tokens, exact usd at $30/1M, the guide's per-image price (§8)
+FORMULA = [  # quality, size, tokens, exact usd at $30/1M, the guide's per-image price (§8.2)
     ("low", "1024x1024", 196, "0.00588", "0.006"),
     ("medium", "1024x1024", 1756, "0.05268", "0.053"),
-    ("high", "1024x1024", 7024, "0.21072", "0.211"),  # §4.2's example: $0.2107
+    ("high", "1024x1024", 7024, "0.21072", "0.211"),  # §8.2's example: $0.2107
     ("low", "1024x1536", 158, "0.00474", "0.005"),
     ("medium", "1024x1536", 1372, "0.04116", "0.041"),
     ("high", "1024x1536", 5488, "0.16464", "0.165"),
@@ -56,7 +56,7 @@ def test_gpt_image_2_formula(quality, size, tokens, usd, guide):
 def test_the_formula_example_in_words():
     cost = calc.generation_cost("gpt-image-2", "high", "1024×1024")  # the × sign is fine too
     assert cost.tokens_per_image == 7024
-    assert calc.format_usd(cost.usd) == "$0.2107"  # §4.2: "= $0.2107 at $30/1M"
+    assert calc.format_usd(cost.usd) == "$0.2107"  # §8.2: "= $0.2107 at $30/1M"
 
 
 def test_auto_quality_is_estimated_as_medium_and_says_so():
@@ -81,7 +81,7 @@ def test_gpt_image_2_has_no_such_quality(quality):
         calc.generation_cost("gpt-image-2", quality, "1024x1024")
 
 
-SIZE_ERRORS = [  # each breaks exactly one §4.2 rule
+SIZE_ERRORS = [  # each breaks exactly one §8.2 rule
     ("1000x1000", "multiples of 16"),  # 1000 = 16 × 62.5
     ("1024x1030", "multiples of 16"),
     ("3856x1296", "at most 3,840"),  # 3856 = 16 × 241; ratio 2.98; 4,997,376 px
@@ -116,7 +116,7 @@ def test_a_size_that_is_not_a_size(size):
 
 
 def test_partial_images_and_n():
-    # §4.2: each streamed partial image adds 100 output tokens (inferred after gpt-image-1)
+    # §8.2: each streamed partial image adds 100 output tokens (inferred after gpt-image-1)
     cost = calc.generation_cost("gpt-image-2", "high", "1024x1024", n=3, partial_images=2)
     assert cost.tokens_per_image == 7024 + 200
     assert cost.output_tokens == 3 * 7224
@@ -124,13 +124,13 @@ def test_partial_images_and_n():
     assert any(n.kind == "inferred" and "partial" in n.text for n in cost.notes)
 
 
-TABLE = [  # §4.1, documented: quality, size, tokens
+TABLE = [  # §8.1, documented: quality, size, tokens
     ("low", "1024x1024", 272), ("low", "1024x1536", 408), ("low", "1536x1024", 400),
     ("medium", "1024x1024", 1056), ("medium", "1024x1536", 1584), ("medium", "1536x1024", 1568),
     ("high", "1024x1024", 4160), ("high", "1024x1536", 6240), ("high", "1536x1024", 6208),
 ]
 TABLE_OUTPUT_PRICE = {"gpt-image-1": "40.00", "gpt-image-1.5": "32.00",
-                      "gpt-image-1-mini": "8.00"}  # §8
+                      "gpt-image-1-mini": "8.00"}  # §9
 
 
 @pytest.mark.parametrize("model", sorted(TABLE_OUTPUT_PRICE))

@@ -1,4 +1,4 @@
-"""gpt-image-2.5 / 2.6 generated images (spec §4.3): unpublished — no number from the §4.2
+"""gpt-image-2.5 / 2.6 generated images (metering.md §8.3): unpublished — no number from the §8.2
 formula; the third-party measured points; the user's own tokens per image priced at the image
 output rate ($30 / 1M, §8); 2.6's complexity, GIF and SVG; tiers per model and the day.
 
@@ -26,7 +26,7 @@ THIRD_PARTY = "third-party measurement, not OpenAI's"
 
 @pytest.mark.parametrize("model", UNPUBLISHED)
 @pytest.mark.parametrize(("quality", "size", "formula_says"), [
-    ("low", "1536x1024", "158"), ("high", "1536x1024", "5,488"),  # §4.3's table
+    ("low", "1536x1024", "158"), ("high", "1536x1024", "5,488"),  # §8.3's table
     ("high", "3840x2160", "13,342"), ("medium", "1024x1024", "1,756"), ("auto", "1024x1536", ""),
 ])
 def test_unpublished_models_give_no_number(model, quality, size, formula_says):
@@ -34,12 +34,12 @@ def test_unpublished_models_give_no_number(model, quality, size, formula_says):
     assert (cost.tokens_per_image, cost.output_tokens, cost.usd) == (None, None, None)
     assert cost.unpublished and not cost.typed
     assert any(n.kind == "unpublished" and "unpublished" in n.text for n in cost.notes)
-    if formula_says:  # the §4.2 formula's number is nowhere
+    if formula_says:  # the §8.2 formula's number is nowhere
         assert all(formula_says not in n.text for n in cost.notes)
 
 
 def test_gpt_image_2_still_follows_the_formula():
-    cost = calc.generation_cost("gpt-image-2", "high", "1024x1024")  # §4.2's example
+    cost = calc.generation_cost("gpt-image-2", "high", "1024x1024")  # §8.2's example
     assert (cost.tokens_per_image, cost.usd) == (7024, D("0.21072"))
     assert not cost.unpublished and cost.measured is None
 
@@ -76,7 +76,7 @@ MATCHES = [  # model or family, size, quality, tokens (None: no point matches)
     ("gpt-image-2.6-flare", "1536x1024", "auto", None),
     ("gpt-image-2.6-flare", "3840x2160", "low", None),
     ("gpt-image-2.6-flare", "1024x1024", "high", None),
-    ("gpt-image-2", "1536x1024", "high", None),  # the formula's model has no §4.3 point
+    ("gpt-image-2", "1536x1024", "high", None),  # the formula's model has no §8.3 point
     ("gpt-5.4", "1536x1024", "high", None),
     ("no-such-model", "1536x1024", "high", None),
 ]

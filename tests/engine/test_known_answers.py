@@ -1,7 +1,7 @@
-"""Known answers of the metering spec (shared/spec/metering.md, edition 2026-12-01).
+"""Known answers of the metering notes (docs/metering.md: every § below is one of its sections).
 
 Every expected value below is the spec's own number, or worked out by hand from the spec's rules
-in the comment beside it — never produced by calc. Where the rule sets differ (§6: only
+in the comment beside it — never produced by calc. Where the rule sets differ (§14: only
 gpt-4.1-mini now, whose documented budget is 6,144 patches) both answers are given; elsewhere
 documented = billing and each row is checked under both.
 """
@@ -21,15 +21,15 @@ def _both(rows):
     return [(*row, row[-1]) for row in rows]
 
 
-# ---- §0: the two rounding rules ------------------------------------------------------------------
+# ---- §2: the two rounding rules ------------------------------------------------------------------
 
-SHRINK = [  # §0 known answers of shrink(W×H, B)
+SHRINK = [  # §2 known answers of shrink(W×H, B)
     (1800, 2400, 1536, (1056, 1408)),  # guide
     (2400, 1800, 1536, (1408, 1056)),  # the same, landscape
-    (1600, 1600, 1536, (1248, 1248)),  # measured (§10)
+    (1600, 1600, 1536, (1248, 1248)),  # measured (§16)
     (2048, 2048, 2500, (1600, 1600)),  # guide
     (1601, 1601, 2500, (1600, 1600)),  # OpenAI's Codex client
-    # 7952×5304 at 30,000 (§2.4): kw = isqrt(44977) = 212, kh = isqrt(20010) = 141;
+    # 7952×5304 at 30,000 (§5): kw = isqrt(44977) = 212, kh = isqrt(20010) = 141;
     # r' = min(6784/7952, 4512/5304) = 4512/5304 → ⌊7952·4512/5304⌋ = 6764 × 4512
     (7952, 5304, 30000, (6764, 4512)),
     # 3000×1000 at 1536: kw = isqrt(4608) = 67, kh = isqrt(512) = 22; r' = 704/1000 → 2112×704
@@ -45,7 +45,7 @@ def test_shrink_known_answers(w, h, budget, expected):
 
 
 FIT = [  # fit(W×H, S): long side to S, short side × S / long rounded half up, never below 1
-    (2049, 513, 2048, (2048, 513)),  # 512.75 → 513 (measured on gpt-4.1, §10)
+    (2049, 513, 2048, (2048, 513)),  # 512.75 → 513 (measured on gpt-4.1, §16)
     (2050, 513, 2048, (2048, 512)),  # 512.4995 → 512
     (4096, 1025, 2048, (2048, 513)),  # 512.5 exactly → 513: a tie rounds up
     (4096, 1023, 2048, (2048, 512)),  # 511.5 → 512
@@ -65,16 +65,16 @@ def test_fit_known_answers(w, h, side, expected):
 
 
 def test_exact_arithmetic_where_floats_would_be_wrong():
-    # §0: 150 × 1.62 is 243.00000000000003 in floats and its ceiling would be 244.
+    # §2: 150 × 1.62 is 243.00000000000003 in floats and its ceiling would be 244.
     assert 150 * 1.62 > 243
     # gpt-4.1-mini 480×320: 15 × 10 = 150 patches → ⌈150 × 1.62⌉ = 243 exactly
     assert calc.tokens(480, 320, "gpt-4.1-mini", "high") == 243
     assert calc.estimate(480, 320, "gpt-4.1-mini", "high").tokens == 243
 
 
-# ---- §10: measured evidence, the ground the billing rules stand on -------------------------------
+# ---- §16: measured evidence, the ground the billing rules stand on -------------------------------
 
-MEASURED = [  # model, w, h, detail, fidelity, tokens — spec §10, verbatim
+MEASURED = [  # model, w, h, detail, fidelity, tokens — metering.md §16, verbatim
     ("gpt-4o", 1, 1, "high", "low", 255),
     ("gpt-4o", 1, 1, "auto", "low", 255),
     ("gpt-4o", 1, 1, "low", "low", 85),
@@ -104,7 +104,7 @@ def test_measured_billing(model, w, h, detail, fidelity, expected):
     assert e.accepted and e.tokens == expected
 
 
-MEASURED_UNITS = [  # the counts behind the measurements (§2.1 step 5, §10)
+MEASURED_UNITS = [  # the counts behind the measurements (§4 step 5, §16)
     ("gpt-5-mini", 512, 512, 256, (512, 512)),
     ("gpt-5-mini", 2048, 768, 1536, (2048, 768)),
     ("gpt-5-mini", 1600, 1600, 1521, (1248, 1248)),
@@ -121,9 +121,9 @@ def test_measured_patch_counts(model, w, h, units, seen):
     assert (e.units, e.grid.image) == (units, seen)
 
 
-# ---- §1: tile family -----------------------------------------------------------------------------
+# ---- §3: tile family -----------------------------------------------------------------------------
 
-TILE_WORKED = [  # guide, gpt-4o (§1): model, w, h, detail, tokens, size counted, tiles
+TILE_WORKED = [  # guide, gpt-4o (§3): model, w, h, detail, tokens, size counted, tiles
     ("gpt-4o", 1024, 1024, "high", 765, (768, 768), 4),
     ("gpt-4o", 2048, 4096, "high", 1105, (768, 1536), 6),
     ("gpt-4o", 4096, 8192, "low", 85, None, 0),
@@ -154,7 +154,7 @@ def test_tile_guide_example_steps():
     assert [s.size for s in e.steps[:3]] == [(2048, 4096), (1024, 2048), (768, 1536)]
 
 
-TILE_CONSTANTS = [  # §1: model, base, per tile; tokens at low, 1×1 high, 1024² high, 2048×4096
+TILE_CONSTANTS = [  # §3: model, base, per tile; tokens at low, 1×1 high, 1024² high, 2048×4096
     # 1×1 = base + 1 tile; 1024² = base + 4 tiles; 2048×4096 = base + 6 tiles
     ("gpt-5.1", 70, 140, 70, 210, 630, 910),
     ("gpt-5", 70, 140, 70, 210, 630, 910),
@@ -184,7 +184,7 @@ def test_tile_table(model, base, tile, low, one, square, tall, rules):
 
 
 def test_gpt_5_1_accepts_original_and_bills_it_as_high():
-    # §1: gpt-5.1 accepts original and bills it as high (measured 2026-09): 1024² → 630
+    # §3: gpt-5.1 accepts original and bills it as high (measured 2026-09): 1024² → 630
     e = calc.estimate(1024, 1024, "gpt-5.1", "original")
     assert "original" in calc.resolve_model("gpt-5.1").details
     assert (e.tokens, e.effective_detail) == (630, "high")
@@ -200,9 +200,9 @@ def test_original_on_other_tile_models_is_high_and_says_so(model):
     assert any("original" in n.text and "high" in n.text for n in e.notes)
 
 
-# ---- §2: patch family ----------------------------------------------------------------------------
+# ---- §4: patch family ----------------------------------------------------------------------------
 
-PATCH_WORKED = [  # §2.3 (guide) and §2.1: model, w, h, detail, tokens, patches, size counted
+PATCH_WORKED = [  # §4: model, w, h, detail, tokens, patches, size counted
     ("gpt-5.4", 1024, 1024, "high", 1229, 1024, (1024, 1024)),  # ⌈1024 × 1.2⌉
     ("gpt-5.4", 2048, 2048, "high", 3000, 2500, (1600, 1600)),
     ("gpt-6-astra", 2048, 2048, "high", 3000, 2500, (1600, 1600)),
@@ -254,8 +254,8 @@ def test_patch_worked_examples(model, w, h, detail, expected, units, seen, rules
 
 
 def test_guide_example_1800x2400_shrink_in_words():
-    # §2.3, the 2025 guide's example: 1800×2400 → 4275 patches → r 0.603 → 0.586 → 1056×1408.
-    # The guide had no fit; gpt-image-2 (budget 1536, no fit, §3.2) follows it step by step.
+    # §4, the 2025 guide's example: 1800×2400 → 4275 patches → r 0.603 → 0.586 → 1056×1408.
+    # The guide had no fit; gpt-image-2 (budget 1536, no fit, §7) follows it step by step.
     e = calc.estimate(1800, 2400, "gpt-image-2")
     patches = [s for s in e.steps if s.name == "patches"]
     assert "57 × 75 = 4,275" in patches[0].explanation  # ⌈1800/32⌉ × ⌈2400/32⌉
@@ -269,7 +269,7 @@ def test_guide_example_1800x2400_shrink_in_words():
     assert calc.estimate(1800, 2400, "gpt-5-mini", "high").grid.image == (1056, 1408)
 
 
-# §2.2 profiles, model by model: the tokens at four probes. Hand arithmetic:
+# §4 profiles, model by model: the tokens at four probes. Hand arithmetic:
 #  320×320 high: 10 × 10 = 100 patches → ⌈100 × m⌉.
 #  2048×2048 high: budget 2500 → 1600² = 2500; budget 1536 → 1248² = 1521; budget 6144 → 4096.
 #  1024×1024 low: "512 / none" → 512² = 256; "2048 / 6144" → 1024; "= high" → 1024.
@@ -296,7 +296,7 @@ PROFILES = (
        ("o4-mini", 172, 2617, 1762, 2617, 2617, 2617),
        ("gpt-4.1-mini", 162, 2465, 1659, 2465, 2465, 2465)]
 )
-PROFILES_DOCUMENTED = {  # §6: gpt-4.1-mini documented = 2048 / 6144 at every level
+PROFILES_DOCUMENTED = {  # §14: gpt-4.1-mini documented = 2048 / 6144 at every level
     "gpt-4.1-mini": (162, 6636, 1659, 6636, 6636, 6636),
 }
 
@@ -317,12 +317,12 @@ def test_patch_profiles(model, small, big, low, big_low, original, auto, rules):
 
 
 def test_gpt_5_4_low_can_cost_more_than_high():
-    # §2.2: low is 2048 / 6144. 4096² → 2048² = 4096 patches → 4916; high: 2500 → 3000
+    # §4: low is 2048 / 6144. 4096² → 2048² = 4096 patches → 4916; high: 2500 → 3000
     low = calc.tokens(4096, 4096, "gpt-5.4", "low")
     assert (low, calc.tokens(4096, 4096, "gpt-5.4", "high")) == (4916, 3000)
 
 
-AUTO = [  # §5: auto = original on gpt-5.5, gpt-5.6-*, gpt-6-*; = high elsewhere
+AUTO = [  # §6: auto = original on gpt-5.5, gpt-5.6-*, gpt-6-*; = high elsewhere
     *[(m, "original") for m in GPT6 + GPT56 + ["gpt-5.5"]],
     *[(m, "high") for m in GPT54 + ["gpt-5.2", "gpt-4.1-mini", "gpt-5-mini", "gpt-5-nano",
                                      "gpt-4.1-nano", "o4-mini"]],
@@ -344,7 +344,7 @@ LOW_IS_HIGH = ["gpt-5-mini", "gpt-5-nano", "gpt-4.1-nano", "o4-mini", "gpt-4.1-m
 @pytest.mark.parametrize("model", LOW_IS_HIGH)
 @pytest.mark.parametrize(("w", "h"), [(128, 64), (1600, 1600), (4000, 1474)])
 def test_low_is_high_on_the_1536_patch_models(model, w, h):
-    # §2.2: "= high" — measured: detail low has no effect on the 1,536-patch models
+    # §4: "= high" — measured: detail low has no effect on the 1,536-patch models
     low = calc.estimate(w, h, model, "low")
     assert low.tokens == calc.tokens(w, h, model, "high")
     assert low.effective_detail == "high"
@@ -369,7 +369,7 @@ def test_gpt_5_2_says_documented_not_measured():
 
 @pytest.mark.parametrize("model", GPT6[1:])
 def test_gpt_6_models_without_a_guide_row_say_inferred(model):
-    # §2.2: the guide has no row for them; their profile is gpt-6-astra's, inferred
+    # §4: the guide has no row for them; their profile is gpt-6-astra's, inferred
     assert any(n.kind == "inferred" for n in calc.estimate(2048, 2048, model, "high").notes)
 
 
@@ -377,7 +377,7 @@ def test_gpt_6_astra_profile_is_documented_not_inferred():
     assert not any(n.kind == "inferred" for n in calc.estimate(2048, 2048, "gpt-6-astra").notes)
 
 
-# ---- §6: where the rule sets differ --------------------------------------------------------------
+# ---- §14: where the rule sets differ -------------------------------------------------------------
 
 DIFFER = [  # gpt-4.1-mini: billing 1,536 patches, documented 6,144 (both with the 2048 fit)
     # 2400×1800: billing 1408×1056 = 1452 → 2353 (measured); documented fit → 2048×1536 =
@@ -388,7 +388,7 @@ DIFFER = [  # gpt-4.1-mini: billing 1,536 patches, documented 6,144 (both with t
     ("gpt-4.1-mini", 1600, 1600, "high", 2465, 4050),
     ("gpt-4.1-mini", 1600, 1600, "low", 2465, 4050),
     ("gpt-4.1-mini", 1600, 1600, "auto", 2465, 4050),
-    # 1560×1040: billing 48 × 32 = 1536 → 2489 (§2.5); documented 49 × 33 = 1617 → 2620
+    # 1560×1040: billing 48 × 32 = 1536 → 2489 (§13); documented 49 × 33 = 1617 → 2620
     ("gpt-4.1-mini", 1560, 1040, "high", 2489, 2620),
 ]
 
@@ -408,7 +408,7 @@ def test_rule_sets_differ(model, w, h, detail, billing, documented):
 SAME = [  # documented = billing where nothing differs: no "differs" note
     ("gpt-4.1-mini", 4000, 1474, "high", 2489),  # 1536 patches under both (fit first)
     ("gpt-4.1-mini", 128, 64, "low", 13),
-    ("gpt-5-mini", 512, 512, "high", 308),  # the 2025 guide's ×1.62 is history only (§6)
+    ("gpt-5-mini", 512, 512, "high", 308),  # the 2025 guide's ×1.62 is history only (§15)
     ("gpt-5-nano", 1600, 1600, "high", 2282),
     ("gpt-5.2", 512, 512, "high", 308),
     ("gpt-5.4-mini", 1600, 1600, "high", 3000),  # the early-2026 guide's 1,536 is history
@@ -423,7 +423,7 @@ def test_rule_sets_agree(model, w, h, detail, expected):
         assert not any(n.kind == "differs" for n in e.notes)
 
 
-# ---- §2.4: the 30,000-patch rejection ------------------------------------------------------------
+# ---- §5: the 30,000-patch rejection --------------------------------------------------------------
 
 REJECTION = [  # model, detail, w, h, accepted, patches, tokens (None: rejected)
     # measured: 7952×5304 at auto → 249 × 166 = 41,334 patches
@@ -478,7 +478,7 @@ def test_measured_rejection_and_its_ways_out(model):
     assert not e.accepted and e.tokens is None and e.usd is None
     assert e.units == 41334
     assert "41,334 patches > 30,000" in e.reason
-    assert e.largest_accepted == (6764, 4512)  # §2.4: shrink(w×h, 30000), measured accepted
+    assert e.largest_accepted == (6764, 4512)  # §5: shrink(w×h, 30000), measured accepted
     with pytest.raises(calc.ImageRejectedError) as info:
         calc.tokens(7952, 5304, model)
     assert info.value.patches == 41334
@@ -507,7 +507,7 @@ def test_models_with_a_fit_and_budget_never_reject(model, w, h):
     assert calc.estimate(w, h, model).accepted
 
 
-# ---- §2.5: knife edges ---------------------------------------------------------------------------
+# ---- §13: knife edges ----------------------------------------------------------------------------
 
 KNIFE = [  # model, w, h, detail, exact tokens, patches fewer in floats
     # gpt-5.4 1659×1659 high: 52 × 52 > 2500; B·w/h = 2500 = 50² → exact 50 × 50 = 2500 →
@@ -524,13 +524,13 @@ def test_knife_edge_sizes_carry_a_boundary_note(model, w, h, detail, expected, f
     e = calc.estimate(w, h, model, detail)
     assert e.tokens == expected
     boundary = [n for n in e.notes if n.kind == "boundary"]
-    assert [n.text for n in boundary] == [  # §2.5's wording
+    assert [n.text for n in boundary] == [  # §13's wording
         f"on a patch boundary: a floating-point implementation counts {fewer} fewer patches; "
         "a Verify count settles it"]
 
 
 def test_the_float_figures_of_the_knife_edges():
-    # the figures a float implementation gets (§2.5): 2401 and 1457 patches
+    # the figures a float implementation gets (§13): 2401 and 1457 patches
     assert r.float_patches(1659, 1659, 2500) == 2401
     assert r.float_patches(1560, 1040, 1536) == 1457
 
@@ -547,9 +547,9 @@ def test_ordinary_sizes_have_no_boundary_note(model, w, h):
                                                                rules=rules).notes)
 
 
-# ---- §3: gpt-image models reading an image -------------------------------------------------------
+# ---- §7: gpt-image models reading an image -------------------------------------------------------
 
-IMAGE1 = [  # §3.1: model, w, h, fidelity, tokens
+IMAGE1 = [  # §7: model, w, h, fidelity, tokens
     ("gpt-image-1", 1024, 1025, "low", 194),  # measured
     ("gpt-image-1", 1023, 1024, "low", 194),  # measured
     ("gpt-image-1", 512, 513, "low", 323),  # measured
@@ -593,13 +593,13 @@ def test_gpt_image_1_mini_high_fidelity_is_an_error():
 @pytest.mark.parametrize("model", ["gpt-image-1", "gpt-image-1.5", "gpt-image-2",
                                    "gpt-image-2.6-sunburst"])
 def test_gpt_image_models_have_no_low_detail(model):
-    # §5: low on gpt-image models is an error that says to use fidelity, or that it is fixed
+    # §6: low on gpt-image models is an error that says to use fidelity, or that it is fixed
     for fn in (calc.estimate, calc.tokens):
         with pytest.raises(calc.UnsupportedDetailError, match="fidelity"):
             fn(1024, 1024, model, "low")
 
 
-IMAGE2 = [  # §3.2 (inferred): w, h, tokens (= patches), size counted
+IMAGE2 = [  # §7 (inferred): w, h, tokens (= patches), size counted
     # 512×512: long 512 < 1024 → min(1024, 1024) = 1024 → 1024² = 32 × 32
     (512, 512, 1024, (1024, 1024)),
     # 300×200: long → min(1024, 600) = 600, short 400 → ⌈600/32⌉ × ⌈400/32⌉ = 19 × 13

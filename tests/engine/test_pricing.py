@@ -1,4 +1,4 @@
-"""Money (spec §8): exact Decimal from price to total, tiers as factors, rounding half up once."""
+"""Money (metering.md §9): exact Decimal from price to total, tiers as factors, half up once."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import calc
 from calc.engine import pricing
 
-GENERAL_FACTORS = [  # §8.2: what a tier pays per standard dollar, on a model with no own factor
+GENERAL_FACTORS = [  # §9.2: what a tier pays per standard dollar, on a model with no own factor
     ("standard", "1"), ("batch", "0.5"), ("flex", "0.5"), ("fast", "2"), ("priority", "2"),
     ("background-2h", "0.7"), ("background-8h", "0.6"),
 ]
@@ -41,11 +41,11 @@ def test_an_unknown_tier_is_an_error(tier):
 
 USD = [  # tokens, price per 1M, factor, exact dollars
     (1_000_000, "2.50", "1", "2.50"),
-    (765, "2.50", "1", "0.0019125"),  # gpt-4o 1024² high (§1)
+    (765, "2.50", "1", "0.0019125"),  # gpt-4o 1024² high (§3)
     (765, "2.50", "0.5", "0.00095625"),  # batch
     (765, "2.50", "2", "0.003825"),  # priority
-    (7024, "30.00", "1", "0.21072"),  # gpt-image-2 1024² high output (§4.2)
-    (3000, "0.20", "1", "0.0006"),  # gpt-5.4-nano 1600² high (§10)
+    (7024, "30.00", "1", "0.21072"),  # gpt-image-2 1024² high output (§8.2)
+    (3000, "0.20", "1", "0.0006"),  # gpt-5.4-nano 1600² high (§16)
     (36000, "2.00", "1", "0.072"),  # gpt-6-sol at exactly 30,000 patches
     (1, "0.05", "1", "0.00000005"),
 ]
@@ -61,16 +61,16 @@ def test_usd_of_an_unknown_price_is_none():
     assert pricing.usd(100, None) is None
 
 
-COST = [  # model, tokens, tier, exact dollars (§8 input prices × tier)
+COST = [  # model, tokens, tier, exact dollars (§9 input prices × tier)
     ("gpt-4o", 765, "standard", "0.0019125"),
     ("gpt-4o", 765, "batch", "0.00095625"),
     ("gpt-4o", 765, "flex", "0.00095625"),
     ("gpt-4o", 765, "priority", "0.003825"),
     ("gpt-4o", 765, "fast", "0.003825"),
-    ("gpt-6-astra", 3000, "batch", "0.015"),  # §8: batch 5.00 → 3000 × 5 / 1M
+    ("gpt-6-astra", 3000, "batch", "0.015"),  # §9.4: batch 5.00 → 3000 × 5 / 1M
     ("gpt-5.6", 1000, "standard", "0.005"),  # alias of gpt-5.6-sol at $5.00 (from 2026-12-01)
     ("gpt-6-luna", 308, "standard", "0.0000308"),
-    ("gpt-5.5", 1000, "fast", "0.0125"),  # §8.2: gpt-5.5 Fast 2.5× = $12.50 / 1M
+    ("gpt-5.5", 1000, "fast", "0.0125"),  # §9.2: gpt-5.5 Fast 2.5× = $12.50 / 1M
     ("gpt-6.2-sol", 1000, "ultrafast", "0.006"),  # 3× $2.00 through 2027-02-28
     ("gpt-6-astra", 1000, "ultrafast", "0.06"),  # 6× $10.00
     ("gpt-6.1-sol", 1000, "ultrafast", "0.012"),  # 6× $2.00
@@ -95,7 +95,7 @@ FORMAT = [  # rounded half up, once, at display
     (Decimal("1.9125"), "$1.91"),
     (Decimal("1234.565"), "$1,234.57"),
     (Decimal("1"), "$1.00"),
-    (Decimal("0.21072"), "$0.2107"),  # §4.2's "$0.2107"
+    (Decimal("0.21072"), "$0.2107"),  # §8.2's "$0.2107"
     (Decimal("0.00125"), "$0.0013"),  # below $1: two significant digits, half up
     (Decimal("0.000218"), "$0.00022"),
     (None, "price unknown"),
@@ -129,7 +129,7 @@ def test_estimate_usd_is_decimal_at_the_input_rate():
     assert calc.estimate(7952, 5304, "gpt-5.6-sol").usd is None
 
 
-TIER_CONFIRMED = [  # §8.2: where a model's page does not list a tier, "not confirmed"
+TIER_CONFIRMED = [  # §9.2: where a model's page does not list a tier, "not confirmed"
     ("gpt-6.1-terra", "batch", True), ("gpt-6.1-terra", "flex", True),
     ("gpt-6.1-terra", "priority", True), ("gpt-6.1-terra", "fast", True),
     ("gpt-6.1-terra", "background-2h", True), ("gpt-6.2-sol", "background-8h", True),
@@ -153,7 +153,7 @@ def test_tiers_not_confirmed_for_a_model_say_so(model, tier, confirmed):
 
 def test_regional_uplift_is_data():
     c = calc.catalogue()
-    assert c.regional_uplift == Decimal("0.10")  # §8.2: +10 %
+    assert c.regional_uplift == Decimal("0.10")  # §9.3: +10 %
     # documented on gpt-6.1-terra, gpt-6-sol and gpt-5.4; elsewhere "not confirmed"
     assert [m.name for m in calc.models() if m.regional] == ["gpt-6-sol", "gpt-6.1-terra",
                                                              "gpt-5.4"]

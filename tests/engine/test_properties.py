@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import calc
 from calc.engine import rules as r
 
-LIMIT = 30_000  # §2.4
+LIMIT = 30_000  # §5
 MODELS = calc.models()
 PATCH = [m.name for m in MODELS if m.family == "patch"]
 TILE = [m.name for m in MODELS if m.family == "tile"]
@@ -49,7 +49,7 @@ def choices(draw, names=ALL, w=big_sides, h=big_sides):
     return draw(w), draw(h), model, detail, fidelity, draw(rule_sets)
 
 
-# ---- §0: the arithmetic, against the spec's formulas written in exact fractions ------------------
+# ---- §2: the arithmetic, against the notes' formulas written in exact fractions ------------------
 
 
 @some
@@ -74,7 +74,7 @@ def test_fit_is_the_spec_formula_in_fractions(w, h, side):
     assert r.fit_long(w, h, side) == expected
 
 
-# ---- §2.4: accepted ⇔ patches ≤ 30,000 -----------------------------------------------------------
+# ---- §5: accepted ⇔ patches ≤ 30,000 -------------------------------------------------------------
 
 
 @some
@@ -114,7 +114,7 @@ def test_patches_never_exceed_the_budget_and_sides_the_limit(choice):
                                                 if m.family == "image2"]))
 def test_gpt_image_2_never_counts_more_than_1536(w, h, model):
     e = calc.estimate(w, h, model)
-    assert 1 <= e.units <= 1536 and e.tokens == e.units  # §3.2: budget 1536, × 1
+    assert 1 <= e.units <= 1536 and e.tokens == e.units  # §7: budget 1536, × 1
 
 
 @st.composite
@@ -175,13 +175,13 @@ def test_an_image_not_resized_has_no_smaller_image_costing_more(choice, dw, dh):
     assume(e.grid.image == (w, h) and e.accepted)
     sw, sh = max(1, w - dw), max(1, h - dh)
     small = calc.estimate(sw, sh, model, detail, fidelity, rules)
-    extra = small.fidelity_tokens - e.fidelity_tokens  # by aspect, not size (§3.1)
+    extra = small.fidelity_tokens - e.fidelity_tokens  # by aspect, not size (§7)
     assert small.tokens - extra <= e.tokens
 
 
 def test_elsewhere_a_smaller_image_can_cost_more():
     # The spec implies no monotonicity through fit or shrink; these known answers say why.
-    # §10: gpt-4.1 2049×513 → 1445 but 2050×513 → 765 (the fit rounds the short side).
+    # §16: gpt-4.1 2049×513 → 1445 but 2050×513 → 765 (the fit rounds the short side).
     assert calc.tokens(2049, 513, "gpt-4.1", "high") > calc.tokens(2050, 513, "gpt-4.1", "high")
     # gpt-5.4 1600×1600 → 2500 patches → 3000; 1601×1600 → 1568² = 2401 → 2882 (shrink)
     assert (calc.tokens(1600, 1600, "gpt-5.4", "high"),
@@ -247,7 +247,7 @@ def test_tokens_equals_estimate_or_both_refuse(w, h, model, detail, fidelity, ru
 @some
 @given(choices([m for m in ALL if m != "gpt-4.1-mini"]))
 def test_documented_equals_billing_except_on_gpt_4_1_mini(choice):
-    # §0 / §6: where the guide has no row, or agrees, documented = billing; §6 lists only
+    # §1 / §14: where the guide has no row, or agrees, documented = billing; §14 lists only
     # gpt-4.1-mini (6,144 documented, 1,536 billed) as differing now.
     w, h, model, detail, fidelity, _ = choice
     b = calc.estimate(w, h, model, detail, fidelity, "billing")

@@ -4,7 +4,7 @@ probe and fetcher: no image library, no network.
 Known answers: the spec's (7952×5304 on gpt-6-sol at auto: rejected, 41,334 patches, the largest
 accepted 6764×4512; gpt-5.4 1600×1600 high: 3000 measured; 1024×1024 high: 1229; gpt-4o
 1024×1024 high: 765, low: 85; a 512 px low fit: 16×16 patches → ⌈256 × 1.2⌉ = 308), text counts
-from OpenAI's cookbook ("tiktoken is great!" 6, "hello world" 2), prices from spec §8.
+from OpenAI's cookbook ("tiktoken is great!" 6, "hello world" 2), prices from metering.md §9.
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ def test_on_another_model_the_same_sizes_are_estimated_again():
     assert (again.accepted, again.text_tokens, again.requested_model) == (True, 2, "gpt-6-sol")
 
 
-# --- the request's limits (spec §7) ---------------------------------------------------------
+# --- the request's limits (metering.md §17) ------------------------------------------------------
 
 
 def test_more_than_1500_images_is_refused():
@@ -225,7 +225,7 @@ def test_more_than_1500_images_is_refused():
 
 
 def test_a_payload_over_the_limit_is_refused(monkeypatch):
-    assert calc.catalogue().limits["request_payload_mb"] == 512  # spec §7
+    assert calc.catalogue().limits["request_payload_mb"] == 512  # metering.md §17
     monkeypatch.setitem(calc.catalogue().limits, "request_payload_mb", 1)  # 1 MiB: a small body
     body = json.dumps(responses("gpt-5.4", responses_image(data_url(32, 32, padding=2**20))))
     r = run(body)
@@ -254,7 +254,7 @@ def test_the_tier_and_day_are_passed_through():
 
 @pytest.mark.today("2026-12-03")
 def test_a_tier_the_model_does_not_offer_leaves_it_unpriced():
-    # spec §8.2: Ultrafast only on gpt-6-astra, gpt-6.1-sol (6×) and gpt-6.2-sol (3× until
+    # metering.md §9.2: Ultrafast only on gpt-6-astra, gpt-6.1-sol (6×) and gpt-6.2-sol (3× until
     # 2027-02-28); "priority" is Fast's old name
     body = responses("gpt-6-sol", text("tiktoken is great!"), responses_image(data_url(32, 32)))
     r = run(body, tier="ultrafast")

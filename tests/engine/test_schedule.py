@@ -1,6 +1,6 @@
 """How old the catalogue is and what it schedules (docs/metering.md §9.1, §9.5): known answers
 written out from the spec's dates (checked 2026-12-03; the shutdowns and replacements of its
-§8.3; gpt-5.6-sol's promotion; gpt-6.2-sol's Ultrafast), never from the code."""
+§10; gpt-5.6-sol's promotion; gpt-6.2-sol's Ultrafast), never from the code."""
 
 from __future__ import annotations
 

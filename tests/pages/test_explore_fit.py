@@ -1,5 +1,5 @@
 """Explore beside a rejection: the image itself offered for download at the largest size of its
-shape the API accepts (calc.fit). Known answer: spec §2.4, 7952×5304 on gpt-6-sol at auto →
+shape the API accepts (calc.fit). Known answer: metering.md §5, 7952×5304 on gpt-6-sol at auto →
 6764×4512."""
 
 from __future__ import annotations

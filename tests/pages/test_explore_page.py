@@ -420,7 +420,7 @@ def test_rules_switch_and_both_numbers_side_by_side():
 
 def test_inferred_rule_is_marked():
     at = start()
-    choose(at, model="gpt-6-sol")  # its profile: the guide has no row (spec §2.2)
+    choose(at, model="gpt-6-sol")  # its profile: the guide has no row (metering.md §4)
     assert any("inferred" in m.value and "guide has no row" in m.value for m in at.markdown)
     choose(at, model="gpt-6-astra")  # documented: no inferred badge on its estimate
     assert not any("badge[inferred]" in m.value for m in at.markdown)
@@ -560,7 +560,7 @@ def test_a_deprecated_model_says_when_it_shuts_down():
 
 def test_a_rejected_image_is_shown_as_a_rejection_with_two_ways_out():
     at = start({"model": "gpt-6-sol", "w": "7952", "h": "5304"})
-    # auto = original: no budget; ⌈7952/32⌉ × ⌈5304/32⌉ = 249 × 166 = 41,334 > 30,000 (§2.4)
+    # auto = original: no budget; ⌈7952/32⌉ × ⌈5304/32⌉ = 249 × 166 = 41,334 > 30,000 (§5)
     assert metrics(at)["Tokens"] == "rejected"
     assert metrics(at)["Patches needed"] == "41,334"
     assert metrics(at)["Limit per image"] == "30,000"
@@ -570,8 +570,8 @@ def test_a_rejected_image_is_shown_as_a_rejection_with_two_ways_out():
     # high: none/2500, no fit → shrink(7952×5304, 2500): 60 × 40 = 2,400 patches → 2,880 tokens
     # × $2/1M = $0.00576
     assert "Detail high: 2,880 tokens, $0.0058" in labels
-    # the largest accepted: shrink(7952×5304, 30000) = 6764×4512 (spec §2.4), 212 × 141 = 29,892
-    # patches × 1.2 = 35,870.4 → 35,871 tokens
+    # the largest accepted: shrink(7952×5304, 30000) = 6764×4512 (metering.md §5), 212 × 141 =
+    # 29,892 patches × 1.2 = 35,870.4 → 35,871 tokens
     resize = next(b for b in at.button if b.label.startswith("Resize to 6764×4512"))
     assert resize.label == "Resize to 6764×4512: 35,871 tokens, $0.0717"  # × $2/1M = $0.071742
     rerun(resize.click())
@@ -625,7 +625,7 @@ def test_figure_draws_ten_thousand_patches_with_one_line_trace():
     import math
 
     import calc
-    from calc.views.explore import overlay
+    from calc.views.explore_overlay import overlay
     from pages.helpers.overlay_figure import build_figure
 
     ov = overlay(calc.estimate(6000, 6000, "gpt-5.4", "original"))  # 100 × 100 patches
@@ -645,7 +645,7 @@ def test_figure_draws_ten_thousand_patches_with_one_line_trace():
 
 def test_figure_with_padding_and_an_image():
     import calc
-    from calc.views.explore import overlay
+    from calc.views.explore_overlay import overlay
     from pages.helpers.overlay_figure import build_figure
 
     ov = overlay(calc.estimate(100, 50, "gpt-4.1-mini", "high"))  # 4 × 2 patches over 128×64
@@ -660,7 +660,7 @@ def test_figure_with_padding_and_an_image():
 
 def test_overlay_png_has_image_padding_and_lines():
     import calc
-    from calc.views.explore import overlay
+    from calc.views.explore_overlay import overlay
     from pages.helpers.overlay_figure import overlay_png
 
     est = calc.estimate(2048, 4096, "gpt-4o", "high")  # 768×1536 in 2 × 3 tiles

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import calc
 from calc.engine import clock
 from tests.fakes.apptest import shown
+from tests.fakes.html_tables import tables
 
 # The page on the catalogue's edition day: its scheduled changes are the next 90 days', and a
 # later day adds the note that the prices were checked long ago.
@@ -22,7 +24,7 @@ PAGE = ROOT / "pages" / "metered.py"
 SECTIONS = ["The rules", "Profiles", "Worked examples", "Measured evidence", "Generated images",
             "Prices", "Lifecycle", "Guide vs billing", "History"]
 
-GUIDE_EXAMPLES = {  # (model, size, detail) → the guide's number (§1, §2.3)
+GUIDE_EXAMPLES = {  # (model, size, detail) → the guide's number (§3, §4)
     ("gpt-4o", "1024×1024", "high"): "765",
     ("gpt-4o", "2048×4096", "high"): "1,105",
     ("gpt-4o", "4096×8192", "low"): "85",
@@ -31,7 +33,7 @@ GUIDE_EXAMPLES = {  # (model, size, detail) → the guide's number (§1, §2.3)
     ("gpt-6-astra", "2048×2048", "high"): "3,000",
     ("gpt-5-mini", "1800×2400", "high"): "1,452",  # patches
 }
-MEASURED = [  # §10, in its order
+MEASURED = [  # §16, in its order
     ("gpt-4o", "1×1", "255"), ("gpt-4o", "1×1", "85"), ("gpt-4.1", "2049×513", "1,445"),
     ("gpt-4.1", "2050×513", "765"), ("gpt-4.1-mini", "4000×1474", "2,489"),
     ("gpt-4.1-mini", "2400×1800", "2,353"), ("gpt-4.1-mini", "128×64", "13"),
@@ -58,9 +60,18 @@ def metered() -> AppTest:
         return run()
 
 
-def table(at: AppTest, *columns: str):
-    """The one dataframe on the page that has all these columns."""
-    found = [df.value for df in at.dataframe if set(columns) <= set(df.value.columns)]
+def html_tables(at: AppTest, doc: bool = True) -> list[pd.DataFrame]:
+    """Every table the page draws (its own HTML), as the browser reads it: text cells. `doc`:
+    docs/metering.md's own tables too (in the first tab's expander)."""
+    in_doc = {id(el) for e in at.expander if e.label.startswith("docs/metering.md")
+              for el in e.get("html")}
+    return [pd.DataFrame(t[1:], columns=t[0]) for el in at.get("html")
+            if doc or id(el) not in in_doc for t in tables(el.proto.body)]
+
+
+def table(at: AppTest, *columns: str) -> pd.DataFrame:
+    """The one table on the page, outside docs/metering.md, that has all these columns."""
+    found = [df for df in html_tables(at, doc=False) if set(columns) <= set(df.columns)]
     assert len(found) == 1, f"expected one table with columns {columns}, got {len(found)}"
     return found[0]
 
@@ -71,7 +82,7 @@ def everything(at: AppTest) -> str:
     parts += [e.label for e in at.expander] + [t.value for t in at.title]
     parts += [s.value for s in at.subheader] + [i.value for i in at.info]
     parts += [c.value for c in at.code] + [t.label for t in at.tabs]
-    parts += [df.value.to_csv() for df in at.dataframe]
+    parts += [df.to_csv() for df in html_tables(at)]
     return "\n".join(parts)
 
 
@@ -192,7 +203,7 @@ def test_guide_vs_billing_and_the_one_token_caveat(metered):
 
 def test_generated_images(metered):
     gen = table(metered, "1024×1536").set_index("quality")
-    assert gen.loc["high"].tolist() == [4160, 6240, 6208]
+    assert gen.loc["high"].tolist() == ["4,160", "6,240", "6,208"]
     body = everything(metered)
     assert "saf    = (2·q·short + long) // (2·long)" in body
     assert "✓ `gpt-image-2` · 1024×1024 · `high` → saf 96 → **7,024 tokens**" in body
@@ -209,7 +220,7 @@ def test_unpublished_2_5_and_2_6_in_plain_words(metered):
     assert "Patchwork gives **no number** for them" in body
     assert "*third-party measurement, not OpenAI's*" in body
     points = table(metered, "measured output tokens")
-    assert list(points["measured output tokens"]) == ["664", "1,353", "about 3,337"]  # §4.3
+    assert list(points["measured output tokens"]) == ["664", "1,353", "about 3,337"]  # §8.3
     assert list(points["the formula would say"]) == ["158", "5,488", "13,342"]
     assert list(points["size"]) == ["1536×1024", "1536×1024", "3840×2160"]
     assert set(points["measured on"]) == {"2026-11-05"}
@@ -248,3 +259,13 @@ def test_inferred_is_shown(metered):
     body = everything(metered)
     assert body.count("inferred") >= 8
     assert "**inferred, low confidence**" in body  # gpt-image-2 input rule
+
+
+def test_the_notes_tables_are_drawn_as_the_pages_own(metered):
+    """docs/metering.md §4's profile table, as a table whose numbers stay on one line."""
+    (profiles,) = [df for df in html_tables(metered) if list(df.columns) == [
+        "profile", "models", "low", "high", "original", "auto means", "multiplier",
+        "confidence"]]
+    row = profiles.set_index("profile").loc["gpt-6-like"]
+    assert (row["high"], row["auto means"], row["confidence"]) == (
+        "none / 2,500", "original", "inferred")  # **inferred** in the notes: marks dropped

@@ -1,10 +1,10 @@
 """The "Paste a request" page under AppTest: a pasted body, the example, the tier,
 remote images fetched under the public policy, and bodies that are not requests.
 
-Known answers: spec §2.4 (7952×5304 on gpt-6-sol at auto: rejected, 41,334 patches, largest
+Known answers: metering.md §5 (7952×5304 on gpt-6-sol at auto: rejected, 41,334 patches, largest
 accepted 6764×4512); the bundled phone photo (3024×4032, auto = original on gpt-6-sol: 95×126 =
 11,970 patches → 14,364 tokens) and icon (64×64 at low: 2×2 patches → 5 tokens); the cookbook's
-"tiktoken is great!" = 6 tokens; gpt-6-sol's $2.00 per 1M input tokens (spec §8).
+"tiktoken is great!" = 6 tokens; gpt-6-sol's $2.00 per 1M input tokens (metering.md §9).
 """
 
 from __future__ import annotations

@@ -124,7 +124,7 @@ def _data_urls(node) -> list[str]:
     return [node] if isinstance(node, str) and node.startswith("data:image/") else []
 
 
-@pytest.mark.today("2026-12-03")  # gpt-4o is offered (it shuts down 2027-01-14, spec §8.3)
+@pytest.mark.today("2026-12-03")  # gpt-4o is offered (it shuts down 2027-01-14, metering.md §10)
 def test_two_visitors_working_at_the_same_time_never_meet(fake, db):
     a, b = Visitor("A", fake), Visitor("B", fake)
     both = (a, b)  # every step is taken by A, then B, before the next step

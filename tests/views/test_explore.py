@@ -1,166 +1,15 @@
-"""calc.views.explore: grid lines, black padding, preview scale, mapping, hover, caption."""
+"""calc.views.explore: what Explore shows — the caption, the headline's caveats, a rejection's
+ways out, both rule sets, and the whole screen for a view — with known answers."""
 
 from __future__ import annotations
 
 import math
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 import calc
-from calc.engine.estimate import Grid
 from calc.engine.pricing import format_usd
-from calc.views.explore import (
-    PREVIEW_MAX_SIDE,
-    Rect,
-    caption,
-    grid_lines,
-    overlay,
-    padding_rects,
-    preview_scale,
-)
-
-
-def segments(xs, ys):
-    """Split None-separated coordinates into ((x0, y0), (x1, y1)) segments."""
-    out, points = [], []
-    for x, y in zip(xs, ys, strict=True):
-        if x is None:
-            assert y is None
-            out.append(tuple(points))
-            points = []
-        else:
-            points.append((x, y))
-    assert points == []  # the lists end with a separator
-    return out
-
-
-# --- the spec's worked example: gpt-4o, 2048×4096, high → 768×1536, 2×3 tiles, 1,105 tokens ---
-
-def test_tile_example_lines_and_padding():
-    ov = overlay(calc.estimate(2048, 4096, "gpt-4o", "high"))
-    assert (ov.cols, ov.rows, ov.cell) == (2, 3, 512)
-    assert ov.image == (768, 1536)
-    assert ov.frame == (1024, 1536)
-    segs = segments(ov.xs, ov.ys)
-    vertical = sorted(s for s in segs if s[0][0] == s[1][0])
-    horizontal = sorted(s for s in segs if s[0][1] == s[1][1])
-    assert vertical == [((x, 0), (x, 1536)) for x in (0, 512, 1024)]
-    assert horizontal == [((0, y), (1024, y)) for y in (0, 512, 1024, 1536)]
-    # 768 px of image in 1024 px of tiles: a 256 px black strip on the right, nothing below
-    assert ov.padding == (Rect(768, 0, 1024, 1536),)
-
-
-def test_patch_padding_on_both_sides():
-    # gpt-4.1-mini 100×50: ⌈100/32⌉ × ⌈50/32⌉ = 4 × 2 patches covering 128×64
-    ov = overlay(calc.estimate(100, 50, "gpt-4.1-mini", "high"))
-    assert (ov.cols, ov.rows, ov.cell, ov.frame) == (4, 2, 32, (128, 64))
-    assert ov.padding == (Rect(100, 0, 128, 64), Rect(0, 50, 100, 64))
-
-
-def test_no_padding_when_the_image_fills_its_cells():
-    ov = overlay(calc.estimate(512, 512, "gpt-5-mini", "high"))
-    assert (ov.cols, ov.rows, ov.padding) == (16, 16, ())
-
-
-def test_ten_thousand_patches_are_one_short_list():
-    # gpt-5.4 original: budget 10,000; a 6000×6000 square shrinks to 100×100 patches (3200 px)
-    ov = overlay(calc.estimate(6000, 6000, "gpt-5.4", "original"))
-    assert (ov.cols, ov.rows, ov.cells) == (100, 100, 10_000)
-    assert ov.image == (3200, 3200)
-    assert len(segments(ov.xs, ov.ys)) == 101 + 101  # lines, not cells
-    assert len(ov.xs) == len(ov.ys) == 3 * 202
-
-
-def test_mapped_onto_the_original():
-    est = calc.estimate(2048, 4096, "gpt-4o", "high")  # model sees 768×1536
-    ov = overlay(est, mapped=True)
-    s = 2048 / 768  # = 4096 / 1536: original pixels per model pixel
-    assert ov.scale == pytest.approx((s, s))
-    assert ov.image == (2048, 4096)
-    assert ov.frame == pytest.approx((1024 * s, 1536 * s))
-    xs = sorted({x for x in ov.xs if x is not None})
-    assert xs == pytest.approx([0, 512 * s, 1024 * s])
-    assert ov.padding[0].x0 == pytest.approx(2048) and ov.padding[0].x1 == pytest.approx(1024 * s)
-    assert ov.mapped and not overlay(est).mapped
-
-
-def test_mapped_with_unequal_scales():
-    # gpt-4.1 2049×513 high: fit 2048 rounds 512.75 half up to 513 → model sees 2048×513
-    est = calc.estimate(2049, 513, "gpt-4.1", "high")
-    assert est.grid.image == (2048, 513)
-    ov = overlay(est, mapped=True)
-    assert ov.scale == pytest.approx((2049 / 2048, 1.0))
-
-
-def test_preview_scale_keeps_coordinates():
-    # a 24-megapixel photo (6000×4000) mapped: the preview shrinks, the frame does not
-    ov = overlay(calc.estimate(6000, 4000, "gpt-4o", "high"), mapped=True)
-    assert ov.preview_scale == pytest.approx(PREVIEW_MAX_SIDE / 6000)
-    assert ov.preview_size == (1280, 853)  # 4000 × 1280/6000 = 853.3
-    assert ov.image == (6000, 4000)
-    assert max(x for x in ov.xs if x is not None) == pytest.approx(ov.frame[0])
-    small = overlay(calc.estimate(64, 64, "gpt-4o", "high"))
-    assert (small.preview_scale, small.preview_size) == (1.0, (64, 64))
-    assert preview_scale(2560, 100, max_side=1280) == 0.5
-    assert preview_scale(100, 2560, max_side=1280) == 0.5
-
-
-def test_cell_lookup_and_centres():
-    ov = overlay(calc.estimate(2048, 4096, "gpt-4o", "high"))  # 2 columns × 3 rows of 512
-    assert ov.cell_at(0, 0) == (1, 1)
-    assert ov.cell_at(511.9, 0) == (1, 1)
-    assert ov.cell_at(512, 0) == (1, 2)
-    assert ov.cell_at(1023, 1535) == (3, 2)
-    assert ov.cell_at(900, 100) == (1, 2)  # in the black padding: still a counted cell
-    assert ov.cell_at(1024, 0) is None
-    assert ov.cell_at(0, 1536) is None
-    assert ov.cell_at(-1, 5) is None
-    assert ov.cell_centres() == ([256, 768], [256, 768, 1280])
-    assert ov.cell_numbers() == ([1, 2, 3], [1, 2])
-
-
-def test_cell_lookup_when_mapped():
-    ov = overlay(calc.estimate(2048, 4096, "gpt-4o", "high"), mapped=True)
-    s = 2048 / 768
-    assert ov.cell_at(512 * s - 1, 0) == (1, 1)
-    assert ov.cell_at(512 * s + 1, 1024 * s + 1) == (3, 2)
-
-
-@given(w=st.integers(1, 9000), h=st.integers(1, 9000),
-       model=st.sampled_from(["gpt-4o", "gpt-4.1-mini", "gpt-5.4", "gpt-image-1"]),
-       detail=st.sampled_from(["high", "low", "original"]), mapped=st.booleans())
-def test_geometry_invariants(w, h, model, detail, mapped):
-    if model == "gpt-image-1" and detail == "low":
-        detail = "high"
-    est = calc.estimate(w, h, model, detail)
-    ov = overlay(est, mapped=mapped)
-    sx, sy = ov.scale
-    fw, fh = ov.frame
-    # lines: one per column edge and one per row edge, all inside the frame
-    segs = segments(ov.xs, ov.ys)
-    assert len(segs) == (ov.cols + 1) + (ov.rows + 1)
-    for (x0, y0), (x1, y1) in segs:
-        assert min(x0, x1) >= -1e-9 and max(x0, x1) <= fw + 1e-6
-        assert min(y0, y1) >= -1e-9 and max(y0, y1) <= fh + 1e-6
-    # padding + image tile the covered grid exactly (no overlap, no gap)
-    iw, ih = ov.image
-    pad = sum((r.x1 - r.x0) * (r.y1 - r.y0) for r in ov.padding)
-    assert pad + iw * ih == pytest.approx(fw * fh, rel=1e-9)
-    assert all(r.x1 > r.x0 and r.y1 > r.y0 for r in ov.padding)
-    # the frame is the cells, in frame pixels
-    assert fw == pytest.approx(ov.cols * ov.cell * sx)
-    assert fh == pytest.approx(ov.rows * ov.cell * sy)
-    assert max(ov.preview_size) <= PREVIEW_MAX_SIDE
-
-
-def test_grid_lines_of_a_bare_grid():
-    xs, ys = grid_lines(Grid(cell=32, cols=1, rows=1, covered=(32, 32), image=(20, 32)))
-    assert xs == (0, 0, None, 32, 32, None, 0, 32, None, 0, 32, None)
-    assert ys == (0, 32, None, 0, 32, None, 0, 0, None, 32, 32, None)
-    assert padding_rects(Grid(32, 1, 1, (32, 32), (20, 32))) == (Rect(20, 0, 32, 32),)
-
+from calc.views.explore import caption
 
 # --- caption ----------------------------------------------------------------------------
 
@@ -216,10 +65,10 @@ def test_caption_auto_low_unknown_price_and_fidelity():
         "gpt-4o · auto → high · 1×1 → 1×1 · 1×1 tiles · 255 tokens · $0.00064")
     assert caption(calc.estimate(4096, 8192, "gpt-4o", "low")) == (
         "gpt-4o · low · 4096×8192 → 256×512 · low detail: base tokens only · 85 tokens · $0.00021")
-    # spec §2.2, §8: gpt-5.4-nano ×1.2 → ⌈256 × 1.2⌉ = 308 tokens × $0.20/1M = $0.0000616
+    # metering.md §4, §9: gpt-5.4-nano ×1.2 → ⌈256 × 1.2⌉ = 308 tokens × $0.20/1M = $0.0000616
     assert caption(calc.estimate(512, 512, "gpt-5.4-nano", "high")).endswith(
         "16×16 patches · 308 tokens · $0.000062")
-    # a rejection has no price: gpt-6-sol auto = original, 249 × 166 = 41,334 patches (§2.4)
+    # a rejection has no price: gpt-6-sol auto = original, 249 × 166 = 41,334 patches (§5)
     assert caption(calc.estimate(7952, 5304, "gpt-6-sol")).endswith(
         "249×166 patches · rejected by the API: 41,334 patches > 30,000")
     # gpt-image-1 1024×1024, fidelity high: 512×512, 1 tile: 65 + 129 = 194, + 4,160 (square)
@@ -245,7 +94,7 @@ def test_format_usd_keeps_two_significant_digits():
 
 
 def test_caption_says_when_the_count_is_capped():
-    # The budget cap (spec §2 step 3: min(cells, budget)) shown when it bites; built by hand
+    # The budget cap (metering.md §4 step 3: min(cells, budget)) shown when it bites; built by hand
     # because no real size has been found where it does.
     import dataclasses
 
@@ -260,9 +109,155 @@ def test_both_rule_sets_count_the_same_image_under_each():
     from calc.views.explore import both_rule_sets
 
     # gpt-4.1-mini high, 3024×4032: billing 1,452 patches × 1.62 → 2,353; the guide's 6,144
-    # budget keeps 3,072 patches × 1.62 → 4,977 (spec §2.3); × $0.40/1M at standard
+    # budget keeps 3,072 patches × 1.62 → 4,977 (metering.md §14); × $0.40/1M at standard
     est = calc.estimate(3024, 4032, "gpt-4.1-mini", "high")
     billing, documented = both_rule_sets(est)
     assert (billing.rules, billing.tokens, documented.rules, documented.tokens) == (
         "billing", 2353, "documented", 4977)
     assert billing.usd == Decimal("0.0009412") and documented.usd == Decimal("0.0019908")
+
+
+# --- the screen: everything the results show, for one view ----------------------------------
+
+def metric_rows(screen) -> list[tuple[str, str, str]]:
+    return [(m.label, m.value, m.help) for m in screen.metrics]
+
+
+@pytest.mark.today("2026-12-03")
+def test_screen_of_the_guides_tile_example_on_batch():
+    from calc.views.explore import explore_screen
+
+    # gpt-4o 2048×4096 high → 768×1536, 2×3 tiles, 1,105 tokens; Batch halves $2.50 / 1M:
+    # 1,105 × $1.25 / 1M = $0.00138125 a picture, $1.38125 a thousand
+    s = explore_screen((2048, 4096), "gpt-4o", "high", "low", "billing", "batch")
+    assert metric_rows(s) == [("Tokens", "1,105", ""), ("$ per image", "$0.0014", "Batch tier"),
+                              ("$ per 1,000 images", "$1.38", "Batch tier"),
+                              ("Tiles", "2×3", "6 counted")]
+    assert s.ways_out is None and s.rule_sets == ()
+    assert s.alt == caption(s.estimate)
+    assert s.stem == "patchwork-gpt-4o-768x1536"
+    assert s.drawn == ("gpt-4o", "high", "low", "billing", False)
+    assert s.heading == ('<p style="margin:0"><b>2×3 tiles</b>, as the model sees it '
+                         '(768×1536 px; black: padding)</p>')
+    # gpt-4o shuts down 2027-01-14 (its replacement's price beside the numbers) and its page
+    # does not confirm Batch (a caveat beside them, and a plain note under the controls)
+    assert "⏳ gpt-4o shuts down 2027-01-14 → gpt-6-luna" in s.beside
+    assert "⚠️ Batch not confirmed for this model (gpt-4o)" in s.beside
+    assert [(n.kind, n.badge, n.colour) for n in s.notes] == [
+        ("lifecycle", "deprecated", "orange"), ("price", "", "")]
+    assert s.notes[1].text == "ℹ️ Batch not confirmed for this model (gpt-4o)"
+    assert "768×1536" in s.steps
+    assert "gpt-6-luna" in s.models and "Bars: $ per 1,000 images, log scale." in s.models
+
+
+@pytest.mark.today("2026-12-03")
+def test_screen_of_a_rejection_and_its_ways_out():
+    from calc.views.explore import explore_screen
+
+    # docs/metering.md §5: 7952×5304 on gpt-6-sol at auto → 249 × 166 = 41,334 patches > 30,000.
+    # Detail high: the 2,500 budget keeps 60 × 40 = 2,400 patches × 1.2 = 2,880 tokens ×
+    # $2.00 / 1M = $0.00576. The largest accepted size: 6764×4512, 212 × 141 = 29,892 patches ×
+    # 1.2 = 35,870.4 → 35,871 tokens × $2.00 / 1M = $0.071742.
+    s = explore_screen((7952, 5304), "gpt-6-sol", "auto", "low", "billing", "standard",
+                       image_format="JPEG")
+    assert metric_rows(s) == [
+        ("Tokens", "rejected", "rejected by the API: 41,334 patches > 30,000"),
+        ("Patches needed", "41,334", "after the profile's fit"), ("Limit per image", "30,000", ""),
+        ("Patches", "249×166", "41,334 counted")]
+    out = s.ways_out
+    assert out.message.startswith("**Rejected by the API** (HTTP 400): this image needs 41,334 "
+                                  "patches at detail auto on gpt-6-sol; the limit is 30,000")
+    assert (out.high, out.high_possible) == ("Detail high: 2,880 tokens, $0.0058", True)
+    assert (out.resize, out.largest) == ("Resize to 6764×4512: 35,871 tokens, $0.0717",
+                                         (6764, 4512))
+    assert (out.fitted, out.fitted_label, out.fitted_name, out.fitted_mime) == (
+        (6764, 4512), "Download it at 6764×4512", "patchwork-fit-6764x4512.jpg", "image/jpeg")
+    # a typed size has no pixels to resize: no download
+    typed = explore_screen((7952, 5304), "gpt-6-sol", "auto", "low", "billing", "standard")
+    assert typed.ways_out.fitted is None and typed.ways_out.fitted_label == ""
+
+
+@pytest.mark.today("2026-12-03")
+def test_screen_shows_both_rule_sets_after_the_guide_differs_note():
+    from calc.views.explore import explore_screen
+
+    # gpt-4.1-mini high, 3024×4032: billing 2,353 tokens, the guide's text 4,977 (§14);
+    # × $0.40 / 1M = $0.0009412 and $0.0019908
+    s = explore_screen((3024, 4032), "gpt-4.1-mini", "high", "low", "billing", "standard")
+    assert "differs" in [n.kind for n in s.notes]
+    assert [(m.label, m.value, m.delta) for m in s.rule_sets] == [
+        ("Billing rules", "2,353", "$0.00094"), ("Documented rules", "4,977", "$0.0020")]
+
+
+def test_screen_prices_every_model_through_the_comparison_it_is_given():
+    from datetime import date
+
+    from calc.engine.compare import compare
+    from calc.views.explore import explore_screen
+
+    calls = []
+
+    def recorded(*args):
+        calls.append(args)
+        return compare(*args)
+
+    s = explore_screen((1024, 1024), "gpt-4o", "high", "low", "documented", "flex",
+                       include_shut_down=True, on=date(2026, 12, 3), compare_rows=recorded)
+    assert calls == [(1024, 1024, "high", "low", "documented", "flex", True, "2026-12-03")]
+    assert s.estimate.priced_on == "2026-12-03"  # the day every price is of
+
+
+@pytest.mark.today("2026-12-03")
+def test_the_controls_facts():
+    from calc.views.explore import fidelity_note, tier_fallback
+
+    assert fidelity_note("gpt-image-1") == ""
+    assert fidelity_note("gpt-image-2") == "Input fidelity is fixed (high) on gpt-image-2 models."
+    assert fidelity_note("gpt-4o") == "Input fidelity applies to gpt-image-1 models only."
+    assert tier_fallback("gpt-4o", "batch") == ""
+    # gpt-image-2.6-flare offers no Batch tier (docs/metering.md §8.3, third-party)
+    assert tier_fallback("gpt-image-2.6-flare", "batch") == (
+        "gpt-image-2.6-flare does not offer the Batch tier: Standard is shown.")
+
+
+def test_image_facts():
+    from calc.adapters.images import ImageInfo
+    from calc.views.explore import image_facts
+
+    assert image_facts("800×600 (size only)", (800, 600), None) == (
+        "800×600 px, size only (no picture)")
+    info = ImageInfo(width=3024, height=4032, stored_size=(4032, 3024), format="JPEG",
+                     orientation=6, frames=1, animated=False, mode="RGB")
+    assert image_facts("Phone photo", (3024, 4032), info) == (
+        "Phone photo · JPEG · 3024×4032 px · stored 4032×3024, EXIF orientation 6 applied")
+
+
+class _Loaded:
+    def __init__(self, size):
+        self.info = type("Info", (), {"size": size})()
+
+
+def test_bringing_a_file():
+    from calc.engine.errors import ImageError
+    from calc.views.explore import bring
+    from calc.views.image_input import AnimatedImageError, RefusedFormatError
+
+    def raising(error):
+        def decode():
+            raise error
+        return decode
+
+    still = bring("photo.png", lambda: (_Loaded((640, 480)), None))
+    assert (still.size, still.label, still.messages) == ((640, 480), "photo.png", ())
+    broken = bring("broken.png", raising(ImageError("not an image")))
+    assert (broken.size, broken.messages) == (None, (("error", "broken.png: not an image"),))
+    heic = RefusedFormatError("HEIC", size=(4032, 3024))
+    refused = bring("IMG_1.heic", raising(heic))
+    assert refused.size == (4032, 3024) and refused.loaded is None
+    assert refused.messages == (("error", f"IMG_1.heic: {heic}. The estimate below is for the "
+                                          "same size once converted."),)
+    animated = AnimatedImageError("An animated GIF: the API reads its first frame only.")
+    first = bring("wave.gif", lambda: (_Loaded((64, 64)), animated))
+    assert (first.size, first.label) == ((64, 64), "wave.gif (first frame)")
+    assert first.messages == (("warning", f"{animated} The estimate below is for the first "
+                                          "frame."),)

@@ -134,3 +134,31 @@ def test_fidelity_on_a_model_without_it_is_quietly_default():
 
 def test_unknown_keys_are_ignored():
     assert decode({"utm_source": "mail", "embed": "true"}) == (DEFAULT, [])
+
+
+def test_a_links_first_values_for_the_controls():
+    from calc.views.explore_link import CONTROLS, first_values
+
+    values, notices = first_values({"model": "gpt-4o", "tier": "batch", "w": "640", "h": "480"})
+    assert notices == []
+    assert values == {**CONTROLS, "explore_model": "gpt-4o", "explore_tier": "batch",
+                      "explore_source": "Width × height", "explore_w": 640, "explore_h": 480}
+    values, notices = first_values({"sample": "nope"})
+    assert values == CONTROLS and len(notices) == 1  # the defaults, and what was ignored
+    assert CONTROLS["explore_source"] == "Sample" and CONTROLS["explore_tier"] == "standard"
+
+
+@pytest.mark.parametrize(("image", "source"), [
+    (None, {}),
+    ({"kind": "url", "url": "https://example.com/a.png", "size": (9, 9), "sample": None},
+     {"url": "https://example.com/a.png"}),
+    ({"kind": "sample", "sample": "icon", "url": None, "size": (256, 256)}, {"sample": "icon"}),
+    ({"kind": "upload", "size": (3024, 4032), "url": None, "sample": None},  # bytes never travel
+     {"size": (3024, 4032)}),
+    ({"kind": "size", "size": (800, 600), "url": None, "sample": None}, {"size": (800, 600)}),
+])
+def test_the_view_a_link_shares(image, source):
+    from calc.views.explore_link import shared_view
+
+    choice = dict(model="gpt-4o", detail="high", fidelity="low", rules="billing", tier="flex")
+    assert shared_view(choice, image) == ViewState(**choice, **source)

@@ -1,5 +1,5 @@
 """An image resized to fit (calc.views.fit): LANCZOS, upright, its own format, the fitted size.
-Known answer: spec §2.4, 7952×5304 on gpt-6-sol at auto → 6764×4512 (35,871 tokens)."""
+Known answer: metering.md §5, 7952×5304 on gpt-6-sol at auto → 6764×4512 (35,871 tokens)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def test_each_format_is_kept(fmt):
 
 def test_an_accepted_image_keeps_its_size():
     fitted = fit_image(encoded((1600, 1600), "PNG"), "gpt-5.4", "high")
-    assert not fitted.resized and fitted.after.tokens == 3000  # spec §10
+    assert not fitted.resized and fitted.after.tokens == 3000  # metering.md §16
 
 
 @pytest.mark.parametrize("fmt, name, mime", [

@@ -259,7 +259,7 @@ def test_valid_rows_come_back_exactly_whatever_their_megapixels(rows):
 
 def test_price_batch_known_answers():
     """gpt-5.4-mini (auto = high: fit 2048, 2,500 patches, ×1.2) and gpt-6-luna (auto =
-    original: no budget, rejected past 30,000 patches), spec §2.2 and §2.4."""
+    original: no budget, rejected past 30,000 patches), metering.md §4 and §5."""
     batch = pd.DataFrame({"width": ["1024", "20000", "abc", "10"],
                           "height": [1024, 10000, 1, 20], "count": [3, 1, 1, None]})
     out = mf.price_batch(batch, ["gpt-5.4-mini", "gpt-6-luna"])

@@ -9,14 +9,16 @@ from decimal import Decimal
 import pytest
 
 import calc
-from calc.views.explore import overlay
+from calc.views.explore_overlay import overlay
 from calc.views.markup import (
+    CARDS_BELOW,
+    TABLE_STYLE,
+    cell_html,
     grid_path,
     grid_svg,
     log_bars,
     overlay_html,
     table_html,
-    text_html,
 )
 from tests.fakes.html_tables import parse, tables
 
@@ -90,44 +92,73 @@ def test_table_marks_the_chosen_row_and_draws_its_bar():
     page = table_html(("Model", "$"), [("a", "$1"), ("b", "$10")], bars=[60.0, 100.0],
                       bar_column=1, chosen=1)
     assert tables(page) == [[["Model", "$"], ["a", "$1"], ["b", "$10"]]]
-    assert '<tr><td>a</td><td>$1<div class="pw-bar" style="width:60%"></div></td></tr>' in page
+    assert ('<tr><td>a</td><td class="pw-n pw-barred">$1<div class="pw-bar" style="width:60%">'
+            '</div></td></tr>') in page
     # the chosen row, marked once: bold, its bar in the theme's colour (the table's style says)
-    assert ('<tr class="pw-chosen"><td>b</td><td>$10<div class="pw-bar" style="width:100%">'
-            in page) and page.count("pw-chosen") == 1 + 2
+    assert ('<tr class="pw-chosen"><td>b</td><td class="pw-n pw-barred">$10<div class="pw-bar" '
+            'style="width:100%">' in page) and page.count("pw-chosen") == 1 + 2
     assert ".pw-table th,.pw-table .pw-chosen td{font-weight:600}" in page
     assert ".pw-table .pw-chosen .pw-bar{background:#3b6e8f}" in page
     assert ".pw-bar{height:6px;margin-top:3px;border-radius:2px;background:#b8c6d0}" in page
     assert page.count("style=") == 2  # the bars' lengths only: no cell carries its own style
 
 
-def test_comparison_marks_the_chosen_model_and_says_which_rows_have_no_bar():
-    from calc.engine.compare import Row
-    from calc.views.markup import comparison_html, comparison_note
-
-    rows = (Row("gpt-5.4", "patch", "high", 765, Decimal("0.001"), Decimal("1"), ""),
-            Row("gpt-5.4-mini", "patch", "high", 765, None, None, "no price"),
-            Row("gpt-5.2", "patch", "original", None, None, None, "", accepted=False,
-                patches=41_334))
-    (table,) = tables(comparison_html(rows, "gpt-5.4"))
-    assert table[0] == ["Model", "Tokens", "$ / image", "$ / 1,000 images", "Detail used",
-                        "Note"]
-    assert table[1][:2] == ["▶ gpt-5.4", "765"] and table[3][1] == "rejected (41,334 patches)"
-    assert comparison_html(rows, "gpt-5.4").count('class="pw-bar"') == 1  # one bar: gpt-5.4
-    assert comparison_note(rows) == (
-        "Bars: $ per 1,000 images, log scale. No price known for gpt-5.4-mini: listed last, "
-        "no bar. Rejected by the API at this detail: gpt-5.2 — no bar.")
-
-
-@pytest.mark.parametrize(("pieces", "html"), [
-    (("plain",), '<p style="margin:0">plain</p>'),
-    (("as of ", "2026-12-01", " · 39 models"), '<p style="margin:0">as of <b>2026-12-01</b>'
-                                               " · 39 models</p>"),
-    (("<b>x</b> & **y**",), '<p style="margin:0">&lt;b&gt;x&lt;/b&gt; &amp; **y**</p>'),
+@pytest.mark.parametrize(("text", "html"), [
+    ("1,229", '<span class="pw-n">1,229</span>'),
+    ("auto → high", "auto → high"),  # words: free to wrap
+    ("rejected (41,334 patches)", 'rejected <span class="pw-n">(41,334</span> patches)'),
+    ("shuts down 2027-01-14 → gpt-6-luna: $0.00012 instead of $0.0019",
+     'shuts down <span class="pw-n">2027-01-14</span> → <span class="pw-n">gpt-6-luna:</span> '
+     '<span class="pw-n">$0.00012</span> instead of <span class="pw-n">$0.0019</span>'),
+    ("3024×4032 → 768×1024", '<span class="pw-n">3024×4032</span> → '
+                            '<span class="pw-n">768×1024</span>'),
+    ("<b>7</b> & 8", '<span class="pw-n">&lt;b&gt;7&lt;/b&gt;</span> &amp; '
+                     '<span class="pw-n">8</span>'),  # escaped, whatever it holds
+    ("", ""),
 ])
-def test_text_html_bolds_the_odd_pieces_and_escapes_all(pieces, html):
-    assert text_html(*pieces) == html
+def test_a_cell_keeps_every_word_holding_a_digit_on_one_line(text, html):
+    assert cell_html(text) == html
 
 
-def test_a_caption_is_small_and_faded():
-    assert text_html("note", caption=True) == ('<p style="margin:0;font-size:0.875rem;'
-                                               'opacity:0.6">note</p>')
+def test_numbers_never_wrap_words_do_and_a_wide_table_scrolls_in_its_own_box():
+    assert ".pw-n{white-space:nowrap}" in TABLE_STYLE
+    assert "overflow-wrap:break-word" in TABLE_STYLE and "anywhere" not in TABLE_STYLE
+    assert ".pw-box{container-type:inline-size;overflow-x:auto}" in TABLE_STYLE
+    page = table_html(("Step", "Size", "Working"), [("fit", "768×1024", "2048 → 768, half up")])
+    # a cell that is one number is kept on one line whole; in words, each number is
+    assert page.endswith('<div class="pw-box"><table class="pw-table"><thead><tr><th>Step</th>'
+                         '<th>Size</th><th>Working</th></tr></thead><tbody><tr><td>fit</td>'
+                         '<td class="pw-n">768×1024</td><td><span class="pw-n">2048</span> → '
+                         '<span class="pw-n">768,</span> half up</td></tr></tbody></table></div>')
+
+
+def test_a_table_of_cards_names_each_cell_by_its_column():
+    page = table_html(("Model", "$ / 1,000 images", "Note"), [("gpt-6-luna", "$1.23", "")],
+                      bars=[50.0], bar_column=1, cards=True)
+    name = re.search(r'<table class="pw-table pw-cards (pw-c[0-9a-f]+)">', page)[1]
+    assert '<tr><td class="pw-n">gpt-6-luna</td><td class="pw-n pw-barred">$1.23' in page
+    assert '<td></td></tr>' in page  # empty: no line in its card (td:empty)
+    # below CARDS_BELOW the rows are cards: no header row, the column's name over each value —
+    # said once for the table, as CSS text where nothing can end the string or the stylesheet
+    assert f"@container (max-width:{CARDS_BELOW}){{.pw-cards thead{{display:none}}" in page
+    assert (f'<style>@container (max-width:{CARDS_BELOW}){{'
+            f'.{name} td:nth-child(2)::before{{content:"\\24  \\2f  1\\2c 000 images"}}'
+            f'.{name} td:nth-child(3)::before{{content:"Note"}}}}</style>') in page
+    hostile = table_html(("Model", '"}</style><script>'), [("a", "b")], cards=True)
+    assert "<script>" not in hostile and hostile.count("</style>") == 2
+
+
+def test_a_markdown_text_cut_into_prose_and_tables():
+    from calc.views.markup import markdown_tables
+
+    text = ("# Profiles\n\nThe profiles:\n\n| profile | high | confidence |\n|---|:-:|---|\n"
+            "| gpt-6-like | none / **2,500** | *inferred*, `auto` ([§5](#5)) |\n"
+            "| gpt-5.4 | 2048 / 2,500 | documented |\n\nAfter the table.\n")
+    assert markdown_tables(text) == [
+        "# Profiles\n\nThe profiles:\n",
+        (("profile", "high", "confidence"),
+         [("gpt-6-like", "none / 2,500", "inferred, auto (§5)"),
+          ("gpt-5.4", "2048 / 2,500", "documented")]),
+        "\nAfter the table.",
+    ]
+    assert markdown_tables("no tables") == ["no tables"]

@@ -14,7 +14,7 @@ from calc.views import metered as explain
 # Prices, tiers and statuses of the catalogue's edition day.
 pytestmark = pytest.mark.today("2026-12-03")
 
-# (model, size, detail) → (number, what it counts, size the steps end on): §1 and §2.3 of the notes
+# (model, size, detail) → (number, what it counts, size the steps end on): §3 and §4 of the notes
 GUIDE = {
     ("gpt-4o", 1024, 1024, "high"): (765, "tokens", (768, 768)),
     ("gpt-4o", 2048, 4096, "high"): (1105, "tokens", (768, 1536)),
@@ -25,7 +25,7 @@ GUIDE = {
     ("gpt-5-mini", 1800, 2400, "high"): (1452, "patches", (1056, 1408)),
 }
 
-# §10: (models, size, details) → billed tokens, or ("rejected", patches)
+# §16: (models, size, details) → billed tokens, or ("rejected", patches)
 MEASURED = {
     (("gpt-4o",), 1, 1, ("high", "auto")): 255,
     (("gpt-4o",), 1, 1, ("low",)): 85,
@@ -111,7 +111,7 @@ def test_the_guide_alone_is_wrong_only_on_gpt_4_1_minis_budget():
     wrong = [(c.measurement.models, c.measurement.width, c.measurement.height,
               explain.outcome_text(c.documented)) for c in explain.evidence()
              if not c.guide_agrees]
-    assert wrong == [(("gpt-4.1-mini",), 2400, 1800, "4,977")]  # §6: 6,144 gives 4977
+    assert wrong == [(("gpt-4.1-mini",), 2400, 1800, "4,977")]  # §14: 6,144 gives 4977
 
 
 def test_a_wrong_measurement_is_reported_as_a_mismatch():
@@ -129,7 +129,7 @@ def test_one_profile_row_per_catalogue_profile():
     assert sorted(used) == sorted(patch) and len(used) == len(set(used))
 
 
-PROFILES = {  # §2.2: models → (low, high, original, auto, multiplier, confidence)
+PROFILES = {  # §4: models → (low, high, original, auto, multiplier, confidence)
     ("gpt-6-astra",): ("512 / none", "none / 2,500", "65535 / none", "original", "×1.2",
                        "documented"),
     ("gpt-6-sol", "gpt-6-luna", "gpt-6.1-sol", "gpt-6.1-terra", "gpt-6.2-astra", "gpt-6.2-sol"):
@@ -174,17 +174,17 @@ def test_level_text():
 
 def test_the_rejection_rule_and_its_ways_out():
     rej = explain.rejection()
-    assert rej.limit == 30000  # §2.4
+    assert rej.limit == 30000  # §5
     assert (rej.model, rej.size, rej.detail) == ("gpt-5.6-sol", (7952, 5304), "auto")
     assert not rej.estimate.accepted and rej.estimate.units == 41334
     assert rej.estimate.reason == "rejected by the API: 41,334 patches > 30,000"
     assert rej.message == ("The image you provided requires 41334 patches after processing, "
                            "exceeding the limit of 30000.")
-    assert rej.estimate.largest_accepted == (6764, 4512)  # §2.4, measured accepted
+    assert rej.estimate.largest_accepted == (6764, 4512)  # §5, measured accepted
     assert rej.largest.accepted and rej.largest.units == 29892
     assert rej.largest.tokens == -(-29892 * 12 // 10)  # ⌈29,892 × 1.2⌉
     assert rej.at_high.accepted and rej.at_high.units <= 2500
-    # only levels without a budget reach it (§2.4): gpt-5.6-* and gpt-6-* and gpt-5.5's low
+    # only levels without a budget reach it (§5): gpt-5.6-* and gpt-6-* and gpt-5.5's low
     assert set(rej.reaches) == {"gpt-6", "gpt-6-like", "gpt-5.6", "gpt-5.5"}
 
 
@@ -206,7 +206,7 @@ def test_knife_edges_are_the_notes_and_computed_live():
 def test_differences_come_from_the_catalogue_and_the_notes():
     diffs = {d.subject: d for d in explain.differences()}
     mini = diffs["gpt-4.1-mini"]
-    assert (mini.billing, mini.documented) == (2353, 4977)  # §6
+    assert (mini.billing, mini.documented) == (2353, 4977)  # §14
     assert "2400×1800" in mini.example and mini.evidence == "measured"
     chat = diffs["Chat Completions vs Responses"]
     assert "3,000" in chat.text and "190" in chat.text
@@ -227,7 +227,7 @@ def test_history_has_the_four_changes_with_their_dates():
 
 # ---- lifecycle -------------------------------------------------------------------------------
 
-SHUTDOWNS = {  # §8 of the notes
+SHUTDOWNS = {  # §10 of the notes
     "computer-use-preview": "2026-07-23", "gpt-5-chat-latest": "2026-07-23", "o1": "2026-10-23",
     "o1-pro": "2026-10-23", "o4-mini": "2026-10-23", "gpt-4.1-nano": "2026-10-23",
     "gpt-image-1": "2026-10-23", "gpt-image-1.5": "2026-12-01", "gpt-image-1-mini": "2026-12-01",
@@ -236,7 +236,7 @@ SHUTDOWNS = {  # §8 of the notes
     "gpt-4.1": "2027-01-14", "gpt-4.1-mini": "2027-01-14", "gpt-5.1": "2027-04-01",
     "gpt-5.4-nano": "2027-04-01",  # edition 2026-12-03 (third-party calendar)
 }
-REPLACEMENTS = {  # §8.3: named by the deprecations page; none where it names none
+REPLACEMENTS = {  # §10: named by the deprecations page; none where it names none
     "gpt-5": "gpt-6.1-sol", "gpt-5-mini": "gpt-6.1-terra", "gpt-4o": "gpt-6-luna",
     "gpt-4o-mini": "gpt-6-luna", "gpt-4.1": "gpt-6-luna", "gpt-4.1-mini": "gpt-6-luna",
     "gpt-image-1.5": "gpt-image-2.6-sunburst or gpt-image-2.6-flare",
@@ -280,14 +280,14 @@ def test_the_older_generation_table_is_the_notes():
 def test_the_formula_its_example_and_the_size_rules():
     f = explain.formula()
     assert f.quality_factor == {"low": 16, "medium": 48, "high": 96}
-    assert (f.saf, f.tokens, f.usd, f.price) == (96, 7024, "$0.2107", "$30.00")  # §4.2
+    assert (f.saf, f.tokens, f.usd, f.price) == (96, 7024, "$0.2107", "$30.00")  # §8.2
     assert f.confidence == "derived" and f.matches
     errors = dict(f.errors)
     assert "multiples of 16" in errors["1000x1000"]
     assert "3,840" in errors["4096x1024"]
     assert "3×" in errors["3200x1024"]
     assert "655,360" in errors["512x512"] and "8,294,400" in errors["3840x2176"]
-    assert f.auto == "medium" and f.models == ("gpt-image-2",)  # §4.2: the formula's only model
+    assert f.auto == "medium" and f.models == ("gpt-image-2",)  # §8.2: the formula's only model
     assert f.partial_image_tokens == 100
 
 
@@ -303,7 +303,7 @@ def test_unpublished_2_5_and_2_6_with_the_measured_points():
     u = explain.unpublished()
     assert set(u.models) == {"gpt-image-2.5-flare", "gpt-image-2.5-sunburst",
                              "gpt-image-2.6-flare", "gpt-image-2.6-sunburst"}
-    # §4.3's table: size, quality, measured, what the §4.2 formula would say
+    # §8.3's table: size, quality, measured, what the §8.2 formula would say
     assert [(m.point.size, m.point.quality, m.point.tokens, m.point.approximate,
              m.formula_tokens) for m in u.measured] == [
         ("1536x1024", "low", 664, False, 158), ("1536x1024", "high", 1353, False, 5488),
@@ -329,7 +329,7 @@ def test_price_rows_carry_their_date_source_and_confidence():
     assert set(rows) == {m.name for m in calc.models()}
     astra = rows["gpt-6-astra"]
     assert (astra.input, astra.cached_input, astra.cache_write, astra.output) == (
-        "$10.00", "$1.00", "$12.50", "$50.00")  # §8
+        "$10.00", "$1.00", "$12.50", "$50.00")  # §9.4
     assert astra.as_of == "2026-12-03" and astra.source and astra.confidence == "documented"
     assert rows["gpt-6.2-sol"].cache_write == "$2.50 (12 h $5.00)"
     assert rows["gpt-6.2-astra"].third_party == "cached input"
@@ -338,7 +338,7 @@ def test_price_rows_carry_their_date_source_and_confidence():
     terra = rows["gpt-6.1-terra"]
     assert terra.tiers == ("Batch, Flex, Fast (priority), Background (2 h), Background (8 h)")
     assert terra.regional
-    # gpt-5.6-sol's three periods (§8), oldest first
+    # gpt-5.6-sol's three periods (§9.1), oldest first
     sol = [(r.period, r.input, r.output, r.confidence) for r in every if r.model == "gpt-5.6-sol"]
     assert sol == [("until 2026-08-20", "$5.00", "$30.00", "inferred"),
                    ("2026-08-21 to 2026-11-30", "$4.00", "$20.00", "documented"),
@@ -352,7 +352,7 @@ def test_tiers_and_modifiers():
     factors = {t.tier: t.factor for t in mods.tiers}
     assert factors == {"standard": 1, "batch": Decimal("0.5"), "flex": Decimal("0.5"),
                        "fast": 2, "ultrafast": 6, "background-2h": Decimal("0.7"),
-                       "background-8h": Decimal("0.6")}  # §8.2
+                       "background-8h": Decimal("0.6")}  # §9.2
     tiers = {t.tier: t for t in mods.tiers}
     assert "gpt-6.1-terra" in tiers["fast"].confirmed_for
     assert "gpt-5.4" not in tiers["fast"].confirmed_for  # not confirmed for it

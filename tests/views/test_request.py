@@ -2,7 +2,7 @@
 the "Paste a request" screen (calc.views.request).
 
 Known answers: the guide's gpt-5.4 1024×1024 high = 1229 and the measured 1600×1600 high = 3000;
-spec §2.4's 7952×5304 rejection on gpt-6-sol; gpt-4o 1×1 high = 255 (measured, spec §10).
+metering.md §5's 7952×5304 rejection on gpt-6-sol; gpt-4o 1×1 high = 255 (measured, §16).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def test_a_large_jpeg_is_read_from_its_head_by_pillow():
         return images.probe(data)
 
     r = rq.estimate_request(responses(image_part(data_url(jpeg, "image/jpeg"))), probe=probe)
-    assert r.images[0].tokens == 3000  # spec §10: gpt-5.4 1600×1600 high
+    assert r.images[0].tokens == 3000  # metering.md §16: gpt-5.4 1600×1600 high
     assert seen == [HEADER_CHARS // 4 * 3]
 
 
@@ -99,7 +99,7 @@ def test_a_remote_image_is_read_through_the_guarded_fetcher():
         local = calc.estimate_request(body, fetch=lambda u: fetch_image(u, policy=LOCAL).data)
     assert unfetched.images[0].status == "unknown"
     assert public.images[0].status == "unknown" and "loopback" in public.images[0].reason
-    assert local.images[0].tokens == 255  # spec §10: gpt-4o 1×1 at auto = high
+    assert local.images[0].tokens == 255  # metering.md §16: gpt-4o 1×1 at auto = high
     assert [r.path for r in srv.requests] == ["/dot.png"]  # public never connected
 
 
@@ -128,7 +128,7 @@ def test_models_without_the_tier_say_so():
                                          model="gpt-6-sol"), tier="ultrafast")
     rows = {r[0].split(" · ")[0]: r for r in _table(screen.models_html)[1:]}
     assert rows["gpt-6-sol"][4] == "no Ultrafast tier"
-    assert rows["gpt-6.2-sol"][4] == "$0.000012"  # 2 tokens × $2.00 / 1M × 3 (spec §8.2)
+    assert rows["gpt-6.2-sol"][4] == "$0.000012"  # 2 tokens × $2.00 / 1M × 3 (metering.md §9.2)
 
 
 def test_only_the_first_cards_are_drawn_but_every_image_counts():
