@@ -148,12 +148,21 @@ def test_plan_with_a_mix_at_batch(page: Page, app_url: str, screen: str, artifac
     page.wait_for_selector('[data-testid="stDataFrame"] canvas', timeout=60_000)
     page.wait_for_timeout(1_500)
     check(page, screen, "plan", artifacts)
-    if screen == "projector":  # the sidebar open
-        for answer, pattern in ANSWERS.items():
-            places = answer_places(page, pattern)
-            assert places, f"Plan shows no {answer}"
-            assert any(left >= 0 and right <= edge + 1 for _, left, right, edge in places), (
-                f"Plan's {answer} is not on screen without scrolling sideways", places)
+
+
+# Known open defect (issue 17 part 4): at 1024×768 with the sidebar open, the figures grid's
+# "$ / day" column starts past the grid's visible edge. Strict: this fails the run once fixed.
+@pytest.mark.xfail(strict=True, reason="Plan's answers still need a sideways scroll at 1024×768")
+def test_plans_answers_are_on_screen_at_1024(page: Page, app_url: str):
+    page.set_viewport_size({"width": SCREENS["projector"][0], "height": SCREENS["projector"][1]})
+    open_page(page, f"{app_url}/{PLAN}", '[data-testid="stMetric"]')
+    page.wait_for_selector('[data-testid="stDataFrame"] canvas', timeout=60_000)
+    page.wait_for_timeout(1_500)
+    for answer, pattern in ANSWERS.items():  # the sidebar open
+        places = answer_places(page, pattern)
+        assert places, f"Plan shows no {answer}"
+        assert any(left >= 0 and right <= edge + 1 for _, left, right, edge in places), (
+            f"Plan's {answer} is not on screen without scrolling sideways", places)
 
 
 def answer_places(page: Page, pattern: str) -> list[tuple[str, float, float, float]]:
