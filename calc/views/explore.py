@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from calc.adapters.images import ImageInfo
+from calc.adapters.images import ImageInfo, TooManyPixelsError
 from calc.engine.catalogue import catalogue, resolve_model
 from calc.engine.compare import Row, compare, on_replacements
 from calc.engine.errors import ImageError
@@ -349,6 +349,9 @@ def bring(label: str, decode: Callable[[], tuple[Any, ImageError | None]]) -> Br
             return Brought(None, None, name, (("error", f"{name}: {e}"),))
         return Brought(e.size, None, name, (("error", f"{name}: {e}. The estimate below is "
                                                       "for the same size once converted."),))
+    except TooManyPixelsError as e:  # a size the API resizes: priced, just not drawn here
+        return Brought(e.size, None, name, (("warning", f"{name}: {e}. The estimate below is "
+                                                        "for its size."),))
     except ImageError as e:
         return Brought(None, None, name, (("error", f"{name}: {e}"),))
     if isinstance(caveat, RefusedFormatError):

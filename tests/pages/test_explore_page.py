@@ -234,8 +234,16 @@ def test_an_uploads_results_rerun_alone_for_each_control():
 BAD_UPLOADS = [
     ("notes.png", b"these are not pixels", "not an image"),
     ("cut.png", png(300, 200)[:400], "truncated or corrupt"),
-    ("huge.png", png_header_only(12_000, 10_000), "100 megapixels"),  # 120 MP, header only
 ]
+
+
+def test_a_huge_upload_is_priced_at_its_size_without_a_picture():
+    at = upload(start(), "square.png", png(1024, 1024))
+    at = upload(at, "huge.png", png_header_only(12_000, 10_000))  # 120 MP, header only
+    assert errors(at) == []
+    (warning,) = [shown(w.value) for w in at.warning if "huge" in w.value]
+    assert "12,000×10,000" in warning and "100 megapixels are not decoded" in warning
+    assert "12000×10000" in shown_caption(at)  # the estimate is for its size
 
 
 @pytest.mark.parametrize(("name", "data", "words"), BAD_UPLOADS)
