@@ -4,6 +4,7 @@ someone holds them, and never after."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import gc
 import hashlib
 
@@ -20,7 +21,9 @@ def get(name: str):
     assert route.path == "/patchwork/media/{name}"
     request = Request({"type": "http", "method": "GET", "path": f"/patchwork/media/{name}",
                        "headers": [], "query_string": b"", "path_params": {"name": name}})
-    return asyncio.run(route.endpoint(request))
+    # on its own thread: after the browser tests, Playwright's loop is running on this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, route.endpoint(request)).result()
 
 
 def test_a_picture_is_named_by_its_content_and_served_with_a_long_cache():
