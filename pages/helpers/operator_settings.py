@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
-from streamlit.errors import StreamlitSecretNotFoundError
 
 from calc.views import access
 
@@ -16,8 +17,8 @@ def operator_settings(*, warn: bool = False) -> dict:
     """
     try:
         return {k: st.secrets[k] for k in access.SETTING_NAMES if k in st.secrets}
-    except (StreamlitSecretNotFoundError, FileNotFoundError) as exc:
-        if warn and getattr(exc, "error_id", None) != "no-secrets-found":
+    except FileNotFoundError:  # what st.secrets raises when it has nothing it can read
+        if warn and any(Path(p).exists() for p in st.get_option("secrets.files")):
             st.warning("Streamlit secrets could not be read — check that .streamlit/secrets.toml "
                        "is valid TOML. Falling back to the environment.")
         return {}
