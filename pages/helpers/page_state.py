@@ -4,9 +4,8 @@ Streamlit forgets a widget's value when a run ends without drawing the widget: o
 another page (the page's script does not run at all) and while one of Plan's views is hidden.
 A page that must come back as it was keeps its widgets' values here (`keep`) and has them put
 back on its next run. Explore hands its image and choice to Verify here, and Paste a request its
-body; the router notes which
-page is on screen (for arrivals, links and the address bar: pages/helpers/address.py) and that
-it has rerouted a page once.
+body; the router notes which page is on screen (for arrivals, links and the address bar:
+pages/helpers/address.py) and that it has rerouted a page once.
 """
 
 from __future__ import annotations
